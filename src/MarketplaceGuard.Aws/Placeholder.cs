@@ -1,0 +1,1 @@
+namespace MarketplaceGuard.Aws; public static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace MarketplaceGuard.Cmdlets; public static class Placeholder {}

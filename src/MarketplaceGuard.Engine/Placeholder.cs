@@ -1,0 +1,1 @@
+namespace MarketplaceGuard.Engine; public static class Placeholder {}
