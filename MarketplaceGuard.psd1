@@ -1,0 +1,25 @@
+@{
+    # Build first (see README): the compiled module is laid out in artifacts/module by `dotnet build`.
+    RootModule           = 'artifacts/module/MarketplaceGuard.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3c9f4e52-8d1a-4f0e-9b7e-5a2d6c41e7b3'
+    Author               = 'MarketplaceGuard contributors'
+    CompanyName          = 'MarketplaceGuard'
+    Copyright            = '(c) MarketplaceGuard contributors. All rights reserved.'
+    Description          = 'Applies and audits least-privilege access to AWS Marketplace with IAM: only the procurement team may subscribe, billing may only view, everyone else is explicitly denied.'
+    # The engine runs on .NET 10 in a private AssemblyLoadContext: PowerShell 7.6 or later.
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('module/MarketplaceGuard.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-MarketplacePolicyTemplate'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('AWS', 'Marketplace', 'IAM', 'LeastPrivilege', 'Security', 'Audit')
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using Amazon;
+
+namespace MarketplaceGuard.Aws.Iam;
+
+/// <summary>
+/// Where IAM requests go and which region signs them. IAM is a global service with one endpoint per partition,
+/// signed for that partition's home region (us-east-1 in the aws partition). An explicit endpoint URL wins, then the
+/// AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL environment variables, as in the AWS SDKs and AWS.Tools.
+/// </summary>
+public sealed class IamEndpoint
+{
+    public const string ServiceSpecificEndpointVariable = "AWS_ENDPOINT_URL_IAM";
+    public const string GlobalEndpointVariable = "AWS_ENDPOINT_URL";
+
+    private IamEndpoint(Uri url, string signingRegion, string partition)
+    {
+        Url = url;
+        SigningRegion = signingRegion;
+        Partition = partition;
+    }
+
+    public Uri Url { get; }
+
+    public string SigningRegion { get; }
+
+    /// <summary>The partition: aws, aws-cn, aws-us-gov ...; it is also the first field of every ARN in the account.</summary>
+    public string Partition { get; }
+
+    /// <summary>
+    /// Resolves the endpoint for a region (null: the aws partition) and an optional explicit endpoint URL.
+    /// <paramref name="environment"/> reads environment variables; tests pass their own.
+    /// </summary>
+    public static IamEndpoint Resolve(string? region, string? endpointUrl, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var (partition, homeRegion, host) = PartitionOf(region);
+
+        var overrideUrl = FirstNonEmpty(endpointUrl, environment(ServiceSpecificEndpointVariable), environment(GlobalEndpointVariable));
+        if (overrideUrl is not null)
+        {
+            if (!Uri.TryCreate(overrideUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.", nameof(endpointUrl));
+            }
+
+            return new IamEndpoint(url, homeRegion, partition);
+        }
+
+        return new IamEndpoint(new Uri("https://" + host + "/"), homeRegion, partition);
+    }
+
+    private static (string Partition, string HomeRegion, string Host) PartitionOf(string? region)
+    {
+        if (string.IsNullOrWhiteSpace(region))
+        {
+            return ("aws", "us-east-1", "iam.amazonaws.com");
+        }
+
+        // The SDK's own partition data knows every region, including ones newer than this module.
+        var partition = RegionEndpoint.GetBySystemName(region.Trim()).PartitionName ?? "aws";
+        return partition switch
+        {
+            "aws-cn" => (partition, "cn-north-1", "iam.cn-north-1.amazonaws.com.cn"),
+            "aws-us-gov" => (partition, "us-gov-west-1", "iam.us-gov.amazonaws.com"),
+            "aws-iso" => (partition, "us-iso-east-1", "iam.us-iso-east-1.c2s.ic.gov"),
+            "aws-iso-b" => (partition, "us-isob-east-1", "iam.us-isob-east-1.sc2s.sgov.gov"),
+            _ => ("aws", "us-east-1", "iam.amazonaws.com"),
+        };
+    }
+
+    private static string? FirstNonEmpty(params string?[] values)
+    {
+        foreach (var value in values)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return value.Trim();
+            }
+        }
+
+        return null;
+    }
+}

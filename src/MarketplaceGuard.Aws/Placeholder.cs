@@ -1,1 +1,0 @@
-namespace MarketplaceGuard.Aws; public static class Placeholder {}

@@ -1,1 +1,0 @@
-namespace MarketplaceGuard.Cmdlets; public static class Placeholder {}

@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MarketplaceGuard.Engine.Templates;
+
+namespace MarketplaceGuard.Cmdlets.Templates;
+
+/// <summary>Get-MarketplacePolicyTemplate: the policies the module applies, with their documents.</summary>
+[Cmdlet(VerbsCommon.Get, "MarketplacePolicyTemplate")]
+[OutputType(typeof(PolicyTemplate))]
+public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
+{
+    /// <summary>Template names; wildcards allowed. All templates when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolicyTemplateNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Name is null)
+        {
+            WriteObject(PolicyTemplateCatalog.All, enumerateCollection: true);
+            return;
+        }
+
+        var selected = new HashSet<PolicyTemplate>();
+        foreach (var name in Name)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                // A pattern that matches nothing is not an error, as with Get-Command or Get-Process.
+                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                selected.UnionWith(PolicyTemplateCatalog.All.Where(t => pattern.IsMatch(t.Name)));
+            }
+            else if (PolicyTemplateCatalog.Find(name) is { } template)
+            {
+                selected.Add(template);
+            }
+            else
+            {
+                var message = $"There is no policy template '{name}'. Valid names: {string.Join(", ", PolicyTemplateCatalog.Names)}.";
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException(message),
+                    "GetMarketplacePolicyTemplateNotFound",
+                    ErrorCategory.ObjectNotFound,
+                    name));
+            }
+        }
+
+        // Catalog order, each template once, however many names matched it.
+        WriteObject(PolicyTemplateCatalog.All.Where(selected.Contains), enumerateCollection: true);
+    }
+}

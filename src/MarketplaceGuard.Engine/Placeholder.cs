@@ -1,1 +1,0 @@
-namespace MarketplaceGuard.Engine; public static class Placeholder {}

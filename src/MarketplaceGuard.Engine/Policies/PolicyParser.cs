@@ -1,0 +1,564 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MarketplaceGuard.Engine.Policies;
+
+/// <summary>
+/// Reads IAM identity-policy documents in every shape IAM accepts (Statement as an object or an array; Action,
+/// Resource and condition values as a string or an array; JSON text or the URL-encoded text IAM's API returns) and
+/// validates them the way IAM does, reporting every problem with its JSON path.
+/// </summary>
+public static partial class PolicyParser
+{
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 16,
+    };
+
+    private static readonly string[] DocumentElements = ["Version", "Id", "Statement"];
+
+    private static readonly string[] StatementElements =
+        ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal"];
+
+    /// <summary>Parses and validates a document; throws <see cref="PolicyValidationException"/> listing every problem.</summary>
+    public static PolicyDocument Parse(string text, PolicyParseOptions? options = null)
+    {
+        options ??= PolicyParseOptions.Default;
+        if (TryParse(text, options, out var document, out var errors))
+        {
+            return document!;
+        }
+
+        throw new PolicyValidationException(options.Source, errors);
+    }
+
+    /// <summary>Parses and validates a document; on failure returns false with every problem found.</summary>
+    public static bool TryParse(string? text, PolicyParseOptions? options, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
+    {
+        options ??= PolicyParseOptions.Default;
+        var reader = new Reader();
+        document = reader.Read(text, options);
+        errors = reader.Errors;
+        if (errors.Count > 0)
+        {
+            document = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// IAM's API returns documents URL-encoded (RFC 3986). A JSON document always starts with '{', so text starting
+    /// with '%' is encoded. '+' is left alone: RFC 3986 does not use it for spaces and IAM names may contain it.
+    /// </summary>
+    public static string DecodeIfUrlEncoded(string text)
+    {
+        var trimmed = text.TrimStart();
+        return trimmed.StartsWith('%') ? Uri.UnescapeDataString(trimmed) : text;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9]*$")]
+    private static partial Regex SidPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    private static partial Regex ServicePrefixPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9*?_\-]+$")]
+    private static partial Regex ActionNamePattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex PlainPathSegment();
+
+    internal static string Child(string path, string name) =>
+        PlainPathSegment().IsMatch(name) ? $"{path}.{name}" : $"{path}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    private static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
+
+    /// <summary>One parse: collects errors as it walks, so a document reports all its problems at once.</summary>
+    private sealed class Reader
+    {
+        private readonly List<PolicyError> errors = [];
+        private readonly Dictionary<string, string> sidPaths = new(StringComparer.Ordinal);
+
+        public List<PolicyError> Errors => errors;
+
+        public PolicyDocument? Read(string? text, PolicyParseOptions options)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Error("$", "the policy document is empty");
+                return null;
+            }
+
+            text = DecodeIfUrlEncoded(text);
+            CheckCharacters(text, options.MaxCharacters);
+
+            JsonDocument json;
+            try
+            {
+                json = JsonDocument.Parse(text, JsonOptions);
+            }
+            catch (JsonException e)
+            {
+                Error("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {ShortJsonMessage(e.Message)}");
+                return null;
+            }
+
+            using (json)
+            {
+                return ReadDocument(json.RootElement);
+            }
+        }
+
+        private void Error(string path, string message) => errors.Add(new PolicyError(path, message));
+
+        private void CheckCharacters(string text, int? maxCharacters)
+        {
+            var counted = 0;
+            var reportedBadCharacter = false;
+            var line = 1;
+            var column = 0;
+            foreach (var c in text)
+            {
+                if (c == '\n')
+                {
+                    line++;
+                    column = 0;
+                }
+                else
+                {
+                    column++;
+                }
+
+                if (!char.IsWhiteSpace(c))
+                {
+                    counted++;
+                }
+
+                var allowed = c is '\t' or '\n' or '\r' || (c >= '\u0020' && c <= '\u00FF');
+                if (!allowed && !reportedBadCharacter)
+                {
+                    reportedBadCharacter = true;
+                    Error("$", $"character U+{(int)c:X4} at line {line}, column {column} is not allowed: IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF in policy documents");
+                }
+            }
+
+            if (maxCharacters is { } max && counted > max)
+            {
+                Error("$", $"the document has {counted.ToString("N0", CultureInfo.InvariantCulture)} characters (whitespace not counted), over IAM's quota of {max.ToString("N0", CultureInfo.InvariantCulture)} for a managed policy");
+            }
+        }
+
+        // System.Text.Json appends " LineNumber: n | BytePositionInLine: m." — we report the position ourselves.
+        private static string ShortJsonMessage(string message)
+        {
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return (cut > 0 ? message[..cut] : message).TrimEnd();
+        }
+
+        private PolicyDocument? ReadDocument(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                Error("$", $"the policy document must be a JSON object, not {Describe(root)}");
+                return null;
+            }
+
+            var elements = Elements(root, "$", DocumentElements, "a policy document has only Version, Id and Statement");
+            string? version = null;
+            if (elements.TryGetValue("Version", out var versionElement))
+            {
+                version = ReadString(versionElement, "$.Version");
+                if (version is not null && version != PolicyDocument.Version2012 && version != PolicyDocument.Version2008)
+                {
+                    Error("$.Version", $"'{version}' is not a policy language version: use '{PolicyDocument.Version2012}' (or the legacy '{PolicyDocument.Version2008}')");
+                }
+            }
+
+            string? id = null;
+            if (elements.TryGetValue("Id", out var idElement))
+            {
+                id = ReadString(idElement, "$.Id");
+            }
+
+            var statements = new List<PolicyStatement>();
+            if (!elements.TryGetValue("Statement", out var statementElement))
+            {
+                Error("$.Statement", "required element is missing");
+            }
+            else if (statementElement.ValueKind == JsonValueKind.Object)
+            {
+                AddIfNotNull(statements, ReadStatement(statementElement, "$.Statement", 0));
+            }
+            else if (statementElement.ValueKind == JsonValueKind.Array)
+            {
+                if (statementElement.GetArrayLength() == 0)
+                {
+                    Error("$.Statement", "must contain at least one statement");
+                }
+
+                var index = 0;
+                foreach (var item in statementElement.EnumerateArray())
+                {
+                    var path = Item("$.Statement", index);
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        Error(path, $"each statement must be a JSON object, not {Describe(item)}");
+                    }
+                    else
+                    {
+                        AddIfNotNull(statements, ReadStatement(item, path, index));
+                    }
+
+                    index++;
+                }
+            }
+            else
+            {
+                Error("$.Statement", $"must be a statement object or an array of statements, not {Describe(statementElement)}");
+            }
+
+            return errors.Count == 0 ? new PolicyDocument(version, id, statements) : null;
+        }
+
+        private PolicyStatement? ReadStatement(JsonElement element, string path, int index)
+        {
+            var errorsBefore = errors.Count;
+            var elements = Elements(element, path, StatementElements, "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
+
+            foreach (var name in new[] { "Principal", "NotPrincipal" })
+            {
+                if (elements.ContainsKey(name))
+                {
+                    Error(Child(path, name), $"{name} is not allowed in an identity-based policy (it belongs in resource-based policies such as trust or bucket policies)");
+                }
+            }
+
+            string? sid = null;
+            if (elements.TryGetValue("Sid", out var sidElement))
+            {
+                sid = ReadString(sidElement, Child(path, "Sid"));
+                if (sid is not null)
+                {
+                    CheckSid(sid, Child(path, "Sid"));
+                }
+            }
+
+            var effect = ReadEffect(elements, path);
+            var (isNotAction, actions) = ReadPair(elements, path, "Action", "NotAction", ValidateAction);
+            var (isNotResource, resources) = ReadPair(elements, path, "Resource", "NotResource", ValidateResource);
+            var conditions = elements.TryGetValue("Condition", out var conditionElement)
+                ? ReadConditions(conditionElement, Child(path, "Condition"))
+                : [];
+
+            if (errors.Count > errorsBefore || effect is null)
+            {
+                return null;
+            }
+
+            return new PolicyStatement(index, sid, effect.Value, isNotAction, actions, isNotResource, resources, conditions);
+        }
+
+        private void CheckSid(string sid, string path)
+        {
+            if (!SidPattern().IsMatch(sid))
+            {
+                Error(path, $"'{sid}' is not a valid Sid: IAM accepts only the letters A-Z and a-z and the digits 0-9");
+                return;
+            }
+
+            if (sid.Length == 0)
+            {
+                return;
+            }
+
+            if (sidPaths.TryGetValue(sid, out var firstPath))
+            {
+                Error(path, $"'{sid}' is already the Sid of {firstPath}: Sids must be unique within a policy");
+            }
+            else
+            {
+                sidPaths[sid] = path;
+            }
+        }
+
+        private PolicyEffect? ReadEffect(Dictionary<string, JsonElement> elements, string path)
+        {
+            var effectPath = Child(path, "Effect");
+            if (!elements.TryGetValue("Effect", out var effectElement))
+            {
+                Error(effectPath, "required element is missing (use 'Allow' or 'Deny')");
+                return null;
+            }
+
+            var text = ReadString(effectElement, effectPath);
+            switch (text)
+            {
+                case null:
+                    return null;
+                case "Allow":
+                    return PolicyEffect.Allow;
+                case "Deny":
+                    return PolicyEffect.Deny;
+            }
+
+            var hint = text.Equals("Allow", StringComparison.OrdinalIgnoreCase) || text.Equals("Deny", StringComparison.OrdinalIgnoreCase)
+                ? " (the value is case-sensitive)"
+                : string.Empty;
+            Error(effectPath, $"'{text}' is not a valid effect: use 'Allow' or 'Deny'{hint}");
+            return null;
+        }
+
+        private (bool IsNegated, IReadOnlyList<string> Values) ReadPair(
+            Dictionary<string, JsonElement> elements, string path, string positive, string negative, Func<string, string?> validate)
+        {
+            var hasPositive = elements.TryGetValue(positive, out var positiveElement);
+            var hasNegative = elements.TryGetValue(negative, out var negativeElement);
+            if (hasPositive && hasNegative)
+            {
+                Error(path, $"has both {positive} and {negative}: use exactly one");
+                return (false, []);
+            }
+
+            if (!hasPositive && !hasNegative)
+            {
+                Error(Child(path, positive), $"required element is missing (a statement needs {positive} or {negative})");
+                return (false, []);
+            }
+
+            var name = hasPositive ? positive : negative;
+            var values = ReadValueList(hasPositive ? positiveElement : negativeElement, Child(path, name), allowScalars: false);
+            var valuePath = Child(path, name);
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (validate(values[i]) is { } problem)
+                {
+                    var itemPath = values.Count == 1 && (hasPositive ? positiveElement : negativeElement).ValueKind == JsonValueKind.String
+                        ? valuePath
+                        : Item(valuePath, i);
+                    Error(itemPath, problem);
+                }
+            }
+
+            return (hasNegative, values);
+        }
+
+        private static string? ValidateAction(string action)
+        {
+            if (action == "*")
+            {
+                return null;
+            }
+
+            var colon = action.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                return $"'{action}' is not an action: write 'service:Action' (for example 'aws-marketplace:Subscribe') or '*'";
+            }
+
+            var prefix = action[..colon];
+            var name = action[(colon + 1)..];
+            if (!ServicePrefixPattern().IsMatch(prefix))
+            {
+                return $"'{action}': the service prefix '{prefix}' may contain only letters, digits and hyphens (no wildcards)";
+            }
+
+            if (!ActionNamePattern().IsMatch(name))
+            {
+                return name.Length == 0
+                    ? $"'{action}' has no action name after the service prefix"
+                    : $"'{action}': the action name '{name}' may contain only letters, digits and the wildcards * and ?";
+            }
+
+            return null;
+        }
+
+        private static string? ValidateResource(string resource)
+        {
+            if (resource == "*")
+            {
+                return null;
+            }
+
+            if (!resource.StartsWith("arn:", StringComparison.Ordinal) || resource.Split(':', 6).Length < 6)
+            {
+                return $"'{resource}' is not an ARN: write 'arn:partition:service:region:account:resource' or '*'";
+            }
+
+            return null;
+        }
+
+        private List<PolicyCondition> ReadConditions(JsonElement element, string path)
+        {
+            var conditions = new List<PolicyCondition>();
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                Error(path, $"must be an object of the form {{ \"Operator\": {{ \"key\": value(s) }} }}, not {Describe(element)}");
+                return conditions;
+            }
+
+            foreach (var (operatorName, block) in UniqueProperties(element, path))
+            {
+                var operatorPath = Child(path, operatorName);
+                var parsed = ConditionOperator.TryParse(operatorName, out var problem);
+                if (parsed is null)
+                {
+                    Error(operatorPath, problem + (problem!.StartsWith("unknown condition", StringComparison.Ordinal)
+                        ? " (known operators: " + string.Join(", ", ConditionOperator.KnownNames) + ", each with an optional IfExists suffix and ForAllValues:/ForAnyValue: qualifier)"
+                        : string.Empty));
+                    continue;
+                }
+
+                if (block.ValueKind != JsonValueKind.Object)
+                {
+                    Error(operatorPath, $"must be an object of context keys and their values, not {Describe(block)}");
+                    continue;
+                }
+
+                var keys = UniqueProperties(block, operatorPath);
+                if (keys.Count == 0)
+                {
+                    Error(operatorPath, "has no context key");
+                }
+
+                foreach (var (key, valueElement) in keys)
+                {
+                    var keyPath = Child(operatorPath, key);
+                    var colon = key.IndexOf(':', StringComparison.Ordinal);
+                    if (colon <= 0 || colon == key.Length - 1)
+                    {
+                        Error(keyPath, $"'{key}' is not a condition key: keys are prefixed by their service, as in 'aws:SourceIp' or 'aws-marketplace:ProductId'");
+                        continue;
+                    }
+
+                    var values = ReadValueList(valueElement, keyPath, allowScalars: true);
+                    conditions.Add(new PolicyCondition(parsed.Value, key, values));
+                }
+            }
+
+            return conditions;
+        }
+
+        /// <summary>A string, or a non-empty array of strings (and, in conditions, numbers and booleans).</summary>
+        private List<string> ReadValueList(JsonElement element, string path, bool allowScalars)
+        {
+            var values = new List<string>();
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                if (element.GetArrayLength() == 0)
+                {
+                    Error(path, "must not be an empty array");
+                }
+
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    AddIfNotNull(values, ReadScalar(item, Item(path, i), allowScalars));
+                    i++;
+                }
+            }
+            else
+            {
+                AddIfNotNull(values, ReadScalar(element, path, allowScalars));
+            }
+
+            return values;
+        }
+
+        private string? ReadScalar(JsonElement element, string path, bool allowScalars)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return element.GetString();
+                case JsonValueKind.Number when allowScalars:
+                    return element.GetRawText();
+                case JsonValueKind.True when allowScalars:
+                    return "true";
+                case JsonValueKind.False when allowScalars:
+                    return "false";
+            }
+
+            var expected = allowScalars ? "a string, number or boolean (or an array of them)" : "a string or an array of strings";
+            Error(path, $"must be {expected}, not {Describe(element)}");
+            return null;
+        }
+
+        private string? ReadString(JsonElement element, string path)
+        {
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                return element.GetString();
+            }
+
+            Error(path, $"must be a string, not {Describe(element)}");
+            return null;
+        }
+
+        /// <summary>The object's properties by name, reporting duplicates and names the grammar does not have.</summary>
+        private Dictionary<string, JsonElement> Elements(JsonElement element, string path, string[] known, string hint)
+        {
+            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var (name, value) in UniqueProperties(element, path))
+            {
+                if (known.Contains(name, StringComparer.Ordinal))
+                {
+                    result[name] = value;
+                    continue;
+                }
+
+                var sameLetters = known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+                Error(Child(path, name), sameLetters is not null
+                    ? $"unknown element '{name}': element names are case-sensitive, write '{sameLetters}'"
+                    : $"unknown element '{name}': {hint}");
+            }
+
+            return result;
+        }
+
+        private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var result = new List<(string, JsonElement)>();
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!seen.Add(property.Name))
+                {
+                    Error(Child(path, property.Name), "appears more than once in the same object");
+                    continue;
+                }
+
+                result.Add((property.Name, property.Value));
+            }
+
+            return result;
+        }
+
+        private static string Describe(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Null => "null",
+            _ => element.ValueKind.ToString().ToLowerInvariant(),
+        };
+
+        private static void AddIfNotNull<T>(List<T> list, T? item)
+            where T : class
+        {
+            if (item is not null)
+            {
+                list.Add(item);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Engine.Templates;
+
+/// <summary>
+/// The templates shipped with the module. Their documents are embedded JSON files (Templates/Documents), each
+/// semantically equal to the policy of the same role in the source article "Securing access to AMIs in AWS
+/// Marketplace" (AWS Marketplace blog); the tests compare them with copies of the article's policies.
+/// </summary>
+public static class PolicyTemplateCatalog
+{
+    public const string Procurement = "Procurement";
+    public const string BillingViewer = "BillingViewer";
+    public const string DenyMarketplace = "DenyMarketplace";
+
+    private static readonly Lazy<IReadOnlyList<PolicyTemplate>> Templates = new(Load);
+
+    /// <summary>All templates, in a stable order.</summary>
+    public static IReadOnlyList<PolicyTemplate> All => Templates.Value;
+
+    /// <summary>The template names, for completion and error messages.</summary>
+    public static IEnumerable<string> Names => All.Select(t => t.Name);
+
+    /// <summary>The template with this name (case-insensitive), or null.</summary>
+    public static PolicyTemplate? Find(string name) =>
+        All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The template with this name; throws when there is none (for names the module itself uses).</summary>
+    public static PolicyTemplate Get(string name) =>
+        Find(name) ?? throw new KeyNotFoundException($"There is no policy template '{name}'. Valid names: {string.Join(", ", Names)}.");
+
+    private static IReadOnlyList<PolicyTemplate> Load() =>
+    [
+        Create(Procurement, 1, "Lets the procurement team view, subscribe to and unsubscribe from AWS Marketplace products."),
+        Create(BillingViewer, 1, "Lets billing view Marketplace subscriptions and explicitly denies subscribing and unsubscribing."),
+        Create(DenyMarketplace, 1, "Explicitly denies every AWS Marketplace action, for everyone outside procurement and billing."),
+    ];
+
+    private static PolicyTemplate Create(string name, int rule, string description)
+    {
+        var resource = $"MarketplaceGuard.Templates.{name}.json";
+        using var stream = typeof(PolicyTemplateCatalog).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded template document '{resource}' is missing from the engine assembly.");
+        using var reader = new StreamReader(stream);
+        var options = PolicyParseOptions.CustomerManagedPolicy.WithSource($"template {name}");
+        var document = PolicyParser.Parse(reader.ReadToEnd(), options);
+        return new PolicyTemplate(name, "MarketplaceGuard-" + name, rule, description, document);
+    }
+}
