@@ -38,8 +38,8 @@ public sealed class PolicyTemplate
     /// <summary>The document as canonical compact JSON, ready for CreatePolicy / New-IAMPolicy -PolicyDocument.</summary>
     public string Document { get; }
 
-    /// <summary>The parsed document.</summary>
-    public PolicyDocument Policy { get; }
+    /// <summary>The parsed document (internal: PowerShell users see <see cref="Document"/>, the JSON).</summary>
+    internal PolicyDocument Policy { get; }
 
     public override string ToString() => Name;
 }

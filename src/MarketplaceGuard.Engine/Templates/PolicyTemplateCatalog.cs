@@ -35,9 +35,9 @@ public static class PolicyTemplateCatalog
 
     private static IReadOnlyList<PolicyTemplate> Load() =>
     [
-        Create(Procurement, 1, "Lets the procurement team view, subscribe to and unsubscribe from AWS Marketplace products."),
-        Create(BillingViewer, 1, "Lets billing view Marketplace subscriptions and explicitly denies subscribing and unsubscribing."),
-        Create(DenyMarketplace, 1, "Explicitly denies every AWS Marketplace action, for everyone outside procurement and billing."),
+        Create(Procurement, 1, "View, subscribe to and unsubscribe from AWS Marketplace products."),
+        Create(BillingViewer, 1, "View subscriptions only; Subscribe and Unsubscribe explicitly denied."),
+        Create(DenyMarketplace, 1, "Explicitly deny every AWS Marketplace action (everyone else)."),
     ];
 
     private static PolicyTemplate Create(string name, int rule, string description)
