@@ -1,6 +1,9 @@
 @{
-    # Build first (see README): the compiled module is laid out in artifacts/module by `dotnet build`.
-    RootModule           = 'artifacts/module/MarketplaceGuard.dll'
+    # Import from a checkout after building (see README). The build lays the compiled module out in artifacts/module
+    # and writes its manifest from this file, with the NestedModules line below replaced by the RootModule (the
+    # cmdlet assembly) and FormatsToProcess; loading that folder as a nested module lets Get-Help find the compiled
+    # help and about topics there. artifacts/module is also the installable module.
+    NestedModules        = @('artifacts/module/MarketplaceGuard.psd1')
     ModuleVersion        = '0.1.0'
     GUID                 = '3c9f4e52-8d1a-4f0e-9b7e-5a2d6c41e7b3'
     Author               = 'MarketplaceGuard contributors'
@@ -10,7 +13,6 @@
     # The engine runs on .NET 10 in a private AssemblyLoadContext: PowerShell 7.6 or later.
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/MarketplaceGuard.format.ps1xml')
     CmdletsToExport      = @(
         'Get-MarketplacePolicyTemplate'
     )
@@ -19,7 +21,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('AWS', 'Marketplace', 'IAM', 'LeastPrivilege', 'Security', 'Audit')
+            Tags = @('AWS', 'Marketplace', 'IAM', 'LeastPrivilege', 'Security', 'Audit')
         }
     }
 }

@@ -26,6 +26,7 @@ $env:DOTNET_NOLOGO = '1'
 # Tests never reach real AWS: no instance-metadata lookups, no colours in logs.
 $env:AWS_EC2_METADATA_DISABLED = 'true'
 $env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 
 if (-not $SkipBuild) {
     Write-Host "Building ($Configuration)..."
@@ -49,7 +50,7 @@ $xunitPassed = 0
 $xunitFailed = 0
 $trxFiles = @(Get-ChildItem (Join-Path $results 'xunit') -Filter *.trx -ErrorAction SilentlyContinue)
 foreach ($trx in $trxFiles) {
-    $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+    $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
     $xunitPassed += [int]$counters.passed
     $xunitFailed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
 }
