@@ -1,0 +1,52 @@
+using System;
+using MarketplaceGuard.Engine.Matching;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>
+/// One value of an Action or NotAction element: "*", or "service:name" where the service prefix is literal and the
+/// name may hold '*' and '?'. Both parts compare case-insensitively. Unknown services and actions are matched by
+/// pattern like any other: IAM does not reject them either.
+/// </summary>
+public sealed class ActionPattern
+{
+    private readonly Glob? name;
+
+    private ActionPattern(string text, string? servicePrefix, Glob? name)
+    {
+        Text = text;
+        ServicePrefix = servicePrefix;
+        this.name = name;
+    }
+
+    public string Text { get; }
+
+    /// <summary>The service prefix, or null for "*" (every service).</summary>
+    public string? ServicePrefix { get; }
+
+    public static ActionPattern Compile(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            // Only "*" passes validation without a colon; anything else here matches every action only if all stars.
+            return new ActionPattern(text, null, Glob.Compile(text, wildcards: true, variables: false));
+        }
+
+        return new ActionPattern(text, text[..colon], Glob.Compile(text[(colon + 1)..], wildcards: true, variables: false));
+    }
+
+    /// <summary>Whether the pattern covers the action <paramref name="service"/>:<paramref name="action"/>.</summary>
+    public bool Matches(ReadOnlySpan<char> service, ReadOnlySpan<char> action)
+    {
+        if (ServicePrefix is null)
+        {
+            return name!.IsMatchAll;
+        }
+
+        return service.Equals(ServicePrefix, StringComparison.OrdinalIgnoreCase)
+            && name!.Match(action, StringComparison.OrdinalIgnoreCase, null) == Tristate.True;
+    }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Linq;
+using MarketplaceGuard.Engine.Matching;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>
+/// A statement compiled for evaluation. It matches a request when its Action/NotAction covers the action, its
+/// Resource/NotResource covers the resource, and every condition holds.
+/// </summary>
+public sealed class CompiledStatement
+{
+    private readonly ActionPattern[] actions;
+    private readonly ArnPattern[] resources;
+    private readonly CompiledCondition[] conditions;
+
+    internal CompiledStatement(PolicyStatement source, bool variables)
+    {
+        Source = source;
+        actions = source.Actions.Select(ActionPattern.Compile).ToArray();
+        resources = source.Resources.Select(r => ArnPattern.Compile(r, variables, variablesInResourceOnly: true)).ToArray();
+        conditions = source.Conditions.Select(c => new CompiledCondition(c, variables)).ToArray();
+    }
+
+    public PolicyStatement Source { get; }
+
+    public PolicyEffect Effect => Source.Effect;
+
+    public ReadOnlySpan<ActionPattern> Actions => actions;
+
+    public ReadOnlySpan<CompiledCondition> Conditions => conditions;
+
+    /// <summary>Whether Action (or NotAction) covers the action.</summary>
+    public bool MatchesAction(ReadOnlySpan<char> service, ReadOnlySpan<char> action)
+    {
+        var any = false;
+        foreach (var pattern in actions)
+        {
+            if (pattern.Matches(service, action))
+            {
+                any = true;
+                break;
+            }
+        }
+
+        return any != Source.IsNotAction;
+    }
+
+    /// <summary>Whether Resource (or NotResource) covers the resource; unknown only through policy variables.</summary>
+    public Tristate MatchesResource(string resource, RequestContext context)
+    {
+        var any = Tristate.False;
+        foreach (var pattern in resources)
+        {
+            any = TristateLogic.Or(any, pattern.Match(resource, context));
+            if (any == Tristate.True)
+            {
+                break;
+            }
+        }
+
+        return Source.IsNotResource ? TristateLogic.Not(any) : any;
+    }
+
+    /// <summary>Whether every condition holds (AND).</summary>
+    public Tristate MatchesConditions(RequestContext context)
+    {
+        var all = Tristate.True;
+        foreach (var condition in conditions)
+        {
+            all = TristateLogic.And(all, condition.Evaluate(context));
+            if (all == Tristate.False)
+            {
+                break;
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>Resource and conditions, for a statement whose action already matched.</summary>
+    public Tristate MatchesRequest(string resource, RequestContext context)
+    {
+        var resourceMatch = MatchesResource(resource, context);
+        return resourceMatch == Tristate.False ? Tristate.False : TristateLogic.And(resourceMatch, MatchesConditions(context));
+    }
+
+    /// <summary>True when the statement may cover actions of any service: NotAction, or an Action of "*".</summary>
+    internal bool CouldMatchAnyService => Source.IsNotAction || actions.Any(a => a.ServicePrefix is null);
+
+    /// <summary>The service prefixes the Action element names (none for NotAction), for the per-service index.</summary>
+    internal string[] NamedServices => Source.IsNotAction ? [] : actions.Where(a => a.ServicePrefix is not null).Select(a => a.ServicePrefix!).ToArray();
+}

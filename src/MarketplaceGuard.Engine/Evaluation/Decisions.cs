@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>What IAM decides for one concrete request.</summary>
+public enum Decision
+{
+    Allowed,
+    ImplicitDeny,
+    ExplicitDeny,
+}
+
+/// <summary>What an audit concludes when part of the request context is unknown.</summary>
+public enum AuditDecision
+{
+    /// <summary>Allowed in every context.</summary>
+    Allowed,
+
+    /// <summary>Allowed in some contexts: see the gating conditions.</summary>
+    ConditionallyAllowed,
+
+    /// <summary>Denied in every context, by an explicit deny that always applies.</summary>
+    ExplicitDeny,
+
+    /// <summary>Denied in every context because nothing (or not every required layer) allows it.</summary>
+    ImplicitDeny,
+}
+
+/// <summary>A statement that took part in a decision.</summary>
+public sealed class MatchedStatement
+{
+    internal MatchedStatement(NamedPolicy policy, PolicyLayer layer, int level, CompiledStatement statement)
+    {
+        PolicyName = policy.Name;
+        Via = policy.Via;
+        Layer = layer;
+        Level = level;
+        StatementIndex = statement.Source.Index;
+        Sid = statement.Source.Sid;
+        Effect = statement.Effect;
+    }
+
+    public string PolicyName { get; }
+
+    /// <summary>How the policy reaches the principal (e.g. "group Everyone"), or null.</summary>
+    public string? Via { get; }
+
+    public PolicyLayer Layer { get; }
+
+    /// <summary>The SCP level (1 = organization root), 0 for other layers.</summary>
+    public int Level { get; }
+
+    public int StatementIndex { get; }
+
+    public string? Sid { get; }
+
+    public PolicyEffect Effect { get; }
+
+    public override string ToString()
+    {
+        var statement = Sid is { Length: > 0 } ? $"statement {StatementIndex} (Sid {Sid})" : $"statement {StatementIndex}";
+        var via = Via is null ? string.Empty : $" via {Via}";
+        return $"{Effect} {PolicyName} {statement}{via}";
+    }
+}
+
+/// <summary>The decision for one concrete request, and the statements that decided it.</summary>
+public sealed class EvaluationResult
+{
+    internal EvaluationResult(string action, string resource, Decision decision, IReadOnlyList<MatchedStatement> matchedStatements, string reason)
+    {
+        Action = action;
+        Resource = resource;
+        Decision = decision;
+        MatchedStatements = matchedStatements;
+        Reason = reason;
+    }
+
+    public string Action { get; }
+
+    /// <summary>The resource as evaluated ("*" for actions without resource types).</summary>
+    public string Resource { get; }
+
+    public Decision Decision { get; }
+
+    /// <summary>The deny statements that matched (explicit deny), or the allows that granted it.</summary>
+    public IReadOnlyList<MatchedStatement> MatchedStatements { get; }
+
+    public string Reason { get; }
+
+    public override string ToString() => $"{Action} on {Resource}: {Decision} ({Reason})";
+}
+
+/// <summary>The verdict of "can this principal ever do this?", with the conditions that gate it.</summary>
+public sealed class AuditResult
+{
+    internal AuditResult(string action, string resource, AuditDecision decision, IReadOnlyList<MatchedStatement> matchedStatements, IReadOnlyList<GatingCondition> gatingConditions, string reason)
+    {
+        Action = action;
+        Resource = resource;
+        Decision = decision;
+        MatchedStatements = matchedStatements;
+        GatingConditions = gatingConditions;
+        Reason = reason;
+    }
+
+    public string Action { get; }
+
+    public string Resource { get; }
+
+    public AuditDecision Decision { get; }
+
+    /// <summary>The statements that allow or deny it (always or in some contexts).</summary>
+    public IReadOnlyList<MatchedStatement> MatchedStatements { get; }
+
+    /// <summary>For <see cref="AuditDecision.ConditionallyAllowed"/>: the conditions on which it depends.</summary>
+    public IReadOnlyList<GatingCondition> GatingConditions { get; }
+
+    public string Reason { get; }
+
+    public override string ToString() => $"{Action} on {Resource}: {Decision} ({Reason})";
+
+    internal static string JoinConditions(IEnumerable<GatingCondition> conditions) => string.Join("; ", conditions.Select(c => c.Description).Distinct());
+}

@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>
+/// A condition an audit could not settle because it depends on the request: from an allow, the access exists only
+/// if it holds; from a deny, only if it does not ("unless").
+/// </summary>
+public sealed class GatingCondition
+{
+    internal GatingCondition(MatchedStatement statement, PolicyCondition condition)
+    {
+        Statement = statement;
+        Operator = condition.Operator.Name;
+        Key = condition.Key;
+        Values = condition.Values;
+        Description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + Describe(condition);
+    }
+
+    internal GatingCondition(MatchedStatement statement, string resourceDependsOn)
+    {
+        Statement = statement;
+        Operator = "Resource";
+        Key = resourceDependsOn;
+        Values = [];
+        Description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + $"the resource matches a pattern that uses {resourceDependsOn}";
+    }
+
+    /// <summary>The statement the condition belongs to.</summary>
+    public MatchedStatement Statement { get; }
+
+    /// <summary>True when the condition comes from a deny (access exists unless it holds).</summary>
+    public bool IsDenyCondition => Statement.Effect == PolicyEffect.Deny;
+
+    public string Operator { get; }
+
+    public string Key { get; }
+
+    public IReadOnlyList<string> Values { get; }
+
+    /// <summary>A sentence a person reads, e.g. "only if aws:MultiFactorAuthPresent is true".</summary>
+    public string Description { get; }
+
+    public override string ToString() => Description;
+
+    private static string Describe(PolicyCondition condition)
+    {
+        var op = condition.Operator;
+        if (op.Kind == ConditionOperatorKind.Null)
+        {
+            var absent = condition.Values.Any(v => v.Equals("true", System.StringComparison.OrdinalIgnoreCase));
+            var present = condition.Values.Any(v => v.Equals("false", System.StringComparison.OrdinalIgnoreCase));
+            return $"{condition.Key} is " + (absent && present ? "absent or present" : absent ? "absent" : "present");
+        }
+
+        var subject = op.Qualifier switch
+        {
+            SetQualifier.ForAnyValue => $"any value of {condition.Key}",
+            SetQualifier.ForAllValues => $"every value of {condition.Key}",
+            _ => condition.Key,
+        };
+        var values = condition.Values.Count == 1
+            ? condition.Values[0]
+            : (op.IsNegated ? "any of " : "one of ") + string.Join(", ", condition.Values);
+        var text = $"{subject} {Verb(op.Kind)} {values}";
+        return op.IfExists ? text + $" (or {condition.Key} is absent)" : text;
+    }
+
+    private static string Verb(ConditionOperatorKind kind) => kind switch
+    {
+        ConditionOperatorKind.StringEquals or ConditionOperatorKind.Bool or ConditionOperatorKind.BinaryEquals
+            or ConditionOperatorKind.NumericEquals or ConditionOperatorKind.ArnEquals => "is",
+        ConditionOperatorKind.StringNotEquals or ConditionOperatorKind.NumericNotEquals or ConditionOperatorKind.ArnNotEquals => "is not",
+        ConditionOperatorKind.StringEqualsIgnoreCase => "is (ignoring case)",
+        ConditionOperatorKind.StringNotEqualsIgnoreCase => "is not (ignoring case)",
+        ConditionOperatorKind.StringLike or ConditionOperatorKind.ArnLike => "matches",
+        ConditionOperatorKind.StringNotLike or ConditionOperatorKind.ArnNotLike => "does not match",
+        ConditionOperatorKind.NumericLessThan => "is less than",
+        ConditionOperatorKind.NumericLessThanEquals => "is at most",
+        ConditionOperatorKind.NumericGreaterThan => "is greater than",
+        ConditionOperatorKind.NumericGreaterThanEquals => "is at least",
+        ConditionOperatorKind.DateEquals => "is the date",
+        ConditionOperatorKind.DateNotEquals => "is not the date",
+        ConditionOperatorKind.DateLessThan => "is before",
+        ConditionOperatorKind.DateLessThanEquals => "is at or before",
+        ConditionOperatorKind.DateGreaterThan => "is after",
+        ConditionOperatorKind.DateGreaterThanEquals => "is at or after",
+        ConditionOperatorKind.IpAddress => "is in",
+        ConditionOperatorKind.NotIpAddress => "is not in",
+        _ => "is",
+    };
+}

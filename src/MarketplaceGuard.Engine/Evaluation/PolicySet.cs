@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>Which kind of policy a statement came from; every kind but identity limits what the others grant.</summary>
+public enum PolicyLayer
+{
+    Identity,
+    PermissionsBoundary,
+    ServiceControlPolicy,
+    SessionPolicy,
+}
+
+/// <summary>A compiled policy as attached to a principal: its name, and how it reaches the principal.</summary>
+public sealed class NamedPolicy
+{
+    public NamedPolicy(string name, CompiledPolicy policy, string? via = null)
+    {
+        Name = name;
+        Policy = policy;
+        Via = via;
+    }
+
+    /// <summary>The policy's name or ARN, or a label such as "PolicyDocument[0]".</summary>
+    public string Name { get; }
+
+    public CompiledPolicy Policy { get; }
+
+    /// <summary>How it reaches the principal, e.g. "group Procurement"; null when attached directly.</summary>
+    public string? Via { get; }
+
+    public override string ToString() => Via is null ? Name : $"{Name} (via {Via})";
+}
+
+/// <summary>
+/// Every policy that governs a principal's requests: identity policies (the user's, its groups', or the role's),
+/// an optional permissions boundary, optional service control policies at one or more levels of the organization
+/// (each level must allow), and an optional session policy.
+/// </summary>
+public sealed class PolicySet
+{
+    public PolicySet(
+        IEnumerable<NamedPolicy> identityPolicies,
+        NamedPolicy? permissionsBoundary = null,
+        IEnumerable<IEnumerable<NamedPolicy>>? serviceControlPolicyLevels = null,
+        NamedPolicy? sessionPolicy = null)
+    {
+        IdentityPolicies = identityPolicies.ToArray();
+        PermissionsBoundary = permissionsBoundary;
+        ServiceControlPolicyLevels = (serviceControlPolicyLevels ?? []).Select(level => (IReadOnlyList<NamedPolicy>)level.ToArray()).ToArray();
+        SessionPolicy = sessionPolicy;
+
+        var layers = new List<Layer> { new(PolicyLayer.Identity, 0, IdentityPolicies.ToArray()) };
+        if (permissionsBoundary is not null)
+        {
+            layers.Add(new Layer(PolicyLayer.PermissionsBoundary, 0, [permissionsBoundary]));
+        }
+
+        for (var level = 0; level < ServiceControlPolicyLevels.Count; level++)
+        {
+            layers.Add(new Layer(PolicyLayer.ServiceControlPolicy, level + 1, ServiceControlPolicyLevels[level].ToArray()));
+        }
+
+        if (sessionPolicy is not null)
+        {
+            layers.Add(new Layer(PolicyLayer.SessionPolicy, 0, [sessionPolicy]));
+        }
+
+        Layers = layers.ToArray();
+    }
+
+    public IReadOnlyList<NamedPolicy> IdentityPolicies { get; }
+
+    public NamedPolicy? PermissionsBoundary { get; }
+
+    /// <summary>SCPs by level, from the organization root down to the account; each level must allow.</summary>
+    public IReadOnlyList<IReadOnlyList<NamedPolicy>> ServiceControlPolicyLevels { get; }
+
+    public NamedPolicy? SessionPolicy { get; }
+
+    internal Layer[] Layers { get; }
+
+    /// <summary>One layer: all its policies' allows OR together; the layers' results AND.</summary>
+    internal sealed record Layer(PolicyLayer Kind, int Level, NamedPolicy[] Policies)
+    {
+        public string Describe() => Kind switch
+        {
+            PolicyLayer.Identity => "no identity policy allows it",
+            PolicyLayer.PermissionsBoundary => $"the permissions boundary {Policies[0].Name} does not allow it",
+            PolicyLayer.ServiceControlPolicy => $"no service control policy at level {Level} allows it",
+            _ => $"the session policy {Policies[0].Name} does not allow it",
+        };
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+
+namespace MarketplaceGuard.Engine.Matching;
+
+/// <summary>
+/// A compiled ARN pattern, as in a Resource element or an Arn* condition value. ARNs are matched segment by segment
+/// (arn:partition:service:region:account:resource): a wildcard never crosses the colon between two of the first five
+/// segments, while in the resource segment '*' spans '/' and ':'. The first five segments compare case-insensitively,
+/// the resource segment case-sensitively. "*" matches everything, including the "*" that stands for the resource of
+/// an action without resource-level permissions; no other pattern matches that "*".
+/// </summary>
+public sealed class ArnPattern
+{
+    private const int SegmentCount = 6;
+
+    private readonly Glob[]? segments; // six globs, or null when the pattern is not an ARN
+    private readonly Glob? whole; // a pattern that is not an ARN is matched as one string
+
+    private ArnPattern(string text, Glob[]? segments, Glob? whole, bool matchesAll)
+    {
+        Text = text;
+        this.segments = segments;
+        this.whole = whole;
+        MatchesAll = matchesAll;
+    }
+
+    public string Text { get; }
+
+    /// <summary>True for "*": every resource.</summary>
+    public bool MatchesAll { get; }
+
+    /// <summary>True when the pattern uses policy variables.</summary>
+    public bool HasVariables => segments is not null ? Array.Exists(segments, s => s.HasVariables) : whole!.HasVariables;
+
+    /// <summary>Compiles a pattern.</summary>
+    /// <param name="pattern">The text.</param>
+    /// <param name="variables">Whether policy variables are substituted (Version 2012-10-17).</param>
+    /// <param name="variablesInResourceOnly">
+    /// True for the Resource element, where IAM substitutes variables only in the resource segment; false for Arn*
+    /// condition values.
+    /// </param>
+    public static ArnPattern Compile(string pattern, bool variables, bool variablesInResourceOnly)
+    {
+        if (pattern.Length > 0 && pattern.AsSpan().IndexOfAnyExcept('*') < 0)
+        {
+            return new ArnPattern(pattern, null, null, matchesAll: true);
+        }
+
+        var parts = pattern.Split(':', SegmentCount);
+        if (parts.Length < SegmentCount)
+        {
+            return new ArnPattern(pattern, null, Glob.Compile(pattern, wildcards: true, variables), matchesAll: false);
+        }
+
+        var globs = new Glob[SegmentCount];
+        for (var i = 0; i < SegmentCount; i++)
+        {
+            var allowVariables = variables && (i == SegmentCount - 1 || !variablesInResourceOnly);
+            globs[i] = Glob.Compile(parts[i], wildcards: true, allowVariables);
+        }
+
+        return new ArnPattern(pattern, globs, null, matchesAll: false);
+    }
+
+    /// <summary>Matches a resource ARN (or "*", or any string) against the pattern.</summary>
+    public Tristate Match(ReadOnlySpan<char> resource, IVariableSource? variables)
+    {
+        if (MatchesAll)
+        {
+            return Tristate.True;
+        }
+
+        if (segments is null)
+        {
+            return resource.SequenceEqual("*") ? Tristate.False : whole!.Match(resource, StringComparison.Ordinal, variables);
+        }
+
+        var result = Tristate.True;
+        var rest = resource;
+        for (var i = 0; i < SegmentCount; i++)
+        {
+            ReadOnlySpan<char> part;
+            if (i < SegmentCount - 1)
+            {
+                var colon = rest.IndexOf(':');
+                if (colon < 0)
+                {
+                    return Tristate.False; // not an ARN (e.g. the "*" of an action without resource types)
+                }
+
+                part = rest[..colon];
+                rest = rest[(colon + 1)..];
+            }
+            else
+            {
+                part = rest;
+            }
+
+            var comparison = i < SegmentCount - 1 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            result = TristateLogic.And(result, segments[i].Match(part, comparison, variables));
+            if (result == Tristate.False)
+            {
+                return result;
+            }
+        }
+
+        return result;
+    }
+
+    public override string ToString() => Text;
+}
