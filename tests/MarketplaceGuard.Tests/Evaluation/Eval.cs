@@ -34,3 +34,20 @@ internal static class Eval
     public static Decision Decide(string document, string action, string resource = "*", RequestContext? context = null) =>
         Decide(Identity(document), action, resource, context);
 }
+
+/// <summary>Parses "key=value; key2=[a,b]" into context pairs (a bracketed list is a multi-valued key).</summary>
+internal static class ContextText
+{
+    public static (string Key, object Value)[] Parse(string text) =>
+        text.Split(';', System.StringSplitOptions.RemoveEmptyEntries | System.StringSplitOptions.TrimEntries)
+            .Select(pair =>
+            {
+                var eq = pair.IndexOf('=', System.StringComparison.Ordinal);
+                var key = pair[..eq].Trim();
+                var value = pair[(eq + 1)..].Trim();
+                return value.StartsWith('[') && value.EndsWith(']')
+                    ? (key, (object)value[1..^1].Split(',', System.StringSplitOptions.RemoveEmptyEntries | System.StringSplitOptions.TrimEntries))
+                    : (key, (object)value);
+            })
+            .ToArray();
+}
