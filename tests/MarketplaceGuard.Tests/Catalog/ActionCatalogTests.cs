@@ -1,0 +1,67 @@
+using System.Linq;
+using MarketplaceGuard.Engine.Catalog;
+
+namespace MarketplaceGuard.Tests.Catalog;
+
+public sealed class ActionCatalogTests
+{
+    [Fact]
+    public void HoldsAllMarketplaceActionsAndTheAmiRelatedEc2Ones()
+    {
+        var catalog = ActionCatalog.Default;
+
+        Assert.Equal(96, catalog.Actions.Count(a => a.Service == "aws-marketplace"));
+        Assert.Equal(29, catalog.Actions.Count(a => a.Service == "ec2"));
+        Assert.Equal(["aws-marketplace", "ec2"], catalog.Services);
+    }
+
+    [Theory]
+    [InlineData("aws-marketplace:Subscribe", "Write", true)]
+    [InlineData("aws-marketplace:ViewSubscriptions", "List", true)]
+    [InlineData("aws-marketplace:CancelChangeSet", "Write", false)]
+    [InlineData("aws-marketplace:TagResource", "Tagging", false)]
+    [InlineData("aws-marketplace:PutResourcePolicy", "Permissions management", false)]
+    [InlineData("ec2:RunInstances", "Write", false)]
+    [InlineData("ec2:RunScheduledInstances", "Write", true)]
+    public void KnowsAccessLevelAndResourceTypes(string action, string accessLevel, bool wildcardOnly)
+    {
+        var found = ActionCatalog.Default.Find(action.ToUpperInvariant());
+
+        Assert.NotNull(found);
+        Assert.Equal(action, found.FullName);
+        Assert.Equal(accessLevel, found.AccessLevel);
+        Assert.Equal(wildcardOnly, found.RequiresWildcardResource);
+    }
+
+    [Fact]
+    public void KnowsConditionKeys()
+    {
+        Assert.Contains("aws-marketplace:ProductId", ActionCatalog.Default.Find("aws-marketplace:AcceptAgreementRequest")!.ConditionKeys);
+        Assert.Contains("image", ActionCatalog.Default.Find("ec2:RunInstances")!.ResourceTypes);
+    }
+
+    [Theory]
+    [InlineData("aws-marketplace:Sub*", new[] { "aws-marketplace:Subscribe" })]
+    [InlineData("aws-marketplace:*subscribe", new[] { "aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe" })]
+    [InlineData("AWS-MARKETPLACE:view*", new[] { "aws-marketplace:ViewSubscriptions" })]
+    [InlineData("ec2:*Image", new[] { "ec2:CopyImage", "ec2:CreateImage", "ec2:DeregisterImage", "ec2:DisableImage", "ec2:EnableImage", "ec2:ExportImage", "ec2:RegisterImage" })]
+    [InlineData("s3:*", new string[0])]
+    public void ExpandsPatterns(string pattern, string[] expected)
+    {
+        Assert.Equal(expected, ActionCatalog.Default.Expand(pattern).Select(a => a.FullName));
+    }
+
+    [Fact]
+    public void ExpandingEverythingGivesTheWholeCatalog()
+    {
+        Assert.Equal(ActionCatalog.Default.Actions.Count, ActionCatalog.Default.Expand("*").Count);
+        Assert.Equal(96, ActionCatalog.Default.Expand("aws-marketplace:*").Count);
+    }
+
+    [Fact]
+    public void UnknownActionsAreNotFound()
+    {
+        Assert.Null(ActionCatalog.Default.Find("aws-marketplace:CreatePrivateMarketplace"));
+        Assert.Null(ActionCatalog.Default.Find("Subscribe"));
+    }
+}
