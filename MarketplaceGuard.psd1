@@ -15,6 +15,7 @@
     CompatiblePSEditions = @('Core')
     CmdletsToExport      = @(
         'Get-MarketplacePolicyTemplate'
+        'Test-MarketplacePolicy'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -16,7 +16,7 @@ public sealed class GatingCondition
         Operator = condition.Operator.Name;
         Key = condition.Key;
         Values = condition.Values;
-        Description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + Describe(condition);
+        Description = Sentence(statement.Effect, condition);
     }
 
     internal GatingCondition(MatchedStatement statement, string resourceDependsOn)
@@ -45,7 +45,35 @@ public sealed class GatingCondition
 
     public override string ToString() => Description;
 
-    private static string Describe(PolicyCondition condition)
+    private static string Sentence(PolicyEffect effect, PolicyCondition condition)
+    {
+        var op = condition.Operator;
+        if (effect == PolicyEffect.Allow)
+        {
+            return "only if " + Describe(condition, op.Kind, op.IfExists);
+        }
+
+        // A deny on a negated operator ("deny when the IP is not in 10/8") reads best as what access needs ("only if the
+        // IP is in 10/8"). That holds for a missing key too: the negated operator, IfExists or not, denies then.
+        return op.IsNegated && op.Qualifier == SetQualifier.None
+            ? "only if " + Describe(condition, Positive(op.Kind), withIfExists: false)
+            : "unless " + Describe(condition, op.Kind, op.IfExists);
+    }
+
+    private static ConditionOperatorKind Positive(ConditionOperatorKind kind) => kind switch
+    {
+        ConditionOperatorKind.StringNotEquals => ConditionOperatorKind.StringEquals,
+        ConditionOperatorKind.StringNotEqualsIgnoreCase => ConditionOperatorKind.StringEqualsIgnoreCase,
+        ConditionOperatorKind.StringNotLike => ConditionOperatorKind.StringLike,
+        ConditionOperatorKind.NumericNotEquals => ConditionOperatorKind.NumericEquals,
+        ConditionOperatorKind.DateNotEquals => ConditionOperatorKind.DateEquals,
+        ConditionOperatorKind.NotIpAddress => ConditionOperatorKind.IpAddress,
+        ConditionOperatorKind.ArnNotEquals => ConditionOperatorKind.ArnEquals,
+        ConditionOperatorKind.ArnNotLike => ConditionOperatorKind.ArnLike,
+        _ => kind,
+    };
+
+    private static string Describe(PolicyCondition condition, ConditionOperatorKind kind, bool withIfExists)
     {
         var op = condition.Operator;
         if (op.Kind == ConditionOperatorKind.Null)
@@ -61,11 +89,12 @@ public sealed class GatingCondition
             SetQualifier.ForAllValues => $"every value of {condition.Key}",
             _ => condition.Key,
         };
+        var negated = kind != Positive(kind);
         var values = condition.Values.Count == 1
             ? condition.Values[0]
-            : (op.IsNegated ? "any of " : "one of ") + string.Join(", ", condition.Values);
-        var text = $"{subject} {Verb(op.Kind)} {values}";
-        return op.IfExists ? text + $" (or {condition.Key} is absent)" : text;
+            : (negated ? "any of " : "one of ") + string.Join(", ", condition.Values);
+        var text = $"{subject} {Verb(kind)} {values}";
+        return withIfExists ? text + $" (or {condition.Key} is absent)" : text;
     }
 
     private static string Verb(ConditionOperatorKind kind) => kind switch

@@ -55,7 +55,24 @@ public sealed class AuditTests
         Assert.Equal(AuditDecision.ConditionallyAllowed, result.Decision);
         var gate = Assert.Single(result.GatingConditions);
         Assert.True(gate.IsDenyCondition);
-        Assert.Equal("unless aws:SourceIp is not in 10.0.0.0/8", gate.Description);
+        Assert.Equal("only if aws:SourceIp is in 10.0.0.0/8", gate.Description);
+    }
+
+    [Theory]
+    [InlineData("""{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}""", "unless aws:SourceIp is in 10.0.0.0/8")]
+    [InlineData("""{"StringNotEquals":{"aws:PrincipalTag/team":["procurement","billing"]}}""", "only if aws:PrincipalTag/team is one of procurement, billing")]
+    [InlineData("""{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}""", "unless aws:MultiFactorAuthPresent is false (or aws:MultiFactorAuthPresent is absent)")]
+    [InlineData("""{"ForAnyValue:StringNotLike":{"aws:TagKeys":"env*"}}""", "unless any value of aws:TagKeys does not match env*")]
+    public void DenyConditionsReadAsWhatAccessNeeds(string condition, string description)
+    {
+        var result = Audit($$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"},
+              {"Effect":"Deny","Action":"aws-marketplace:*","Resource":"*","Condition":{{condition}}}]}
+            """);
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, result.Decision);
+        Assert.Equal(description, Assert.Single(result.GatingConditions).Description);
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>
+/// The global context keys IAM derives from the calling principal's ARN: aws:PrincipalArn, aws:PrincipalAccount,
+/// aws:PrincipalType and, for IAM users only, aws:username. A role's requests come from its sessions, so an
+/// assumed-role ARN is reported with the role's ARN as aws:PrincipalArn, as IAM does.
+/// </summary>
+public static class PrincipalContextKeys
+{
+    /// <summary>aws:username: present for IAM users, absent for every other principal.</summary>
+    public const string UserName = "aws:username";
+
+    /// <summary>The keys an ARN determines; throws <see cref="ArgumentException"/> for an ARN that is not an IAM principal.</summary>
+    public static IReadOnlyDictionary<string, ContextValue> FromArn(string principalArn)
+    {
+        var parts = principalArn.Split(':', 6);
+        if (parts.Length != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[4].Length == 0)
+        {
+            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).", nameof(principalArn));
+        }
+
+        var (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
+        var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["aws:PrincipalAccount"] = account,
+        };
+
+        if (service == "iam" && resource.StartsWith("user/", StringComparison.Ordinal))
+        {
+            keys["aws:PrincipalArn"] = principalArn;
+            keys["aws:PrincipalType"] = "User";
+            keys[UserName] = resource[(resource.LastIndexOf('/') + 1)..];
+        }
+        else if (service == "iam" && resource.StartsWith("role/", StringComparison.Ordinal))
+        {
+            keys["aws:PrincipalArn"] = principalArn;
+            keys["aws:PrincipalType"] = "AssumedRole";
+        }
+        else if (service == "sts" && resource.StartsWith("assumed-role/", StringComparison.Ordinal))
+        {
+            var roleName = resource.Split('/')[1];
+            keys["aws:PrincipalArn"] = $"arn:{partition}:iam::{account}:role/{roleName}";
+            keys["aws:PrincipalType"] = "AssumedRole";
+        }
+        else if (service == "iam" && resource == "root")
+        {
+            keys["aws:PrincipalArn"] = principalArn;
+            keys["aws:PrincipalType"] = "Account";
+        }
+        else
+        {
+            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).", nameof(principalArn));
+        }
+
+        return keys;
+    }
+}

@@ -1,0 +1,109 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ManifestPath -Force
+    $script:MfaPolicy = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}}'
+}
+
+Describe 'Test-MarketplacePolicy' {
+    It 'evaluates piped templates together, naming them by PolicyName' {
+        $results = Get-MarketplacePolicyTemplate Procurement, DenyMarketplace | Test-MarketplacePolicy -Action aws-marketplace:Subscribe
+        $results.Decision | Should -Be 'ExplicitDeny'
+        $results.MatchedStatements[0].PolicyName | Should -Be 'MarketplaceGuard-DenyMarketplace'
+        $results.Reason | Should -Be 'explicitly denied by Deny MarketplaceGuard-DenyMarketplace statement 0 (Sid DenyAWSMarketplaceAccess)'
+    }
+
+    It 'gives one result per action and resource' {
+        $results = Test-MarketplacePolicy -PolicyDocument '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}' `
+            -Action s3:GetObject, s3:PutObject -Resource arn:aws:s3:::b/1, arn:aws:s3:::c/1
+        $results.Count | Should -Be 4
+        ($results | ForEach-Object { "$($_.Action) $($_.Resource) $($_.Decision)" }) | Should -Be @(
+            's3:GetObject arn:aws:s3:::b/1 Allowed'
+            's3:GetObject arn:aws:s3:::c/1 ImplicitDeny'
+            's3:PutObject arn:aws:s3:::b/1 ImplicitDeny'
+            's3:PutObject arn:aws:s3:::c/1 ImplicitDeny')
+    }
+
+    It 'evaluates actions without resource types on *' {
+        $result = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -Resource arn:aws:aws-marketplace:us-east-1:111122223333:x
+        $result.Resource | Should -Be '*'
+        $result.Decision | Should -Be 'Allowed'
+    }
+
+    It 'uses -Context, with booleans, strings and arrays' {
+        (Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -Context @{ 'aws:MultiFactorAuthPresent' = $true }).Decision | Should -Be 'Allowed'
+        (Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -Context @{ 'AWS:multifactorauthpresent' = 'false' }).Decision | Should -Be 'ImplicitDeny'
+        (Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe).Decision | Should -Be 'ImplicitDeny'
+
+        $tags = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["env","owner"]}}}}'
+        (Test-MarketplacePolicy -PolicyDocument $tags -Action ec2:CreateTags -Context @{ 'aws:TagKeys' = @('env', 'owner') }).Decision | Should -Be 'Allowed'
+        (Test-MarketplacePolicy -PolicyDocument $tags -Action ec2:CreateTags -Context @{ 'aws:TagKeys' = @('env', 'cost') }).Decision | Should -Be 'ImplicitDeny'
+    }
+
+    It 'with -Audit, reports conditional access with its gating conditions' {
+        $result = Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -Audit
+        $result.GetType().FullName | Should -Be 'MarketplaceGuard.Engine.Evaluation.AuditResult'
+        $result.Decision | Should -Be 'ConditionallyAllowed'
+        $result.GatingConditions.Description | Should -Be 'only if aws:MultiFactorAuthPresent is true'
+        (Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -Audit -Context @{ 'aws:MultiFactorAuthPresent' = 'true' }).Decision | Should -Be 'Allowed'
+    }
+
+    It 'fills principal keys from -PrincipalArn' {
+        $doc = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}}'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action s3:GetObject -Resource arn:aws:s3:::home/alice/x -PrincipalArn arn:aws:iam::111122223333:user/alice).Decision | Should -Be 'Allowed'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action s3:GetObject -Resource arn:aws:s3:::home/alice/x -PrincipalArn arn:aws:iam::111122223333:role/alice).Decision | Should -Be 'ImplicitDeny'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action s3:GetObject -Resource arn:aws:s3:::home/alice/x -PrincipalArn arn:aws:iam::111122223333:role/alice -Audit).Decision |
+            Should -Be 'ImplicitDeny' -Because 'a role has no aws:username: the audit knows it is absent'
+    }
+
+    It 'applies a permissions boundary and service control policies' {
+        $admin = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}'
+        $boundary = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:*","Resource":"*"}}'
+        $result = Test-MarketplacePolicy -PolicyDocument $admin -PermissionsBoundary $boundary -Action aws-marketplace:Subscribe
+        $result.Decision | Should -Be 'ImplicitDeny'
+        $result.Reason | Should -Be 'implicitly denied: the permissions boundary PermissionsBoundary does not allow it'
+
+        $scp = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"aws-marketplace:Subscribe","Resource":"*"}]}'
+        (Test-MarketplacePolicy -PolicyDocument $admin -ServiceControlPolicy $scp -Action aws-marketplace:Subscribe).MatchedStatements.PolicyName | Should -Be 'ServiceControlPolicy[0]'
+    }
+
+    It 'expands action wildcards through the catalog' {
+        $results = Get-MarketplacePolicyTemplate BillingViewer | Test-MarketplacePolicy -Action 'aws-marketplace:*Subscri*'
+        $results.Action | Should -Be 'aws-marketplace:Subscribe', 'aws-marketplace:Unsubscribe', 'aws-marketplace:ViewSubscriptions'
+    }
+
+    It 'writes an error for an action pattern the catalog cannot expand' {
+        $results = Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action 's3:Get*', aws-marketplace:Subscribe -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results.Action | Should -Be 'aws-marketplace:Subscribe'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyUnknownActionPattern,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'reports every invalid document as InvalidData naming the document and the JSON path, and evaluates nothing' {
+        $bad = '{"Version":"2012-10-17","Statement":{"Effect":"Permit","Action":"aws-marketplace:Subscribe","Resource":"*"}}'
+        $results = Test-MarketplacePolicy -PolicyDocument $MfaPolicy, $bad, '[]' -Action aws-marketplace:Subscribe -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $errors.Count | Should -Be 2
+        $errors | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'InvalidData' }
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyInvalidDocument,*'
+        $errors[0].Exception.Message | Should -Be "The policy document 'PolicyDocument[1]' is not valid (1 problem): `$.Statement.Effect: 'Permit' is not a valid effect: use 'Allow' or 'Deny'"
+        $errors[0].TargetObject | Should -Be '-PolicyDocument PolicyDocument[1]'
+        $errors[1].Exception.Message | Should -Be "The policy document 'PolicyDocument[2]' is not valid (1 problem): `$: the policy document must be a JSON object, not an array"
+    }
+
+    It 'accepts URL-encoded documents as IAM returns them' {
+        $encoded = [uri]::EscapeDataString((Get-MarketplacePolicyTemplate Procurement).Document)
+        (Test-MarketplacePolicy -PolicyDocument $encoded -Action aws-marketplace:Subscribe).Decision | Should -Be 'Allowed'
+    }
+
+    It 'rejects a principal ARN that is not an IAM principal' {
+        $null = Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -PrincipalArn arn:aws:s3:::bucket -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyInvalidPrincipalArn,*'
+        $errors[0].Exception.Message | Should -BeLike "*'arn:aws:s3:::bucket' is not the ARN of an IAM user, role or account*"
+    }
+
+    It 'shows a table of action, resource, decision and reason' {
+        $text = Get-MarketplacePolicyTemplate BillingViewer | Test-MarketplacePolicy -Action aws-marketplace:Subscribe | Out-String -Width 250
+        $text | Should -Match 'Action\s+Resource\s+Decision\s+Reason'
+        $text | Should -Match 'aws-marketplace:Subscribe\s+\*\s+ExplicitDeny\s+explicitly denied by'
+    }
+}
