@@ -32,9 +32,12 @@ public sealed class CompiledCondition
     private readonly bool nullHoldsIfAbsent;
     private readonly bool nullHoldsIfPresent;
 
+    private readonly ContextKey key;
+
     public CompiledCondition(PolicyCondition source, bool variables)
     {
         Source = source;
+        key = ContextKey.Of(source.Key);
         var op = source.Operator;
         family = FamilyOf(op.Kind);
         strings = source.Values.ToArray();
@@ -79,7 +82,7 @@ public sealed class CompiledCondition
     public Tristate Evaluate(RequestContext context)
     {
         var op = Source.Operator;
-        var state = context.Lookup(Source.Key, out var value);
+        var state = context.Lookup(key, out var value);
 
         if (family == ConditionFamily.Null)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Policies;
@@ -6,9 +7,11 @@ using MarketplaceGuard.Engine.Policies;
 namespace MarketplaceGuard.Engine.Evaluation;
 
 /// <summary>
-/// A policy document compiled for evaluation, with its statements indexed by service prefix: a decision for
-/// <c>aws-marketplace:Subscribe</c> only looks at statements that name aws-marketplace, or "*", or use NotAction.
-/// Compile with <see cref="PolicyCompiler"/>, which compiles each distinct document once.
+/// A policy document compiled for evaluation. Its statements are indexed by service prefix (a decision for
+/// <c>aws-marketplace:Subscribe</c> only looks at statements that name aws-marketplace, or "*", or use NotAction), and
+/// for each action asked about, the statements whose Action/NotAction cover it are remembered, split into denies and
+/// allows: action matching does not depend on the request, and a policy is shared by every principal it is attached
+/// to. Compile with <see cref="PolicyCompiler"/>, which compiles each distinct document once.
 /// </summary>
 public sealed class CompiledPolicy
 {
@@ -16,6 +19,7 @@ public sealed class CompiledPolicy
     private readonly CompiledStatement[] anyService;
     private readonly Dictionary<string, CompiledStatement[]> byService;
     private readonly Dictionary<string, CompiledStatement[]>.AlternateLookup<ReadOnlySpan<char>> byServiceSpan;
+    private readonly ConcurrentDictionary<string, ActionStatements> byAction = new(StringComparer.OrdinalIgnoreCase);
 
     internal CompiledPolicy(PolicyDocument document)
     {
@@ -39,7 +43,44 @@ public sealed class CompiledPolicy
 
     public IReadOnlyList<CompiledStatement> Statements => statements;
 
-    /// <summary>The statements whose Action or NotAction may cover an action of this service, in document order.</summary>
-    public ReadOnlySpan<CompiledStatement> CandidatesFor(ReadOnlySpan<char> service) =>
-        byServiceSpan.TryGetValue(service, out var candidates) ? candidates : anyService;
+    /// <summary>The statements whose Action or NotAction cover the action, denies and allows, in document order.</summary>
+    internal ActionStatements StatementsFor(string action)
+    {
+        if (byAction.TryGetValue(action, out var known))
+        {
+            return known;
+        }
+
+        var found = Select(action);
+
+        // Actions asked about are a small set in practice; the cap only guards against a caller inventing names.
+        return byAction.Count < MaxRememberedActions ? byAction.GetOrAdd(action, found) : found;
+    }
+
+    private const int MaxRememberedActions = 4096;
+
+    private ActionStatements Select(string action)
+    {
+        var colon = action.IndexOf(':', StringComparison.Ordinal);
+        var service = colon < 0 ? action.AsSpan() : action.AsSpan(0, colon);
+        var name = colon < 0 ? ReadOnlySpan<char>.Empty : action.AsSpan(colon + 1);
+        var candidates = byServiceSpan.TryGetValue(service, out var forService) ? forService : anyService;
+
+        var all = new List<CompiledStatement>();
+        foreach (var statement in candidates)
+        {
+            if (statement.MatchesAction(service, name))
+            {
+                all.Add(statement);
+            }
+        }
+
+        return new ActionStatements(
+            all.ToArray(),
+            all.Where(s => s.Effect == PolicyEffect.Deny).ToArray(),
+            all.Where(s => s.Effect == PolicyEffect.Allow).ToArray());
+    }
 }
+
+/// <summary>The statements of one policy that cover one action: all in document order, and split by effect.</summary>
+internal sealed record ActionStatements(CompiledStatement[] All, CompiledStatement[] Denies, CompiledStatement[] Allows);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Evaluation;
@@ -69,13 +70,18 @@ public sealed class MatchedStatement
 /// <summary>The decision for one concrete request, and the statements that decided it.</summary>
 public sealed class EvaluationResult
 {
-    internal EvaluationResult(string action, string resource, Decision decision, IReadOnlyList<MatchedStatement> matchedStatements, string reason)
+    private readonly PolicySet policies;
+    private readonly Tristate[] layerAllows;
+    private string? reason;
+
+    internal EvaluationResult(string action, string resource, Decision decision, IReadOnlyList<MatchedStatement> matchedStatements, PolicySet policies, Tristate[] layerAllows)
     {
         Action = action;
         Resource = resource;
         Decision = decision;
         MatchedStatements = matchedStatements;
-        Reason = reason;
+        this.policies = policies;
+        this.layerAllows = layerAllows;
     }
 
     public string Action { get; }
@@ -88,7 +94,13 @@ public sealed class EvaluationResult
     /// <summary>The deny statements that matched (explicit deny), or the allows that granted it.</summary>
     public IReadOnlyList<MatchedStatement> MatchedStatements { get; }
 
-    public string Reason { get; }
+    /// <summary>Why, in words (built when first read: audits of large accounts rarely read most of them).</summary>
+    public string Reason => reason ??= Decision switch
+    {
+        Decision.ExplicitDeny => "explicitly denied by " + string.Join("; ", MatchedStatements),
+        Decision.Allowed => "allowed by " + string.Join("; ", MatchedStatements),
+        _ => "implicitly denied: " + string.Join("; ", policies.Layers.Where((_, i) => layerAllows[i] != Tristate.True).Select(l => l.Describe())),
+    };
 
     public override string ToString() => $"{Action} on {Resource}: {Decision} ({Reason})";
 }
@@ -96,14 +108,19 @@ public sealed class EvaluationResult
 /// <summary>The verdict of "can this principal ever do this?", with the conditions that gate it.</summary>
 public sealed class AuditResult
 {
-    internal AuditResult(string action, string resource, AuditDecision decision, IReadOnlyList<MatchedStatement> matchedStatements, IReadOnlyList<GatingCondition> gatingConditions, string reason)
+    private readonly PolicySet policies;
+    private readonly Tristate[] layerAllows;
+    private string? reason;
+
+    internal AuditResult(string action, string resource, AuditDecision decision, IReadOnlyList<MatchedStatement> matchedStatements, IReadOnlyList<GatingCondition> gatingConditions, PolicySet policies, Tristate[] layerAllows)
     {
         Action = action;
         Resource = resource;
         Decision = decision;
         MatchedStatements = matchedStatements;
         GatingConditions = gatingConditions;
-        Reason = reason;
+        this.policies = policies;
+        this.layerAllows = layerAllows;
     }
 
     public string Action { get; }
@@ -112,15 +129,20 @@ public sealed class AuditResult
 
     public AuditDecision Decision { get; }
 
-    /// <summary>The statements that allow or deny it (always or in some contexts).</summary>
+    /// <summary>The statements that allow or deny it (always, or in some contexts).</summary>
     public IReadOnlyList<MatchedStatement> MatchedStatements { get; }
 
     /// <summary>For <see cref="AuditDecision.ConditionallyAllowed"/>: the conditions on which it depends.</summary>
     public IReadOnlyList<GatingCondition> GatingConditions { get; }
 
-    public string Reason { get; }
+    /// <summary>Why, in words (built when first read).</summary>
+    public string Reason => reason ??= Decision switch
+    {
+        AuditDecision.ExplicitDeny => "always explicitly denied by " + string.Join("; ", MatchedStatements),
+        AuditDecision.Allowed => "always allowed by " + string.Join("; ", MatchedStatements),
+        AuditDecision.ImplicitDeny => "never allowed: " + string.Join("; ", policies.Layers.Where((_, i) => layerAllows[i] == Tristate.False).Select(l => l.Describe())),
+        _ => "allowed only in some contexts: " + string.Join("; ", GatingConditions.Select(c => c.Description).Distinct()),
+    };
 
     public override string ToString() => $"{Action} on {Resource}: {Decision} ({Reason})";
-
-    internal static string JoinConditions(IEnumerable<GatingCondition> conditions) => string.Join("; ", conditions.Select(c => c.Description).Distinct());
 }

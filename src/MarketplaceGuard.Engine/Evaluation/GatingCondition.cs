@@ -16,7 +16,7 @@ public sealed class GatingCondition
         Operator = condition.Operator.Name;
         Key = condition.Key;
         Values = condition.Values;
-        Description = Sentence(statement.Effect, condition);
+        this.condition = condition;
     }
 
     internal GatingCondition(MatchedStatement statement, string resourceDependsOn)
@@ -25,8 +25,12 @@ public sealed class GatingCondition
         Operator = "Resource";
         Key = resourceDependsOn;
         Values = [];
-        Description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + $"the resource matches a pattern that uses {resourceDependsOn}";
+        description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + $"the resource matches a pattern that uses {resourceDependsOn}";
     }
+
+    // The sentence is built when first read: an audit of a large account produces many it never shows.
+    private readonly PolicyCondition? condition;
+    private string? description;
 
     /// <summary>The statement the condition belongs to.</summary>
     public MatchedStatement Statement { get; }
@@ -41,7 +45,7 @@ public sealed class GatingCondition
     public IReadOnlyList<string> Values { get; }
 
     /// <summary>A sentence a person reads, e.g. "only if aws:MultiFactorAuthPresent is true".</summary>
-    public string Description { get; }
+    public string Description => description ??= Sentence(Statement.Effect, condition!);
 
     public override string ToString() => Description;
 

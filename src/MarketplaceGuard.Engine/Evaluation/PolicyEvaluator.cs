@@ -10,9 +10,10 @@ namespace MarketplaceGuard.Engine.Evaluation;
 /// <summary>
 /// IAM's policy evaluation for one account: an explicit deny in any policy wins; otherwise the identity policies must
 /// allow, and so must the permissions boundary (when there is one), every level of service control policies (when
-/// given) and the session policy (when given). Three entry points share one implementation:
+/// given) and the session policy (when given). Three entry points:
 /// <see cref="Decide"/> (concrete request, decision only, no allocation), <see cref="Explain"/> (concrete request,
-/// with the statements that decided it) and <see cref="Audit"/> (unknown context keys, three-valued).
+/// with the statements that decided it) and <see cref="Audit"/> (unknown context keys, three-valued). Decide is a
+/// short-circuiting copy of the traced loop that the other two share; the property tests hold them to the same answers.
 /// </summary>
 public sealed class PolicyEvaluator
 {
@@ -37,10 +38,42 @@ public sealed class PolicyEvaluator
     public Decision Decide(PolicySet policies, string action, string resource, RequestContext context)
     {
         RequireConcrete(context);
-        var outcome = Evaluate(policies, action, EffectiveResource(action, resource), context, trace: null);
-        return outcome.Deny == Tristate.True ? Decision.ExplicitDeny
-            : outcome.Allow == Tristate.True ? Decision.Allowed
-            : Decision.ImplicitDeny;
+        resource = EffectiveResource(action, resource);
+
+        // Denies are checked everywhere (an explicit deny must be reported as such); allows only until each layer
+        // has one, and not at all once a layer has none.
+        var everyLayerAllows = true;
+        foreach (var layer in policies.Layers)
+        {
+            var layerAllows = false;
+            foreach (var policy in layer.Policies)
+            {
+                var statements = policy.Policy.StatementsFor(action);
+                foreach (var deny in statements.Denies)
+                {
+                    if (deny.MatchesRequest(resource, context) == Tristate.True)
+                    {
+                        return Decision.ExplicitDeny;
+                    }
+                }
+
+                if (everyLayerAllows && !layerAllows)
+                {
+                    foreach (var allow in statements.Allows)
+                    {
+                        if (allow.MatchesRequest(resource, context) == Tristate.True)
+                        {
+                            layerAllows = true;
+                            break;
+                        }
+                    }
+                }
+            }
+
+            everyLayerAllows &= layerAllows;
+        }
+
+        return everyLayerAllows ? Decision.Allowed : Decision.ImplicitDeny;
     }
 
     /// <summary>IAM's decision for a concrete request, with the statements that decided it and why.</summary>
@@ -48,23 +81,15 @@ public sealed class PolicyEvaluator
     {
         RequireConcrete(context);
         resource = EffectiveResource(action, resource);
-        var trace = new List<TraceEntry>();
-        var outcome = Evaluate(policies, action, resource, context, trace);
+        var trace = Trace.Evaluate(policies, action, resource, context);
 
-        if (outcome.Deny == Tristate.True)
+        if (trace.Deny == Tristate.True)
         {
-            var denies = trace.Where(t => t.Effect == PolicyEffect.Deny).Select(t => t.Matched).ToList();
-            return new EvaluationResult(action, resource, Decision.ExplicitDeny, denies, "explicitly denied by " + string.Join("; ", denies));
+            return new EvaluationResult(action, resource, Decision.ExplicitDeny, trace.Matched(PolicyEffect.Deny, Tristate.True), policies, trace.LayerAllows);
         }
 
-        var allows = trace.Where(t => t.Effect == PolicyEffect.Allow).Select(t => t.Matched).ToList();
-        if (outcome.Allow == Tristate.True)
-        {
-            return new EvaluationResult(action, resource, Decision.Allowed, allows, "allowed by " + string.Join("; ", allows));
-        }
-
-        var missing = policies.Layers.Where((l, i) => outcome.LayerAllows![i] != Tristate.True).Select(l => l.Describe());
-        return new EvaluationResult(action, resource, Decision.ImplicitDeny, allows, "implicitly denied: " + string.Join("; ", missing));
+        var decision = trace.Allow == Tristate.True ? Decision.Allowed : Decision.ImplicitDeny;
+        return new EvaluationResult(action, resource, decision, trace.Matched(PolicyEffect.Allow, Tristate.True), policies, trace.LayerAllows);
     }
 
     /// <summary>
@@ -74,63 +99,59 @@ public sealed class PolicyEvaluator
     public AuditResult Audit(PolicySet policies, string action, string resource, RequestContext context)
     {
         resource = EffectiveResource(action, resource);
-        var trace = new List<TraceEntry>();
-        var outcome = Evaluate(policies, action, resource, context, trace);
+        var trace = Trace.Evaluate(policies, action, resource, context);
 
-        var denies = trace.Where(t => t.Effect == PolicyEffect.Deny).ToList();
-        if (outcome.Deny == Tristate.True)
+        if (trace.Deny == Tristate.True)
         {
-            var always = denies.Where(t => t.Match == Tristate.True).Select(t => t.Matched).ToList();
-            return new AuditResult(action, resource, AuditDecision.ExplicitDeny, always, [], "always explicitly denied by " + string.Join("; ", always));
+            return new AuditResult(action, resource, AuditDecision.ExplicitDeny, trace.Matched(PolicyEffect.Deny, Tristate.True), [], policies, trace.LayerAllows);
         }
 
-        var allows = trace.Where(t => t.Effect == PolicyEffect.Allow).ToList();
-        if (outcome.Allow == Tristate.False)
+        if (trace.Allow == Tristate.False)
         {
-            var missing = policies.Layers.Where((l, i) => outcome.LayerAllows![i] == Tristate.False).Select(l => l.Describe());
-            return new AuditResult(action, resource, AuditDecision.ImplicitDeny, allows.Select(t => t.Matched).ToList(), [], "never allowed: " + string.Join("; ", missing));
+            return new AuditResult(action, resource, AuditDecision.ImplicitDeny, trace.Matched(PolicyEffect.Allow, null), [], policies, trace.LayerAllows);
         }
 
-        if (outcome.Allow == Tristate.True && outcome.Deny == Tristate.False)
+        if (trace.Allow == Tristate.True && trace.Deny == Tristate.False)
         {
-            var granting = allows.Where(t => t.Match == Tristate.True).Select(t => t.Matched).ToList();
-            return new AuditResult(action, resource, AuditDecision.Allowed, granting, [], "always allowed by " + string.Join("; ", granting));
+            return new AuditResult(action, resource, AuditDecision.Allowed, trace.Matched(PolicyEffect.Allow, Tristate.True), [], policies, trace.LayerAllows);
         }
 
         // Conditional: the allows of layers that are not settled, and every deny that may apply, gate the access.
         var gating = new List<GatingCondition>();
         var involved = new List<MatchedStatement>();
-        foreach (var entry in allows.Where(t => outcome.LayerAllows![t.LayerIndex] == Tristate.Unknown).Concat(denies))
+        foreach (var entry in trace.Entries)
         {
-            involved.Add(entry.Matched);
-            gating.AddRange(UnsettledConditions(entry, resource, context));
+            var gates = entry.Statement.Effect == PolicyEffect.Deny || trace.LayerAllows[entry.LayerIndex] == Tristate.Unknown;
+            if (gates && entry.Match == Tristate.Unknown)
+            {
+                var matched = entry.ToMatchedStatement();
+                involved.Add(matched);
+                AddUnsettledConditions(gating, matched, entry.Statement, resource, context);
+            }
         }
 
-        var reason = "allowed only in some contexts: " + AuditResult.JoinConditions(gating);
-        return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, reason);
+        return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
     }
 
-    private static IEnumerable<GatingCondition> UnsettledConditions(TraceEntry entry, string resource, RequestContext context)
+    private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context)
     {
-        if (entry.Statement.MatchesResource(resource, context) == Tristate.Unknown)
+        if (statement.MatchesResource(resource, context) == Tristate.Unknown)
         {
-            var keys = entry.Statement.Source.Resources
-                .SelectMany(VariableKeysIn)
+            var keys = statement.Source.Resources
+                .SelectMany(r => Glob.Compile(r, wildcards: true, variables: true).VariableKeys)
+                .Select(k => "${" + k.Name + "}")
                 .Distinct(StringComparer.OrdinalIgnoreCase);
-            yield return new GatingCondition(entry.Matched, string.Join(", ", keys.Select(k => "${" + k + "}")));
+            gating.Add(new GatingCondition(matched, string.Join(", ", keys)));
         }
 
-        foreach (var condition in entry.Statement.Conditions.ToArray())
+        foreach (var condition in statement.Conditions)
         {
             if (condition.Evaluate(context) == Tristate.Unknown)
             {
-                yield return new GatingCondition(entry.Matched, condition.Source);
+                gating.Add(new GatingCondition(matched, condition.Source));
             }
         }
     }
-
-    private static IEnumerable<string> VariableKeysIn(string pattern) =>
-        Glob.Compile(pattern, wildcards: true, variables: true).VariableKeys;
 
     private static void RequireConcrete(RequestContext context)
     {
@@ -140,67 +161,78 @@ public sealed class PolicyEvaluator
         }
     }
 
-    /// <summary>The one evaluation loop. With a null trace it allocates nothing and stops at the first certain deny.</summary>
-    private static Outcome Evaluate(PolicySet policies, string action, string resource, RequestContext context, List<TraceEntry>? trace)
+    /// <summary>Every statement that may apply, with its three-valued match, and each layer's allow.</summary>
+    private sealed class Trace
     {
-        var colon = action.IndexOf(':', StringComparison.Ordinal);
-        var service = colon < 0 ? action.AsSpan() : action.AsSpan(0, colon);
-        var name = colon < 0 ? ReadOnlySpan<char>.Empty : action.AsSpan(colon + 1);
-
-        var layers = policies.Layers;
-        var layerAllows = trace is null ? null : new Tristate[layers.Length];
-        var deny = Tristate.False;
-        var allow = Tristate.True;
-        for (var l = 0; l < layers.Length; l++)
+        private Trace(int layers)
         {
-            var layer = layers[l];
-            var layerAllow = Tristate.False;
-            foreach (var policy in layer.Policies)
-            {
-                foreach (var statement in policy.Policy.CandidatesFor(service))
-                {
-                    if (!statement.MatchesAction(service, name))
-                    {
-                        continue;
-                    }
-
-                    var match = statement.MatchesRequest(resource, context);
-                    if (match == Tristate.False)
-                    {
-                        continue;
-                    }
-
-                    if (statement.Effect == PolicyEffect.Deny)
-                    {
-                        deny = TristateLogic.Or(deny, match);
-                        if (deny == Tristate.True && trace is null)
-                        {
-                            return new Outcome(deny, Tristate.False, null);
-                        }
-                    }
-                    else
-                    {
-                        layerAllow = TristateLogic.Or(layerAllow, match);
-                    }
-
-                    trace?.Add(new TraceEntry(new MatchedStatement(policy, layer.Kind, layer.Level, statement), statement, match, l));
-                }
-            }
-
-            allow = TristateLogic.And(allow, layerAllow);
-            if (layerAllows is not null)
-            {
-                layerAllows[l] = layerAllow;
-            }
+            LayerAllows = new Tristate[layers];
         }
 
-        return new Outcome(deny, allow, layerAllows);
-    }
+        public Tristate Deny { get; private set; } = Tristate.False;
 
-    private readonly record struct Outcome(Tristate Deny, Tristate Allow, Tristate[]? LayerAllows);
+        public Tristate Allow { get; private set; } = Tristate.True;
 
-    private sealed record TraceEntry(MatchedStatement Matched, CompiledStatement Statement, Tristate Match, int LayerIndex)
-    {
-        public PolicyEffect Effect => Statement.Effect;
+        public Tristate[] LayerAllows { get; }
+
+        public List<Entry> Entries { get; } = new(16);
+
+
+        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context)
+        {
+            var layers = policies.Layers;
+            var trace = new Trace(layers.Length);
+            for (var l = 0; l < layers.Length; l++)
+            {
+                var layerAllow = Tristate.False;
+                var policiesOfLayer = layers[l].Policies;
+                for (var p = 0; p < policiesOfLayer.Length; p++)
+                {
+                    foreach (var statement in policiesOfLayer[p].Policy.StatementsFor(action).All)
+                    {
+                        // Once the layer certainly allows, further allows change nothing.
+                        var isDeny = statement.Effect == PolicyEffect.Deny;
+                        if (!isDeny && layerAllow == Tristate.True)
+                        {
+                            continue;
+                        }
+
+                        var match = statement.MatchesRequest(resource, context);
+                        if (match == Tristate.False)
+                        {
+                            continue;
+                        }
+
+                        if (isDeny)
+                        {
+                            trace.Deny = TristateLogic.Or(trace.Deny, match);
+                        }
+                        else
+                        {
+                            layerAllow = TristateLogic.Or(layerAllow, match);
+                        }
+
+                        trace.Entries.Add(new Entry(statement, l, layers[l], policiesOfLayer[p], match));
+                    }
+                }
+
+                trace.LayerAllows[l] = layerAllow;
+                trace.Allow = TristateLogic.And(trace.Allow, layerAllow);
+            }
+
+            return trace;
+        }
+
+        /// <summary>The statements of one effect that matched (with exactly <paramref name="match"/>, or at all when null).</summary>
+        public List<MatchedStatement> Matched(PolicyEffect effect, Tristate? match) =>
+            Entries.Where(e => e.Statement.Effect == effect && (match is null || e.Match == match))
+                .Select(e => e.ToMatchedStatement())
+                .ToList();
+
+        /// <summary>One statement that may apply; entries are recorded in document order.</summary>
+        public readonly record struct Entry(CompiledStatement Statement, int LayerIndex, PolicySet.Layer Layer, NamedPolicy Policy, Tristate Match)
+        {
+            public MatchedStatement ToMatchedStatement() => new(Policy, Layer.Kind, Layer.Level, Statement);
+        }
     }
 }

@@ -15,11 +15,30 @@ public sealed class RequestContext : IVariableSource
     private readonly Dictionary<string, ContextValue> values;
     private readonly HashSet<string> absentKeys;
 
+    // Values and known-absent flags by ContextKey.Id: a condition finds its key without hashing the name. A key
+    // interned after this context was built cannot be one of its keys, so an index past the end means "not given".
+    private readonly ContextValue?[] valuesById;
+    private readonly bool[] absentById;
+
     private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, bool unlistedKeysAreUnknown)
     {
         this.values = values;
         this.absentKeys = absentKeys;
         UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
+
+        var valueKeys = values.Keys.Select(ContextKey.Of).ToArray();
+        var absent = absentKeys.Select(ContextKey.Of).ToArray();
+        valuesById = new ContextValue?[valueKeys.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
+        foreach (var key in valueKeys)
+        {
+            valuesById[key.Id] = values[key.Name];
+        }
+
+        absentById = new bool[absent.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
+        foreach (var key in absent)
+        {
+            absentById[key.Id] = true;
+        }
     }
 
     /// <summary>A concrete context with no keys.</summary>
@@ -63,17 +82,22 @@ public sealed class RequestContext : IVariableSource
     }
 
     /// <summary>What the context knows about a key.</summary>
-    public KeyState Lookup(string key, out ContextValue? value)
+    public KeyState Lookup(string key, out ContextValue? value) => Lookup(ContextKey.Of(key), out value);
+
+    /// <summary>What the context knows about a key.</summary>
+    public KeyState Lookup(ContextKey key, out ContextValue? value)
     {
-        if (values.TryGetValue(key, out value))
+        var id = key.Id;
+        value = id < valuesById.Length ? valuesById[id] : null;
+        if (value is not null)
         {
             return KeyState.Present;
         }
 
-        return UnlistedKeysAreUnknown && !absentKeys.Contains(key) ? KeyState.Unknown : KeyState.Absent;
+        return UnlistedKeysAreUnknown && !(id < absentById.Length && absentById[id]) ? KeyState.Unknown : KeyState.Absent;
     }
 
-    public KeyState TryGetVariable(string key, out string value)
+    public KeyState TryGetVariable(ContextKey key, out string value)
     {
         var state = Lookup(key, out var contextValue);
         if (state == KeyState.Present && contextValue!.Values.Count == 1)

@@ -13,10 +13,10 @@ namespace MarketplaceGuard.Engine.Matching;
 public sealed class Glob
 {
     private readonly Atom[][] segments; // the pattern split at each '*'
-    private readonly string[] variableKeys;
+    private readonly ContextKey[] variableKeys;
     private readonly int fixedLength; // length of a pattern without '*' or variables, else -1
 
-    private Glob(string text, Atom[][] segments, string[] variableKeys)
+    private Glob(string text, Atom[][] segments, ContextKey[] variableKeys)
     {
         Text = text;
         this.segments = segments;
@@ -35,7 +35,7 @@ public sealed class Glob
     public bool HasVariables => variableKeys.Length > 0;
 
     /// <summary>The keys of the policy variables the pattern uses.</summary>
-    public IReadOnlyList<string> VariableKeys => variableKeys;
+    public IReadOnlyList<ContextKey> VariableKeys => variableKeys;
 
     /// <summary>Compiles a pattern.</summary>
     /// <param name="pattern">The text.</param>
@@ -46,7 +46,7 @@ public sealed class Glob
         var result = new List<Atom[]>();
         var current = new List<Atom>();
         var literal = new StringBuilder();
-        var keys = new List<string>();
+        var keys = new List<ContextKey>();
 
         void FlushLiteral()
         {
@@ -260,10 +260,10 @@ public sealed class Glob
         var comma = body.IndexOf(',', StringComparison.Ordinal);
         if (comma < 0)
         {
-            return Atom.Variable(body.Trim(), null);
+            return Atom.Variable(ContextKey.Of(body.Trim()), null);
         }
 
-        var key = body[..comma].Trim();
+        var key = ContextKey.Of(body[..comma].Trim());
         var rest = body[(comma + 1)..].Trim();
         var defaultValue = rest.Length >= 2 && rest[0] == '\'' && rest[^1] == '\'' ? rest[1..^1] : rest;
         return Atom.Variable(key, defaultValue);
@@ -277,12 +277,12 @@ public sealed class Glob
     }
 
     /// <summary>A literal run, a '?', or a variable (Key, with its default in Text).</summary>
-    private readonly record struct Atom(AtomKind Kind, string? Text, string? Key)
+    private readonly record struct Atom(AtomKind Kind, string? Text, ContextKey? Key)
     {
         public static readonly Atom AnyCharacter = new(AtomKind.AnyCharacter, null, null);
 
         public static Atom Literal(string text) => new(AtomKind.Literal, text, null);
 
-        public static Atom Variable(string key, string? defaultValue) => new(AtomKind.Variable, defaultValue, key);
+        public static Atom Variable(ContextKey key, string? defaultValue) => new(AtomKind.Variable, defaultValue, key);
     }
 }

@@ -20,5 +20,5 @@ public interface IVariableSource
     /// The value of a single-valued key. A key with several values cannot be a policy variable (IAM's rule), so it
     /// is reported <see cref="KeyState.Absent"/>.
     /// </summary>
-    KeyState TryGetVariable(string key, out string value);
+    KeyState TryGetVariable(ContextKey key, out string value);
 }
