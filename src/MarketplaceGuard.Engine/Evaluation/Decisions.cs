@@ -27,6 +27,11 @@ public enum AuditDecision
 
     /// <summary>Denied in every context because nothing (or not every required layer) allows it.</summary>
     ImplicitDeny,
+
+    /// <summary>
+    /// The audit cannot tell: a policy of the principal could not be read (the evaluator itself never answers this).
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>A statement that took part in a decision.</summary>

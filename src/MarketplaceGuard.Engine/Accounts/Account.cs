@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Engine.Accounts;
+
+/// <summary>
+/// An account ready to audit: every user and role with the compiled policies that govern it. Each distinct policy
+/// text is compiled once and shared; a group's policies are resolved once for all its members. A policy that
+/// cannot be read (invalid document, a managed policy the snapshot lacks and the module does not ship) is left out
+/// of the principal's policies and named in its <see cref="AccountPrincipal.Problems"/>: such a principal "cannot be
+/// judged", it is never treated as if the policy granted nothing.
+/// </summary>
+public sealed class Account
+{
+    private readonly Dictionary<string, AccountPrincipal> byArn;
+    private readonly Dictionary<string, List<AccountPrincipal>> membersByGroup;
+    private readonly Dictionary<string, SnapshotEntity> groups;
+
+    private Account(AuthorizationSnapshot snapshot, List<AccountPrincipal> principals, Dictionary<string, SnapshotEntity> groups, int distinctDocuments)
+    {
+        Snapshot = snapshot;
+        Principals = principals;
+        this.groups = groups;
+        DistinctDocuments = distinctDocuments;
+        byArn = principals.GroupBy(p => p.Arn, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        membersByGroup = new Dictionary<string, List<AccountPrincipal>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in groups.Values)
+        {
+            membersByGroup[group.Name] = [];
+        }
+
+        foreach (var user in principals.Where(p => p.Type == PrincipalType.User))
+        {
+            foreach (var group in user.Groups)
+            {
+                if (membersByGroup.TryGetValue(group, out var members))
+                {
+                    members.Add(user);
+                }
+            }
+        }
+    }
+
+    public AuthorizationSnapshot Snapshot { get; }
+
+    /// <summary>Users then roles, in snapshot order.</summary>
+    public IReadOnlyList<AccountPrincipal> Principals { get; }
+
+    /// <summary>The group names of the account.</summary>
+    public IEnumerable<string> GroupNames => groups.Keys;
+
+    /// <summary>How many distinct policy texts were parsed and compiled.</summary>
+    public int DistinctDocuments { get; }
+
+    /// <summary>The users in a group (none for an unknown group).</summary>
+    public IReadOnlyList<AccountPrincipal> MembersOf(string group) =>
+        membersByGroup.TryGetValue(group, out var members) ? members : [];
+
+    /// <summary>
+    /// Builds the account. <paramref name="serviceControlPolicies"/> are documents (name, JSON) of one organization
+    /// level that apply to every principal but service-linked roles.
+    /// </summary>
+    public static Account Build(
+        AuthorizationSnapshot snapshot,
+        IEnumerable<(string Name, string Document)>? serviceControlPolicies = null,
+        AwsManagedPolicyLibrary? library = null,
+        PolicyCompiler? compiler = null)
+    {
+        var builder = new Builder(snapshot, library ?? AwsManagedPolicyLibrary.Default, compiler ?? new PolicyCompiler());
+        return builder.Build(serviceControlPolicies ?? []);
+    }
+
+    /// <summary>
+    /// The principals a list of selectors names: user or role names or ARNs, group names or ARNs (meaning their
+    /// members), with '*' and '?' wildcards; case-insensitive. <paramref name="unmatched"/> lists the selectors that
+    /// named nothing.
+    /// </summary>
+    public IReadOnlyList<AccountPrincipal> Resolve(IEnumerable<string> selectors, out IReadOnlyList<string> unmatched)
+    {
+        var found = new List<AccountPrincipal>();
+        var seen = new HashSet<AccountPrincipal>();
+        var missing = new List<string>();
+        foreach (var selector in selectors)
+        {
+            var glob = Glob.Compile(selector, wildcards: true, variables: false);
+            bool Matches(string text) => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True;
+
+            var before = found.Count;
+            var matchedGroup = false;
+            foreach (var principal in Principals.Where(p => Matches(p.Name) || Matches(p.Arn) || Matches(p.DisplayName)))
+            {
+                if (seen.Add(principal))
+                {
+                    found.Add(principal);
+                }
+            }
+
+            foreach (var group in groups.Values.Where(g => Matches(g.Name) || Matches(g.Arn) || Matches("group/" + g.Name)))
+            {
+                matchedGroup = true;
+                foreach (var member in MembersOf(group.Name).Where(seen.Add))
+                {
+                    found.Add(member);
+                }
+            }
+
+            if (found.Count == before && !matchedGroup && !Principals.Any(p => Matches(p.Name) || Matches(p.Arn)))
+            {
+                missing.Add(selector);
+            }
+        }
+
+        unmatched = missing;
+        return found;
+    }
+
+    /// <summary>The principal with this ARN, or null.</summary>
+    public AccountPrincipal? Find(string arn) => byArn.GetValueOrDefault(arn);
+
+    private sealed class Builder
+    {
+        private readonly AuthorizationSnapshot snapshot;
+        private readonly AwsManagedPolicyLibrary library;
+        private readonly PolicyCompiler compiler;
+        private readonly Dictionary<string, SnapshotEntity> groups;
+        private readonly Dictionary<string, (List<NamedPolicy> Policies, List<string> Problems)> groupPolicies = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, (CompiledPolicy? Policy, string? Problem)> managed = new(StringComparer.Ordinal);
+
+        public Builder(AuthorizationSnapshot snapshot, AwsManagedPolicyLibrary library, PolicyCompiler compiler)
+        {
+            this.snapshot = snapshot;
+            this.library = library;
+            this.compiler = compiler;
+            groups = snapshot.Groups.ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
+        }
+
+        public Account Build(IEnumerable<(string Name, string Document)> serviceControlPolicies)
+        {
+            var scpProblems = new List<string>();
+            var scps = new List<NamedPolicy>();
+            foreach (var (name, document) in serviceControlPolicies)
+            {
+                if (Compile(document, $"service control policy {name}", scpProblems) is { } policy)
+                {
+                    scps.Add(new NamedPolicy(name, policy));
+                }
+            }
+
+            IEnumerable<IEnumerable<NamedPolicy>>? levels = scps.Count > 0 ? [scps] : null;
+            var principals = new List<AccountPrincipal>(snapshot.Users.Count + snapshot.Roles.Count);
+            foreach (var user in snapshot.Users)
+            {
+                var policies = new List<NamedPolicy>();
+                var problems = new List<string>(scpProblems);
+                problems.AddRange(user.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                AddOwn(user, policies, problems);
+                foreach (var groupName in user.GroupNames)
+                {
+                    var (groupPoliciesOf, groupProblems) = GroupPolicies(groupName);
+                    policies.AddRange(groupPoliciesOf);
+                    problems.AddRange(groupProblems);
+                }
+
+                var boundary = Boundary(user, problems);
+                principals.Add(new AccountPrincipal(PrincipalType.User, user, user.GroupNames, new PolicySet(policies, boundary, levels), problems));
+            }
+
+            foreach (var role in snapshot.Roles)
+            {
+                var policies = new List<NamedPolicy>();
+                var problems = new List<string>(role.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                AddOwn(role, policies, problems);
+                var boundary = Boundary(role, problems);
+                var isServiceLinked = role.Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
+                if (!isServiceLinked)
+                {
+                    problems.AddRange(scpProblems);
+                }
+
+                principals.Add(new AccountPrincipal(PrincipalType.Role, role, [], new PolicySet(policies, boundary, isServiceLinked ? null : levels), problems));
+            }
+
+            return new Account(snapshot, principals, groups, compiler.DistinctDocuments);
+        }
+
+        private (List<NamedPolicy> Policies, List<string> Problems) GroupPolicies(string groupName)
+        {
+            if (groupPolicies.TryGetValue(groupName, out var known))
+            {
+                return known;
+            }
+
+            var policies = new List<NamedPolicy>();
+            var problems = new List<string>();
+            if (groups.TryGetValue(groupName, out var group))
+            {
+                problems.AddRange(group.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                AddOwn(group, policies, problems, via: "group " + group.Name);
+            }
+            else
+            {
+                problems.Add($"group {groupName} is not in the snapshot, so its policies are unknown");
+            }
+
+            groupPolicies[groupName] = (policies, problems);
+            return (policies, problems);
+        }
+
+        private void AddOwn(SnapshotEntity entity, List<NamedPolicy> policies, List<string> problems, string? via = null)
+        {
+            var suffix = via is null ? string.Empty : $" (via {via})";
+            foreach (var inline in entity.InlinePolicies)
+            {
+                if (Compile(inline.Document, $"inline policy {inline.Name}{suffix}", problems) is { } policy)
+                {
+                    policies.Add(new NamedPolicy(inline.Name, policy, via));
+                }
+            }
+
+            foreach (var attached in entity.AttachedPolicies)
+            {
+                var (policy, problem) = Managed(attached.Arn);
+                if (policy is not null)
+                {
+                    policies.Add(new NamedPolicy(attached.Name, policy, via));
+                }
+                else
+                {
+                    problems.Add(problem! + suffix);
+                }
+            }
+        }
+
+        private NamedPolicy? Boundary(SnapshotEntity entity, List<string> problems)
+        {
+            if (entity.PermissionsBoundaryArn is not { } arn)
+            {
+                return null;
+            }
+
+            var (policy, problem) = Managed(arn);
+            if (policy is null)
+            {
+                problems.Add($"permissions boundary: {problem}");
+                return null;
+            }
+
+            return new NamedPolicy(arn[(arn.LastIndexOf('/') + 1)..], policy);
+        }
+
+        private (CompiledPolicy? Policy, string? Problem) Managed(string arn)
+        {
+            if (managed.TryGetValue(arn, out var known))
+            {
+                return known;
+            }
+
+            var problems = new List<string>();
+            (CompiledPolicy?, string?) result;
+            if (snapshot.Policies.TryGetValue(arn, out var record) && record.DefaultDocument is { } document)
+            {
+                var policy = Compile(document, $"managed policy {arn}", problems);
+                result = (policy, policy is null ? problems[0] : null);
+            }
+            else if (library.Find(arn) is { } shipped)
+            {
+                var policy = Compile(shipped, $"managed policy {arn}", problems);
+                result = (policy, policy is null ? problems[0] : null);
+            }
+            else if (record?.Problem is { } unreadable)
+            {
+                result = (null, $"managed policy {arn}: {unreadable.JsonPath}: {unreadable.Message}");
+            }
+            else
+            {
+                result = (null, AwsManagedPolicyLibrary.IsAwsManaged(arn)
+                    ? $"AWS managed policy {arn} is not in the snapshot and not among the documents shipped with the module, so what it grants is unknown"
+                    : $"managed policy {arn} is not in the snapshot (export it with its policies), so what it grants is unknown");
+            }
+
+            managed[arn] = result;
+            return result;
+        }
+
+        private CompiledPolicy? Compile(string document, string name, List<string> problems)
+        {
+            try
+            {
+                return compiler.Compile(document);
+            }
+            catch (PolicyValidationException e)
+            {
+                problems.Add($"{name} is not a valid policy: " + string.Join("; ", e.Errors));
+                return null;
+            }
+        }
+    }
+}

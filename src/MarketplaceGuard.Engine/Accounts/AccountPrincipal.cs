@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Evaluation;
+
+namespace MarketplaceGuard.Engine.Accounts;
+
+/// <summary>A principal that makes requests.</summary>
+public enum PrincipalType
+{
+    User,
+    Role,
+}
+
+/// <summary>
+/// A user or role of an account with every policy that governs it: its own inline and attached policies, those of
+/// each group it is in (users), its permissions boundary, and the account's service control policies.
+/// </summary>
+public sealed class AccountPrincipal
+{
+    private RequestContext? auditContext;
+
+    internal AccountPrincipal(PrincipalType type, SnapshotEntity source, IReadOnlyList<string> groups, PolicySet policies, IReadOnlyList<string> problems)
+    {
+        Type = type;
+        Source = source;
+        Groups = groups;
+        Policies = policies;
+        Problems = problems;
+    }
+
+    public PrincipalType Type { get; }
+
+    public string Name => Source.Name;
+
+    public string Arn => Source.Arn;
+
+    /// <summary>The IAM path: "/aws-service-role/" marks service-linked roles.</summary>
+    public string Path => Source.Path;
+
+    /// <summary>The snapshot entry (file position, tags ...).</summary>
+    public SnapshotEntity Source { get; }
+
+    /// <summary>The groups a user is in (none for roles).</summary>
+    public IReadOnlyList<string> Groups { get; }
+
+    public PolicySet Policies { get; }
+
+    /// <summary>Why some of the principal's policies could not be used; empty when every policy was read.</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    public bool CanBeJudged => Problems.Count == 0;
+
+    /// <summary>Service-linked roles are used by AWS services, not people; SCPs do not apply to them.</summary>
+    public bool IsServiceLinkedRole => Type == PrincipalType.Role && Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
+
+    /// <summary>"user/alice", "role/deploy": how reports name the principal.</summary>
+    public string DisplayName => (Type == PrincipalType.User ? "user/" : "role/") + Name;
+
+    /// <summary>
+    /// What an audit knows about this principal's requests: its ARN, account, type, user name and tags. Everything
+    /// else (MFA, source IP, region, a role's session tags ...) is unknown.
+    /// </summary>
+    public RequestContext AuditContext => auditContext ??= BuildAuditContext();
+
+    public override string ToString() => DisplayName;
+
+    private RequestContext BuildAuditContext()
+    {
+        var keys = new Dictionary<string, ContextValue>(PrincipalContextKeys.FromArn(Arn), StringComparer.OrdinalIgnoreCase);
+        if (Type == PrincipalType.User)
+        {
+            // A user's principal tags are its tags; a role's can also come from session tags, so they stay unknown.
+            foreach (var (key, value) in Source.Tags)
+            {
+                keys["aws:PrincipalTag/" + key] = value;
+            }
+        }
+
+        var absent = keys.ContainsKey(PrincipalContextKeys.UserName) ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
+        return RequestContext.Audit(keys, absent);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+
+namespace MarketplaceGuard.Engine.Accounts;
+
+/// <summary>
+/// What `aws iam get-account-authorization-details` reports about an account, as read from its JSON: users, groups,
+/// roles and managed policies with their default documents. Documents stay text (JSON, or URL-encoded as IAM's API
+/// returns them) until the account is built, so each distinct text is parsed once.
+/// </summary>
+public sealed class AuthorizationSnapshot
+{
+    internal AuthorizationSnapshot(
+        string source,
+        IReadOnlyList<SnapshotEntity> users,
+        IReadOnlyList<SnapshotEntity> groups,
+        IReadOnlyList<SnapshotEntity> roles,
+        IReadOnlyDictionary<string, SnapshotManagedPolicy> policies,
+        IReadOnlyList<SnapshotProblem> problems,
+        long bytes)
+    {
+        Source = source;
+        Users = users;
+        Groups = groups;
+        Roles = roles;
+        Policies = policies;
+        Problems = problems;
+        Bytes = bytes;
+    }
+
+    /// <summary>The file (or stream name) the snapshot was read from.</summary>
+    public string Source { get; }
+
+    public IReadOnlyList<SnapshotEntity> Users { get; }
+
+    public IReadOnlyList<SnapshotEntity> Groups { get; }
+
+    public IReadOnlyList<SnapshotEntity> Roles { get; }
+
+    /// <summary>Managed policies by ARN (case-sensitive, as IAM reports them).</summary>
+    public IReadOnlyDictionary<string, SnapshotManagedPolicy> Policies { get; }
+
+    /// <summary>Entries that could not be read; the rest of the snapshot was.</summary>
+    public IReadOnlyList<SnapshotProblem> Problems { get; }
+
+    /// <summary>The size of the input in bytes.</summary>
+    public long Bytes { get; }
+}
+
+/// <summary>A user, group or role as the snapshot describes it.</summary>
+public sealed class SnapshotEntity
+{
+    internal SnapshotEntity(string name, string arn, string path, string jsonPath, int line)
+    {
+        Name = name;
+        Arn = arn;
+        Path = path;
+        JsonPath = jsonPath;
+        Line = line;
+    }
+
+    public string Name { get; }
+
+    public string Arn { get; }
+
+    /// <summary>The IAM path, e.g. "/" or "/aws-service-role/".</summary>
+    public string Path { get; }
+
+    /// <summary>Where the entry is in the file, e.g. $.UserDetailList[3].</summary>
+    public string JsonPath { get; }
+
+    /// <summary>The 1-based line of the file where the entry starts.</summary>
+    public int Line { get; }
+
+    public List<SnapshotInlinePolicy> InlinePolicies { get; } = [];
+
+    public List<SnapshotAttachedPolicy> AttachedPolicies { get; } = [];
+
+    /// <summary>For users: the names of the groups they belong to.</summary>
+    public List<string> GroupNames { get; } = [];
+
+    public Dictionary<string, string> Tags { get; } = new(System.StringComparer.Ordinal);
+
+    public string? PermissionsBoundaryArn { get; internal set; }
+
+    /// <summary>Parts of the entry that could not be read: the entity cannot be judged with confidence.</summary>
+    public List<SnapshotProblem> Problems { get; } = [];
+
+    public override string ToString() => Arn;
+}
+
+/// <summary>An inline policy: its name and document text.</summary>
+public sealed record SnapshotInlinePolicy(string Name, string Document, string JsonPath);
+
+/// <summary>A managed policy attached to a user, group or role.</summary>
+public sealed record SnapshotAttachedPolicy(string Name, string Arn);
+
+/// <summary>A managed policy and its default version's document (null when the snapshot lacks it).</summary>
+public sealed record SnapshotManagedPolicy(string Name, string Arn, string Path, string? DefaultDocument, string JsonPath, int Line)
+{
+    /// <summary>Why the default document could not be read, when it could not.</summary>
+    public SnapshotProblem? Problem { get; init; }
+}
+
+/// <summary>An entry of the snapshot that could not be read: which file, where, what.</summary>
+public sealed record SnapshotProblem(string Source, string JsonPath, int Line, string Message)
+{
+    public override string ToString() => $"{Source}:{Line}: {JsonPath}: {Message}";
+}

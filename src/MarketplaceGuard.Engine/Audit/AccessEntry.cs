@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Evaluation;
+
+namespace MarketplaceGuard.Engine.Audit;
+
+/// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
+public sealed class AccessEntry
+{
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, string reason)
+    {
+        Principal = principal;
+        Capability = capability;
+        Decision = decision;
+        Conditions = conditions;
+        Evidence = evidence;
+        Reason = reason;
+    }
+
+    public AccountPrincipal Principal { get; }
+
+    public PrincipalType PrincipalType => Principal.Type;
+
+    public string PrincipalName => Principal.Name;
+
+    public string PrincipalArn => Principal.Arn;
+
+    public Capability Capability { get; }
+
+    /// <summary>Allowed, ConditionallyAllowed, ExplicitDeny, ImplicitDeny, or Unknown when a policy could not be read.</summary>
+    public AuditDecision Decision { get; }
+
+    /// <summary>For a conditional decision: the conditions it depends on, as sentences.</summary>
+    public IReadOnlyList<string> Conditions { get; }
+
+    /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
+    public IReadOnlyList<MatchedStatement> Evidence { get; }
+
+    public string Reason { get; }
+
+    public override string ToString() => $"{Principal.DisplayName} {Capability.Name}: {Decision}";
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MarketplaceGuard.Engine.Audit;
+
+public enum Severity
+{
+    Low,
+    Medium,
+    High,
+}
+
+/// <summary>A rule of the least-privilege audit: a stable id, what it checks, and why it matters.</summary>
+public sealed class AuditRule
+{
+    internal AuditRule(string id, string name, Severity severity, string title, string description)
+    {
+        Id = id;
+        Name = name;
+        DefaultSeverity = severity;
+        Title = title;
+        Description = description;
+    }
+
+    /// <summary>The stable id, e.g. MG1001.</summary>
+    public string Id { get; }
+
+    /// <summary>A PascalCase name (SARIF rule name).</summary>
+    public string Name { get; }
+
+    public Severity DefaultSeverity { get; }
+
+    /// <summary>One line.</summary>
+    public string Title { get; }
+
+    /// <summary>Why it matters and what to do.</summary>
+    public string Description { get; }
+
+    public override string ToString() => $"{Id} {Title}";
+}
+
+/// <summary>The rules of Test-MarketplaceLeastPrivilege.</summary>
+public static class AuditRules
+{
+    public static AuditRule UnauthorizedProcurement { get; } = new(
+        "MG1001", "UnauthorizedProcurement", Severity.High,
+        "An unauthorized principal can procure",
+        "Subscribing accepts a EULA on the company's behalf and starts spending money (Rule 1). Only the procurement team may do it. High when always allowed, Medium when allowed only in some contexts (the finding names the conditions).");
+
+    public static AuditRule UnauthorizedCancellation { get; } = new(
+        "MG1002", "UnauthorizedCancellation", Severity.High,
+        "An unauthorized principal can cancel subscriptions",
+        "Unsubscribing or cancelling an agreement can stop software the business depends on (Rule 1). Only the procurement team may do it.");
+
+    public static AuditRule ProcurementLockedOut { get; } = new(
+        "MG1003", "ProcurementLockedOut", Severity.High,
+        "An authorized procurement principal cannot procure",
+        "The procurement team must be able to subscribe. The classic cause: the deny-everyone-else policy reaches a procurement member through another group, and an explicit deny wins over the grant.");
+
+    public static AuditRule ViewerMisconfigured { get; } = new(
+        "MG1004", "ViewerMisconfigured", Severity.High,
+        "A billing viewer can procure or cancel, or cannot view",
+        "Billing may only view subscriptions (Rule 1): it must be able to view and must not be able to subscribe or unsubscribe.");
+
+    public static AuditRule OnlyImplicitlyDenied { get; } = new(
+        "MG1005", "OnlyImplicitlyDenied", Severity.Low,
+        "An unauthorized principal is only implicitly denied procurement",
+        "The article asks for an explicit deny for everyone outside procurement: an implicit deny turns into an allow as soon as someone attaches a broad policy (PowerUserAccess grants Subscribe through NotAction).");
+
+    public static AuditRule PrivateMarketplaceAdministration { get; } = new(
+        "MG1006", "PrivateMarketplaceAdministration", Severity.Medium,
+        "Private Marketplace administration outside the procurement team",
+        "Whoever manages the Private Marketplace decides which products the company may buy (Rule 3): keep it with procurement.");
+
+    public static AuditRule CannotBeJudged { get; } = new(
+        "MG1007", "CannotBeJudged", Severity.Medium,
+        "A principal's policies could not be judged",
+        "A policy of the principal is invalid, or a managed policy is missing from the snapshot and unknown to the module. The audit does not guess what it grants: fix the snapshot or the policy.");
+
+    public static IReadOnlyList<AuditRule> All { get; } =
+        [UnauthorizedProcurement, UnauthorizedCancellation, ProcurementLockedOut, ViewerMisconfigured, OnlyImplicitlyDenied, PrivateMarketplaceAdministration, CannotBeJudged];
+
+    public static AuditRule? Find(string id) => All.FirstOrDefault(r => r.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
+}

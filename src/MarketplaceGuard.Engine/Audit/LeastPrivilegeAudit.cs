@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
+
+namespace MarketplaceGuard.Engine.Audit;
+
+/// <summary>
+/// Test-MarketplaceLeastPrivilege's engine: evaluates every principal's capabilities and applies the MG rules.
+/// A principal named both procurement and viewer is treated as procurement.
+/// </summary>
+public sealed class LeastPrivilegeAudit
+{
+    private readonly AccessAnalyzer analyzer;
+
+    public LeastPrivilegeAudit(AccessAnalyzer? analyzer = null)
+    {
+        this.analyzer = analyzer ?? new AccessAnalyzer();
+    }
+
+    /// <summary>Runs the audit; <paramref name="progress"/> receives the number of principals done.</summary>
+    public AuditRun Run(
+        Account account,
+        IReadOnlyList<AccountPrincipal> procurement,
+        IReadOnlyList<AccountPrincipal> viewers,
+        IReadOnlyList<Suppression> suppressions,
+        DateOnly today,
+        IProgress<int>? progress = null)
+    {
+        var run = new AuditRun(account, procurement, viewers, DateTimeOffset.UtcNow);
+        var procurementSet = procurement.ToHashSet();
+        var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
+        var matrix = new List<AccessEntry>(account.Principals.Count * Capabilities.All.Count);
+        var done = 0;
+        foreach (var principal in account.Principals)
+        {
+            var entries = Capabilities.All.Select(c => analyzer.Analyze(principal, c)).ToList();
+            matrix.AddRange(entries);
+            var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
+            Apply(run, principal, role, entries);
+            if (++done % 250 == 0)
+            {
+                progress?.Report(done);
+            }
+        }
+
+        run.Matrix = matrix;
+        var expired = new List<Suppression>();
+        foreach (var finding in run.Findings)
+        {
+            foreach (var suppression in suppressions.Where(s => Applies(s, finding)))
+            {
+                if (suppression.IsExpired(today))
+                {
+                    expired.Add(suppression);
+                }
+                else
+                {
+                    finding.Suppression = suppression;
+                    break;
+                }
+            }
+        }
+
+        run.ExpiredSuppressions = expired.Distinct().ToList();
+        progress?.Report(done);
+        return run;
+    }
+
+    private enum Role
+    {
+        Procurement,
+        Viewer,
+        Other,
+    }
+
+    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, List<AccessEntry> entries)
+    {
+        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation) =>
+            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, run));
+
+        if (!principal.CanBeJudged)
+        {
+            Add(AuditRules.CannotBeJudged, Severity.Medium, null,
+                $"{principal.DisplayName} cannot be judged: {string.Join("; ", principal.Problems)}",
+                "Fix the policy named above, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.");
+        }
+
+        var procure = entries.Single(e => e.Capability == Capabilities.Procure);
+        var cancel = entries.Single(e => e.Capability == Capabilities.Cancel);
+        var view = entries.Single(e => e.Capability == Capabilities.ViewSubscriptions);
+        var pmp = entries.Single(e => e.Capability == Capabilities.ManagePrivateMarketplace);
+        var who = principal.DisplayName;
+        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} '{principal.Name}'";
+
+        switch (role)
+        {
+            case Role.Procurement:
+                if (IsDenied(procure.Decision))
+                {
+                    Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
+                        $"{who} is authorized to procure but cannot: {Describe(procure)}",
+                        LockoutFix(principal, procure, principalParameter));
+                }
+
+                break;
+
+            case Role.Viewer:
+                foreach (var entry in new[] { procure, cancel }.Where(e => IsAllowed(e.Decision)))
+                {
+                    Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
+                        $"{who} is a billing viewer but can {entry.Capability.Name.ToLowerInvariant()}: {Describe(entry)}",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                }
+
+                if (IsDenied(view.Decision))
+                {
+                    Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
+                        $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                }
+
+                if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
+                {
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
+                        $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                }
+
+                break;
+
+            default:
+                if (IsAllowed(procure.Decision))
+                {
+                    Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
+                        $"{who} is not authorized to procure but {Describe(procure)}",
+                        $"Revoke-MarketplaceAccess {principalParameter}");
+                }
+                else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
+                {
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
+                        $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
+                        $"Revoke-MarketplaceAccess {principalParameter}");
+                }
+
+                if (IsAllowed(cancel.Decision))
+                {
+                    Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
+                        $"{who} is not authorized to cancel subscriptions but {Describe(cancel)}",
+                        $"Revoke-MarketplaceAccess {principalParameter}");
+                }
+
+                break;
+        }
+
+        if (role != Role.Procurement && IsAllowed(pmp.Decision))
+        {
+            Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
+                $"{who} is outside the procurement team but {Describe(pmp)}",
+                $"Revoke-MarketplaceAccess {principalParameter}");
+        }
+    }
+
+    private static bool IsAllowed(AuditDecision decision) => decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed;
+
+    private static bool IsDenied(AuditDecision decision) => decision is AuditDecision.ExplicitDeny or AuditDecision.ImplicitDeny;
+
+    private static Severity SeverityOf(AccessEntry entry) => entry.Decision == AuditDecision.Allowed ? Severity.High : Severity.Medium;
+
+    private static string Describe(AccessEntry entry) => entry.Decision switch
+    {
+        AuditDecision.Allowed => $"can always {Verb(entry)} ({Evidence(entry)})",
+        AuditDecision.ConditionallyAllowed => $"can {Verb(entry)} {string.Join(" and ", entry.Conditions)} ({Evidence(entry)})",
+        AuditDecision.ExplicitDeny => $"explicitly denied by {Evidence(entry)}",
+        _ => "no policy allows it",
+    };
+
+    private static string Verb(AccessEntry entry) => entry.Capability.Name switch
+    {
+        "Procure" => "procure",
+        "Cancel" => "cancel subscriptions",
+        "ViewSubscriptions" => "view subscriptions",
+        "ManagePrivateMarketplace" => "manage the Private Marketplace",
+        _ => entry.Capability.Name,
+    };
+
+    private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
+
+    private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
+    {
+        var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith("group ", StringComparison.Ordinal))
+        {
+            var group = via["group ".Length..];
+            return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}' (the deny comes through group {group}; take the user out of it, or keep procurement out of the group the deny is attached to)";
+        }
+
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny is not null && deny.Layer != PolicyLayer.Identity)
+        {
+            return $"The explicit deny comes from the {deny.Layer} {deny.PolicyName}: change it there; MarketplaceGuard cannot override a {deny.Layer}.";
+        }
+
+        return $"Grant-MarketplaceProcurement {principalParameter}";
+    }
+
+    private static bool Applies(Suppression suppression, Finding finding)
+    {
+        if (!suppression.RuleId.Equals(finding.RuleId, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var glob = Glob.Compile(suppression.Principal, wildcards: true, variables: false);
+        var principal = finding.Principal;
+        return new[] { principal.Name, principal.Arn, principal.DisplayName }
+            .Any(text => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True);
+    }
+}
