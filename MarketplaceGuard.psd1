@@ -16,8 +16,13 @@
     CmdletsToExport      = @(
         'Get-MarketplacePolicyTemplate'
         'Test-MarketplacePolicy'
+        'Get-MarketplaceAccess'
+        'Test-MarketplaceLeastPrivilege'
+        'Export-MarketplaceAuditReport'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @(
+        'Invoke-MarketplaceAudit'
+    )
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

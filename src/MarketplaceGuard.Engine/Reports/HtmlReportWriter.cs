@@ -1,0 +1,213 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Evaluation;
+
+namespace MarketplaceGuard.Engine.Reports;
+
+/// <summary>
+/// One self-contained HTML page for someone who does not read JSON: the verdict first, then counts, the who-can
+/// matrix, what to fix, and what was accepted. No script, no external resource (the page is mailed and archived), and
+/// every value from the account is HTML-encoded: names and tags are attacker-controllable text.
+/// </summary>
+internal static class HtmlReportWriter
+{
+    private const string Style = """
+        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; max-width: 72rem; padding: 1.5rem; line-height: 1.45; }
+        h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
+        h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
+        .verdict { border-radius: .5rem; padding: 1rem 1.25rem; color: #fff; }
+        .verdict.passed { background: #1a7f37; }
+        .verdict.failed { background: #cf222e; }
+        .verdict .result { font-size: 1.4rem; font-weight: 600; margin: 0; }
+        .verdict .meta { margin: .3rem 0 0; opacity: .9; }
+        .verdict code { color: inherit; background: rgba(255,255,255,.2); }
+        .cards { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
+        .card { border: 1px solid #d0d7de; border-radius: .5rem; padding: .6rem 1rem; min-width: 7rem; }
+        .card .n { display: block; font-size: 1.6rem; font-weight: 600; }
+        .card.high .n { color: #cf222e; } .card.medium .n { color: #bc4c00; } .card.low .n { color: #9a6700; }
+        table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+        th, td { border: 1px solid #d0d7de; padding: .35rem .55rem; text-align: left; vertical-align: top; }
+        thead th { background: #f6f8fa; }
+        td.d-allowed { background: #dafbe1; } td.d-conditional { background: #fff8c5; }
+        td.d-explicit { background: #d0d7de; } td.d-implicit { background: #f6f8fa; color: #57606a; } td.d-unknown { background: #fbefff; }
+        td.flagged { outline: 3px solid #cf222e; outline-offset: -3px; font-weight: 600; }
+        .sev { display: inline-block; border-radius: 1rem; padding: 0 .55rem; color: #fff; font-size: .85rem; }
+        .sev.high { background: #cf222e; } .sev.medium { background: #bc4c00; } .sev.low { background: #9a6700; }
+        code { font-family: ui-monospace, SFMono-Regular, Consolas, monospace; font-size: .85rem; background: #f6f8fa; padding: .1rem .25rem; border-radius: .25rem; word-break: break-word; }
+        ul.evidence { margin: .3rem 0 0; padding-left: 1.1rem; color: #57606a; font-size: .85rem; }
+        .legend { color: #57606a; font-size: .88rem; }
+        small { color: #57606a; }
+        section + section { margin-top: 3rem; border-top: 3px double #d0d7de; }
+        """;
+
+    public static void Write(Report report, TextWriter output)
+    {
+        output.WriteLine("<!DOCTYPE html>");
+        output.WriteLine("<html lang=\"en\">");
+        output.WriteLine("<head>");
+        output.WriteLine("<meta charset=\"utf-8\">");
+        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+
+        // Belt and braces on top of the encoding: even injected markup could not load or run anything.
+        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+        output.WriteLine("<title>MarketplaceGuard least-privilege report</title>");
+        output.WriteLine("<style>");
+        output.WriteLine(Style.Trim());
+        output.WriteLine("</style>");
+        output.WriteLine("</head>");
+        output.WriteLine("<body>");
+        foreach (var run in report.Runs)
+        {
+            WriteRun(report, run, output);
+        }
+
+        output.WriteLine("</body>");
+        output.WriteLine("</html>");
+    }
+
+    private static void WriteRun(Report report, RunReport run, TextWriter output)
+    {
+        output.WriteLine("<section>");
+        output.WriteLine($"<header class=\"verdict {(run.Passed ? "passed" : "failed")}\">");
+        output.WriteLine("<h1>AWS Marketplace least-privilege audit</h1>");
+        output.WriteLine($"<p class=\"result\">{E(run.Passed ? "Passed" : ReportText.Verdict(run) + " to fix")}</p>");
+        var source = run.Source is null ? string.Empty : $"Source <code>{E(run.Source)}</code> &middot; ";
+        output.WriteLine($"<p class=\"meta\">{source}generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}</p>");
+        output.WriteLine("</header>");
+
+        output.WriteLine("<div class=\"cards\">");
+        foreach (var severity in ReportText.Severities)
+        {
+            Card(output, SeverityClass(severity), run.OpenCount(severity), $"{severity} severity");
+        }
+
+        Card(output, "suppressed", run.SuppressedCount, "Suppressed");
+        Card(output, "principals", run.Principals.Count, "Principals audited");
+        output.WriteLine("</div>");
+
+        if (run.MatrixRows.Count > 0)
+        {
+            WriteMatrix(run, output);
+        }
+
+        WriteOpenFindings(run, output);
+        WriteSuppressedFindings(run, output);
+        output.WriteLine("</section>");
+    }
+
+    private static void Card(TextWriter output, string kind, int count, string label) =>
+        output.WriteLine($"<div class=\"card {kind}\"><span class=\"n\">{ReportText.Number(count)}</span>{E(label)}</div>");
+
+    private static void WriteMatrix(RunReport run, TextWriter output)
+    {
+        // The cells behind an open finding are outlined, so the matrix shows where the problems are at a glance.
+        var flagged = new HashSet<AccessEntry>(run.Open.Select(f => f.Access).OfType<AccessEntry>());
+
+        output.WriteLine("<h2>Who can do what</h2>");
+        output.WriteLine("<p class=\"legend\">Green: allowed. Yellow: allowed in some contexts (hover for the conditions). Grey: denied, dark when an explicit deny protects it. Red outline: a finding to fix.</p>");
+        output.WriteLine("<table class=\"matrix\">");
+        output.WriteLine("<thead><tr><th>Principal</th><th>Role</th>" + string.Concat(run.Capabilities.Select(c => $"<th title=\"{E(c.Description)}\">{E(c.Name)}</th>"))
+            + "</tr></thead>");
+        output.WriteLine("<tbody>");
+        foreach (var row in run.MatrixRows)
+        {
+            output.Write($"<tr><th scope=\"row\">{E(row.Principal.DisplayName)}</th><td>{E(row.Role)}</td>");
+            foreach (var capability in run.Capabilities)
+            {
+                if (row.For(capability) is not { } entry)
+                {
+                    output.Write("<td></td>");
+                    continue;
+                }
+
+                var classes = DecisionClass(entry.Decision) + (flagged.Contains(entry) ? " flagged" : string.Empty);
+                var title = entry.Conditions.Count > 0 ? $" title=\"{E(string.Join("; ", entry.Conditions))}\"" : string.Empty;
+                output.Write($"<td class=\"{classes}\"{title}>{E(ReportText.Label(entry.Decision))}</td>");
+            }
+
+            output.WriteLine("</tr>");
+        }
+
+        output.WriteLine("</tbody>");
+        output.WriteLine("</table>");
+    }
+
+    private static void WriteOpenFindings(RunReport run, TextWriter output)
+    {
+        var open = ReportText.Severities.SelectMany(s => run.Open.Where(f => f.Severity == s)).ToList();
+        output.WriteLine("<h2>Findings to fix</h2>");
+        if (open.Count == 0)
+        {
+            output.WriteLine("<p>None: every principal has exactly the Marketplace access its role allows.</p>");
+            return;
+        }
+
+        output.WriteLine("<table class=\"findings\">");
+        output.WriteLine("<thead><tr><th>Severity</th><th>Rule</th><th>Principal</th><th>Reason</th><th>Fix</th></tr></thead>");
+        output.WriteLine("<tbody>");
+        foreach (var finding in open)
+        {
+            output.Write($"<tr><td><span class=\"sev {SeverityClass(finding.Severity)}\">{E(finding.Severity.ToString())}</span></td>");
+            output.Write($"<td>{E(finding.RuleId)}<br><small>{E(finding.Rule.Title)}</small></td>");
+            output.Write($"<td>{E(finding.Principal.DisplayName)}</td>");
+            output.Write($"<td>{E(finding.Reason)}{Evidence(finding)}</td>");
+            output.WriteLine($"<td><code>{E(finding.Recommendation)}</code></td></tr>");
+        }
+
+        output.WriteLine("</tbody>");
+        output.WriteLine("</table>");
+    }
+
+    private static void WriteSuppressedFindings(RunReport run, TextWriter output)
+    {
+        var suppressed = run.Suppressed.ToList();
+        if (suppressed.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine("<h2>Suppressed findings</h2>");
+        output.WriteLine("<p class=\"legend\">Accepted on purpose until the date shown; after it they count again.</p>");
+        output.WriteLine("<table class=\"suppressed\">");
+        output.WriteLine("<thead><tr><th>Severity</th><th>Rule</th><th>Principal</th><th>Reason</th><th>Justification</th><th>Expires</th></tr></thead>");
+        output.WriteLine("<tbody>");
+        foreach (var finding in suppressed)
+        {
+            var suppression = finding.Suppression!;
+            output.Write($"<tr><td><span class=\"sev {SeverityClass(finding.Severity)}\">{E(finding.Severity.ToString())}</span></td>");
+            output.Write($"<td>{E(finding.RuleId)}<br><small>{E(finding.Rule.Title)}</small></td>");
+            output.Write($"<td>{E(finding.Principal.DisplayName)}</td>");
+            output.Write($"<td>{E(finding.Reason)}</td>");
+            output.Write($"<td>{E(suppression.Justification)}</td>");
+            output.WriteLine($"<td>{E(ReportText.Date(suppression.Expires))}</td></tr>");
+        }
+
+        output.WriteLine("</tbody>");
+        output.WriteLine("</table>");
+    }
+
+    private static string Evidence(Finding finding) => finding.Evidence.Count == 0
+        ? string.Empty
+        : "<ul class=\"evidence\">" + string.Concat(finding.Evidence.Select(e => $"<li>{E(e.ToString())}</li>")) + "</ul>";
+
+    private static string DecisionClass(AuditDecision decision) => decision switch
+    {
+        AuditDecision.Allowed => "d-allowed",
+        AuditDecision.ConditionallyAllowed => "d-conditional",
+        AuditDecision.ExplicitDeny => "d-explicit",
+        AuditDecision.ImplicitDeny => "d-implicit",
+        _ => "d-unknown",
+    };
+
+    private static string SeverityClass(Severity severity) => severity switch
+    {
+        Severity.High => "high",
+        Severity.Medium => "medium",
+        _ => "low",
+    };
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

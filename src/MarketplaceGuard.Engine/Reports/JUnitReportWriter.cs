@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Xml;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Audit;
+
+namespace MarketplaceGuard.Engine.Reports;
+
+/// <summary>
+/// JUnit XML for CI: one test case per rule and audited principal, so a clean principal shows up as passed and a
+/// dashboard counts the checks, not only the failures. A case fails when the rule has an unsuppressed finding for the
+/// principal, and is skipped when every finding for it is suppressed. One test suite per audit run.
+/// </summary>
+internal static class JUnitReportWriter
+{
+    public const string SuiteName = "MarketplaceGuard least privilege";
+
+    public static void Write(Report report, TextWriter output)
+    {
+        var suites = report.Runs.Select(run => BuildSuite(report, run)).ToList();
+        var settings = new XmlWriterSettings
+        {
+            Indent = true,
+            NewLineChars = Report.NewLine(output),
+            Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
+
+        // Written to UTF-8 bytes first: an XmlWriter over a TextWriter declares the writer's encoding (UTF-16 for a
+        // StringWriter), and the file is meant to be UTF-8.
+        using var bytes = new MemoryStream();
+        using (var xml = XmlWriter.Create(bytes, settings))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", Report.ToolName);
+            WriteCounts(xml, suites.Sum(s => s.Cases.Count), suites.Sum(s => s.Failures), suites.Sum(s => s.Skipped));
+            foreach (var suite in suites)
+            {
+                WriteSuite(xml, report, suite);
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
+        output.Write(Encoding.UTF8.GetString(bytes.ToArray()));
+        output.Write(settings.NewLineChars);
+    }
+
+    private static Suite BuildSuite(Report report, RunReport run)
+    {
+        // Several runs in one file: the source tells the suites apart in a CI dashboard.
+        var name = report.Runs.Count > 1 && run.Source is { } source ? $"{SuiteName} ({source})" : SuiteName;
+        var cases = new List<TestCase>();
+        if (run.Run is null)
+        {
+            // No run, so no list of audited principals: only the findings can become test cases.
+            cases.AddRange(run.Findings
+                .GroupBy(f => (f.Rule, f.Principal))
+                .Select(g => new TestCase(g.Key.Rule, g.Key.Principal, g.ToList())));
+        }
+        else
+        {
+            var byCase = run.Findings.ToLookup(f => (f.Rule, f.Principal));
+            foreach (var rule in AuditRules.All)
+            {
+                foreach (var principal in run.Principals)
+                {
+                    cases.Add(new TestCase(rule, principal, byCase[(rule, principal)].ToList()));
+                }
+            }
+        }
+
+        return new Suite(name, run, cases);
+    }
+
+    private static void WriteSuite(XmlWriter xml, Report report, Suite suite)
+    {
+        xml.WriteStartElement("testsuite");
+        xml.WriteAttributeString("name", Clean(suite.Name));
+        WriteCounts(xml, suite.Cases.Count, suite.Failures, suite.Skipped);
+        xml.WriteAttributeString("timestamp", report.GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+        if (suite.Run.Source is { } source)
+        {
+            xml.WriteStartElement("properties");
+            WriteProperty(xml, "source", source);
+            WriteProperty(xml, "tool", $"{Report.ToolName} {Report.ToolVersion}");
+            xml.WriteEndElement();
+        }
+
+        foreach (var test in suite.Cases)
+        {
+            WriteCase(xml, test);
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteCase(XmlWriter xml, TestCase test)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("classname", $"{test.Rule.Id} {test.Rule.Name}");
+        xml.WriteAttributeString("name", Clean(test.Principal.DisplayName));
+        var open = test.Findings.Where(f => !f.Suppressed).ToList();
+        if (open.Count > 0)
+        {
+            xml.WriteStartElement("failure");
+            var message = open.Count == 1
+                ? open[0].Reason
+                : string.Create(CultureInfo.InvariantCulture, $"{open.Count} findings: {string.Join(" | ", open.Select(f => f.Reason))}");
+            xml.WriteAttributeString("message", Clean(message));
+            xml.WriteAttributeString("type", open.Max(f => f.Severity).ToString());
+            xml.WriteString(Clean(string.Join("\n\n", open.Select(Details))));
+            xml.WriteEndElement();
+        }
+        else if (test.Findings.Count > 0)
+        {
+            xml.WriteStartElement("skipped");
+            var notes = test.Findings.Select(f => ReportText.SuppressionNote(f.Suppression!)).Distinct();
+            xml.WriteAttributeString("message", Clean(string.Join("; ", notes)));
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+    }
+
+    /// <summary>What a CI log shows under the failure: the reason, the statements behind it, and the fix.</summary>
+    private static string Details(Finding finding)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"[{finding.Severity}] {finding.Reason}\n");
+        if (finding.Evidence.Count > 0)
+        {
+            text.Append("Evidence:\n");
+            foreach (var evidence in finding.Evidence)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  - {evidence}\n");
+            }
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Fix: {finding.Recommendation}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Location: {finding.SourceFile}:{finding.Line} ({finding.JsonPath})");
+        return text.ToString();
+    }
+
+    private static void WriteCounts(XmlWriter xml, int tests, int failures, int skipped)
+    {
+        xml.WriteAttributeString("tests", ReportText.Number(tests));
+        xml.WriteAttributeString("failures", ReportText.Number(failures));
+        xml.WriteAttributeString("errors", "0");
+        xml.WriteAttributeString("skipped", ReportText.Number(skipped));
+    }
+
+    private static void WriteProperty(XmlWriter xml, string name, string value)
+    {
+        xml.WriteStartElement("property");
+        xml.WriteAttributeString("name", name);
+        xml.WriteAttributeString("value", Clean(value));
+        xml.WriteEndElement();
+    }
+
+    /// <summary>
+    /// Drops characters XML 1.0 cannot carry (control characters a policy name or tag might hold), which would
+    /// otherwise make XmlWriter throw and lose the whole report.
+    /// </summary>
+    private static string Clean(string text)
+    {
+        if (text.All(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)))
+        {
+            return text;
+        }
+
+        return new string(text.Where(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)).ToArray());
+    }
+
+    private sealed record TestCase(AuditRule Rule, AccountPrincipal Principal, IReadOnlyList<Finding> Findings);
+
+    private sealed record Suite(string Name, RunReport Run, IReadOnlyList<TestCase> Cases)
+    {
+        public int Failures => Cases.Count(c => c.Findings.Any(f => !f.Suppressed));
+
+        public int Skipped => Cases.Count(c => c.Findings.Count > 0 && c.Findings.All(f => f.Suppressed));
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using MarketplaceGuard.Engine.Accounts;
+
+namespace MarketplaceGuard.Tests.Accounts;
+
+public sealed class SnapshotLoaderTests
+{
+    private static AuthorizationSnapshot Load(string json) =>
+        SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json");
+
+    private const string Page = """
+        {
+          "UserDetailList": [
+            {"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice", "Path": "/", "GroupList": ["Devs"],
+             "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}],
+             "AttachedManagedPolicies": [{"PolicyName": "Custom", "PolicyArn": "arn:aws:iam::111122223333:policy/Custom"}],
+             "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/Boundary"},
+             "Tags": [{"Key": "team", "Value": "blue"}]}
+          ],
+          "GroupDetailList": [{"GroupName": "Devs", "Arn": "arn:aws:iam::111122223333:group/Devs", "GroupPolicyList": [], "AttachedManagedPolicies": []}],
+          "RoleDetailList": [{"RoleName": "deploy", "Arn": "arn:aws:iam::111122223333:role/deploy", "Path": "/ci/", "RolePolicyList": [{"PolicyName": "enc", "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}]}],
+          "Policies": [
+            {"PolicyName": "Custom", "Arn": "arn:aws:iam::111122223333:policy/Custom", "DefaultVersionId": "v2",
+             "PolicyVersionList": [{"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v1", "IsDefaultVersion": false},
+                                   {"Document": "%7B%22Version%22%3A%222012-10-17%22%7D", "VersionId": "v2", "IsDefaultVersion": true}]}
+          ],
+          "IsTruncated": false
+        }
+        """;
+
+    [Fact]
+    public void ReadsEveryEntityAndItsPolicies()
+    {
+        var snapshot = Load(Page);
+
+        var alice = Assert.Single(snapshot.Users);
+        Assert.Equal("alice", alice.Name);
+        Assert.Equal(["Devs"], alice.GroupNames);
+        Assert.Equal("inline", Assert.Single(alice.InlinePolicies).Name);
+        Assert.Contains("\"s3:*\"", alice.InlinePolicies[0].Document, StringComparison.Ordinal);
+        Assert.Equal("arn:aws:iam::111122223333:policy/Custom", Assert.Single(alice.AttachedPolicies).Arn);
+        Assert.Equal("arn:aws:iam::111122223333:policy/Boundary", alice.PermissionsBoundaryArn);
+        Assert.Equal("blue", alice.Tags["team"]);
+        Assert.Equal("$.UserDetailList[0]", alice.JsonPath);
+        Assert.Equal(3, alice.Line);
+        Assert.Single(snapshot.Groups);
+        var role = Assert.Single(snapshot.Roles);
+        Assert.Equal("/ci/", role.Path);
+        Assert.Equal("%7B%22Version%22%3A%222012-10-17%22%7D", role.InlinePolicies[0].Document);
+        Assert.Equal("%7B%22Version%22%3A%222012-10-17%22%7D", snapshot.Policies["arn:aws:iam::111122223333:policy/Custom"].DefaultDocument);
+        Assert.Empty(snapshot.Problems);
+    }
+
+    [Fact]
+    public void MergesAnArrayOfPages()
+    {
+        var second = """{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}""";
+
+        var snapshot = Load($"[{Page},{second}]");
+
+        Assert.Equal(["alice", "bob"], snapshot.Users.Select(u => u.Name));
+        Assert.Equal("$[1].UserDetailList[0]", snapshot.Users[1].JsonPath);
+    }
+
+    [Fact]
+    public void StreamsAFileLargerThanItsBuffer()
+    {
+        // 3,000 users of ~300 bytes each: many buffer refills, and values that straddle them.
+        var users = string.Join(",", Enumerable.Range(0, 3000).Select(i =>
+            $$$$"""{"UserName":"user{{{{i}}}}","Arn":"arn:aws:iam::111122223333:user/user{{{{i}}}}","GroupList":["g{{{{i % 7}}}}"],"UserPolicyList":[{"PolicyName":"p","PolicyDocument":{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{{{{i}}}}/*"}}}]}"""));
+        var json = $$"""{"UserDetailList":[{{users}}],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}""";
+
+        var snapshot = Load(json);
+
+        Assert.Equal(3000, snapshot.Users.Count);
+        Assert.Equal("user2999", snapshot.Users[^1].Name);
+        Assert.Contains("bucket-2999", snapshot.Users[^1].InlinePolicies[0].Document, StringComparison.Ordinal);
+        Assert.Equal(json.Length, snapshot.Bytes);
+    }
+
+    [Fact]
+    public void AMalformedEntryIsAProblemAndTheRestIsRead()
+    {
+        var json = """
+            {"UserDetailList": [
+              {"Arn": "arn:aws:iam::111122223333:user/nameless"},
+              {"UserName": "carl", "Arn": "arn:aws:iam::111122223333:user/carl", "GroupList": "Devs", "UserPolicyList": [{"PolicyName": "x"}]},
+              {"UserName": "dora", "Arn": "arn:aws:iam::111122223333:user/dora"}
+            ]}
+            """;
+
+        var snapshot = Load(json);
+
+        Assert.Equal(["carl", "dora"], snapshot.Users.Select(u => u.Name));
+        var problem = Assert.Single(snapshot.Problems);
+        Assert.Equal("test.json:2: $.UserDetailList[0]: the entry has no UserName; it cannot be audited", problem.ToString());
+        Assert.Equal(
+            ["$.UserDetailList[1].GroupList: must be an array", "$.UserDetailList[1].UserPolicyList[0]: an inline policy needs PolicyName and PolicyDocument (a JSON object or a URL-encoded string)"],
+            snapshot.Users[0].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("not json", "test.json: $ (line 1): not valid JSON: ")]
+    [InlineData("42", "test.json: $ (line 1): the snapshot must be the JSON object that get-account-authorization-details writes, or an array of such pages")]
+    [InlineData("{\"UserDetailList\": {}}", "test.json: $.UserDetailList (line 1): must be an array")]
+    [InlineData("{\"UserDetailList\": [\n{\"UserName\": \"a\",}]}", "test.json: $.UserDetailList[0] (line 2): not valid JSON: The JSON object contains a trailing comma")]
+    [InlineData("{\"UserDetailList\": [", "test.json: $.UserDetailList (line 1): not valid JSON: ")]
+    [InlineData("[1]", "test.json: $[0] (line 1): each page must be a JSON object as get-account-authorization-details writes it")]
+    public void AnUnreadableFileNamesFileJsonPathAndProblem(string json, string message)
+    {
+        var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
+
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+        Assert.Equal("test.json", e.Source);
+    }
+
+    [Fact]
+    public void AManagedPolicyWithoutADefaultVersionIsAProblemOfThatPolicy()
+    {
+        var snapshot = Load("""{"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "PolicyVersionList": [{"Document": {}, "VersionId": "v1", "IsDefaultVersion": false}]}]}""");
+
+        var policy = snapshot.Policies["arn:aws:iam::111122223333:policy/P"];
+        Assert.Null(policy.DefaultDocument);
+        Assert.Equal("no version is marked as the default", policy.Problem!.Message);
+    }
+}

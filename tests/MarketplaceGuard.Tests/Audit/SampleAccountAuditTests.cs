@@ -1,0 +1,161 @@
+using System;
+using System.IO;
+using System.Linq;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Evaluation;
+
+namespace MarketplaceGuard.Tests.Audit;
+
+/// <summary>
+/// The bundled sample account (examples/sample-account.json): every finding it should produce, and none more.
+/// The expectations were worked out by hand from the article's rules; examples/README.md explains each.
+/// </summary>
+public sealed class SampleAccountAuditTests
+{
+    private static readonly string Examples = Path.Combine(AppContext.BaseDirectory, "Examples");
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
+    private static (Account Account, AuditRun Run) Audit()
+    {
+        var account = Account.Build(SnapshotLoader.Load(Path.Combine(Examples, "sample-account.json")));
+        var procurement = account.Resolve(["Procurement"], out _);
+        var viewers = account.Resolve(["Billing"], out _);
+        var suppressions = SuppressionFile.Load(Path.Combine(Examples, "suppressions.json"));
+        return (account, new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, Today));
+    }
+
+    [Fact]
+    public void ProducesExactlyTheExpectedFindings()
+    {
+        var (_, run) = Audit();
+
+        var actual = run.Findings
+            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal.DisplayName} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            [
+                "MG1001 High role/OrganizationAdmin Procure",
+                "MG1001 High user/dave Procure",
+                "MG1001 High user/sam Procure",
+                "MG1001 Medium role/MarketplaceBuyer Procure",
+                "MG1002 High role/OrganizationAdmin Cancel",
+                "MG1002 High user/dave Cancel",
+                "MG1003 High user/priya Procure",
+                "MG1005 Low role/ci-deploy Procure suppressed",
+                "MG1005 Low user/carol Procure",
+                "MG1005 Low user/victor Procure",
+                "MG1006 Medium role/OrganizationAdmin ManagePrivateMarketplace",
+                "MG1006 Medium user/dave ManagePrivateMarketplace",
+                "MG1007 Medium user/olga -",
+            ],
+            actual);
+        Assert.False(run.Passed);
+    }
+
+    [Fact]
+    public void LockedOutProcurementMemberIsExplainedWithTheGroupAndTheFix()
+    {
+        var (_, run) = Audit();
+
+        var finding = run.Findings.Single(f => f.RuleId == "MG1003");
+
+        Assert.Equal("user/priya is authorized to procure but cannot: explicitly denied by Deny MarketplaceGuard-DenyMarketplace statement 0 (Sid DenyAWSMarketplaceAccess) via group Everyone", finding.Reason);
+        Assert.StartsWith("Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'priya'", finding.Recommendation, StringComparison.Ordinal);
+        Assert.Equal(AuditDecision.ExplicitDeny, finding.Decision);
+        Assert.Equal("group Everyone", Assert.Single(finding.Evidence).Via);
+    }
+
+    [Fact]
+    public void PowerUserAccessGrantsSubscribeThroughNotAction()
+    {
+        var (_, run) = Audit();
+
+        var finding = run.Findings.Single(f => f.RuleId == "MG1001" && f.PrincipalName == "dave");
+
+        Assert.Equal(AuditDecision.Allowed, finding.Decision);
+        Assert.Contains("Allow PowerUserAccess statement 0 via group Developers", finding.Reason, StringComparison.Ordinal);
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'dave'", finding.Recommendation);
+    }
+
+    [Fact]
+    public void MfaGatedRoleIsAMediumFindingNamingTheCondition()
+    {
+        var (_, run) = Audit();
+
+        var finding = run.Findings.Single(f => f.PrincipalName == "MarketplaceBuyer");
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, finding.Decision);
+        Assert.Equal(["only if aws:MultiFactorAuthPresent is true"], finding.Conditions);
+        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'MarketplaceBuyer'", finding.Recommendation);
+        Assert.False(finding.Suppressed, "its suppression expired on 2026-09-30");
+        Assert.Equal("MG1001", Assert.Single(run.ExpiredSuppressions).RuleId);
+    }
+
+    [Fact]
+    public void UnknownManagedPolicyMakesThePrincipalUnjudgedNotSafe()
+    {
+        var (account, run) = Audit();
+
+        var olga = account.Principals.Single(p => p.Name == "olga");
+        Assert.False(olga.CanBeJudged);
+        Assert.Contains(run.Matrix, e => e.Principal == olga && e.Capability == Capabilities.Procure && e.Decision == AuditDecision.Unknown);
+        Assert.Contains("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not in the snapshot", run.Findings.Single(f => f.RuleId == "MG1007").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ShippedAwsManagedPoliciesFillInWhatTheSnapshotLacks()
+    {
+        var (account, _) = Audit();
+
+        var victor = account.Principals.Single(p => p.Name == "victor");
+        Assert.True(victor.CanBeJudged);
+        var view = new AccessAnalyzer().Analyze(victor, Capabilities.ViewSubscriptions);
+        Assert.Equal(AuditDecision.Allowed, view.Decision);
+        Assert.Equal("ViewOnlyAccess", view.Evidence[0].PolicyName);
+    }
+
+    [Fact]
+    public void PermissionsBoundaryBlocksTheDeveloperGrant()
+    {
+        var (account, _) = Audit();
+
+        var carol = new AccessAnalyzer().Analyze(account.Principals.Single(p => p.Name == "carol"), Capabilities.Procure);
+
+        Assert.Equal(AuditDecision.ImplicitDeny, carol.Decision);
+        Assert.Contains("the permissions boundary DevBoundary does not allow it", carol.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServiceLinkedRolesAreNotAskedForAnExplicitDeny()
+    {
+        var (_, run) = Audit();
+
+        Assert.DoesNotContain(run.Findings, f => f.PrincipalName.StartsWith("AWSServiceRole", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryPrincipalHasOneEntryPerCapability()
+    {
+        var (account, run) = Audit();
+
+        Assert.Equal(13, account.Principals.Count);
+        Assert.Equal(13 * Capabilities.All.Count, run.Matrix.Count);
+        Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.Capability == Capabilities.Procure).Decision);
+        Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.Capability == Capabilities.Procure).Decision);
+    }
+
+    [Fact]
+    public void SelectorsResolveNamesArnsWildcardsAndGroups()
+    {
+        var (account, _) = Audit();
+
+        Assert.Equal(["pat", "priya"], account.Resolve(["Procurement"], out _).Select(p => p.Name));
+        Assert.Equal(["dave", "dana"], account.Resolve(["da*"], out _).Select(p => p.Name));
+        Assert.Equal(["ci-deploy"], account.Resolve(["arn:aws:iam::111122223333:role/ci-deploy"], out _).Select(p => p.Name));
+        Assert.Equal(["bill"], account.Resolve(["user/BILL"], out _).Select(p => p.Name));
+        account.Resolve(["nobody", "pat"], out var unmatched);
+        Assert.Equal(["nobody"], unmatched);
+    }
+}
