@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -15,13 +16,18 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
     private readonly List<Finding> findings = [];
 
     /// <summary>Findings from Test-MarketplaceLeastPrivilege.</summary>
+    /// <remarks>
+    /// Typed object, not Finding: PowerShell reads parameter types when it imports the module, before the engine's
+    /// private load context can resolve them, so cmdlet signatures use only framework types.
+    /// </remarks>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowEmptyCollection]
-    public Finding[] InputObject { get; set; } = [];
+    public object[] InputObject { get; set; } = [];
 
     /// <summary>The report format.</summary>
     [Parameter(Mandatory = true)]
-    public ReportFormat Format { get; set; }
+    [ValidateSet(nameof(ReportFormat.Json), nameof(ReportFormat.Sarif), nameof(ReportFormat.JUnit), nameof(ReportFormat.Markdown), nameof(ReportFormat.Html), IgnoreCase = true)]
+    public string Format { get; set; } = string.Empty;
 
     /// <summary>The file to write.</summary>
     [Parameter(Mandatory = true)]
@@ -32,12 +38,30 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => findings.AddRange(InputObject);
+    protected override void ProcessRecord()
+    {
+        foreach (var item in InputObject)
+        {
+            if ((item is PSObject ps ? ps.BaseObject : item) is Finding finding)
+            {
+                findings.Add(finding);
+            }
+            else
+            {
+                WriteError(new ErrorRecord(
+                    new PSArgumentException($"-InputObject takes the findings of Test-MarketplaceLeastPrivilege, not {item?.GetType().FullName ?? "null"}."),
+                    "ExportMarketplaceAuditReportNotAFinding",
+                    ErrorCategory.InvalidArgument,
+                    item));
+            }
+        }
+    }
 
     protected override void EndProcessing()
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(path, $"Write a {Format} report of {findings.Count} finding(s)"))
+        var format = Enum.Parse<ReportFormat>(Format, ignoreCase: true);
+        if (!ShouldProcess(path, $"Write a {format} report of {findings.Count} finding(s)"))
         {
             return;
         }
@@ -46,14 +70,14 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
         {
             using (var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
             {
-                AuditReportWriter.Write(findings, Format, writer);
+                AuditReportWriter.Write(findings, format, writer);
             }
         }
         catch (IOException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "ExportMarketplaceAuditReportWriteFailed", ErrorCategory.WriteError, path));
         }
-        catch (System.UnauthorizedAccessException e)
+        catch (UnauthorizedAccessException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "ExportMarketplaceAuditReportAccessDenied", ErrorCategory.PermissionDenied, path));
         }

@@ -43,7 +43,8 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
 
     /// <summary>The report's format; from the file extension when omitted.</summary>
     [Parameter]
-    public ReportFormat? ReportFormat { get; set; }
+    [ValidateSet(nameof(Engine.Reports.ReportFormat.Json), nameof(Engine.Reports.ReportFormat.Sarif), nameof(Engine.Reports.ReportFormat.JUnit), nameof(Engine.Reports.ReportFormat.Markdown), nameof(Engine.Reports.ReportFormat.Html), IgnoreCase = true)]
+    public string? ReportFormat { get; set; }
 
     protected override void EndProcessing()
     {
@@ -103,8 +104,9 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     private void WriteReport(AuditRun run)
     {
         var path = GetUnresolvedProviderPathFromPSPath(ReportPath!);
-        var format = ReportFormat ?? Enum.GetValues<ReportFormat>().Cast<ReportFormat?>()
-            .FirstOrDefault(f => path.EndsWith(AuditReportWriter.FileExtension(f!.Value), StringComparison.OrdinalIgnoreCase));
+        var format = ReportFormat is not null
+            ? Enum.Parse<ReportFormat>(ReportFormat, ignoreCase: true)
+            : Enum.GetValues<ReportFormat>().Cast<ReportFormat?>().FirstOrDefault(f => path.EndsWith(AuditReportWriter.FileExtension(f!.Value), StringComparison.OrdinalIgnoreCase));
         if (format is null)
         {
             ThrowTerminatingError(new ErrorRecord(

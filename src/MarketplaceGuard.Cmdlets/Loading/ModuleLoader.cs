@@ -14,6 +14,9 @@ namespace MarketplaceGuard.Cmdlets.Loading;
 /// this resolver, which loads it into the private context. The engine's own references (AWSSDK.Core ...) are then
 /// resolved by the private context from the same folder. Pattern: PowerShell docs, "Resolving PowerShell module
 /// assembly dependency conflicts"; PSResourceGet does the same.
+/// Consequence for cmdlet code: parameter types must come from this assembly or the framework. PowerShell reads
+/// them by reflection when it imports the module, which neither triggers the module initializer nor goes through a
+/// resolver that is not hooked yet; engine types may appear in outputs and OutputType, which are read later.
 /// </summary>
 public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {

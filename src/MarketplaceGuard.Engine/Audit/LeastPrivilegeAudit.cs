@@ -85,7 +85,7 @@ public sealed class LeastPrivilegeAudit
         {
             Add(AuditRules.CannotBeJudged, Severity.Medium, null,
                 $"{principal.DisplayName} cannot be judged: {string.Join("; ", principal.Problems)}",
-                "Fix the policy named above, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.");
+                "Fix the policy the reason names, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.");
         }
 
         var procure = entries.Single(e => e.Capability == Capabilities.Procure);
