@@ -27,7 +27,7 @@ BeforeAll {
     function Assert-NoFinding([string] $RuleId) {
         $open = @($script:Findings | Where-Object { $_.RuleId -eq $RuleId -and -not $_.Suppressed })
         $explanation = ($open | ForEach-Object { "$($_.Severity) $($_.PrincipalArn): $($_.Reason) Fix: $($_.Recommendation)" }) -join [Environment]::NewLine
-        $open.Count | Should -Be 0 -Because "$($open.Count) principal(s) break $RuleId:$([Environment]::NewLine)$explanation"
+        $open.Count | Should -Be 0 -Because "$($open.Count) principal(s) break ${RuleId}:$([Environment]::NewLine)$explanation"
     }
 }
 

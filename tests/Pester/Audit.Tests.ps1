@@ -1,0 +1,244 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ManifestPath -Force
+    $script:Sample = Join-Path $RepoRoot 'examples/sample-account.json'
+    $script:Suppressions = Join-Path $RepoRoot 'examples/suppressions.json'
+    $script:AuditArgs = @{
+        AuthorizationDetailsPath = $Sample
+        ProcurementPrincipal     = 'Procurement'
+        ViewerPrincipal          = 'Billing'
+        SuppressionPath          = $Suppressions
+    }
+
+    # A small account where everything follows the article: procurement buys, billing views, everyone else is denied.
+    $script:CleanAccount = Join-Path $TestDrive 'clean.json'
+    $procurement = (Get-MarketplacePolicyTemplate Procurement).Document
+    $viewer = (Get-MarketplacePolicyTemplate BillingViewer).Document
+    $deny = (Get-MarketplacePolicyTemplate DenyMarketplace).Document
+    @"
+{
+  "UserDetailList": [
+    {"UserName": "pat", "Arn": "arn:aws:iam::111122223333:user/pat", "GroupList": ["Procurement"]},
+    {"UserName": "bill", "Arn": "arn:aws:iam::111122223333:user/bill", "GroupList": ["Billing"]},
+    {"UserName": "dev", "Arn": "arn:aws:iam::111122223333:user/dev", "GroupList": ["Everyone"], "AttachedManagedPolicies": [{"PolicyName": "PowerUserAccess", "PolicyArn": "arn:aws:iam::aws:policy/PowerUserAccess"}]}
+  ],
+  "GroupDetailList": [
+    {"GroupName": "Procurement", "Arn": "arn:aws:iam::111122223333:group/Procurement", "GroupPolicyList": [{"PolicyName": "buy", "PolicyDocument": $procurement}]},
+    {"GroupName": "Billing", "Arn": "arn:aws:iam::111122223333:group/Billing", "GroupPolicyList": [{"PolicyName": "view", "PolicyDocument": $viewer}]},
+    {"GroupName": "Everyone", "Arn": "arn:aws:iam::111122223333:group/Everyone", "GroupPolicyList": [{"PolicyName": "deny", "PolicyDocument": $deny}]}
+  ],
+  "RoleDetailList": [],
+  "Policies": []
+}
+"@ | Set-Content $CleanAccount
+}
+
+Describe 'Get-MarketplaceAccess' {
+    It 'returns one entry per principal and capability' {
+        $entries = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample
+        $entries.Count | Should -Be (13 * 4)
+        ($entries | Select-Object -ExpandProperty PrincipalName -Unique).Count | Should -Be 13
+    }
+
+    It 'explains a decision with the policy, statement and group' {
+        $entry = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal dave -Capability Procure
+        $entry.Decision | Should -Be 'Allowed'
+        $entry.PrincipalType | Should -Be 'User'
+        $entry.PrincipalArn | Should -Be 'arn:aws:iam::111122223333:user/dave'
+        $entry.Evidence[0].PolicyName | Should -Be 'PowerUserAccess'
+        $entry.Evidence[0].Via | Should -Be 'group Developers'
+    }
+
+    It 'names the conditions of a conditional decision' {
+        $entry = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal MarketplaceBuyer -Capability Procure
+        $entry.Decision | Should -Be 'ConditionallyAllowed'
+        $entry.Conditions | Should -Be 'only if aws:MultiFactorAuthPresent is true'
+    }
+
+    It 'takes names, ARNs, wildcards and groups (meaning their members)' {
+        (Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal Procurement -Capability Procure).PrincipalName | Should -Be 'pat', 'priya'
+        (Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal 'arn:aws:iam::111122223333:role/ci-*' -Capability Procure).PrincipalName | Should -Be 'ci-deploy'
+    }
+
+    It 'stops with ObjectNotFound for a principal that is not in the account' {
+        { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal nobody -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetMarketplaceAccessPrincipalNotFound,*'
+    }
+
+    It 'rejects an unknown capability, naming the valid ones' {
+        { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Capability Buy -ErrorAction Stop } |
+            Should -Throw "*'Buy' is not a capability. Valid names: Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace.*"
+    }
+
+    It 'completes capability names on Tab' {
+        $line = 'Get-MarketplaceAccess -Capability Vi'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'ViewSubscriptions'
+    }
+
+    It 'shows a who-can matrix grouped by principal' {
+        $text = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal priya, dave | Out-String -Width 200
+        $text | Should -Match 'Principal: user/priya'
+        $text | Should -Match 'Capability\s+Decision\s+Why'
+        $text | Should -Match 'Procure\s+ExplicitDeny\s+Deny MarketplaceGuard-DenyMarketplace statement 0 \(Sid DenyAWSMarketplaceAccess\) via group Everyone'
+    }
+
+    It 'reports a missing file as ObjectNotFound and a malformed one as InvalidData naming file, JSON path and line' {
+        { Get-MarketplaceAccess -AuthorizationDetailsPath (Join-Path $TestDrive 'missing.json') -ErrorAction Stop } | Should -Throw -ErrorId 'FileNotFound,*'
+        $bad = Join-Path $TestDrive 'bad.json'
+        "{`n  `"UserDetailList`": {}`n}" | Set-Content $bad
+        $errorRecord = $null
+        try { Get-MarketplaceAccess -AuthorizationDetailsPath $bad -ErrorAction Stop } catch { $errorRecord = $_ }
+        $errorRecord.CategoryInfo.Category | Should -Be 'InvalidData'
+        $errorRecord.Exception.Message | Should -Be "${bad}: `$.UserDetailList (line 2): must be an array"
+    }
+
+    It 'reports timings and counts with -Verbose' {
+        $verbose = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal pat -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $text = $verbose.Message -join "`n"
+        $text | Should -Match '9 users, 4 groups, 4 roles, 5 managed policies in \d+ ms'
+        $text | Should -Match 'distinct policy documents compiled in \d+ ms'
+    }
+}
+
+Describe 'Test-MarketplaceLeastPrivilege' {
+    It 'returns every finding of the sample account, suppressed ones marked' {
+        $findings = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue
+        $findings.Count | Should -Be 13
+        @($findings | Where-Object Suppressed).Count | Should -Be 1
+        ($findings | Where-Object Suppressed).PrincipalName | Should -Be 'ci-deploy'
+        ($findings | Where-Object RuleId -EQ 'MG1003').PrincipalName | Should -Be 'priya'
+        ($findings | Where-Object { $_.RuleId -eq 'MG1001' -and $_.PrincipalName -eq 'MarketplaceBuyer' }).Severity | Should -Be 'Medium'
+    }
+
+    It 'gives each finding a reason, a recommendation and a location in the snapshot' {
+        $finding = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue | Where-Object { $_.RuleId -eq 'MG1001' -and $_.PrincipalName -eq 'sam' }
+        $finding.Reason | Should -BeLike 'user/sam is not authorized to procure but can always procure (Allow LegacyMarketplaceAccess statement 0 (Sid LegacyMarketplace))'
+        $finding.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'sam'"
+        $finding.SourceFile | Should -Be $Sample
+        $finding.JsonPath | Should -Be '$.UserDetailList[7]'
+        $finding.Line | Should -BeGreaterThan 1
+    }
+
+    It 'warns about an expired suppression, which no longer applies' {
+        $null = Test-MarketplaceLeastPrivilege @AuditArgs -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Be 'The suppression of MG1001 for role/MarketplaceBuyer expired on 2026-09-30 and no longer applies (Pilot of MFA-gated buying, ended).'
+    }
+
+    It 'returns $false with -Quiet when findings remain, $true for an account that follows the rules' {
+        Test-MarketplaceLeastPrivilege @AuditArgs -Quiet -WarningAction SilentlyContinue | Should -BeFalse
+        Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet | Should -BeTrue
+        Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Should -BeNullOrEmpty
+    }
+
+    It 'stops with ObjectNotFound when -ProcurementPrincipal names nothing (a typo must not pass an audit)' {
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurment -ErrorAction Stop } |
+            Should -Throw "*-ProcurementPrincipal: 'Procurment' names no user, role or group*"
+    }
+
+    It 'rejects a suppression file without justification, naming the file and JSON path' {
+        $file = Join-Path $TestDrive 'suppressions.json'
+        '[{"ruleId":"MG1005","principal":"*","expires":"2027-01-01"}]' | Set-Content $file
+        $errorRecord = $null
+        try { Test-MarketplaceLeastPrivilege @AuditArgs -SuppressionPath $file -ErrorAction Stop } catch { $errorRecord = $_ }
+        $errorRecord.CategoryInfo.Category | Should -Be 'InvalidData'
+        $errorRecord.Exception.Message | Should -Be "${file}: `$[0].justification: required: a non-empty string"
+    }
+
+    It 'writes a report of the whole audit with -ReportPath, the format from the extension' {
+        $report = Join-Path $TestDrive 'audit.json'
+        $null = Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -WarningAction SilentlyContinue
+        $json = Get-Content $report -Raw | ConvertFrom-Json
+        $json.findings.Count | Should -Be 13
+        $json.matrix.Count | Should -Be 52
+    }
+
+    It 'writes a report even when nothing is found' {
+        $report = Join-Path $TestDrive 'clean.html'
+        Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet -ReportPath $report | Should -BeTrue
+        Get-Content $report -Raw | Should -Match 'user/dev'
+    }
+}
+
+Describe 'Export-MarketplaceAuditReport' {
+    BeforeAll {
+        $script:Findings = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue
+    }
+
+    It 'writes <Format>' -ForEach @(
+        @{ Format = 'Json'; File = 'r.json' }
+        @{ Format = 'Sarif'; File = 'r.sarif' }
+        @{ Format = 'JUnit'; File = 'r.xml' }
+        @{ Format = 'Markdown'; File = 'r.md' }
+        @{ Format = 'Html'; File = 'r.html' }
+    ) {
+        $path = Join-Path $TestDrive $File
+        $file = $Findings | Export-MarketplaceAuditReport -Format $Format -Path $path -PassThru
+        $file.FullName | Should -Be $path
+        $text = Get-Content $path -Raw
+        switch ($Format) {
+            'Json' { ($text | ConvertFrom-Json).findings.Count | Should -Be 13 }
+            'Sarif' {
+                $sarif = $text | ConvertFrom-Json
+                $sarif.version | Should -Be '2.1.0'
+                $sarif.runs[0].tool.driver.rules.Count | Should -Be 7
+                $sarif.runs[0].results.Count | Should -Be 13
+            }
+            'JUnit' {
+                $xml = [xml]$text
+                [int]$xml.testsuites.testsuite.tests | Should -Be (7 * 13)
+                [int]$xml.testsuites.testsuite.failures | Should -BeGreaterThan 0
+                [int]$xml.testsuites.testsuite.skipped | Should -Be 1
+            }
+            'Markdown' { $text | Should -Match 'MG1003' }
+            'Html' { $text | Should -Match '<html' ; $text | Should -Match 'priya' }
+        }
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.json'
+        $Findings | Export-MarketplaceAuditReport -Format Json -Path $path -WhatIf
+        $path | Should -Not -Exist
+    }
+
+    It 'rejects pipeline objects that are not findings' {
+        $path = Join-Path $TestDrive 'wrong.json'
+        'not a finding' | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ExportMarketplaceAuditReportNotAFinding,*'
+    }
+}
+
+Describe 'Invoke-MarketplaceAudit and the Pester audit library' {
+    It 'runs one test per rule on the snapshot and writes a result file' {
+        $results = Join-Path $TestDrive 'audit-results.xml'
+        $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'
+        $output = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+Import-Module '$ManifestPath'
+`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -SuppressionPath '$Suppressions' -OutputPath '$results' -OutputFormat JUnitXml -PassThru 6> `$null
+'total=' + `$r.TotalCount
+'failed=' + ((`$r.Failed | ForEach-Object { `$_.Tag[0] }) -join ',')
+'passed=' + ((`$r.Passed | ForEach-Object { `$_.Tag[0] }) -join ',')
+"@
+        $output | Should -Contain 'total=7'
+        $output | Should -Contain 'failed=MG1001,MG1002,MG1003,MG1005,MG1006,MG1007'
+        $output | Should -Contain 'passed=MG1004'
+        $xml = [xml](Get-Content $results -Raw)
+        $xml.testsuites.testsuite.testcase.name | Should -Contain 'MarketplaceGuard least privilege.MG1003: every authorized procurement principal can procure'
+    }
+
+    It 'passes on an account that follows the rules, and filters by tag' {
+        $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'
+        $output = Invoke-ChildPwsh -Script @"
+Import-Module '$pester'
+Import-Module '$ManifestPath'
+`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$CleanAccount' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -PassThru 6> `$null
+'result=' + `$r.Result + ' ' + `$r.PassedCount
+`$t = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -Tag MG1003 -PassThru 6> `$null
+'tagged=' + `$t.PassedCount + '/' + `$t.FailedCount
+"@
+        $output | Should -Contain 'result=Passed 7'
+        $output | Should -Contain 'tagged=0/1'
+    }
+}
