@@ -1,6 +1,7 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
-    $cmdlets = (Import-PowerShellDataFile $ManifestPath).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
+    $manifest = Import-PowerShellDataFile $ManifestPath
+    $cmdlets = @($manifest.CmdletsToExport) + @($manifest.FunctionsToExport) | ForEach-Object { @{ Name = $_ } }
 }
 
 BeforeAll {
@@ -12,8 +13,8 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
     BeforeAll {
         $help = Get-Help -Name $Name -Full
         $command = Get-Command -Name $Name
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-        $parameters = $command.Parameters.Values | Where-Object Name -NotIn $common
+        # -WhatIf and -Confirm are documented like the cmdlet's own parameters; the other common ones are not.
+        $parameters = $command.Parameters.Values | Where-Object Name -NotIn ([System.Management.Automation.Cmdlet]::CommonParameters)
     }
 
     It 'comes from the compiled MAML file, not from generated stubs' {

@@ -8,13 +8,16 @@ Describe 'Module manifest' {
         { Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop } | Should -Not -Throw
     }
 
-    It 'lists every cmdlet explicitly, without wildcards' {
+    It 'lists every command explicitly, without wildcards' {
         $manifest = Import-PowerShellDataFile $ManifestPath
         $manifest.CmdletsToExport | Should -Not -BeNullOrEmpty
-        $manifest.CmdletsToExport | Where-Object { [WildcardPattern]::ContainsWildcardCharacters($_) } | Should -BeNullOrEmpty
-        foreach ($kind in 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') {
-            $manifest[$kind] | Should -BeNullOrEmpty -Because "$kind must be an explicit empty list, not a wildcard"
+        foreach ($kind in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') {
+            $manifest.ContainsKey($kind) | Should -BeTrue -Because "$kind must be explicit"
+            $manifest[$kind] | Where-Object { [WildcardPattern]::ContainsWildcardCharacters($_) } | Should -BeNullOrEmpty -Because "$kind must not use wildcards"
         }
+        $manifest.VariablesToExport | Should -BeNullOrEmpty
+        $manifest.AliasesToExport | Should -BeNullOrEmpty
+        (Get-Module MarketplaceGuard).ExportedFunctions.Keys | Should -Be @($manifest.FunctionsToExport)
     }
 
     It 'exports exactly the cmdlets the manifest lists, and the assembly defines no others' {
