@@ -194,7 +194,8 @@ public sealed class LeastPrivilegeAudit
         if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith("group ", StringComparison.Ordinal))
         {
             var group = via["group ".Length..];
-            return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}' (the deny comes through group {group}; take the user out of it, or keep procurement out of the group the deny is attached to)";
+            // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
+            return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}'";
         }
 
         if (procure.Decision == AuditDecision.ExplicitDeny && deny is not null && deny.Layer != PolicyLayer.Identity)

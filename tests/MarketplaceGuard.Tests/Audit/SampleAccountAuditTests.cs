@@ -62,7 +62,7 @@ public sealed class SampleAccountAuditTests
         var finding = run.Findings.Single(f => f.RuleId == "MG1003");
 
         Assert.Equal("user/priya is authorized to procure but cannot: explicitly denied by Deny MarketplaceGuard-DenyMarketplace statement 0 (Sid DenyAWSMarketplaceAccess) via group Everyone", finding.Reason);
-        Assert.StartsWith("Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'priya'", finding.Recommendation, StringComparison.Ordinal);
+        Assert.Equal("Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'priya'", finding.Recommendation);
         Assert.Equal(AuditDecision.ExplicitDeny, finding.Decision);
         Assert.Equal("group Everyone", Assert.Single(finding.Evidence).Via);
     }
