@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -140,6 +141,23 @@ public sealed class Account
 
         public Account Build(IEnumerable<(string Name, string Document)> serviceControlPolicies)
         {
+            // Parse and compile every distinct document on every core first; the loops below then find them compiled.
+            var documents = snapshot.Policies.Values.Select(p => p.DefaultDocument)
+                .Concat(snapshot.Users.Concat(snapshot.Groups).Concat(snapshot.Roles).SelectMany(e => e.InlinePolicies).Select(p => p.Document))
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal);
+            Parallel.ForEach(documents, document =>
+            {
+                try
+                {
+                    compiler.Compile(document);
+                }
+                catch (PolicyValidationException)
+                {
+                    // Remembered by the compiler; reported below for each principal that uses the document.
+                }
+            });
+
             var scpProblems = new List<string>();
             var scps = new List<NamedPolicy>();
             foreach (var (name, document) in serviceControlPolicies)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
@@ -32,18 +33,25 @@ public sealed class LeastPrivilegeAudit
         var run = new AuditRun(account, procurement, viewers, DateTimeOffset.UtcNow);
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
-        var matrix = new List<AccessEntry>(account.Principals.Count * Capabilities.All.Count);
-        var done = 0;
-        foreach (var principal in account.Principals)
+        // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
+        // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
+        var principals = account.Principals;
+        var entries = new AccessEntry[principals.Count][];
+        const int Chunk = 512;
+        for (var start = 0; start < principals.Count; start += Chunk)
         {
-            var entries = Capabilities.All.Select(c => analyzer.Analyze(principal, c)).ToList();
-            matrix.AddRange(entries);
+            var end = Math.Min(start + Chunk, principals.Count);
+            Parallel.For(start, end, i => entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray());
+            progress?.Report(end);
+        }
+
+        var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
+        for (var i = 0; i < principals.Count; i++)
+        {
+            var principal = principals[i];
+            matrix.AddRange(entries[i]);
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            Apply(run, principal, role, entries);
-            if (++done % 250 == 0)
-            {
-                progress?.Report(done);
-            }
+            Apply(run, principal, role, entries[i]);
         }
 
         run.Matrix = matrix;
@@ -65,7 +73,6 @@ public sealed class LeastPrivilegeAudit
         }
 
         run.ExpiredSuppressions = expired.Distinct().ToList();
-        progress?.Report(done);
         return run;
     }
 
@@ -76,7 +83,7 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, List<AccessEntry> entries)
+    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation) =>
             run.Add(new Finding(rule, severity, access, principal, reason, recommendation, run));

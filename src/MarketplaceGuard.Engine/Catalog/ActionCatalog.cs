@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
 
 namespace MarketplaceGuard.Engine.Catalog;
 

@@ -34,7 +34,7 @@ public sealed class CompiledCondition
 
     private readonly ContextKey key;
 
-    public CompiledCondition(PolicyCondition source, bool variables)
+    public CompiledCondition(PolicyCondition source, bool variables, PatternCache patterns)
     {
         Source = source;
         key = ContextKey.Of(source.Key);
@@ -46,7 +46,7 @@ public sealed class CompiledCondition
         {
             case ConditionFamily.String:
                 var wildcards = op.Kind is ConditionOperatorKind.StringLike or ConditionOperatorKind.StringNotLike;
-                globs = strings.Select(v => Glob.Compile(v, wildcards, useVariables)).ToArray();
+                globs = strings.Select(v => patterns.Glob(v, wildcards, useVariables)).ToArray();
                 break;
             case ConditionFamily.Numeric:
                 numbers = strings.Select(ConditionValues.ParseNumber).ToArray();
@@ -58,7 +58,7 @@ public sealed class CompiledCondition
                 ranges = strings.Select(v => IpRange.TryParse(v, out var r) ? r : (IpRange?)null).ToArray();
                 break;
             case ConditionFamily.Arn:
-                arns = strings.Select(v => ArnPattern.Compile(v, useVariables, variablesInResourceOnly: false)).ToArray();
+                arns = strings.Select(v => patterns.Arn(v, useVariables, variablesInResourceOnly: false)).ToArray();
                 break;
             case ConditionFamily.Binary:
                 binaries = strings.Select(ConditionValues.ParseBase64).ToArray();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Evaluation;
@@ -21,10 +22,10 @@ public sealed class CompiledPolicy
     private readonly Dictionary<string, CompiledStatement[]>.AlternateLookup<ReadOnlySpan<char>> byServiceSpan;
     private readonly ConcurrentDictionary<string, ActionStatements> byAction = new(StringComparer.OrdinalIgnoreCase);
 
-    internal CompiledPolicy(PolicyDocument document)
+    internal CompiledPolicy(PolicyDocument document, PatternCache patterns)
     {
         Document = document;
-        statements = document.Statements.Select(s => new CompiledStatement(s, document.SupportsPolicyVariables)).ToArray();
+        statements = document.Statements.Select(s => new CompiledStatement(s, document.SupportsPolicyVariables, patterns)).ToArray();
         anyService = statements.Where(s => s.CouldMatchAnyService).ToArray();
 
         // Each service's list holds the statements that name it and the any-service ones, in document order.

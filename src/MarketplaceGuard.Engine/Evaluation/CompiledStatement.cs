@@ -15,12 +15,12 @@ public sealed class CompiledStatement
     private readonly ArnPattern[] resources;
     private readonly CompiledCondition[] conditions;
 
-    internal CompiledStatement(PolicyStatement source, bool variables)
+    internal CompiledStatement(PolicyStatement source, bool variables, PatternCache patterns)
     {
         Source = source;
-        actions = source.Actions.Select(ActionPattern.Compile).ToArray();
-        resources = source.Resources.Select(r => ArnPattern.Compile(r, variables, variablesInResourceOnly: true)).ToArray();
-        conditions = source.Conditions.Select(c => new CompiledCondition(c, variables)).ToArray();
+        actions = source.Actions.Select(patterns.Action).ToArray();
+        resources = source.Resources.Select(r => patterns.Arn(r, variables, variablesInResourceOnly: true)).ToArray();
+        conditions = source.Conditions.Select(c => new CompiledCondition(c, variables, patterns)).ToArray();
     }
 
     public PolicyStatement Source { get; }

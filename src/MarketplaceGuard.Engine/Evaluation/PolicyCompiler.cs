@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Evaluation;
@@ -11,12 +12,13 @@ namespace MarketplaceGuard.Engine.Evaluation;
 public sealed class PolicyCompiler
 {
     private readonly ConcurrentDictionary<string, Entry> byText = new(System.StringComparer.Ordinal);
+    private readonly PatternCache patterns = new();
 
     /// <summary>How many distinct texts were parsed.</summary>
     public int DistinctDocuments => byText.Count;
 
-    /// <summary>Compiles a parsed document (not cached: the caller holds it).</summary>
-    public static CompiledPolicy Compile(PolicyDocument document) => new(document);
+    /// <summary>Compiles a parsed document on its own (not cached: the caller holds it).</summary>
+    public static CompiledPolicy Compile(PolicyDocument document) => new(document, new PatternCache());
 
     /// <summary>
     /// Parses (JSON or URL-encoded) and compiles a document, or returns the earlier result for the same text.
@@ -24,17 +26,17 @@ public sealed class PolicyCompiler
     /// </summary>
     public CompiledPolicy Compile(string text, PolicyParseOptions? options = null)
     {
-        var entry = byText.GetOrAdd(text, static (t, o) => Entry.Create(t, o), options);
+        var entry = byText.TryGetValue(text, out var known) ? known : byText.GetOrAdd(text, static (t, state) => Entry.Create(t, state.options, state.patterns), (options, patterns));
         return entry.Policy ?? throw new PolicyValidationException(options?.Source ?? entry.Error!.Source, entry.Error!.Errors);
     }
 
     private sealed record Entry(CompiledPolicy? Policy, PolicyValidationException? Error)
     {
-        public static Entry Create(string text, PolicyParseOptions? options)
+        public static Entry Create(string text, PolicyParseOptions? options, PatternCache patterns)
         {
             try
             {
-                return new Entry(new CompiledPolicy(PolicyParser.Parse(text, options)), null);
+                return new Entry(new CompiledPolicy(PolicyParser.Parse(text, options), patterns), null);
             }
             catch (PolicyValidationException e)
             {

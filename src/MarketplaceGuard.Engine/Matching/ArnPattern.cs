@@ -39,7 +39,11 @@ public sealed class ArnPattern
     /// True for the Resource element, where IAM substitutes variables only in the resource segment; false for Arn*
     /// condition values.
     /// </param>
-    public static ArnPattern Compile(string pattern, bool variables, bool variablesInResourceOnly)
+    public static ArnPattern Compile(string pattern, bool variables, bool variablesInResourceOnly) =>
+        Compile(pattern, variables, variablesInResourceOnly, null);
+
+    /// <summary>Compiles a pattern, sharing its segment globs through <paramref name="cache"/> when given.</summary>
+    public static ArnPattern Compile(string pattern, bool variables, bool variablesInResourceOnly, PatternCache? cache)
     {
         if (pattern.Length > 0 && pattern.AsSpan().IndexOfAnyExcept('*') < 0)
         {
@@ -49,14 +53,14 @@ public sealed class ArnPattern
         var parts = pattern.Split(':', SegmentCount);
         if (parts.Length < SegmentCount)
         {
-            return new ArnPattern(pattern, null, Glob.Compile(pattern, wildcards: true, variables), matchesAll: false);
+            return new ArnPattern(pattern, null, cache?.Glob(pattern, wildcards: true, variables) ?? Glob.Compile(pattern, wildcards: true, variables), matchesAll: false);
         }
 
         var globs = new Glob[SegmentCount];
         for (var i = 0; i < SegmentCount; i++)
         {
             var allowVariables = variables && (i == SegmentCount - 1 || !variablesInResourceOnly);
-            globs[i] = Glob.Compile(parts[i], wildcards: true, allowVariables);
+            globs[i] = cache?.Glob(parts[i], wildcards: true, allowVariables) ?? Glob.Compile(parts[i], wildcards: true, allowVariables);
         }
 
         return new ArnPattern(pattern, globs, null, matchesAll: false);

@@ -1,7 +1,6 @@
 using System;
-using MarketplaceGuard.Engine.Matching;
 
-namespace MarketplaceGuard.Engine.Evaluation;
+namespace MarketplaceGuard.Engine.Matching;
 
 /// <summary>
 /// One value of an Action or NotAction element: "*", or "service:name" where the service prefix is literal and the
@@ -24,16 +23,20 @@ public sealed class ActionPattern
     /// <summary>The service prefix, or null for "*" (every service).</summary>
     public string? ServicePrefix { get; }
 
-    public static ActionPattern Compile(string text)
+    public static ActionPattern Compile(string text) => Compile(text, null);
+
+    /// <summary>Compiles a pattern, taking its name glob from <paramref name="cache"/> when given.</summary>
+    public static ActionPattern Compile(string text, PatternCache? cache)
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
             // Only "*" passes validation without a colon; anything else here matches every action only if all stars.
-            return new ActionPattern(text, null, Glob.Compile(text, wildcards: true, variables: false));
+            return new ActionPattern(text, null, cache?.Glob(text, wildcards: true, variables: false) ?? Glob.Compile(text, wildcards: true, variables: false));
         }
 
-        return new ActionPattern(text, text[..colon], Glob.Compile(text[(colon + 1)..], wildcards: true, variables: false));
+        var name = text[(colon + 1)..];
+        return new ActionPattern(text, text[..colon], cache?.Glob(name, wildcards: true, variables: false) ?? Glob.Compile(name, wildcards: true, variables: false));
     }
 
     /// <summary>Whether the pattern covers the action <paramref name="service"/>:<paramref name="action"/>.</summary>

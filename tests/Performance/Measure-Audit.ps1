@@ -1,0 +1,259 @@
+<#
+.SYNOPSIS
+    Measures Test-MarketplaceLeastPrivilege on synthetic accounts of growing size: time per phase, peak memory, GC.
+
+.DESCRIPTION
+    Not part of the test suite, and it builds nothing: build first (dotnet build -c Release), then run
+
+        dotnet pwsh -NoProfile -File tests/Performance/Measure-Audit.ps1 [-Scale 1,2,4] [-Repeat 3]
+
+    For each scale it makes (once, if missing) a synthetic snapshot with New-SyntheticAccount.ps1 in -WorkPath, then
+    starts ONE fresh child PowerShell (dotnet <PSHOME>/pwsh.dll -NoProfile -NonInteractive -Command ...) that imports
+    the module and runs
+
+        Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath <file> -ProcurementPrincipal Procurement
+            -ViewerPrincipal Billing -Quiet -Verbose
+
+    once to warm up (JIT, the shipped AWS managed policies, the action catalog), then -Repeat times, each timed with a
+    Stopwatch. The phases come from the cmdlet's -Verbose lines ("Read ... in N ms", "Built the account ... in N ms",
+    "Evaluated ... in N ms"); each column is the median over the timed runs. PeakMB is the child's peak working set
+    (Process.PeakWorkingSet64) after all its runs, the warm-up included. A fresh process per scale keeps one scale's
+    memory from inflating the next one's.
+
+    Prints the table, a details table (distinct documents, cold first run, allocation and GC per run), and how each
+    phase grows from the smallest to the largest scale. -PassThru also returns the rows as objects.
+
+.EXAMPLE
+    dotnet pwsh -NoProfile -File tests/Performance/Measure-Audit.ps1
+
+.EXAMPLE
+    dotnet pwsh -NoProfile -File tests/Performance/Measure-Audit.ps1 -Scale 0.5,1 -Repeat 5 -WorkPath /tmp/mg-perf
+#>
+[CmdletBinding()]
+param(
+    # Scales to measure (1 = 5,000 users). A string list so that "-Scale 1,2,4" also works with pwsh -File.
+    [string[]] $Scale = @('1', '2', '4'),
+
+    [ValidateRange(1, 100)]
+    [int] $Repeat = 3,
+
+    [int] $Seed = 42,
+
+    # Where the synthetic snapshots are kept between runs.
+    [string] $WorkPath = (Join-Path ([IO.Path]::GetTempPath()) 'MarketplaceGuard-performance'),
+
+    # Also return the table's rows as objects.
+    [switch] $PassThru
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$repo = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+$manifest = Join-Path $repo 'MarketplaceGuard.psd1'
+$builtModule = Join-Path $repo 'artifacts/module/MarketplaceGuard.psd1'
+if (-not (Test-Path -LiteralPath $builtModule)) {
+    throw "The module is not built ($builtModule is missing): run 'dotnet build -c Release' in $repo first. This script builds nothing."
+}
+
+$generator = Join-Path $PSScriptRoot 'New-SyntheticAccount.ps1'
+$pwshDll = Join-Path $PSHOME 'pwsh.dll'
+if (-not (Test-Path -LiteralPath $pwshDll)) {
+    throw "No pwsh.dll in `$PSHOME ($PSHOME): run this script with the repository's PowerShell tool ('dotnet pwsh')."
+}
+
+$dotnet = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { [Environment]::ProcessPath } else { 'dotnet' }
+$invariant = [Globalization.CultureInfo]::InvariantCulture
+$scales = @($Scale -split ',' | Where-Object { $_.Trim() } | ForEach-Object {
+        $value = 0.0
+        if (-not [double]::TryParse($_.Trim(), [Globalization.NumberStyles]::Float, $invariant, [ref]$value) -or $value -lt 0.001 -or $value -gt 1000) {
+            throw "-Scale: '$_' is not a number from 0.001 to 1000."
+        }
+
+        $value
+    } | Sort-Object -Unique)
+
+# Snapshots are named after the generator's own hash, so a changed generator never reuses a stale file.
+$generatorHash = (Get-FileHash -LiteralPath $generator -Algorithm SHA256).Hash.Substring(0, 8).ToLowerInvariant()
+New-Item -ItemType Directory -Path $WorkPath -Force | Out-Null
+
+function Quote([string] $text) { "'" + $text.Replace("'", "''") + "'" }
+
+# The child: warm-up run, then $Repeat timed runs; one line of JSON on stdout, prefixed so that nothing else is taken
+# for it. Numbers in the -Verbose lines are formatted with the current culture: set the invariant one, and parse
+# leniently anyway (digits only).
+$childTemplate = @'
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+[System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::InvariantCulture
+Import-Module __MANIFEST__
+$file = __FILE__
+$repeat = __REPEAT__
+$startupPeakMB = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB # PowerShell + the module, before any audit
+
+function Get-Number([string] $text) { [double]($text -replace '[^\d]', '') }
+
+function Invoke-Audit {
+    $allocatedBefore = [GC]::GetTotalAllocatedBytes($false)
+    $gcBefore = @([GC]::CollectionCount(0), [GC]::CollectionCount(1), [GC]::CollectionCount(2))
+    $pauseBefore = [GC]::GetTotalPauseDuration()
+    $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+    $output = & { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $file -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet -Verbose } 3>&1 4>&1
+    $stopwatch.Stop()
+    $run = [ordered]@{
+        TotalMs = $stopwatch.Elapsed.TotalMilliseconds
+        AllocatedMB = ([GC]::GetTotalAllocatedBytes($false) - $allocatedBefore) / 1MB
+        Gen0 = [GC]::CollectionCount(0) - $gcBefore[0]
+        Gen1 = [GC]::CollectionCount(1) - $gcBefore[1]
+        Gen2 = [GC]::CollectionCount(2) - $gcBefore[2]
+        GcPauseMs = ([GC]::GetTotalPauseDuration() - $pauseBefore).TotalMilliseconds
+        Warnings = 0
+        Passed = $null
+        Verbose = @()
+    }
+    foreach ($item in $output) {
+        if ($item -is [System.Management.Automation.VerboseRecord]) {
+            $run.Verbose += $item.Message
+            $n = '(\d[\d.,''\s]*?)'
+            if ($item.Message -match "bytes, $n users, $n groups, $n roles, $n managed policies in $n ms") {
+                $run.Users = Get-Number $Matches[1]; $run.Groups = Get-Number $Matches[2]; $run.Roles = Get-Number $Matches[3]
+                $run.Policies = Get-Number $Matches[4]; $run.LoadMs = Get-Number $Matches[5]
+            }
+            elseif ($item.Message -match "Built the account: $n distinct policy documents compiled in $n ms") {
+                $run.Documents = Get-Number $Matches[1]; $run.BuildMs = Get-Number $Matches[2]
+            }
+            elseif ($item.Message -match "Evaluated $n principals .* in $n ms: $n findings, $n suppressed") {
+                $run.Principals = Get-Number $Matches[1]; $run.EvaluateMs = Get-Number $Matches[2]; $run.Findings = Get-Number $Matches[3]
+            }
+        }
+        elseif ($item -is [System.Management.Automation.WarningRecord]) {
+            $run.Warnings++
+        }
+        elseif ($item -is [bool]) {
+            $run.Passed = $item
+        }
+    }
+
+    [pscustomobject]$run
+}
+
+$warmup = Invoke-Audit
+$runs = @(for ($i = 0; $i -lt $repeat; $i++) { Invoke-Audit })
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
+$process.Refresh()
+$memory = [GC]::GetGCMemoryInfo()
+$result = [ordered]@{
+    Warmup = $warmup
+    Runs = $runs
+    PeakWorkingSetMB = $process.PeakWorkingSet64 / 1MB
+    StartupPeakMB = $startupPeakMB
+    WorkingSetMB = $process.WorkingSet64 / 1MB
+    GcHeapMB = $memory.HeapSizeBytes / 1MB
+    ServerGC = [System.Runtime.GCSettings]::IsServerGC
+    ConcurrentGC = [System.Runtime.GCSettings]::LatencyMode.ToString()
+    Processors = [Environment]::ProcessorCount
+    Runtime = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+}
+'MGPERF ' + ($result | ConvertTo-Json -Depth 5 -Compress)
+'@
+
+function Get-Median([double[]] $values) {
+    $sorted = @($values | Sort-Object)
+    if ($sorted.Count -eq 0) { return [double]::NaN }
+    $middle = [int][math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { return $sorted[$middle] }
+    return ($sorted[$middle - 1] + $sorted[$middle]) / 2
+}
+
+$measured = foreach ($s in $scales) {
+    $scaleText = $s.ToString('0.###', $invariant)
+    $snapshot = Join-Path $WorkPath "account-x$scaleText-seed$Seed-$generatorHash.json"
+    if (-not (Test-Path -LiteralPath $snapshot)) {
+        Write-Host "Generating the ${scaleText}x account: $snapshot"
+        $generated = & $generator -Path $snapshot -Scale $s -Seed $Seed
+        Write-Host ("  {0:N1} MB, {1} users, {2} roles, {3} groups, {4} customer managed policies, in {5:N1} s" -f $generated.SizeMB, $generated.Users, $generated.Roles, $generated.Groups, $generated.CustomerPolicies, $generated.Seconds)
+    }
+
+    Write-Host "Measuring ${scaleText}x: 1 warm-up run + $Repeat timed runs in a fresh process..."
+    $child = $childTemplate.Replace('__MANIFEST__', (Quote $manifest)).Replace('__FILE__', (Quote $snapshot)).Replace('__REPEAT__', [string]$Repeat)
+    $lines = & $dotnet $pwshDll -NoProfile -NonInteractive -Command $child
+    if ($LASTEXITCODE -ne 0) {
+        throw "The child PowerShell for ${scaleText}x failed (exit code $LASTEXITCODE):`n$($lines -join "`n")"
+    }
+
+    $line = @($lines | Where-Object { $_ -like 'MGPERF *' }) | Select-Object -Last 1
+    if (-not $line) {
+        throw "The child PowerShell for ${scaleText}x printed no result:`n$($lines -join "`n")"
+    }
+
+    $result = $line.Substring('MGPERF '.Length) | ConvertFrom-Json
+    $runs = @($result.Runs)
+    foreach ($run in @($runs) + $result.Warmup) {
+        foreach ($name in 'LoadMs', 'BuildMs', 'EvaluateMs', 'Findings') {
+            if (-not $run.PSObject.Properties[$name]) {
+                throw "The ${scaleText}x run wrote no '$name' in its -Verbose output (the cmdlet's messages changed?):`n$($run.Verbose -join "`n")"
+            }
+        }
+    }
+
+    $first = $runs[0]
+    [pscustomobject]@{
+        Scale         = $s
+        Users         = [int]$first.Users
+        Roles         = [int]$first.Roles
+        Groups        = [int]$first.Groups
+        Policies      = [int]$first.Policies
+        SnapshotMB    = [math]::Round((Get-Item -LiteralPath $snapshot).Length / 1MB, 1)
+        'Load ms'     = [long](Get-Median $runs.LoadMs)
+        'Build ms'    = [long](Get-Median $runs.BuildMs)
+        'Evaluate ms' = [long](Get-Median $runs.EvaluateMs)
+        'Total ms'    = [long](Get-Median $runs.TotalMs)
+        PeakMB        = [long]$result.PeakWorkingSetMB
+        Findings      = [int]$first.Findings
+        # Details, in the second table.
+        Documents     = [int]$first.Documents
+        ColdTotalMs   = [long]$result.Warmup.TotalMs
+        AllocMBPerRun = [long](Get-Median $runs.AllocatedMB)
+        Gen0PerRun    = [long](Get-Median $runs.Gen0)
+        Gen1PerRun    = [long](Get-Median $runs.Gen1)
+        Gen2PerRun    = [long](Get-Median $runs.Gen2)
+        GcPauseMs     = [long](Get-Median $runs.GcPauseMs)
+        GcHeapMB      = [long]$result.GcHeapMB
+        StartupMB     = [long]$result.StartupPeakMB
+        Warnings      = [int]$first.Warnings
+        Runtime       = "$($result.Runtime), $($result.Processors) CPU, $(if ($result.ServerGC) { 'server' } else { 'workstation' }) GC ($($result.ConcurrentGC))"
+    }
+}
+
+$measured = @($measured)
+Write-Host ''
+Write-Host "Test-MarketplaceLeastPrivilege, median of $Repeat warm runs (phases from -Verbose; PeakMB = peak working set of the child process):"
+$scaleColumn = @{ Name = 'Scale'; Expression = { $_.Scale.ToString('0.###', $invariant) + 'x' }; Alignment = 'Right' }
+$snapshotColumn = @{ Name = 'SnapshotMB'; Expression = { $_.SnapshotMB.ToString('0.0', $invariant) }; Alignment = 'Right' }
+# Out-String -Width: a child or CI console may report 80 columns, which would cut the table.
+$measured | Format-Table $scaleColumn, Users, Roles, Groups, Policies, $snapshotColumn, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', PeakMB, Findings -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host 'Details: distinct documents compiled, cold first run, allocation and GC per warm run (medians), GC heap at the end, peak working set before the first audit (PowerShell + module):'
+$measured | Format-Table $scaleColumn, Documents, ColdTotalMs, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, GcHeapMB, StartupMB, Warnings -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host "Runtime: $($measured[0].Runtime)"
+
+if ($measured.Count -ge 2) {
+    $small = $measured[0]
+    $large = $measured[-1]
+    $factor = $large.Scale / $small.Scale
+    function Growth([string] $column) {
+        if ($small.$column -le 0) { return 'n/a' }
+        '{0}x' -f ($large.$column / $small.$column).ToString('0.00', $invariant)
+    }
+
+    $label = '{0}x -> {1}x' -f $small.Scale.ToString('0.###', $invariant), $large.Scale.ToString('0.###', $invariant)
+    Write-Host ''
+    Write-Host ("Growth {0} ({1} times the data; linear would be {1}x):" -f $label, $factor.ToString('0.##', $invariant))
+    Write-Host ("  Total {0} ({1} ms -> {2} ms)" -f (Growth 'Total ms'), $small.'Total ms', $large.'Total ms')
+    Write-Host ("  Load {0}, Build {1}, Evaluate {2}, peak memory {3}, snapshot {4}" -f (Growth 'Load ms'), (Growth 'Build ms'), (Growth 'Evaluate ms'), (Growth 'PeakMB'), (Growth 'SnapshotMB'))
+    $perUser = { param($row) $row.'Total ms' * 1000 / ($row.Users + $row.Roles) }
+    Write-Host ("  Per principal: {0:N0} us at {1}x, {2:N0} us at {3}x" -f (& $perUser $small), $small.Scale, (& $perUser $large), $large.Scale)
+}
+
+if ($PassThru) {
+    $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', PeakMB, Findings, Documents, ColdTotalMs, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, GcHeapMB, StartupMB
+}
