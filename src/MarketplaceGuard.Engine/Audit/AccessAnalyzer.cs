@@ -34,36 +34,80 @@ public sealed class AccessAnalyzer
 
     public AccessEntry Analyze(AccountPrincipal principal, Capability capability)
     {
-        var results = capability.Actions.ToDictionary(
-            a => a,
-            a => evaluator.Audit(principal.Policies, a, capability.Resource, principal.AuditContext),
-            StringComparer.OrdinalIgnoreCase);
+        // Plain loops: this runs for every principal and capability of the largest accounts.
+        var actions = capability.ActionList;
+        var results = new AuditResult[actions.Count];
+        for (var i = 0; i < actions.Count; i++)
+        {
+            results[i] = evaluator.Audit(principal.Policies, actions[i], capability.Resource, principal.AuditContext);
+        }
 
-        var paths = capability.Paths
-            .Select(path => (Path: path, Decision: path.Select(a => results[a].Decision).Aggregate(Weakest)))
-            .ToList();
-        var decision = paths.Select(p => p.Decision).Aggregate(Strongest);
+        var decision = AuditDecision.ExplicitDeny;
+        var pathDecisions = new AuditDecision[capability.PathIndexes.Count];
+        for (var p = 0; p < pathDecisions.Length; p++)
+        {
+            var path = AuditDecision.Allowed;
+            foreach (var index in capability.PathIndexes[p])
+            {
+                path = Weakest(path, results[index].Decision);
+            }
 
-        // The evidence: the results of the actions of the paths that decided it.
-        var deciding = paths.Where(p => p.Decision == decision).SelectMany(p => p.Path).Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(a => results[a])
-            .Where(r => decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || r.Decision == decision)
-            .ToList();
-        var evidence = deciding.SelectMany(r => r.MatchedStatements).DistinctBy(s => s.ToString()).ToList();
-        var conditions = decision == AuditDecision.ConditionallyAllowed
-            ? deciding.SelectMany(r => r.GatingConditions).Select(g => g.Description).Distinct().ToList()
-            : [];
-        var reason = string.Join("; ", deciding.Select(r => $"{r.Action}: {r.Reason}"));
+            pathDecisions[p] = path;
+            decision = p == 0 ? path : Strongest(decision, path);
+        }
+
+        // The evidence: the results of the actions of the paths that decided it (for a denial, only the actions
+        // that are denied that way).
+        var deciding = new List<AuditResult>();
+        for (var p = 0; p < pathDecisions.Length; p++)
+        {
+            if (pathDecisions[p] != decision)
+            {
+                continue;
+            }
+
+            foreach (var index in capability.PathIndexes[p])
+            {
+                var result = results[index];
+                if (!deciding.Contains(result) && (decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || result.Decision == decision))
+                {
+                    deciding.Add(result);
+                }
+            }
+        }
+
+        var evidence = new List<MatchedStatement>();
+        var conditions = new List<string>();
+        foreach (var result in deciding)
+        {
+            foreach (var statement in result.MatchedStatements)
+            {
+                if (!evidence.Exists(e => e.Describes(statement)))
+                {
+                    evidence.Add(statement);
+                }
+            }
+
+            if (decision == AuditDecision.ConditionallyAllowed)
+            {
+                foreach (var gate in result.GatingConditions)
+                {
+                    if (!conditions.Contains(gate.Description))
+                    {
+                        conditions.Add(gate.Description);
+                    }
+                }
+            }
+        }
 
         // A policy that could not be read might allow what the others do not, or deny what they allow; only a
         // certain explicit deny survives that doubt.
         if (!principal.CanBeJudged && decision != AuditDecision.ExplicitDeny)
         {
-            return new AccessEntry(principal, capability, AuditDecision.Unknown, conditions, evidence,
-                "cannot be judged: " + string.Join("; ", principal.Problems));
+            return new AccessEntry(principal, capability, AuditDecision.Unknown, conditions, evidence, deciding);
         }
 
-        return new AccessEntry(principal, capability, decision, conditions, evidence, reason);
+        return new AccessEntry(principal, capability, decision, conditions, evidence, deciding);
     }
 
     /// <summary>AND: a path needs every action.</summary>

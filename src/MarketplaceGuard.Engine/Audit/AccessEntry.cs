@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 
@@ -7,14 +8,17 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
 public sealed class AccessEntry
 {
-    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, string reason)
+    private readonly IReadOnlyList<AuditResult> deciding;
+    private string? reason;
+
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<AuditResult> deciding)
     {
         Principal = principal;
         Capability = capability;
         Decision = decision;
         Conditions = conditions;
         Evidence = evidence;
-        Reason = reason;
+        this.deciding = deciding;
     }
 
     public AccountPrincipal Principal { get; }
@@ -36,7 +40,10 @@ public sealed class AccessEntry
     /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
     public IReadOnlyList<MatchedStatement> Evidence { get; }
 
-    public string Reason { get; }
+    /// <summary>Why, per action (built when first read: most cells of a large matrix are never shown).</summary>
+    public string Reason => reason ??= Decision == AuditDecision.Unknown
+        ? "cannot be judged: " + string.Join("; ", Principal.Problems)
+        : string.Join("; ", deciding.Select(r => $"{r.Action}: {r.Reason}"));
 
     public override string ToString() => $"{Principal.DisplayName} {Capability.Name}: {Decision}";
 }

@@ -18,6 +18,9 @@ public sealed class Capability
         Description = description;
         Paths = paths;
         Resource = resource;
+        var actions = paths.SelectMany(p => p).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        ActionList = actions;
+        PathIndexes = paths.Select(p => p.Select(a => Array.FindIndex(actions, x => x.Equals(a, StringComparison.OrdinalIgnoreCase))).ToArray()).ToArray();
     }
 
     public string Name { get; }
@@ -34,7 +37,13 @@ public sealed class Capability
     public string Resource { get; }
 
     /// <summary>Every action of every path, each once.</summary>
-    public IEnumerable<string> Actions => Paths.SelectMany(p => p).Distinct(StringComparer.OrdinalIgnoreCase);
+    public IEnumerable<string> Actions => ActionList;
+
+    /// <summary>The actions, each once, in a fixed order (the analyzer indexes results by position).</summary>
+    internal IReadOnlyList<string> ActionList { get; }
+
+    /// <summary>Each path as positions in <see cref="ActionList"/>.</summary>
+    internal IReadOnlyList<int[]> PathIndexes { get; }
 
     public override string ToString() => Name;
 }

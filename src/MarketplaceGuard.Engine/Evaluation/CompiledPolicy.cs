@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
@@ -20,7 +21,7 @@ public sealed class CompiledPolicy
     private readonly CompiledStatement[] anyService;
     private readonly Dictionary<string, CompiledStatement[]> byService;
     private readonly Dictionary<string, CompiledStatement[]>.AlternateLookup<ReadOnlySpan<char>> byServiceSpan;
-    private readonly ConcurrentDictionary<string, ActionStatements> byAction = new(StringComparer.OrdinalIgnoreCase);
+    private ConcurrentDictionary<string, ActionStatements>? byAction; // created on first use: many policies are never asked
 
     internal CompiledPolicy(PolicyDocument document, PatternCache patterns)
     {
@@ -47,7 +48,8 @@ public sealed class CompiledPolicy
     /// <summary>The statements whose Action or NotAction cover the action, denies and allows, in document order.</summary>
     internal ActionStatements StatementsFor(string action)
     {
-        if (byAction.TryGetValue(action, out var known))
+        var remembered = byAction ?? Interlocked.CompareExchange(ref byAction, new(StringComparer.OrdinalIgnoreCase), null) ?? byAction;
+        if (remembered.TryGetValue(action, out var known))
         {
             return known;
         }
@@ -55,7 +57,7 @@ public sealed class CompiledPolicy
         var found = Select(action);
 
         // Actions asked about are a small set in practice; the cap only guards against a caller inventing names.
-        return byAction.Count < MaxRememberedActions ? byAction.GetOrAdd(action, found) : found;
+        return remembered.Count < MaxRememberedActions ? remembered.GetOrAdd(action, found) : found;
     }
 
     private const int MaxRememberedActions = 4096;

@@ -21,6 +21,8 @@ public sealed class CompiledStatement
         actions = source.Actions.Select(patterns.Action).ToArray();
         resources = source.Resources.Select(r => patterns.Arn(r, variables, variablesInResourceOnly: true)).ToArray();
         conditions = source.Conditions.Select(c => new CompiledCondition(c, variables, patterns)).ToArray();
+        CouldMatchAnyService = source.IsNotAction || Array.Exists(actions, a => a.ServicePrefix is null);
+        NamedServices = source.IsNotAction ? [] : actions.Where(a => a.ServicePrefix is not null).Select(a => a.ServicePrefix!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }
 
     public PolicyStatement Source { get; }
@@ -87,8 +89,8 @@ public sealed class CompiledStatement
     }
 
     /// <summary>True when the statement may cover actions of any service: NotAction, or an Action of "*".</summary>
-    internal bool CouldMatchAnyService => Source.IsNotAction || actions.Any(a => a.ServicePrefix is null);
+    internal bool CouldMatchAnyService { get; }
 
     /// <summary>The service prefixes the Action element names (none for NotAction), for the per-service index.</summary>
-    internal string[] NamedServices => Source.IsNotAction ? [] : actions.Where(a => a.ServicePrefix is not null).Select(a => a.ServicePrefix!).ToArray();
+    internal string[] NamedServices { get; }
 }

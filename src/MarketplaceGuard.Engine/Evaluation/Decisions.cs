@@ -64,6 +64,11 @@ public sealed class MatchedStatement
 
     public PolicyEffect Effect { get; }
 
+    /// <summary>True when both name the same statement reached the same way.</summary>
+    public bool Describes(MatchedStatement other) =>
+        StatementIndex == other.StatementIndex && Layer == other.Layer && Level == other.Level && Effect == other.Effect
+        && string.Equals(PolicyName, other.PolicyName, System.StringComparison.Ordinal) && string.Equals(Via, other.Via, System.StringComparison.Ordinal);
+
     public override string ToString()
     {
         var statement = Sid is { Length: > 0 } ? $"statement {StatementIndex} (Sid {Sid})" : $"statement {StatementIndex}";

@@ -81,6 +81,49 @@ public static partial class PolicyParser
 
     private static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
 
+    /// <summary>The values of a JSON object's known elements, by the element's position in the grammar's list.</summary>
+    private sealed class KnownElements
+    {
+        private readonly string[] names;
+        private readonly JsonElement[] values;
+        private readonly bool[] present;
+
+        public KnownElements(string[] names)
+        {
+            this.names = names;
+            values = new JsonElement[names.Length];
+            present = new bool[names.Length];
+        }
+
+        /// <summary>Records a value; false when the element was already there.</summary>
+        public bool Set(int index, JsonElement value)
+        {
+            if (present[index])
+            {
+                return false;
+            }
+
+            present[index] = true;
+            values[index] = value;
+            return true;
+        }
+
+        public bool TryGetValue(string name, out JsonElement value)
+        {
+            var index = Array.IndexOf(names, name);
+            if (index >= 0 && present[index])
+            {
+                value = values[index];
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
+
+        public bool ContainsKey(string name) => TryGetValue(name, out _);
+    }
+
     /// <summary>One parse: collects errors as it walks, so a document reports all its problems at once.</summary>
     private sealed class Reader
     {
@@ -244,10 +287,11 @@ public static partial class PolicyParser
             string? sid = null;
             if (elements.TryGetValue("Sid", out var sidElement))
             {
-                sid = ReadString(sidElement, Child(path, "Sid"));
+                var sidPath = Child(path, "Sid");
+                sid = ReadString(sidElement, sidPath);
                 if (sid is not null)
                 {
-                    CheckSid(sid, Child(path, "Sid"));
+                    CheckSid(sid, sidPath);
                 }
             }
 
@@ -289,20 +333,23 @@ public static partial class PolicyParser
             }
         }
 
-        private PolicyEffect? ReadEffect(Dictionary<string, JsonElement> elements, string path)
+        private PolicyEffect? ReadEffect(KnownElements elements, string path)
         {
-            var effectPath = Child(path, "Effect");
             if (!elements.TryGetValue("Effect", out var effectElement))
             {
-                Error(effectPath, "required element is missing (use 'Allow' or 'Deny')");
+                Error(Child(path, "Effect"), "required element is missing (use 'Allow' or 'Deny')");
                 return null;
             }
 
-            var text = ReadString(effectElement, effectPath);
+            if (effectElement.ValueKind != JsonValueKind.String)
+            {
+                Error(Child(path, "Effect"), $"must be a string, not {Describe(effectElement)}");
+                return null;
+            }
+
+            var text = effectElement.GetString()!;
             switch (text)
             {
-                case null:
-                    return null;
                 case "Allow":
                     return PolicyEffect.Allow;
                 case "Deny":
@@ -312,12 +359,12 @@ public static partial class PolicyParser
             var hint = text.Equals("Allow", StringComparison.OrdinalIgnoreCase) || text.Equals("Deny", StringComparison.OrdinalIgnoreCase)
                 ? " (the value is case-sensitive)"
                 : string.Empty;
-            Error(effectPath, $"'{text}' is not a valid effect: use 'Allow' or 'Deny'{hint}");
+            Error(Child(path, "Effect"), $"'{text}' is not a valid effect: use 'Allow' or 'Deny'{hint}");
             return null;
         }
 
         private (bool IsNegated, IReadOnlyList<string> Values) ReadPair(
-            Dictionary<string, JsonElement> elements, string path, string positive, string negative, Func<string, string?> validate)
+            KnownElements elements, string path, string positive, string negative, Func<string, string?> validate)
         {
             var hasPositive = elements.TryGetValue(positive, out var positiveElement);
             var hasNegative = elements.TryGetValue(negative, out var negativeElement);
@@ -334,16 +381,14 @@ public static partial class PolicyParser
             }
 
             var name = hasPositive ? positive : negative;
-            var values = ReadValueList(hasPositive ? positiveElement : negativeElement, Child(path, name), allowScalars: false);
-            var valuePath = Child(path, name);
+            var element = hasPositive ? positiveElement : negativeElement;
+            var values = ReadValueList(element, path, name, allowScalars: false);
             for (var i = 0; i < values.Count; i++)
             {
                 if (validate(values[i]) is { } problem)
                 {
-                    var itemPath = values.Count == 1 && (hasPositive ? positiveElement : negativeElement).ValueKind == JsonValueKind.String
-                        ? valuePath
-                        : Item(valuePath, i);
-                    Error(itemPath, problem);
+                    var valuePath = Child(path, name);
+                    Error(element.ValueKind == JsonValueKind.String ? valuePath : Item(valuePath, i), problem);
                 }
             }
 
@@ -430,15 +475,14 @@ public static partial class PolicyParser
 
                 foreach (var (key, valueElement) in keys)
                 {
-                    var keyPath = Child(operatorPath, key);
                     var colon = key.IndexOf(':', StringComparison.Ordinal);
                     if (colon <= 0 || colon == key.Length - 1)
                     {
-                        Error(keyPath, $"'{key}' is not a condition key: keys are prefixed by their service, as in 'aws:SourceIp' or 'aws-marketplace:ProductId'");
+                        Error(Child(operatorPath, key), $"'{key}' is not a condition key: keys are prefixed by their service, as in 'aws:SourceIp' or 'aws-marketplace:ProductId'");
                         continue;
                     }
 
-                    var values = ReadValueList(valueElement, keyPath, allowScalars: true);
+                    var values = ReadValueList(valueElement, operatorPath, key, allowScalars: true);
                     conditions.Add(new PolicyCondition(parsed.Value, key, values));
                 }
             }
@@ -446,33 +490,37 @@ public static partial class PolicyParser
             return conditions;
         }
 
-        /// <summary>A string, or a non-empty array of strings (and, in conditions, numbers and booleans).</summary>
-        private List<string> ReadValueList(JsonElement element, string path, bool allowScalars)
+        /// <summary>
+        /// A string, or a non-empty array of strings (and, in conditions, numbers and booleans). The JSON path
+        /// (<paramref name="parentPath"/>.<paramref name="name"/>) is only built when there is a problem to report:
+        /// this runs for every value of every document of an account.
+        /// </summary>
+        private List<string> ReadValueList(JsonElement element, string parentPath, string name, bool allowScalars)
         {
-            var values = new List<string>();
+            var values = new List<string>(element.ValueKind == JsonValueKind.Array ? element.GetArrayLength() : 1);
             if (element.ValueKind == JsonValueKind.Array)
             {
                 if (element.GetArrayLength() == 0)
                 {
-                    Error(path, "must not be an empty array");
+                    Error(Child(parentPath, name), "must not be an empty array");
                 }
 
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    AddIfNotNull(values, ReadScalar(item, Item(path, i), allowScalars));
+                    AddIfNotNull(values, ReadScalar(item, parentPath, name, i, allowScalars));
                     i++;
                 }
             }
             else
             {
-                AddIfNotNull(values, ReadScalar(element, path, allowScalars));
+                AddIfNotNull(values, ReadScalar(element, parentPath, name, -1, allowScalars));
             }
 
             return values;
         }
 
-        private string? ReadScalar(JsonElement element, string path, bool allowScalars)
+        private string? ReadScalar(JsonElement element, string parentPath, string name, int index, bool allowScalars)
         {
             switch (element.ValueKind)
             {
@@ -487,6 +535,7 @@ public static partial class PolicyParser
             }
 
             var expected = allowScalars ? "a string, number or boolean (or an array of them)" : "a string or an array of strings";
+            var path = index < 0 ? Child(parentPath, name) : Item(Child(parentPath, name), index);
             Error(path, $"must be {expected}, not {Describe(element)}");
             return null;
         }
@@ -503,17 +552,37 @@ public static partial class PolicyParser
         }
 
         /// <summary>The object's properties by name, reporting duplicates and names the grammar does not have.</summary>
-        private Dictionary<string, JsonElement> Elements(JsonElement element, string path, string[] known, string hint)
+        /// <summary>
+        /// The object's properties among the grammar's element names, reporting duplicates and names the grammar
+        /// does not have. Known names are compared in place (JsonProperty.NameEquals), without allocating a string
+        /// per property: this runs for every statement of every document.
+        /// </summary>
+        private KnownElements Elements(JsonElement element, string path, string[] known, string hint)
         {
-            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var (name, value) in UniqueProperties(element, path))
+            var result = new KnownElements(known);
+            foreach (var property in element.EnumerateObject())
             {
-                if (known.Contains(name, StringComparer.Ordinal))
+                var index = -1;
+                for (var k = 0; k < known.Length; k++)
                 {
-                    result[name] = value;
+                    if (property.NameEquals(known[k]))
+                    {
+                        index = k;
+                        break;
+                    }
+                }
+
+                if (index >= 0)
+                {
+                    if (!result.Set(index, property.Value))
+                    {
+                        Error(Child(path, known[index]), "appears more than once in the same object");
+                    }
+
                     continue;
                 }
 
+                var name = property.Name;
                 var sameLetters = known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
                 Error(Child(path, name), sameLetters is not null
                     ? $"unknown element '{name}': element names are case-sensitive, write '{sameLetters}'"
@@ -525,17 +594,18 @@ public static partial class PolicyParser
 
         private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var result = new List<(string, JsonElement)>();
+            // Condition blocks hold a few operators and keys: a linear scan beats a set.
+            var result = new List<(string, JsonElement)>(4);
             foreach (var property in element.EnumerateObject())
             {
-                if (!seen.Add(property.Name))
+                var name = property.Name;
+                if (result.Exists(p => p.Item1 == name))
                 {
-                    Error(Child(path, property.Name), "appears more than once in the same object");
+                    Error(Child(path, name), "appears more than once in the same object");
                     continue;
                 }
 
-                result.Add((property.Name, property.Value));
+                result.Add((name, property.Value));
             }
 
             return result;
