@@ -153,6 +153,13 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         $json.matrix.Count | Should -Be 52
     }
 
+    It 'shows findings as a table of rule, severity, principal, suppression and fix' {
+        $text = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue | Out-String -Width 200
+        $text | Should -Match 'RuleId\s+Severity\s+Principal\s+Suppressed\s+Recommendation'
+        $text | Should -Match "MG1003\s+High\s+user/priya\s+False\s+Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'priya'"
+        $text | Should -Match "MG1005\s+Low\s+role/ci-deploy\s+True"
+    }
+
     It 'writes a report even when nothing is found' {
         $report = Join-Path $TestDrive 'clean.html'
         Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet -ReportPath $report | Should -BeTrue
