@@ -19,6 +19,7 @@
         'Get-MarketplaceAccess'
         'Test-MarketplaceLeastPrivilege'
         'Export-MarketplaceAuditReport'
+        'Export-MarketplaceAuthorizationSnapshot'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

@@ -13,12 +13,16 @@ public sealed class IamEndpoint
     public const string ServiceSpecificEndpointVariable = "AWS_ENDPOINT_URL_IAM";
     public const string GlobalEndpointVariable = "AWS_ENDPOINT_URL";
 
-    private IamEndpoint(Uri url, string signingRegion, string partition)
+    private IamEndpoint(Uri url, string signingRegion, string partition, bool isOverridden)
     {
         Url = url;
         SigningRegion = signingRegion;
         Partition = partition;
+        IsOverridden = isOverridden;
     }
+
+    /// <summary>True when an endpoint URL was given (it then serves STS calls too: the test endpoint does).</summary>
+    public bool IsOverridden { get; }
 
     public Uri Url { get; }
 
@@ -44,10 +48,10 @@ public sealed class IamEndpoint
                 throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.", nameof(endpointUrl));
             }
 
-            return new IamEndpoint(url, homeRegion, partition);
+            return new IamEndpoint(url, homeRegion, partition, isOverridden: true);
         }
 
-        return new IamEndpoint(new Uri("https://" + host + "/"), homeRegion, partition);
+        return new IamEndpoint(new Uri("https://" + host + "/"), homeRegion, partition, isOverridden: false);
     }
 
     private static (string Partition, string HomeRegion, string Host) PartitionOf(string? region)

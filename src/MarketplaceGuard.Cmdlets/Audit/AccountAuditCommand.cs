@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MarketplaceGuard.Aws.Snapshots;
+using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Engine.Accounts;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
@@ -12,10 +14,13 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// What the audit cmdlets share: reading a snapshot (with progress and timings in -Verbose), the account's service
 /// control policies, and resolving principal selectors into principals.
 /// </summary>
-public abstract class AccountAuditCommand : PSCmdlet
+public abstract class AccountAuditCommand : AwsCommand
 {
-    /// <summary>The JSON written by `aws iam get-account-authorization-details`.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The parameter set that reads a snapshot file instead of the account.</summary>
+    protected const string SnapshotParameterSet = "Snapshot";
+
+    /// <summary>The JSON written by `aws iam get-account-authorization-details`; without it, the account is read live.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SnapshotParameterSet)]
     [Alias("Path", "SnapshotPath")]
     [ValidateNotNullOrEmpty]
     public string AuthorizationDetailsPath { get; set; } = string.Empty;
@@ -25,18 +30,46 @@ public abstract class AccountAuditCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? ServiceControlPolicyPath { get; set; }
 
-    /// <summary>Loads and builds the account; a failure is a terminating error.</summary>
+    /// <summary>Loads (from the file, or live from IAM) and builds the account; a failure is a terminating error.</summary>
     protected Account LoadAccount()
     {
-        var path = ResolveFile(AuthorizationDetailsPath, nameof(AuthorizationDetailsPath));
         var scps = (ServiceControlPolicyPath ?? [])
             .Select(p => ResolveFile(p, nameof(ServiceControlPolicyPath)))
             .Select(p => (Name: Path.GetFileNameWithoutExtension(p), Document: File.ReadAllText(p)))
             .ToList();
+        var stopwatch = Stopwatch.StartNew();
+        var snapshot = ParameterSetName == SnapshotParameterSet ? ReadSnapshotFile() : ReadLiveAccount();
+        var loaded = stopwatch.Elapsed;
+        foreach (var problem in snapshot.Problems)
+        {
+            WriteWarning($"{problem}: skipped");
+        }
+
+        var account = Account.Build(snapshot, scps);
+        WriteVerbose($"Read {snapshot.Source}: {snapshot.Bytes:N0} bytes, {snapshot.Users.Count} users, {snapshot.Groups.Count} groups, {snapshot.Roles.Count} roles, {snapshot.Policies.Count} managed policies in {loaded.TotalMilliseconds:N0} ms.");
+        WriteVerbose($"Built the account: {account.DistinctDocuments} distinct policy documents compiled in {(stopwatch.Elapsed - loaded).TotalMilliseconds:N0} ms.");
+        return account;
+    }
+
+    private AuthorizationSnapshot ReadLiveAccount()
+    {
+        var connection = Connect();
+        return RunAws(connection, async (client, cancellation) =>
+        {
+            var (accountId, _) = await client.GetCallerIdentityAsync(cancellation).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await AuthorizationDetailsExporter.ExportAsync(client, buffer, cancellation).ConfigureAwait(false);
+            buffer.Position = 0;
+            return SnapshotLoader.Load(buffer, $"account {accountId} (live, {connection.Endpoint.Url})", isFile: false);
+        }, null);
+    }
+
+    private AuthorizationSnapshot ReadSnapshotFile()
+    {
+        var path = ResolveFile(AuthorizationDetailsPath, nameof(AuthorizationDetailsPath));
 
         var size = new FileInfo(path).Length;
         var progress = new ProgressRecord(1, "Reading the account snapshot", Path.GetFileName(path));
-        var stopwatch = Stopwatch.StartNew();
         AuthorizationSnapshot snapshot;
         try
         {
@@ -59,16 +92,7 @@ public abstract class AccountAuditCommand : PSCmdlet
 
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-        var loaded = stopwatch.Elapsed;
-        foreach (var problem in snapshot.Problems)
-        {
-            WriteWarning($"{problem}: skipped");
-        }
-
-        var account = Account.Build(snapshot, scps);
-        WriteVerbose($"Read {path}: {size:N0} bytes, {snapshot.Users.Count} users, {snapshot.Groups.Count} groups, {snapshot.Roles.Count} roles, {snapshot.Policies.Count} managed policies in {loaded.TotalMilliseconds:N0} ms.");
-        WriteVerbose($"Built the account: {account.DistinctDocuments} distinct policy documents compiled in {(stopwatch.Elapsed - loaded).TotalMilliseconds:N0} ms.");
-        return account;
+        return snapshot;
     }
 
     /// <summary>Principals named by selectors; a selector that names nothing is a terminating error.</summary>

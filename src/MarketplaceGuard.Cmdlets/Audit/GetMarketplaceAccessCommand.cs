@@ -5,7 +5,7 @@ using MarketplaceGuard.Engine.Audit;
 namespace MarketplaceGuard.Cmdlets.Audit;
 
 /// <summary>Get-MarketplaceAccess: the who-can matrix — which principal holds which Marketplace capability, and why.</summary>
-[Cmdlet(VerbsCommon.Get, "MarketplaceAccess")]
+[Cmdlet(VerbsCommon.Get, "MarketplaceAccess", DefaultParameterSetName = LiveParameterSet)]
 [OutputType(typeof(AccessEntry))]
 public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
 {

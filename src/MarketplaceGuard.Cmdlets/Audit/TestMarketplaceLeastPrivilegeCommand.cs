@@ -13,7 +13,7 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// Test-MarketplaceLeastPrivilege: audits an account against the least-privilege rules and returns findings, or
 /// $true/$false with -Quiet.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "MarketplaceLeastPrivilege")]
+[Cmdlet(VerbsDiagnostic.Test, "MarketplaceLeastPrivilege", DefaultParameterSetName = LiveParameterSet)]
 [OutputType(typeof(Finding), typeof(bool))]
 public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
 {

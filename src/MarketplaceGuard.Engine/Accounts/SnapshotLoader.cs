@@ -20,8 +20,9 @@ public static class SnapshotLoader
         return Load(stream, path, bytesRead);
     }
 
-    public static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead = null) =>
-        new SnapshotReader(new StreamingJsonReader(stream, source, bytesRead), source).Read();
+    /// <summary>Reads a snapshot from a stream. With <paramref name="isFile"/> false (an account read live), entries get no line numbers.</summary>
+    public static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead = null, bool isFile = true) =>
+        new SnapshotReader(new StreamingJsonReader(stream, source, bytesRead), source, isFile).Read();
 
     private sealed class SnapshotReader
     {
@@ -33,10 +34,13 @@ public static class SnapshotLoader
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
         private readonly List<SnapshotProblem> problems = [];
 
-        public SnapshotReader(StreamingJsonReader json, string source)
+        private readonly bool isFile;
+
+        public SnapshotReader(StreamingJsonReader json, string source, bool isFile)
         {
             this.json = json;
             this.source = source;
+            this.isFile = isFile;
         }
 
         public AuthorizationSnapshot Read()
@@ -109,7 +113,8 @@ public static class SnapshotLoader
                 for (var i = 0; json.PeekIsNot(JsonTokenType.EndArray, path); i++)
                 {
                     var entryPath = $"{path}[{i}]";
-                    using var entry = json.ReadValue(entryPath, out var line);
+                    using var entry = json.ReadValue(entryPath, out var fileLine);
+                    var line = isFile ? fileLine : 0;
                     if (entry.RootElement.ValueKind != JsonValueKind.Object)
                     {
                         problems.Add(new SnapshotProblem(source, entryPath, line, "must be a JSON object"));

@@ -1,0 +1,37 @@
+using System;
+
+namespace MarketplaceGuard.Aws.Iam;
+
+/// <summary>
+/// When and how long to wait before trying a call again: exponential backoff with full jitter, bounded both in
+/// attempts and in total time. Throttling, 5xx and transport failures are retried; quota errors (LimitExceeded),
+/// missing entities, malformed documents and permission errors are not: retrying cannot fix them.
+/// </summary>
+public sealed class IamRetryPolicy
+{
+    /// <summary>Defaults for real accounts: 6 attempts, 200 ms doubling up to 10 s, at most 60 s in all.</summary>
+    public static IamRetryPolicy Default { get; } = new();
+
+    public int MaxAttempts { get; init; } = 6;
+
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MaxTotalTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long one attempt may take before it counts as a timeout.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    public static bool IsTransient(string code, int statusCode) =>
+        code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" or "RequestThrottled"
+            or "ServiceUnavailable" or "InternalFailure" or "InternalError" or "ServiceFailure" or "ConnectionFailed" or "Timeout" or "MalformedResponse"
+        || statusCode >= 500;
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> (2, 3, ...): random in [0, min(max, base·2^(n-2))].</summary>
+    public TimeSpan DelayBefore(int attempt, Random random)
+    {
+        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 2));
+        return TimeSpan.FromMilliseconds(random.NextDouble() * ceiling);
+    }
+}

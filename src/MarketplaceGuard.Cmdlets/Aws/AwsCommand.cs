@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Iam;
+
+namespace MarketplaceGuard.Cmdlets.Aws;
+
+/// <summary>
+/// Base of every cmdlet that calls AWS: AWS.Tools' common credential, region and endpoint parameters (same names and
+/// aliases), $StoredAWSCredentials and $StoredAWSRegion, cancellation on Ctrl+C, -Verbose lines for each call, and
+/// IAM errors turned into ErrorRecords of the right category. Parameter types are framework types only (see
+/// ModuleLoader).
+/// </summary>
+public abstract class AwsCommand : PSCmdlet, IDisposable
+{
+    /// <summary>The parameter set of cmdlets that can also read a snapshot file instead of the account.</summary>
+    protected const string LiveParameterSet = "Live";
+
+    private readonly CancellationTokenSource cancellation = new();
+
+    /// <summary>AWS access key id, with -SecretKey.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("AK")]
+    public string? AccessKey { get; set; }
+
+    /// <summary>AWS secret access key, with -AccessKey.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("SK", "SecretAccessKey")]
+    public string? SecretKey { get; set; }
+
+    /// <summary>Session token of temporary credentials.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("ST")]
+    public string? SessionToken { get; set; }
+
+    /// <summary>A profile of the shared credentials/config files.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("StoredCredentials", "AWSProfileName")]
+    public string? ProfileName { get; set; }
+
+    /// <summary>The credentials file to read profiles from.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>An AWSCredentials object (for example from AWS.Tools).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    public object? Credential { get; set; }
+
+    /// <summary>The region; IAM is global, the region picks the partition (aws, aws-cn, aws-us-gov).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("RegionToCall")]
+    public object? Region { get; set; }
+
+    /// <summary>Sends IAM calls to this URL instead of the partition's endpoint.</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    public string? EndpointUrl { get; set; }
+
+    /// <summary>The token cancelled when the user presses Ctrl+C.</summary>
+    protected CancellationToken Cancellation => cancellation.Token;
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    public void Dispose()
+    {
+        cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Resolves credentials, region and endpoint; a failure is a terminating error.</summary>
+    protected AwsConnection Connect()
+    {
+        var request = new AwsConnectionRequest
+        {
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation is null ? null : GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+            Credential = Credential is PSObject wrapped ? wrapped.BaseObject : Credential,
+            StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
+            Region = Unwrap(Region)?.ToString(),
+            StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
+            EndpointUrl = EndpointUrl,
+        };
+
+        try
+        {
+            var connection = AwsConnection.Resolve(request);
+            WriteVerbose($"Calling IAM at {connection.Endpoint.Url} (signing region {connection.Endpoint.SigningRegion}) with credentials from {connection.CredentialSource}.");
+            return connection;
+        }
+        catch (AwsConnectionException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "AwsCredentialsUnresolved", ErrorCategory.AuthenticationError, null));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs AWS work on a worker thread while this (the pipeline) thread writes its -Verbose lines: PowerShell only
+    /// accepts Write* calls from the pipeline thread. IAM errors become terminating errors.
+    /// </summary>
+    protected T RunAws<T>(AwsConnection connection, Func<IamClient, CancellationToken, Task<T>> work, object? target)
+    {
+        using var messages = new BlockingCollection<string>();
+        using var client = new IamClient(connection) { CallCompleted = record => messages.Add(record.ToString()) };
+        var task = Task.Run(() => work(client, Cancellation));
+        task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+        foreach (var message in messages.GetConsumingEnumerable())
+        {
+            WriteVerbose(message);
+        }
+
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (IamException e)
+        {
+            ThrowTerminatingError(IamErrors.ToErrorRecord(e, GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal), target));
+            throw;
+        }
+    }
+
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+}
+
+/// <summary>How IAM's error codes become PowerShell error categories.</summary>
+public static class IamErrors
+{
+    public static ErrorCategory CategoryOf(string code) => code switch
+    {
+        "NoSuchEntity" => ErrorCategory.ObjectNotFound,
+        "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "UnauthorizedAccess" => ErrorCategory.PermissionDenied,
+        "MalformedPolicyDocument" => ErrorCategory.InvalidData,
+        "LimitExceeded" => ErrorCategory.LimitsExceeded,
+        "EntityAlreadyExists" => ErrorCategory.ResourceExists,
+        "DeleteConflict" or "ConcurrentModification" => ErrorCategory.ResourceBusy,
+        "InvalidInput" or "ValidationError" or "InvalidParameterValue" => ErrorCategory.InvalidArgument,
+        "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "ExpiredTokenException" or "IncompleteSignature" or "MissingAuthenticationToken" => ErrorCategory.AuthenticationError,
+        "Timeout" => ErrorCategory.OperationTimeout,
+        "ConnectionFailed" => ErrorCategory.ConnectionError,
+        "MalformedResponse" => ErrorCategory.InvalidResult,
+        _ when IamRetryPolicy.IsTransient(code, 0) => ErrorCategory.ResourceBusy, // still throttled or failing after every retry
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    public static ErrorRecord ToErrorRecord(IamException e, string commandName, object? target) =>
+        new(e, $"{commandName}Iam{e.Code}", CategoryOf(e.Code), target);
+}
