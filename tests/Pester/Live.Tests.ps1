@@ -179,3 +179,21 @@ Export-MarketplaceAuthorizationSnapshot -Path '$path' -AccessKey AKIAMARKETPLACE
         }
     }
 }
+
+Describe 'IAM errors as PowerShell errors' {
+    It 'maps <Code> to <Category>' -ForEach @(
+        @{ Code = 'NoSuchEntity'; Category = 'ObjectNotFound' }
+        @{ Code = 'AccessDenied'; Category = 'PermissionDenied' }
+        @{ Code = 'MalformedPolicyDocument'; Category = 'InvalidData' }
+        @{ Code = 'LimitExceeded'; Category = 'LimitsExceeded' }
+        @{ Code = 'EntityAlreadyExists'; Category = 'ResourceExists' }
+        @{ Code = 'Throttling'; Category = 'ResourceBusy' }
+        @{ Code = 'ServiceFailure'; Category = 'ResourceBusy' }
+        @{ Code = 'InvalidClientTokenId'; Category = 'AuthenticationError' }
+        @{ Code = 'ConnectionFailed'; Category = 'ConnectionError' }
+        @{ Code = 'Timeout'; Category = 'OperationTimeout' }
+    ) {
+        $type = (Get-Command Get-MarketplaceAccess).ImplementingType.Assembly.GetType('MarketplaceGuard.Cmdlets.Aws.IamErrors')
+        $type::CategoryOf($Code) | Should -Be $Category
+    }
+}

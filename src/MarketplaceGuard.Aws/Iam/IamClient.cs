@@ -28,6 +28,8 @@ public sealed record IamCallRecord(string Service, string Operation, int StatusC
 /// A small client for IAM's Query protocol (and STS GetCallerIdentity): form POSTs signed with AWSSDK.Core's SigV4
 /// signer, XML replies, retries with backoff and jitter for transient failures, correction of a skewed clock, and
 /// cancellation. AWSSDK.IdentityManagement is not available to this module; the Query protocol is small and stable.
+/// STS's one call goes through the same client rather than AWSSDK.SecurityToken, so that both services share one
+/// signing, retry, logging and endpoint-override path (the test endpoint serves both).
 /// </summary>
 public sealed class IamClient : IDisposable
 {
@@ -96,6 +98,7 @@ public sealed class IamClient : IDisposable
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
+            var offsetBefore = clockOffset;
             IamException failure;
             try
             {
@@ -109,7 +112,8 @@ public sealed class IamClient : IDisposable
             }
 
             CallCompleted?.Invoke(new IamCallRecord(service.ToUpperInvariant(), operation, failure.StatusCode, failure.Code, attempt, clock.Elapsed, failure.RequestId));
-            var skewed = failure.Code is "RequestExpired" or "RequestTimeTooSkewed" or "InvalidSignatureException" && clockOffset == TimeSpan.Zero;
+            // A signature refused for its time is worth one more try when the reply's Date taught us a new clock offset.
+            var skewed = failure.Code is "RequestExpired" or "RequestTimeTooSkewed" or "InvalidSignatureException" or "SignatureDoesNotMatch" && clockOffset != offsetBefore;
             if (!(failure.IsTransient || skewed) || attempt >= retry.MaxAttempts)
             {
                 throw failure;

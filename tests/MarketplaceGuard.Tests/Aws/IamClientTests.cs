@@ -132,6 +132,23 @@ public sealed class IamClientTests
     }
 
     [Fact]
+    public async Task CorrectsASkewedClockFromTheServersDateAndSignsAgain()
+    {
+        var serverNow = DateTimeOffset.UtcNow.AddHours(2);
+        var handler = new ScriptedHandler((HttpStatusCode.BadRequest, Error("RequestExpired", "Request has expired.")), (HttpStatusCode.OK, Ok("GetUser", "<User/>")))
+        {
+            ServerDate = serverNow,
+        };
+        using var client = new IamClient(Connection(), Fast, handler);
+
+        await client.CallAsync("GetUser", [], CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        var retried = DateTimeOffset.ParseExact(handler.AmzDates[1], "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.True(Math.Abs((retried - serverNow).TotalMinutes) < 2, $"signed at {retried:o}, server at {serverNow:o}");
+    }
+
+    [Fact]
     public async Task StopsPromptlyWhenCancelled()
     {
         var handler = new ScriptedHandler(Enumerable.Repeat((HttpStatusCode.BadRequest, Error("Throttling", "x")), 10).ToArray());
@@ -199,10 +216,16 @@ public sealed class IamClientTests
 
         public List<(string Body, string Authorization)> Requests { get; } = [];
 
+        public List<string> AmzDates { get; } = [];
+
+        /// <summary>The Date header of every reply (AWS's clock), when set.</summary>
+        public DateTimeOffset? ServerDate { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
             Requests.Add((body, request.Headers.TryGetValues("Authorization", out var values) ? string.Join(",", values) : string.Empty));
+            AmzDates.Add(request.Headers.TryGetValues("X-Amz-Date", out var dates) ? dates.First() : string.Empty);
             if (!replies.TryDequeue(out var reply))
             {
                 throw new InvalidOperationException("no scripted reply left");
@@ -213,7 +236,9 @@ public sealed class IamClientTests
                 throw new HttpRequestException("The connection was closed by the remote host.");
             }
 
-            return new HttpResponseMessage(reply.Status) { Content = new StringContent(reply.Body, Encoding.UTF8, "text/xml") };
+            var response = new HttpResponseMessage(reply.Status) { Content = new StringContent(reply.Body, Encoding.UTF8, "text/xml") };
+            response.Headers.Date = ServerDate;
+            return response;
         }
     }
 }
