@@ -20,6 +20,9 @@
         'Test-MarketplaceLeastPrivilege'
         'Export-MarketplaceAuditReport'
         'Export-MarketplaceAuthorizationSnapshot'
+        'Grant-MarketplaceProcurement'
+        'Revoke-MarketplaceAccess'
+        'Remove-MarketplaceAccess'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

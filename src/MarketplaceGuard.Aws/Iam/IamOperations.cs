@@ -68,6 +68,10 @@ public sealed class IamOperations
     public Task DeletePolicyVersionAsync(string policyArn, string versionId, CancellationToken cancellation) =>
         client.CallAsync("DeletePolicyVersion", [new("PolicyArn", policyArn), new("VersionId", versionId)], cancellation);
 
+    /// <summary>DeletePolicy: only once it is detached everywhere and has no other version.</summary>
+    public Task DeletePolicyAsync(string policyArn, CancellationToken cancellation) =>
+        client.CallAsync("DeletePolicy", [new("PolicyArn", policyArn)], cancellation);
+
     /// <summary>ListPolicies with Scope Local (customer managed) under a path prefix.</summary>
     public Task<List<ManagedPolicyInfo>> ListLocalPoliciesAsync(string pathPrefix, CancellationToken cancellation) =>
         ListAsync("ListPolicies", [new("Scope", "Local"), new("PathPrefix", pathPrefix), new("MaxItems", "1000")], "Policies", Policy, cancellation);

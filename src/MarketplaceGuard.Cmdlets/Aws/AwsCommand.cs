@@ -22,41 +22,41 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     private readonly CancellationTokenSource cancellation = new();
 
     /// <summary>AWS access key id, with -SecretKey.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("AK")]
     public string? AccessKey { get; set; }
 
     /// <summary>AWS secret access key, with -AccessKey.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("SK", "SecretAccessKey")]
     public string? SecretKey { get; set; }
 
     /// <summary>Session token of temporary credentials.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("ST")]
     public string? SessionToken { get; set; }
 
     /// <summary>A profile of the shared credentials/config files.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
     public string? ProfileName { get; set; }
 
     /// <summary>The credentials file to read profiles from.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("AWSProfilesLocation", "ProfilesLocation")]
     public string? ProfileLocation { get; set; }
 
     /// <summary>An AWSCredentials object (for example from AWS.Tools).</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     public object? Credential { get; set; }
 
     /// <summary>The region; IAM is global, the region picks the partition (aws, aws-cn, aws-us-gov).</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     [Alias("RegionToCall")]
     public object? Region { get; set; }
 
     /// <summary>Sends IAM calls to this URL instead of the partition's endpoint.</summary>
-    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter]
     public string? EndpointUrl { get; set; }
 
     /// <summary>The token cancelled when the user presses Ctrl+C.</summary>
@@ -104,8 +104,13 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     /// Runs AWS work on a worker thread while this (the pipeline) thread writes its -Verbose lines: PowerShell only
     /// accepts Write* calls from the pipeline thread. IAM errors become terminating errors.
     /// </summary>
-    protected T RunAws<T>(AwsConnection connection, Func<IamClient, CancellationToken, Task<T>> work, object? target)
+    protected T RunAws<T>(AwsConnection connection, Func<IamClient, CancellationToken, Task<T>> work, object? target) =>
+        RunAws(connection, work, target, terminating: true, out _)!;
+
+    /// <summary>Like RunAws, with IAM errors written as non-terminating errors (false returned) when not terminating.</summary>
+    protected T? RunAws<T>(AwsConnection connection, Func<IamClient, CancellationToken, Task<T>> work, object? target, bool terminating, out bool succeeded)
     {
+        succeeded = false;
         using var messages = new BlockingCollection<string>();
         using var client = new IamClient(connection) { CallCompleted = record => messages.Add(record.ToString()) };
         var task = Task.Run(() => work(client, Cancellation));
@@ -117,7 +122,9 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
 
         try
         {
-            return task.GetAwaiter().GetResult();
+            var result = task.GetAwaiter().GetResult();
+            succeeded = true;
+            return result;
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
@@ -125,8 +132,14 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
         }
         catch (IamException e)
         {
-            ThrowTerminatingError(IamErrors.ToErrorRecord(e, GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal), target));
-            throw;
+            var record = IamErrors.ToErrorRecord(e, GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal), target);
+            if (terminating)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+            return default;
         }
     }
 

@@ -41,5 +41,8 @@ public sealed class PolicyTemplate
     /// <summary>The parsed document (internal: PowerShell users see <see cref="Document"/>, the JSON).</summary>
     internal PolicyDocument Policy { get; }
 
+    /// <summary>The same template under another IAM policy name (-PolicyName).</summary>
+    public PolicyTemplate WithPolicyName(string policyName) => new(Name, policyName, Rule, Description, Policy);
+
     public override string ToString() => Name;
 }

@@ -1,0 +1,301 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Templates;
+
+namespace MarketplaceGuard.Aws.Changes;
+
+/// <summary>The writes planned for one principal, and what the plan noticed on the way.</summary>
+public sealed class AccessPlan
+{
+    internal AccessPlan(PrincipalRef principal, IReadOnlyList<PlannedChange> changes, IReadOnlyList<string> warnings)
+    {
+        Principal = principal;
+        Changes = changes;
+        Warnings = warnings;
+    }
+
+    public PrincipalRef Principal { get; }
+
+    public IReadOnlyList<PlannedChange> Changes { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+}
+
+/// <summary>
+/// Reads what the account holds, plans (with <see cref="AccessPlanner"/>) and applies the module's changes:
+/// grant procurement or view access, revoke with the deny policy, or remove everything the module attached. Every
+/// method reads before it writes, and writes only what differs.
+/// </summary>
+public sealed class AccessManager
+{
+    private static readonly PolicyTemplate Buyer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
+    private static readonly PolicyTemplate Viewer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer);
+    private static readonly PolicyTemplate Deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
+
+    private readonly IamOperations iam;
+    private readonly string partition;
+    private readonly string accountId;
+
+    public AccessManager(IamOperations iam, string partition, string accountId)
+    {
+        this.iam = iam;
+        this.partition = partition;
+        this.accountId = accountId;
+    }
+
+    /// <summary>How long to wait for IAM's eventual consistency (a policy just created may not be attachable yet).</summary>
+    public TimeSpan ConsistencyDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public string ArnOf(PolicyTemplate template) => $"arn:{partition}:iam::{accountId}:policy{template.PolicyPath}{template.PolicyName}";
+
+    /// <summary>Grant: the template's policy converged and attached; the other grant and the deny detached.</summary>
+    public async Task<AccessPlan> PlanGrantAsync(PrincipalRef principal, PolicyTemplate grant, CancellationToken cancellation)
+    {
+        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
+        var changes = new List<PlannedChange>();
+        var warnings = new List<string>();
+        changes.AddRange(AccessPlanner.EnsurePolicy(grant, await ReadPolicyAsync(grant, cancellation).ConfigureAwait(false)));
+        if (!attached.Contains(ArnOf(grant)))
+        {
+            changes.Add(AccessPlanner.Attach(grant, ArnOf(grant), principal));
+        }
+
+        foreach (var other in new[] { Buyer, Viewer }.Where(t => t != grant && attached.Contains(ArnOf(t))))
+        {
+            changes.Add(AccessPlanner.Detach(other, ArnOf(other), principal));
+        }
+
+        if (attached.Contains(ArnOf(Deny)))
+        {
+            changes.Add(AccessPlanner.Detach(Deny, ArnOf(Deny), principal));
+            warnings.Add($"{Deny.PolicyName} is attached to {principal} and its explicit deny would override the grant: it is detached.");
+        }
+
+        return new AccessPlan(principal, changes, warnings);
+    }
+
+    /// <summary>Revoke: the deny policy converged and attached; the module's grants detached.</summary>
+    public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, CancellationToken cancellation)
+    {
+        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
+        var changes = new List<PlannedChange>();
+        changes.AddRange(AccessPlanner.EnsurePolicy(Deny, await ReadPolicyAsync(Deny, cancellation).ConfigureAwait(false)));
+        if (!attached.Contains(ArnOf(Deny)))
+        {
+            changes.Add(AccessPlanner.Attach(Deny, ArnOf(Deny), principal));
+        }
+
+        foreach (var grant in new[] { Buyer, Viewer }.Where(t => attached.Contains(ArnOf(t))))
+        {
+            changes.Add(AccessPlanner.Detach(grant, ArnOf(grant), principal));
+        }
+
+        return new AccessPlan(principal, changes, []);
+    }
+
+    /// <summary>Undo: every module policy detached from the principal, and deleted when nothing else uses it.</summary>
+    public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation)
+    {
+        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
+        var changes = new List<PlannedChange>();
+        foreach (var template in new[] { Buyer, Viewer, Deny })
+        {
+            var arn = ArnOf(template);
+            if (!attached.Contains(arn))
+            {
+                continue;
+            }
+
+            changes.Add(AccessPlanner.Detach(template, arn, principal));
+            var users = await iam.ListEntitiesForPolicyAsync(arn, cancellation).ConfigureAwait(false);
+            if (users.All(u => u.Kind.ToString() == principal.Kind.ToString() && string.Equals(u.Name, principal.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                changes.Add(AccessPlanner.Delete(template, arn));
+            }
+        }
+
+        return new AccessPlan(principal, changes, []);
+    }
+
+    /// <summary>
+    /// The principals a deny on <paramref name="principal"/> would reach (a group's members) that may procure today:
+    /// they hold the module's procurement policy directly or through a group, or are named in
+    /// <paramref name="procurementNames"/>. Each is described with why.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AuthorizedBuyersReachedAsync(PrincipalRef principal, IReadOnlyCollection<string> procurementNames, CancellationToken cancellation)
+    {
+        var reached = new List<PrincipalRef>();
+        if (principal.Kind == PrincipalKind.Group)
+        {
+            var (_, users) = await iam.GetGroupAsync(principal.Name, cancellation).ConfigureAwait(false);
+            reached.AddRange(users.Select(u => new PrincipalRef(PrincipalKind.User, u.Name)));
+            if (procurementNames.Contains(principal.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                return [$"group {principal.Name} (named by -ProcurementPrincipal)"];
+            }
+        }
+        else
+        {
+            reached.Add(principal);
+        }
+
+        var buyer = ArnOf(Buyer);
+        var groupHasBuyer = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        var found = new List<string>();
+        foreach (var candidate in reached)
+        {
+            if (procurementNames.Contains(candidate.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                found.Add($"{candidate} (named by -ProcurementPrincipal)");
+                continue;
+            }
+
+            if ((await AttachedAsync(candidate, cancellation).ConfigureAwait(false)).Contains(buyer))
+            {
+                found.Add($"{candidate} ({Buyer.PolicyName} attached)");
+                continue;
+            }
+
+            if (candidate.Kind != PrincipalKind.User)
+            {
+                continue;
+            }
+
+            foreach (var group in await iam.ListGroupsForUserAsync(candidate.Name, cancellation).ConfigureAwait(false))
+            {
+                if (procurementNames.Contains(group.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    found.Add($"{candidate} (in group {group.Name}, named by -ProcurementPrincipal)");
+                    break;
+                }
+
+                if (!groupHasBuyer.TryGetValue(group.Name, out var has))
+                {
+                    has = (await AttachedAsync(new PrincipalRef(PrincipalKind.Group, group.Name), cancellation).ConfigureAwait(false)).Contains(buyer);
+                    groupHasBuyer[group.Name] = has;
+                }
+
+                if (has)
+                {
+                    found.Add($"{candidate} ({Buyer.PolicyName} via group {group.Name})");
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Applies planned changes in order; returns the descriptions of the changes made.</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<PlannedChange> changes, CancellationToken cancellation)
+    {
+        var made = new List<string>();
+        foreach (var change in changes)
+        {
+            var template = change.Template;
+            switch (change.Kind)
+            {
+                case ChangeKind.CreatePolicy:
+                    await iam.CreatePolicyAsync(template.PolicyName, template.PolicyPath, template.Document, template.Description, OurTag, cancellation).ConfigureAwait(false);
+                    break;
+                case ChangeKind.DeletePolicyVersion:
+                    await iam.DeletePolicyVersionAsync(change.PolicyArn, change.VersionId!, cancellation).ConfigureAwait(false);
+                    break;
+                case ChangeKind.CreatePolicyVersion:
+                    await iam.CreatePolicyVersionAsync(change.PolicyArn, template.Document, setAsDefault: true, cancellation).ConfigureAwait(false);
+                    break;
+                case ChangeKind.TagPolicy:
+                    await iam.TagPolicyAsync(change.PolicyArn, OurTag, cancellation).ConfigureAwait(false);
+                    break;
+                case ChangeKind.AttachPolicy:
+                    await AttachAsync(change, cancellation).ConfigureAwait(false);
+                    break;
+                case ChangeKind.DetachPolicy:
+                    if (!await IgnoringAsync("NoSuchEntity", () => iam.DetachPolicyAsync(Kind(change.Principal!), change.Principal!.Name, change.PolicyArn, cancellation)).ConfigureAwait(false))
+                    {
+                        continue; // already detached: nothing was changed
+                    }
+
+                    break;
+                case ChangeKind.DeletePolicy:
+                    foreach (var version in (await iam.ListPolicyVersionsAsync(change.PolicyArn, cancellation).ConfigureAwait(false)).Where(v => !v.IsDefault))
+                    {
+                        await iam.DeletePolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation).ConfigureAwait(false);
+                    }
+
+                    await iam.DeletePolicyAsync(change.PolicyArn, cancellation).ConfigureAwait(false);
+                    break;
+            }
+
+            made.Add(change.Description);
+        }
+
+        return made;
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> OurTag = new Dictionary<string, string> { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
+
+    // IAM is eventually consistent: a policy created a moment ago can be unknown to AttachXPolicy for a few seconds.
+    private async Task AttachAsync(PlannedChange change, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await iam.AttachPolicyAsync(Kind(change.Principal!), change.Principal!.Name, change.PolicyArn, cancellation).ConfigureAwait(false);
+                return;
+            }
+            catch (IamException e) when (e.Code == "NoSuchEntity" && e.AwsMessage.Contains(change.PolicyArn, StringComparison.Ordinal) && attempt < 4)
+            {
+                await Task.Delay(ConsistencyDelay * attempt, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<HashSet<string>> AttachedAsync(PrincipalRef principal, CancellationToken cancellation) =>
+        (await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false)).Select(p => p.Arn).ToHashSet(StringComparer.Ordinal);
+
+    private async Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, CancellationToken cancellation)
+    {
+        var arn = ArnOf(template);
+        ManagedPolicyInfo policy;
+        try
+        {
+            policy = await iam.GetPolicyAsync(arn, cancellation).ConfigureAwait(false);
+        }
+        catch (IamException e) when (e.Code == "NoSuchEntity")
+        {
+            return new ManagedPolicyState(arn, false, null, [], false);
+        }
+
+        var versions = await iam.ListPolicyVersionsAsync(arn, cancellation).ConfigureAwait(false);
+        var document = (await iam.GetPolicyVersionAsync(arn, policy.DefaultVersionId, cancellation).ConfigureAwait(false)).Document;
+        var ours = policy.Tags.TryGetValue(AccessPlanner.TagKey, out var value) && value == AccessPlanner.TagValue;
+        return new ManagedPolicyState(arn, true, document, versions.Select(v => new PolicyVersionState(v.VersionId, v.IsDefault, v.CreateDate)).ToList(), ours);
+    }
+
+    private static async Task<bool> IgnoringAsync(string code, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }
+        catch (IamException e) when (e.Code == code)
+        {
+            return false;
+        }
+    }
+
+    private static IamPrincipalKind Kind(PrincipalRef principal) => principal.Kind switch
+    {
+        PrincipalKind.User => IamPrincipalKind.User,
+        PrincipalKind.Group => IamPrincipalKind.Group,
+        _ => IamPrincipalKind.Role,
+    };
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Policies;
+using MarketplaceGuard.Engine.Templates;
+
+namespace MarketplaceGuard.Engine.Changes;
+
+/// <summary>The kinds of IAM principal a managed policy attaches to.</summary>
+public enum PrincipalKind
+{
+    User,
+    Group,
+    Role,
+}
+
+/// <summary>A user, group or role to change.</summary>
+public sealed record PrincipalRef(PrincipalKind Kind, string Name)
+{
+    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Name}";
+}
+
+public enum ChangeKind
+{
+    CreatePolicy,
+    DeletePolicyVersion,
+    CreatePolicyVersion,
+    TagPolicy,
+    AttachPolicy,
+    DetachPolicy,
+    DeletePolicy,
+}
+
+/// <summary>One IAM write, with the words -WhatIf shows ("attach MarketplaceGuard-Procurement to group Procurement").</summary>
+public sealed record PlannedChange(ChangeKind Kind, PolicyTemplate Template, string PolicyArn, string Description)
+{
+    public string? VersionId { get; init; }
+
+    public PrincipalRef? Principal { get; init; }
+
+    public override string ToString() => Description;
+}
+
+/// <summary>What Grant-, Revoke- and Remove-MarketplaceAccess did (or, with -WhatIf, would do) to one principal.</summary>
+public sealed class AccessChangeResult
+{
+    public AccessChangeResult(string operation, PrincipalRef principal, IReadOnlyList<string> changes)
+    {
+        Operation = operation;
+        PrincipalType = principal.Kind;
+        PrincipalName = principal.Name;
+        Changes = changes;
+    }
+
+    /// <summary>Grant (Buyer or Viewer), Revoke or Remove.</summary>
+    public string Operation { get; }
+
+    public PrincipalKind PrincipalType { get; }
+
+    public string PrincipalName { get; }
+
+    /// <summary>The IAM changes made, in words; empty when the account already was as asked.</summary>
+    public IReadOnlyList<string> Changes { get; }
+
+    public bool Changed => Changes.Count > 0;
+
+    public override string ToString() => $"{Operation} {PrincipalType.ToString().ToLowerInvariant()} {PrincipalName}: " + (Changed ? string.Join("; ", Changes) : "no change");
+}
+
+/// <summary>What the account holds today of one of the module's managed policies.</summary>
+public sealed record ManagedPolicyState(string Arn, bool Exists, string? DefaultDocument, IReadOnlyList<PolicyVersionState> Versions, bool IsTaggedAsOurs);
+
+/// <summary>One version of a managed policy.</summary>
+public sealed record PolicyVersionState(string VersionId, bool IsDefault, DateTimeOffset? CreateDate);
+
+/// <summary>
+/// Decides the IAM writes that bring one of the module's policies, and a principal's attachments, to the wanted
+/// state. Pure: the AWS layer reads the state, asks for the plan, and applies it. Only what differs is written, so a
+/// second identical run plans nothing. Changing a document creates a new default version (CreatePolicyVersion with
+/// SetAsDefault moves the default in the same call), after deleting the oldest non-default version when IAM's five
+/// are used: an interruption between the two leaves the old default in force, and a re-run converges.
+/// </summary>
+public static class AccessPlanner
+{
+    /// <summary>The tag that marks a policy as the module's.</summary>
+    public const string TagKey = "managed-by";
+
+    public const string TagValue = "MarketplaceGuard";
+
+    /// <summary>IAM keeps at most five versions of a managed policy.</summary>
+    public const int MaxVersions = 5;
+
+    /// <summary>The writes that make <paramref name="state"/> hold the template's document, tagged as ours.</summary>
+    public static IEnumerable<PlannedChange> EnsurePolicy(PolicyTemplate template, ManagedPolicyState state)
+    {
+        if (!state.Exists)
+        {
+            yield return new PlannedChange(ChangeKind.CreatePolicy, template, state.Arn, $"create policy {template.PolicyName} at {template.PolicyPath}, tagged {TagKey}={TagValue}");
+            yield break;
+        }
+
+        if (!IsCurrent(template, state.DefaultDocument))
+        {
+            if (state.Versions.Count >= MaxVersions)
+            {
+                var oldest = state.Versions.Where(v => !v.IsDefault).OrderBy(v => v.CreateDate ?? DateTimeOffset.MinValue).ThenBy(v => VersionNumber(v.VersionId)).First();
+                yield return new PlannedChange(ChangeKind.DeletePolicyVersion, template, state.Arn, $"delete version {oldest.VersionId} of {template.PolicyName} (IAM keeps five)") { VersionId = oldest.VersionId };
+            }
+
+            yield return new PlannedChange(ChangeKind.CreatePolicyVersion, template, state.Arn, $"update {template.PolicyName} to the template's document (new default version)");
+        }
+
+        if (!state.IsTaggedAsOurs)
+        {
+            yield return new PlannedChange(ChangeKind.TagPolicy, template, state.Arn, $"tag {template.PolicyName} {TagKey}={TagValue}");
+        }
+    }
+
+    public static PlannedChange Attach(PolicyTemplate template, string policyArn, PrincipalRef principal) =>
+        new(ChangeKind.AttachPolicy, template, policyArn, $"attach {template.PolicyName} to {principal}") { Principal = principal };
+
+    public static PlannedChange Detach(PolicyTemplate template, string policyArn, PrincipalRef principal) =>
+        new(ChangeKind.DetachPolicy, template, policyArn, $"detach {template.PolicyName} from {principal}") { Principal = principal };
+
+    public static PlannedChange Delete(PolicyTemplate template, string policyArn) =>
+        new(ChangeKind.DeletePolicy, template, policyArn, $"delete policy {template.PolicyName} (nothing uses it any more)");
+
+    /// <summary>True when the default document grants and denies what the template does (Sid and formatting aside).</summary>
+    public static bool IsCurrent(PolicyTemplate template, string? defaultDocument) =>
+        defaultDocument is not null
+        && PolicyParser.TryParse(defaultDocument, null, out var document, out _)
+        && document!.SemanticallyEquals(template.Policy);
+
+    private static int VersionNumber(string versionId) =>
+        int.TryParse(versionId.TrimStart('v').Split('.')[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+}
