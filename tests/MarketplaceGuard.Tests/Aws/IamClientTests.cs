@@ -53,6 +53,56 @@ public sealed class IamClientTests
         Assert.DoesNotContain("client-secret", request.Authorization, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:9/")]
+    [InlineData("https://iam.amazonaws.com/")]
+    public async Task TheSignatureIsTheOneAwsRecomputesFromTheRequestOnTheWire(string endpoint)
+    {
+        // An independent SigV4 computation (AWS's documented algorithm, written out here) over what HttpClient
+        // actually sends: if the signer signed other headers, another host or another body, IAM would answer
+        // SignatureDoesNotMatch and this test fails.
+        var wire = new WireCapture(Ok("GetUser", "<User><UserName>alice</UserName></User>"));
+        var connection = AwsConnection.Resolve(new AwsConnectionRequest
+        {
+            AccessKey = "AKIATESTCLIENT000000",
+            SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            SessionToken = "session/token+value=",
+            EndpointUrl = endpoint,
+            Environment = new Dictionary<string, string?>(),
+        });
+        using var client = new IamClient(connection, Fast, wire);
+
+        await client.CallAsync("GetUser", [new("UserName", "alice b")], CancellationToken.None);
+
+        var authorization = wire.Headers["authorization"];
+        var match = System.Text.RegularExpressions.Regex.Match(
+            authorization,
+            "^AWS4-HMAC-SHA256 Credential=AKIATESTCLIENT000000/(?<date>\\d{8})/us-east-1/iam/aws4_request, SignedHeaders=(?<signed>[a-z0-9;-]+), Signature=(?<signature>[0-9a-f]{64})$");
+        Assert.True(match.Success, authorization);
+        var signed = match.Groups["signed"].Value.Split(';');
+        Assert.Contains("host", signed);
+        Assert.Contains("x-amz-date", signed);
+        Assert.Contains("x-amz-security-token", signed);
+        Assert.Equal("session/token+value=", wire.Headers["x-amz-security-token"]);
+
+        var canonicalHeaders = string.Concat(signed.Select(name => $"{name}:{wire.Headers[name].Trim()}\n"));
+        var canonicalRequest = $"POST\n/\n\n{canonicalHeaders}\n{string.Join(';', signed)}\n{Hex(System.Security.Cryptography.SHA256.HashData(wire.Body))}";
+        var amzDate = wire.Headers["x-amz-date"];
+        Assert.StartsWith(match.Groups["date"].Value, amzDate, StringComparison.Ordinal);
+        var scope = $"{match.Groups["date"].Value}/us-east-1/iam/aws4_request";
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+        var key = Encoding.UTF8.GetBytes("AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        foreach (var part in new[] { match.Groups["date"].Value, "us-east-1", "iam", "aws4_request" })
+        {
+            key = System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+        }
+
+        Assert.Equal(Hex(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign))), match.Groups["signature"].Value);
+        Assert.Equal("Action=GetUser&Version=2010-05-08&UserName=alice%20b", Encoding.UTF8.GetString(wire.Body));
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
     [Fact]
     public async Task FollowsMarkersToTheLastPage()
     {
@@ -200,6 +250,27 @@ public sealed class IamClientTests
         Assert.Equal(0, snapshot.Users[0].Line);
         Assert.Single(snapshot.Groups);
         Assert.NotNull(snapshot.Policies["arn:aws:iam::111122223333:policy/P"].DefaultDocument);
+    }
+
+    /// <summary>Records one request as HttpClient would put it on the wire: every header (lower-cased names, Host
+    /// included) and the body bytes.</summary>
+    private sealed class WireCapture(string reply) : HttpMessageHandler
+    {
+        public Dictionary<string, string> Headers { get; } = new(StringComparer.Ordinal);
+
+        public byte[] Body { get; private set; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
+            foreach (var (name, values) in request.Headers.Concat(request.Content.Headers))
+            {
+                Headers[name.ToLowerInvariant()] = string.Join(",", values);
+            }
+
+            Headers.TryAdd("host", request.Headers.Host ?? request.RequestUri!.Authority);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(reply, Encoding.UTF8, "text/xml") };
+        }
     }
 
     /// <summary>Answers requests from a script, recording each request's body and Authorization header.</summary>
