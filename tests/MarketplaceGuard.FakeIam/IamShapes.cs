@@ -50,6 +50,16 @@ internal static class IamShapes
     /// <summary>The Policy structure. Description and Tags only appear where IAM returns them (GetPolicy, CreatePolicy).</summary>
     public static void Policy(IamXmlWriter w, FakeIamAccount account, FakeManagedPolicy policy, bool detailed)
     {
+        PolicyFields(w, account, policy, withDescription: detailed);
+        if (detailed)
+        {
+            Tags(w, "Tags", policy.Tags, omitWhenEmpty: true);
+        }
+    }
+
+    /// <summary>The fields that Policy and ManagedPolicyDetail share, in IAM's order.</summary>
+    private static void PolicyFields(IamXmlWriter w, FakeIamAccount account, FakeManagedPolicy policy, bool withDescription)
+    {
         var (attachments, boundaries) = account.UsageOf(policy);
         w.Element("PolicyName", policy.Name);
         w.Element("PolicyId", policy.Id);
@@ -59,17 +69,13 @@ internal static class IamShapes
         w.Element("AttachmentCount", attachments);
         w.Element("PermissionsBoundaryUsageCount", boundaries);
         w.Element("IsAttachable", policy.IsAttachable);
-        if (detailed)
+        if (withDescription)
         {
             w.Element("Description", policy.Description);
         }
 
         w.Element("CreateDate", policy.CreateDate);
         w.Element("UpdateDate", policy.UpdateDate);
-        if (detailed)
-        {
-            Tags(w, "Tags", policy.Tags, omitWhenEmpty: true);
-        }
     }
 
     public static void PolicyVersion(IamXmlWriter w, FakePolicyVersion version, bool withDocument)
@@ -146,18 +152,7 @@ internal static class IamShapes
 
     public static void ManagedPolicyDetail(IamXmlWriter w, FakeIamAccount account, FakeManagedPolicy policy)
     {
-        var (attachments, boundaries) = account.UsageOf(policy);
-        w.Element("PolicyName", policy.Name);
-        w.Element("PolicyId", policy.Id);
-        w.Element("Arn", policy.Arn);
-        w.Element("Path", policy.Path);
-        w.Element("DefaultVersionId", policy.DefaultVersion.VersionId);
-        w.Element("AttachmentCount", attachments);
-        w.Element("PermissionsBoundaryUsageCount", boundaries);
-        w.Element("IsAttachable", policy.IsAttachable);
-        w.Element("Description", policy.Description);
-        w.Element("CreateDate", policy.CreateDate);
-        w.Element("UpdateDate", policy.UpdateDate);
+        PolicyFields(w, account, policy, withDescription: true);
         w.List("PolicyVersionList", NewestFirst(policy), v => PolicyVersion(w, v, withDocument: true));
     }
 
