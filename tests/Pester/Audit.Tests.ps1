@@ -62,7 +62,7 @@ Describe 'Get-MarketplaceAccess' {
 
     It 'stops with ObjectNotFound for a principal that is not in the account' {
         { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal nobody -ErrorAction Stop } |
-            Should -Throw -ErrorId 'GetMarketplaceAccessPrincipalNotFound,*'
+            Should -Throw -ErrorId 'PrincipalNotFound,*'
     }
 
     It 'rejects an unknown capability, naming the valid ones' {
@@ -211,7 +211,7 @@ Describe 'Export-MarketplaceAuditReport' {
     It 'rejects pipeline objects that are not findings' {
         $path = Join-Path $TestDrive 'wrong.json'
         'not a finding' | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ExportMarketplaceAuditReportNotAFinding,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InputNotAFinding,*'
     }
 }
 

@@ -110,7 +110,7 @@ Describe 'Safe changes' {
         Grant-MarketplaceProcurement -GroupName Procurement
         Revoke-MarketplaceAccess -UserName pat -ErrorVariable refused -ErrorAction SilentlyContinue
         $calls = Get-Calls { Revoke-MarketplaceAccess -UserName pat -ErrorAction SilentlyContinue }
-        $refused[0].FullyQualifiedErrorId | Should -BeLike 'RevokeMarketplaceAccessWouldLockOutProcurement,*'
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
         $refused[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $refused[0].Exception.Message | Should -BeLike '*user pat (MarketplaceGuard-Procurement via group Procurement)*-Force*'
         $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty

@@ -41,13 +41,13 @@ Describe 'Get-MarketplacePolicyTemplate' {
         $result.Name | Should -Be 'BillingViewer'
         $errors.Count | Should -Be 1
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GetMarketplacePolicyTemplateNotFound,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
         $errors[0].TargetObject | Should -Be 'Admin'
         $errors[0].Exception.Message | Should -Be "There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace."
     }
 
     It 'stops with -ErrorAction Stop on an unknown name' {
-        { Get-MarketplacePolicyTemplate -Name Admin -ErrorAction Stop } | Should -Throw -ErrorId 'GetMarketplacePolicyTemplateNotFound,*'
+        { Get-MarketplacePolicyTemplate -Name Admin -ErrorAction Stop } | Should -Throw -ErrorId 'TemplateNotFound,*'
     }
 
     It 'takes names from the pipeline, by value and by property name' {

@@ -51,3 +51,43 @@ Describe 'Module manifest' {
         (Get-MarketplacePolicyTemplate).Count | Should -Be 3
     }
 }
+
+Describe 'Error ids and cmdlet signatures' {
+    BeforeAll {
+        $assembly = (Get-Command Get-MarketplacePolicyTemplate).ImplementingType.Assembly
+        $ids = $assembly.GetType('MarketplaceGuard.Cmdlets.Errors.ErrorIds').GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
+        $about = Get-Content (Join-Path $RepoRoot 'docs/about_MarketplaceGuard.md') -Raw
+        $documented = [regex]::Matches(($about -split '## ERRORS')[1], '(?m)^\| ([A-Za-z`<>]+) \|') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -ne 'Id' }
+    }
+
+    It 'documents every error id in about_MarketplaceGuard, and no other' {
+        $expected = $ids | ForEach-Object { if ($_ -eq 'Iam') { 'Iam`<Code>`' } else { $_ } }
+        $documented | Sort-Object | Should -Be ($expected | Sort-Object)
+    }
+
+    It 'builds every ErrorRecord from the catalogue, never from a literal or a class name' {
+        $sources = Get-ChildItem (Join-Path $RepoRoot 'src/MarketplaceGuard.Cmdlets') -Recurse -Filter *.cs | Where-Object { $_.Directory.Name -ne 'Errors' }
+        $offenders = foreach ($file in $sources) {
+            $text = Get-Content $file.FullName -Raw
+            # the id comes between the exception and the category
+            foreach ($match in [regex]::Matches($text, 'new ErrorRecord\((?<args>.*?)ErrorCategory\.', 'Singleline')) {
+                if ($match.Groups['args'].Value -notmatch 'ErrorIds\.') { "$($file.Name): $($match.Value)" }
+            }
+            if ($text -match 'GetType\(\)\.Name') { "$($file.Name): an id or message built from a class name" }
+        }
+        $offenders | Should -BeNullOrEmpty
+    }
+
+    It 'uses only framework types in cmdlet parameters (the engine loads in a private context)' {
+        $commands = Get-Command -Module MarketplaceGuard -CommandType Cmdlet
+        $leaks = foreach ($command in $commands) {
+            foreach ($parameter in $command.Parameters.Values) {
+                $type = $parameter.ParameterType
+                while ($type.HasElementType) { $type = $type.GetElementType() }
+                $assemblyName = $type.Assembly.GetName().Name
+                if ($assemblyName -notmatch '^(System\.|mscorlib$|netstandard$|System$)') { "$($command.Name) -$($parameter.Name): $($type.FullName) from $assemblyName" }
+            }
+        }
+        $leaks | Should -BeNullOrEmpty
+    }
+}

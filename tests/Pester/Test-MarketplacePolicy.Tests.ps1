@@ -74,7 +74,7 @@ Describe 'Test-MarketplacePolicy' {
     It 'writes an error for an action pattern the catalog cannot expand' {
         $results = Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action 's3:Get*', aws-marketplace:Subscribe -ErrorVariable errors -ErrorAction SilentlyContinue
         $results.Action | Should -Be 'aws-marketplace:Subscribe'
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyUnknownActionPattern,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ActionUnknown,*'
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
@@ -84,7 +84,7 @@ Describe 'Test-MarketplacePolicy' {
         $results | Should -BeNullOrEmpty
         $errors.Count | Should -Be 2
         $errors | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'InvalidData' }
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyInvalidDocument,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'PolicyInvalid,*'
         $errors[0].Exception.Message | Should -Be "The policy document 'PolicyDocument[1]' is not valid (1 problem): `$.Statement.Effect: 'Permit' is not a valid effect: use 'Allow' or 'Deny'"
         $errors[0].TargetObject | Should -Be '-PolicyDocument PolicyDocument[1]'
         $errors[1].Exception.Message | Should -Be "The policy document 'PolicyDocument[2]' is not valid (1 problem): `$: the policy document must be a JSON object, not an array"
@@ -97,7 +97,7 @@ Describe 'Test-MarketplacePolicy' {
 
     It 'rejects a principal ARN that is not an IAM principal' {
         $null = Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -PrincipalArn arn:aws:s3:::bucket -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TestMarketplacePolicyInvalidPrincipalArn,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'PrincipalArnInvalid,*'
         $errors[0].Exception.Message | Should -BeLike "*'arn:aws:s3:::bucket' is not the ARN of an IAM user, role or account*"
     }
 

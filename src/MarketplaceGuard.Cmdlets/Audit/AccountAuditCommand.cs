@@ -7,6 +7,7 @@ using System.Management.Automation;
 using MarketplaceGuard.Aws.Snapshots;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -81,12 +82,12 @@ public abstract class AccountAuditCommand : AwsCommand
         }
         catch (SnapshotFormatException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "SnapshotInvalid", ErrorCategory.InvalidData, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.SnapshotInvalid, ErrorCategory.InvalidData, path));
             throw; // unreachable: ThrowTerminatingError throws
         }
         catch (IOException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "SnapshotUnreadable", ErrorCategory.ReadError, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.SnapshotUnreadable, ErrorCategory.ReadError, path));
             throw;
         }
 
@@ -103,7 +104,7 @@ public abstract class AccountAuditCommand : AwsCommand
         {
             var message = $"-{parameter}: {string.Join(", ", unmatched.Select(u => $"'{u}'"))} names no user, role or group in {account.Snapshot.Source}. " +
                 "Give user, role or group names or ARNs (wildcards allowed); a group means its members.";
-            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(message), $"{GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal)}PrincipalNotFound", ErrorCategory.ObjectNotFound, unmatched));
+            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(message), ErrorIds.PrincipalNotFound, ErrorCategory.ObjectNotFound, unmatched));
         }
 
         return principals;
@@ -135,7 +136,7 @@ public abstract class AccountAuditCommand : AwsCommand
         }
         catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
             throw;
         }
 
@@ -143,7 +144,7 @@ public abstract class AccountAuditCommand : AwsCommand
         {
             ThrowTerminatingError(new ErrorRecord(
                 new FileNotFoundException($"-{parameter}: the file '{resolved}' does not exist.", resolved),
-                "FileNotFound",
+                ErrorIds.FileNotFound,
                 ErrorCategory.ObjectNotFound,
                 path));
         }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Text;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Reports;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -50,7 +51,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             {
                 WriteError(new ErrorRecord(
                     new PSArgumentException($"-InputObject takes the findings of Test-MarketplaceLeastPrivilege, not {item?.GetType().FullName ?? "null"}."),
-                    "ExportMarketplaceAuditReportNotAFinding",
+                    ErrorIds.InputNotAFinding,
                     ErrorCategory.InvalidArgument,
                     item));
             }
@@ -75,11 +76,11 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
         }
         catch (IOException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "ExportMarketplaceAuditReportWriteFailed", ErrorCategory.WriteError, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputWriteFailed, ErrorCategory.WriteError, path));
         }
         catch (UnauthorizedAccessException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "ExportMarketplaceAuditReportAccessDenied", ErrorCategory.PermissionDenied, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputPathInvalid, ErrorCategory.PermissionDenied, path));
         }
 
         if (PassThru)

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -31,7 +32,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new PSArgumentException($"-Capability: {string.Join(", ", unknown.Select(u => $"'{u}'"))} is not a capability. Valid names: {string.Join(", ", Capabilities.All.Select(c => c.Name))}."),
-                    "GetMarketplaceAccessUnknownCapability",
+                    ErrorIds.CapabilityUnknown,
                     ErrorCategory.InvalidArgument,
                     unknown));
             }

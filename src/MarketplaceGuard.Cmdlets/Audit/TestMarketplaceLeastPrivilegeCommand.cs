@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Reports;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -91,11 +92,11 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         }
         catch (SuppressionFileException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "TestMarketplaceLeastPrivilegeInvalidSuppressions", ErrorCategory.InvalidData, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.SuppressionsInvalid, ErrorCategory.InvalidData, path));
         }
         catch (IOException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "TestMarketplaceLeastPrivilegeSuppressionsUnreadable", ErrorCategory.ReadError, path));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.SuppressionsUnreadable, ErrorCategory.ReadError, path));
         }
 
         return [];
@@ -111,7 +112,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         {
             ThrowTerminatingError(new ErrorRecord(
                 new PSArgumentException($"-ReportPath '{path}': give -ReportFormat ({string.Join(", ", Enum.GetNames<ReportFormat>())}); the extension does not say which."),
-                "TestMarketplaceLeastPrivilegeReportFormatUnknown",
+                ErrorIds.ReportFormatUnknown,
                 ErrorCategory.InvalidArgument,
                 path));
         }

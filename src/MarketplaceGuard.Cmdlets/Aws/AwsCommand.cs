@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Aws;
 
@@ -95,7 +96,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
         }
         catch (AwsConnectionException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "AwsCredentialsUnresolved", ErrorCategory.AuthenticationError, null));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.CredentialsUnresolved, ErrorCategory.AuthenticationError, null));
             throw;
         }
     }
@@ -132,7 +133,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
         }
         catch (IamException e)
         {
-            var record = IamErrors.ToErrorRecord(e, GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal), target);
+            var record = IamErrors.ToErrorRecord(e, target);
             if (terminating)
             {
                 ThrowTerminatingError(record);
@@ -166,6 +167,6 @@ public static class IamErrors
         _ => ErrorCategory.NotSpecified,
     };
 
-    public static ErrorRecord ToErrorRecord(IamException e, string commandName, object? target) =>
-        new(e, $"{commandName}Iam{e.Code}", CategoryOf(e.Code), target);
+    public static ErrorRecord ToErrorRecord(IamException e, object? target) =>
+        new(e, ErrorIds.IamPrefix + e.Code, CategoryOf(e.Code), target);
 }

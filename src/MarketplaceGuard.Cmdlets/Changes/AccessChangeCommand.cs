@@ -8,6 +8,7 @@ using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Aws.Iam;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Changes;
 
@@ -139,7 +140,7 @@ public abstract class AccessChangeCommand : AwsCommand
             {
                 WriteError(new ErrorRecord(
                     new PSArgumentException("-InputObject needs a GroupName, UserName or RoleName property (or Get-IAMGroup's Group.GroupName)."),
-                    $"{GetType().Name.Replace("Command", string.Empty, StringComparison.Ordinal)}NoPrincipal",
+                    ErrorIds.PrincipalMissing,
                     ErrorCategory.InvalidArgument,
                     item));
             }

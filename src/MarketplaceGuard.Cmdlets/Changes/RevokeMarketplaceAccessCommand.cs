@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Changes;
 using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Changes;
 
@@ -51,7 +52,7 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 
         var message = $"Revoking Marketplace access from {plan.Principal} would lock out who may procure today: {string.Join("; ", buyers)}. " +
             "Nothing was changed. Take them out of the group first, revoke the others one by one, or use -Force to deny them anyway.";
-        WriteError(new ErrorRecord(new InvalidOperationException(message), "RevokeMarketplaceAccessWouldLockOutProcurement", ErrorCategory.PermissionDenied, plan.Principal.ToString()));
+        WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.WouldLockOutProcurement, ErrorCategory.PermissionDenied, plan.Principal.ToString()));
         return false;
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Policies;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Evaluation;
 
@@ -87,7 +88,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             catch (PolicyValidationException e)
             {
                 failed = true;
-                WriteError(new ErrorRecord(e, "TestMarketplacePolicyInvalidDocument", ErrorCategory.InvalidData, $"-{parameter} {name}"));
+                WriteError(new ErrorRecord(e, ErrorIds.PolicyInvalid, ErrorCategory.InvalidData, $"-{parameter} {name}"));
                 return null;
             }
         }
@@ -127,7 +128,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"The action pattern '{action}' matches no action in the module's catalog (it knows: {string.Join(", ", evaluator.Catalog.Services)}). Name the action in full."),
-                    "TestMarketplacePolicyUnknownActionPattern",
+                    ErrorIds.ActionUnknown,
                     ErrorCategory.InvalidArgument,
                     action));
             }
@@ -159,7 +160,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             }
             catch (ArgumentException e)
             {
-                WriteError(new ErrorRecord(e, "TestMarketplacePolicyInvalidPrincipalArn", ErrorCategory.InvalidArgument, PrincipalArn));
+                WriteError(new ErrorRecord(e, ErrorIds.PrincipalArnInvalid, ErrorCategory.InvalidArgument, PrincipalArn));
                 return null;
             }
         }
@@ -169,7 +170,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             var key = entry.Key?.ToString();
             if (string.IsNullOrWhiteSpace(key))
             {
-                WriteError(new ErrorRecord(new ArgumentException("-Context has an empty key."), "TestMarketplacePolicyInvalidContext", ErrorCategory.InvalidArgument, Context));
+                WriteError(new ErrorRecord(new ArgumentException("-Context has an empty key."), ErrorIds.ContextInvalid, ErrorCategory.InvalidArgument, Context));
                 return null;
             }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Templates;
+using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Templates;
 
@@ -43,7 +44,7 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
                 var message = $"There is no policy template '{name}'. Valid names: {string.Join(", ", PolicyTemplateCatalog.Names)}.";
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException(message),
-                    "GetMarketplacePolicyTemplateNotFound",
+                    ErrorIds.TemplateNotFound,
                     ErrorCategory.ObjectNotFound,
                     name));
             }

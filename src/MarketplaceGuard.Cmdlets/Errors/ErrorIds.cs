@@ -1,0 +1,110 @@
+namespace MarketplaceGuard.Cmdlets.Errors;
+
+/// <summary>
+/// Every error id the module writes, in one place. Ids are a public contract: scripts match them with
+/// <c>-ErrorId</c> / <c>FullyQualifiedErrorId</c> (PowerShell appends ",&lt;cmdlet class&gt;"), so an id never changes
+/// meaning once shipped and is never built from a class name. Each id is documented in docs/about_MarketplaceGuard.md
+/// (section ERRORS); a test checks that the two lists agree.
+/// </summary>
+public static class ErrorIds
+{
+    // Principals named by the user (-ProcurementPrincipal, -ViewerPrincipal, -Principal, -UserName/-GroupName/-RoleName).
+
+    /// <summary>A principal name, ARN, type/name or wildcard matches no user, group or role.</summary>
+    public const string PrincipalNotFound = "PrincipalNotFound";
+
+    /// <summary>A principal value that cannot name a principal here (an ARN of another account or kind, a wildcard where one principal is needed).</summary>
+    public const string PrincipalInvalid = "PrincipalInvalid";
+
+    /// <summary>A pipeline object that names more than one kind of principal (both GroupName and UserName).</summary>
+    public const string PrincipalAmbiguous = "PrincipalAmbiguous";
+
+    /// <summary>A pipeline object with no property that names a principal.</summary>
+    public const string PrincipalMissing = "PrincipalMissing";
+
+    /// <summary>The change would deny Marketplace access to someone who may procure today.</summary>
+    public const string WouldLockOutProcurement = "WouldLockOutProcurement";
+
+    /// <summary>A change step was declined at -Confirm, so the steps that depend on it were skipped.</summary>
+    public const string ChangeStepSkipped = "ChangeStepSkipped";
+
+    // Input files.
+
+    /// <summary>A named input file does not exist.</summary>
+    public const string FileNotFound = "FileNotFound";
+
+    /// <summary>A snapshot file is not valid JSON or has entries of the wrong shape.</summary>
+    public const string SnapshotInvalid = "SnapshotInvalid";
+
+    /// <summary>A JSON document that holds none of the authorization-details lists.</summary>
+    public const string NotAuthorizationSnapshot = "NotAuthorizationSnapshot";
+
+    /// <summary>A snapshot that says it is truncated ("IsTruncated": true), without -AllowIncomplete.</summary>
+    public const string SnapshotIncomplete = "SnapshotIncomplete";
+
+    /// <summary>A snapshot file that could not be read (I/O).</summary>
+    public const string SnapshotUnreadable = "SnapshotUnreadable";
+
+    /// <summary>A service control policy file that is empty, not JSON or not a valid policy.</summary>
+    public const string ServiceControlPolicyInvalid = "ServiceControlPolicyInvalid";
+
+    /// <summary>A suppression file that is not valid.</summary>
+    public const string SuppressionsInvalid = "SuppressionsInvalid";
+
+    /// <summary>A suppression file that could not be read (I/O).</summary>
+    public const string SuppressionsUnreadable = "SuppressionsUnreadable";
+
+    /// <summary>Text that looks like one line of a file read with Get-Content without -Raw.</summary>
+    public const string InputSplitIntoLines = "InputSplitIntoLines";
+
+    // Policies and actions.
+
+    /// <summary>No policy reached Test-MarketplacePolicy (empty pipeline, nothing bound, a template wildcard that matched nothing).</summary>
+    public const string PolicyMissing = "PolicyMissing";
+
+    /// <summary>A policy document that did not parse or validate.</summary>
+    public const string PolicyInvalid = "PolicyInvalid";
+
+    /// <summary>An action or action pattern that names nothing in the catalog, or has no service prefix.</summary>
+    public const string ActionUnknown = "ActionUnknown";
+
+    /// <summary>A request context value of the wrong shape.</summary>
+    public const string ContextInvalid = "ContextInvalid";
+
+    /// <summary>A principal ARN that is not an IAM user, role or assumed-role ARN.</summary>
+    public const string PrincipalArnInvalid = "PrincipalArnInvalid";
+
+    /// <summary>A policy template name or wildcard that matches no template.</summary>
+    public const string TemplateNotFound = "TemplateNotFound";
+
+    /// <summary>A capability name that is not one of the audit's capabilities.</summary>
+    public const string CapabilityUnknown = "CapabilityUnknown";
+
+    // Reports.
+
+    /// <summary>A pipeline object that is not a finding (nor a deserialized finding with the same properties).</summary>
+    public const string InputNotAFinding = "InputNotAFinding";
+
+    /// <summary>No valid finding nor audit run reached the report writer: no report is written.</summary>
+    public const string ReportHasNoAudit = "ReportHasNoAudit";
+
+    /// <summary>The report format is neither given nor implied by the file extension.</summary>
+    public const string ReportFormatUnknown = "ReportFormatUnknown";
+
+    /// <summary>An output path that is a directory, in a missing folder, or not writable; checked before any work.</summary>
+    public const string OutputPathInvalid = "OutputPathInvalid";
+
+    /// <summary>Writing an output file failed (disk full, I/O); the previous file is left as it was.</summary>
+    public const string OutputWriteFailed = "OutputWriteFailed";
+
+    // AWS.
+
+    /// <summary>No credentials or region could be resolved.</summary>
+    public const string CredentialsUnresolved = "CredentialsUnresolved";
+
+    /// <summary>
+    /// Prefix of the errors AWS returned, followed by AWS's own error code: "IamAccessDenied", "IamNoSuchEntity",
+    /// "IamThrottling" (still throttled after every retry). The codes are AWS's, so they are stable too.
+    /// </summary>
+    public const string IamPrefix = "Iam";
+}
