@@ -133,7 +133,16 @@ Describe 'Test-MarketplaceLeastPrivilege' {
 
     It 'stops with ObjectNotFound when -ProcurementPrincipal names nothing (a typo must not pass an audit)' {
         { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurment -ErrorAction Stop } |
-            Should -Throw "*-ProcurementPrincipal: 'Procurment' names no user, role or group*"
+            Should -Throw "*-ProcurementPrincipal: 'Procurment' (did you mean group/Procurement?) names no user, group or role*" -ErrorId 'PrincipalNotFound,*'
+    }
+
+    It 'resolves -ProcurementPrincipal and -ViewerPrincipal as type/name, ARNs, wildcards and objects, like the change cmdlets' {
+        $byName = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -ViewerPrincipal Billing
+        $other = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal 'group/procurement' -ViewerPrincipal ([pscustomobject]@{ GroupName = 'Billing'; Arn = 'arn:aws:iam::111122223333:group/Billing' })
+        ($other | ForEach-Object { "$($_.RuleId) $($_.PrincipalName)" }) | Should -Be ($byName | ForEach-Object { "$($_.RuleId) $($_.PrincipalName)" })
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal 'arn:aws:iam::999999999999:group/Procurement' -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalInvalid,*'
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal ([pscustomobject]@{ Name = 'x' }) -ErrorAction Stop } | Should -Throw '*has no GroupName, UserName, RoleName, PrincipalArn, Arn or Principal property (it has Name)*'
+        { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal 'role/pat' -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalNotFound,*'
     }
 
     It 'rejects a suppression file without justification, naming the file and JSON path' {

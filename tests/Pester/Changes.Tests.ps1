@@ -119,6 +119,28 @@ Describe 'Safe changes' {
         $forced.Changes | Should -Contain 'attach MarketplaceGuard-DenyMarketplace to user pat'
     }
 
+    It 'never lets a -ProcurementPrincipal typo through: the deny is not attached' {
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -UserName pat -ProcurementPrincipal pta -ErrorAction Stop } catch { $script:refused = @($_) } }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'PrincipalNotFound,*'
+        $refused[0].TargetObject | Should -Be 'pta'
+        $refused[0].Exception.Message | Should -BeLike "*-ProcurementPrincipal: 'pta' (did you mean user/pat?) names no user, group or role*"
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'protects -ProcurementPrincipal given as <Kind>' -TestCases @(
+        @{ Kind = 'a name'; Value = 'PAT' }
+        @{ Kind = 'type/name'; Value = 'user/pat' }
+        @{ Kind = 'an ARN'; Value = 'arn:aws:iam::111122223333:user/pat' }
+        @{ Kind = 'a wildcard'; Value = 'p?t' }
+        @{ Kind = 'its group'; Value = 'group/Procurement' }
+        @{ Kind = 'an AWS.Tools user object'; Value = [pscustomobject]@{ UserName = 'pat'; Arn = 'arn:aws:iam::111122223333:user/pat'; Path = '/' } }
+    ) {
+        $calls = Get-Calls { Revoke-MarketplaceAccess -GroupName Everyone, Procurement -ProcurementPrincipal $Value -ErrorVariable e -ErrorAction SilentlyContinue; $script:refused = $e }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+        @($calls | Where-Object { $_ -eq 'AttachGroupPolicy' }).Count | Should -Be 1 -Because 'Everyone is denied, Procurement is refused'
+        $refused.Count | Should -Be 1
+    }
+
     It 'refuses a deny on a group whose members are named by -ProcurementPrincipal' {
         Revoke-MarketplaceAccess -GroupName Procurement -ProcurementPrincipal pat -ErrorVariable refused -ErrorAction SilentlyContinue
         $refused[0].Exception.Message | Should -BeLike '*user pat (named by -ProcurementPrincipal)*'
@@ -144,12 +166,40 @@ Describe 'Safe changes' {
         (Get-MarketplaceAccess -Principal pat -Capability ManagePrivateMarketplace).Decision | Should -Be 'ImplicitDeny' -Because 'the drifted aws-marketplace:* is gone'
     }
 
-    It 'reports a missing principal as ObjectNotFound, changes nothing, and carries on with the others' {
-        $results = Grant-MarketplaceProcurement -GroupName Ghosts, Procurement -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+    It 'refuses a principal that names nothing, with the closest name, and changes nothing at all' {
+        $calls = Get-Calls { try { Grant-MarketplaceProcurement -GroupName Procurement, Procuremnt -PassThru -ErrorAction Stop } catch { $script:failed = @($_) } }
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'PrincipalNotFound,*'
         $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $failed[0].Exception.Message | Should -BeLike '*NoSuchEntity: The group with name Ghosts cannot be found.*'
-        $results.PrincipalName | Should -Be 'Procurement'
-        $results.Changed | Should -BeTrue
+        $failed[0].TargetObject | Should -Be 'Procuremnt'
+        "$($failed[0])" | Should -BeLike "*'Procuremnt' (did you mean group/Procurement?) names no group in account 111122223333*Nothing was changed."
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'resolves ARNs, type/name and wildcards in -UserName, -GroupName and -RoleName' {
+        $results = Grant-MarketplaceProcurement -UserName 'arn:aws:iam::111122223333:user/bill', 'user/PAT' -AccessLevel Viewer -PassThru
+        $results.Principal | Should -Be @('user/bill', 'user/pat')
+        (Revoke-MarketplaceAccess -UserName '*dev' -WhatIf -PassThru).Principal | Should -Be @('user/dev', 'user/newdev')
+    }
+
+    It 'refuses an ARN of another account or kind, and a value of the wrong kind, before any change' -TestCases @(
+        @{ Arguments = @{ UserName = 'arn:aws:iam::999999999999:user/bill' }; Message = "*'arn:aws:iam::999999999999:user/bill' is in account 999999999999, not in account 111122223333*" }
+        @{ Arguments = @{ GroupName = 'user/bill' }; Message = "*'user/bill' names a user; give it to -UserName*" }
+        @{ Arguments = @{ RoleName = 'arn:aws:iam::aws:policy/AdministratorAccess' }; Message = '*is not the ARN of an IAM user, group or role*' }
+        @{ Arguments = @{ UserName = 'team/bill' }; Message = "*does not start with user/, group/ or role/*" }
+    ) {
+        $calls = Get-Calls { try { Grant-MarketplaceProcurement @Arguments -ErrorAction Stop } catch { $script:failed = @($_) } }
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'PrincipalInvalid,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failed[0].Exception.Message | Should -BeLike $Message
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a pipeline object that names two kinds of principal, or none, and an empty pipeline' {
+        { [pscustomobject]@{ GroupName = 'Billing'; UserName = 'bill' } | Grant-MarketplaceProcurement -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalAmbiguous,*'
+        { [pscustomobject]@{ Name = 'Billing' } | Grant-MarketplaceProcurement -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalMissing,*'
+        { @() | Grant-MarketplaceProcurement -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalMissing,*'
+        { Get-ChildItem -Path $TestDrive -Filter nothing* | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalMissing,*'
+        (Get-MarketplaceAccess -Principal bill -Capability ViewSubscriptions).Decision | Should -Be 'ImplicitDeny' -Because 'nothing was granted'
     }
 
     It 'accepts group objects from the pipeline, as Get-IAMGroup returns them' {
@@ -164,6 +214,61 @@ Describe 'Safe changes' {
         $removed.Changes | Should -Be @('detach MarketplaceGuard-Procurement from group Procurement', 'delete policy MarketplaceGuard-Procurement (nothing uses it any more)')
         (Get-MarketplaceAccess -Principal pat -Capability Procure).Decision | Should -Be 'ImplicitDeny'
         (Remove-MarketplaceAccess -GroupName Procurement -PassThru).Changed | Should -BeFalse
+    }
+}
+
+Describe 'Previews and confirmations tell the truth' {
+    BeforeEach {
+        $script:Fake = Start-FakeIam
+        Use-FakeIam $Fake
+    }
+
+    AfterEach { Stop-FakeIam $Fake }
+
+    It '-WhatIf -PassThru reports what would change, not "no change"' {
+        $preview = Grant-MarketplaceProcurement -GroupName Procurement -WhatIf -PassThru 6> $null
+        $preview.Status | Should -Be 'WhatIf'
+        $preview.Planned | Should -Be @('create policy MarketplaceGuard-Procurement at /marketplaceguard/, tagged managed-by=MarketplaceGuard', 'attach MarketplaceGuard-Procurement to group Procurement')
+        $preview.Changes | Should -BeNullOrEmpty
+        "$preview" | Should -BeLike 'Grant Buyer group/Procurement: would create policy*'
+        (Grant-MarketplaceProcurement -GroupName Procurement -PassThru).Status | Should -Be 'Changed'
+        (Grant-MarketplaceProcurement -GroupName Procurement -WhatIf -PassThru).Status | Should -Be 'NoChange'
+    }
+
+    It 'findings pipe straight into the fix they recommend' {
+        Grant-MarketplaceProcurement -GroupName Procurement
+        Invoke-TestIam $Fake 'AttachUserPolicy' @{ UserName = 'dev'; PolicyArn = 'arn:aws:iam::aws:policy/PowerUserAccess' }
+        $findings = Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement | Where-Object RuleId -EQ MG1001
+        $findings.PrincipalName | Should -Contain 'dev'
+        $fix = $findings | Revoke-MarketplaceAccess -PassThru
+        $fix.Principal | Should -Contain 'user/dev'
+        Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement | Where-Object RuleId -EQ MG1001 | Should -BeNullOrEmpty
+    }
+
+    It 'skips the changes that need a change declined at -Confirm: <Case>' -TestCases @(
+        @{ Case = 'Remove, detach declined'; Setup = { Grant-MarketplaceProcurement -GroupName Procurement }; Command = 'Remove-MarketplaceAccess -GroupName Procurement -Confirm -PassThru'; Answers = @('No'); Skipped = "*Skipped 'delete policy MarketplaceGuard-Procurement*needs 'detach MarketplaceGuard-Procurement from group Procurement'*" }
+        @{ Case = 'Grant, create declined'; Setup = {}; Command = 'Grant-MarketplaceProcurement -GroupName Procurement -Confirm -PassThru'; Answers = @('No'); Skipped = "*Skipped 'attach MarketplaceGuard-Procurement to group Procurement'*needs 'create policy*" }
+    ) {
+        & $Setup
+        Add-Type -Path (Join-Path $PSScriptRoot 'Support/ScriptedHost.cs') -ErrorAction SilentlyContinue
+        $scripted = [ScriptedHost]::new([string[]]$Answers)
+        $runspace = [runspacefactory]::CreateRunspace($scripted)
+        $runspace.Open()
+        try {
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $null = $ps.AddScript("param(`$Manifest, `$Url) Import-Module `$Manifest; $Command -EndpointUrl `$Url -AccessKey AKIACONFIRM000000000 -SecretKey confirm-secret").AddArgument($ManifestPath).AddArgument($Fake.Url)
+            $result = $ps.Invoke()
+            $warnings = $ps.Streams.Warning | ForEach-Object Message
+            $errors = $ps.Streams.Error
+        }
+        finally { $runspace.Dispose() }
+
+        $errors | Should -BeNullOrEmpty
+        $scripted.Prompts.Count | Should -Be 1 -Because 'a change that needs a declined one is not asked about'
+        $warnings | Should -BeLike $Skipped
+        $result.Status | Should -Be 'Incomplete'
+        $result.Changes | Should -BeNullOrEmpty
     }
 }
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Iam;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Principals;
 using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Aws.Changes;
@@ -51,7 +52,11 @@ public sealed class AccessManager
     /// <summary>How long to wait for IAM's eventual consistency (a policy just created may not be attachable yet).</summary>
     public TimeSpan ConsistencyDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    public string ArnOf(PolicyTemplate template) => $"arn:{partition}:iam::{accountId}:policy{template.PolicyPath}{template.PolicyName}";
+    public string ArnOf(PolicyTemplate template) => PolicyArn(partition, accountId, template);
+
+    /// <summary>The ARN of the module's policy for a template in an account.</summary>
+    public static string PolicyArn(string partition, string accountId, PolicyTemplate template) =>
+        $"arn:{partition}:iam::{accountId}:policy{template.PolicyPath}{template.PolicyName}";
 
     /// <summary>Grant: the template's policy converged and attached; the other grant and the deny detached.</summary>
     public async Task<AccessPlan> PlanGrantAsync(PrincipalRef principal, PolicyTemplate grant, CancellationToken cancellation)
@@ -123,78 +128,11 @@ public sealed class AccessManager
     }
 
     /// <summary>
-    /// The principals a deny on <paramref name="principal"/> would reach (a group's members) that may procure today:
-    /// they hold the module's procurement policy directly or through a group, or are named in
-    /// <paramref name="procurementNames"/>. Each is described with why.
+    /// Applies planned changes in order, adding each one's description to <paramref name="made"/> once it is made,
+    /// so a failure part way still tells what was changed.
     /// </summary>
-    public async Task<IReadOnlyList<string>> AuthorizedBuyersReachedAsync(PrincipalRef principal, IReadOnlyCollection<string> procurementNames, CancellationToken cancellation)
+    public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<PlannedChange> changes, List<string> made, CancellationToken cancellation)
     {
-        var reached = new List<PrincipalRef>();
-        if (principal.Kind == PrincipalKind.Group)
-        {
-            var (_, users) = await iam.GetGroupAsync(principal.Name, cancellation).ConfigureAwait(false);
-            reached.AddRange(users.Select(u => new PrincipalRef(PrincipalKind.User, u.Name)));
-            if (procurementNames.Contains(principal.Name, StringComparer.OrdinalIgnoreCase))
-            {
-                return [$"group {principal.Name} (named by -ProcurementPrincipal)"];
-            }
-        }
-        else
-        {
-            reached.Add(principal);
-        }
-
-        var buyer = ArnOf(Buyer);
-        var groupHasBuyer = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        var found = new List<string>();
-        foreach (var candidate in reached)
-        {
-            if (procurementNames.Contains(candidate.Name, StringComparer.OrdinalIgnoreCase))
-            {
-                found.Add($"{candidate} (named by -ProcurementPrincipal)");
-                continue;
-            }
-
-            if ((await AttachedAsync(candidate, cancellation).ConfigureAwait(false)).Contains(buyer))
-            {
-                found.Add($"{candidate} ({Buyer.PolicyName} attached)");
-                continue;
-            }
-
-            if (candidate.Kind != PrincipalKind.User)
-            {
-                continue;
-            }
-
-            foreach (var group in await iam.ListGroupsForUserAsync(candidate.Name, cancellation).ConfigureAwait(false))
-            {
-                if (procurementNames.Contains(group.Name, StringComparer.OrdinalIgnoreCase))
-                {
-                    found.Add($"{candidate} (in group {group.Name}, named by -ProcurementPrincipal)");
-                    break;
-                }
-
-                if (!groupHasBuyer.TryGetValue(group.Name, out var has))
-                {
-                    has = (await AttachedAsync(new PrincipalRef(PrincipalKind.Group, group.Name), cancellation).ConfigureAwait(false)).Contains(buyer);
-                    groupHasBuyer[group.Name] = has;
-                }
-
-                if (has)
-                {
-                    found.Add($"{candidate} ({Buyer.PolicyName} via group {group.Name})");
-                    break;
-                }
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>Applies planned changes in order; returns the descriptions of the changes made.</summary>
-    public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<PlannedChange> changes, CancellationToken cancellation)
-    {
-        var made = new List<string>();
         foreach (var change in changes)
         {
             var template = change.Template;

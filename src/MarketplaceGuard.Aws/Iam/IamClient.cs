@@ -53,6 +53,9 @@ public sealed class IamClient : IDisposable
     /// <summary>Called after every attempt (for -Verbose).</summary>
     public Action<IamCallRecord>? CallCompleted { get; set; }
 
+    /// <summary>Where the calls go.</summary>
+    public IamEndpoint Endpoint => connection.Endpoint;
+
     /// <summary>Calls an IAM operation and returns its &lt;OperationResult&gt; element (empty for operations without output).</summary>
     public Task<XElement> CallAsync(string operation, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellation) =>
         SendAsync("iam", operation, IamVersion, parameters, cancellation);

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Engine.Accounts;
 
 namespace MarketplaceGuard.Aws.Snapshots;
 
@@ -34,9 +35,26 @@ public static class AuthorizationDetailsExporter
 
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Writes the account to <paramref name="output"/>; returns the number of entities (users, groups, roles, policies).</summary>
-    public static async Task<int> ExportAsync(IamClient client, Stream output, CancellationToken cancellation)
+    /// <summary>The principals only (users, groups, roles with their attachments and memberships), without policy documents.</summary>
+    public static readonly IReadOnlyList<string> PrincipalsOnly = ["User", "Group", "Role"];
+
+    /// <summary>
+    /// Reads the account into memory and loads it as a snapshot named after the account; with
+    /// <paramref name="entityFilter"/> (IAM's Filter values, e.g. <see cref="PrincipalsOnly"/>) only those entities.
+    /// </summary>
+    public static async Task<AuthorizationSnapshot> ReadAsync(IamClient client, string accountId, IReadOnlyList<string>? entityFilter, CancellationToken cancellation)
     {
+        using var buffer = new MemoryStream();
+        await ExportAsync(client, buffer, cancellation, entityFilter).ConfigureAwait(false);
+        buffer.Position = 0;
+        return SnapshotLoader.Load(buffer, $"account {accountId} (live, {client.Endpoint.Url})", isFile: false);
+    }
+
+    /// <summary>Writes the account to <paramref name="output"/>; returns the number of entities (users, groups, roles, policies).</summary>
+    public static async Task<int> ExportAsync(IamClient client, Stream output, CancellationToken cancellation, IReadOnlyList<string>? entityFilter = null)
+    {
+        var parameters = new List<KeyValuePair<string, string>> { new("MaxItems", "1000") };
+        parameters.AddRange((entityFilter ?? []).Select((filter, i) => new KeyValuePair<string, string>($"Filter.member.{i + 1}", filter)));
         var buffers = Lists.ToDictionary(l => l, _ => new MemoryStream(), StringComparer.Ordinal);
         var writers = buffers.ToDictionary(b => b.Key, b => new Utf8JsonWriter(b.Value, Options), StringComparer.Ordinal);
         var entities = 0;
@@ -47,7 +65,7 @@ public static class AuthorizationDetailsExporter
                 writer.WriteStartArray();
             }
 
-            await foreach (var page in client.PagesAsync("GetAccountAuthorizationDetails", [new("MaxItems", "1000")], cancellation).ConfigureAwait(false))
+            await foreach (var page in client.PagesAsync("GetAccountAuthorizationDetails", parameters, cancellation).ConfigureAwait(false))
             {
                 foreach (var list in Lists)
                 {

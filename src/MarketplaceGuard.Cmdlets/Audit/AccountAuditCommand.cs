@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Aws.Snapshots;
 using MarketplaceGuard.Cmdlets.Aws;
+using MarketplaceGuard.Cmdlets.Principals;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Cmdlets.Errors;
 
@@ -58,10 +59,7 @@ public abstract class AccountAuditCommand : AwsCommand
         return RunAws(connection, async (client, cancellation) =>
         {
             var (accountId, _) = await client.GetCallerIdentityAsync(cancellation).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            await AuthorizationDetailsExporter.ExportAsync(client, buffer, cancellation).ConfigureAwait(false);
-            buffer.Position = 0;
-            return SnapshotLoader.Load(buffer, $"account {accountId} (live, {connection.Endpoint.Url})", isFile: false);
+            return await AuthorizationDetailsExporter.ReadAsync(client, accountId, entityFilter: null, cancellation).ConfigureAwait(false);
         }, null);
     }
 
@@ -96,15 +94,16 @@ public abstract class AccountAuditCommand : AwsCommand
         return snapshot;
     }
 
-    /// <summary>Principals named by selectors; a selector that names nothing is a terminating error.</summary>
-    protected IReadOnlyList<AccountPrincipal> Resolve(Account account, IEnumerable<string> selectors, string parameter)
+    /// <summary>
+    /// The users and roles principal values name (a group means its members); a value that names nothing, or
+    /// cannot name a principal, is a terminating error.
+    /// </summary>
+    protected IReadOnlyList<AccountPrincipal> Resolve(Account account, IEnumerable<string> values, string parameter)
     {
-        var principals = account.Resolve(selectors, out var unmatched);
-        if (unmatched.Count > 0)
+        var principals = account.Resolve(values, out var resolution);
+        if (PrincipalErrors.Of(resolution, parameter, account.Snapshot.Source) is { } error)
         {
-            var message = $"-{parameter}: {string.Join(", ", unmatched.Select(u => $"'{u}'"))} names no user, role or group in {account.Snapshot.Source}. " +
-                "Give user, role or group names or ARNs (wildcards allowed); a group means its members.";
-            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(message), ErrorIds.PrincipalNotFound, ErrorCategory.ObjectNotFound, unmatched));
+            ThrowTerminatingError(error);
         }
 
         return principals;

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Cmdlets.Principals;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -14,6 +15,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
     public string[]? Principal { get; set; }
 
     /// <summary>Capabilities to evaluate; all when omitted.</summary>

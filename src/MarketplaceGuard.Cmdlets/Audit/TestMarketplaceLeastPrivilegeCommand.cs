@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using MarketplaceGuard.Cmdlets.Principals;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Reports;
 using MarketplaceGuard.Cmdlets.Errors;
@@ -21,11 +22,13 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     /// <summary>Who may procure: users, roles or groups (names, ARNs, wildcards).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
     public string[] ProcurementPrincipal { get; set; } = [];
 
     /// <summary>Who may only view subscriptions (billing).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
     public string[]? ViewerPrincipal { get; set; }
 
     /// <summary>A JSON file of suppressions.</summary>

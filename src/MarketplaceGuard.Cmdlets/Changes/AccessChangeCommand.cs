@@ -2,21 +2,29 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Changes;
 using MarketplaceGuard.Aws.Connection;
-using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Aws.Snapshots;
 using MarketplaceGuard.Cmdlets.Aws;
-using MarketplaceGuard.Engine.Changes;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Cmdlets.Principals;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Principals;
+using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Cmdlets.Changes;
 
 /// <summary>
-/// What Grant-MarketplaceProcurement, Revoke-MarketplaceAccess and Remove-MarketplaceAccess share: principals by
-/// -GroupName, -UserName or -RoleName (also from the pipeline by property name, and AWS.Tools' Get-IAMGroup reply,
-/// whose name is at .Group.GroupName), one plan per principal shown or confirmed change by change (ShouldProcess),
-/// then applied; a failing principal is a non-terminating error and the others proceed.
+/// What Grant-MarketplaceProcurement, Revoke-MarketplaceAccess and Remove-MarketplaceAccess share. Principals come
+/// from -GroupName, -UserName or -RoleName (names, type/name, ARNs, wildcards) or from the pipeline (AWS.Tools
+/// objects, findings, anything with a GroupName, UserName, RoleName, Arn or Principal). Every value is resolved
+/// against the account (read once, principals only) before anything is written: a value that names nothing, names
+/// two kinds of principal, or is an ARN of another account stops the whole command with nothing changed. Then one
+/// plan per principal, shown or confirmed change by change (a declined change also skips the changes that need it),
+/// and applied; an IAM failure for one principal is a non-terminating error and the others proceed.
 /// </summary>
 public abstract class AccessChangeCommand : AwsCommand
 {
@@ -25,65 +33,189 @@ public abstract class AccessChangeCommand : AwsCommand
     protected const string RoleSet = "Role";
     protected const string InputObjectSet = "InputObject";
 
+    private readonly List<RequestedPrincipal> requested = [];
+    private readonly List<ErrorRecord> refused = [];
     private AwsConnection? connection;
     private string? accountId;
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = GroupSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Groups by name, group/name, ARN or wildcard.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = GroupSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] GroupName { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = UserSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Users by name, user/name, ARN or wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UserSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] UserName { get; set; } = [];
 
-    [Parameter(Mandatory = true, ParameterSetName = RoleSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Roles by name, role/name, ARN (an STS assumed-role ARN means its role) or wildcard.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RoleSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] RoleName { get; set; } = [];
 
-    /// <summary>Objects from AWS.Tools (Get-IAMGroup, Get-IAMUser, Get-IAMRole) or anything with a GroupName, UserName or RoleName.</summary>
+    /// <summary>Objects from AWS.Tools (Get-IAMGroup, Get-IAMUser, Get-IAMRole), findings, or anything naming one principal.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
 
-    /// <summary>Emit one result per principal with the changes made.</summary>
+    /// <summary>Emit one result per principal with the changes planned and made.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>The operation's name in results ("Grant Buyer", "Revoke", "Remove").</summary>
     protected abstract string OperationName { get; }
 
+    /// <summary>The account's principals as read before any change: what values resolve against.</summary>
+    protected AuthorizationSnapshot? Directory { get; private set; }
+
     protected override void ProcessRecord()
     {
-        foreach (var principal in Principals())
+        switch (ParameterSetName)
         {
-            Change(principal);
+            case GroupSet:
+                requested.AddRange(GroupName.Select(n => new RequestedPrincipal(n, PrincipalKind.Group, nameof(GroupName))));
+                return;
+            case UserSet:
+                requested.AddRange(UserName.Select(n => new RequestedPrincipal(n, PrincipalKind.User, nameof(UserName))));
+                return;
+            case RoleSet:
+                requested.AddRange(RoleName.Select(n => new RequestedPrincipal(n, PrincipalKind.Role, nameof(RoleName))));
+                return;
+        }
+
+        foreach (var item in InputObject)
+        {
+            if (PrincipalValue.FromObject(item, out var problem) is { } value)
+            {
+                requested.Add(new RequestedPrincipal(value, null, nameof(InputObject)));
+                continue;
+            }
+
+            var ambiguous = problem!.StartsWith("names more than one", StringComparison.Ordinal);
+            refused.Add(ModuleErrors.Create(
+                $"-InputObject: the object {problem}.",
+                ambiguous ? ErrorIds.PrincipalAmbiguous : ErrorIds.PrincipalMissing,
+                ErrorCategory.InvalidArgument,
+                item));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (refused.Count > 0)
+        {
+            Stop(refused);
+        }
+
+        if (requested.Count == 0)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"No principal reached {MyInvocation.MyCommand.Name}: the pipeline was empty. Nothing was changed.",
+                ErrorIds.PrincipalMissing,
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        connection = Connect();
+        (accountId, Directory) = RunAws(connection, async (client, cancellation) =>
+        {
+            var (account, _) = await client.GetCallerIdentityAsync(cancellation).ConfigureAwait(false);
+            return (account, await AuthorizationDetailsExporter.ReadAsync(client, account, AuthorizationDetailsExporter.PrincipalsOnly, cancellation).ConfigureAwait(false));
+        }, null);
+
+        var targets = ResolveTargets(Directory, accountId);
+        BeforeChanges(Directory, accountId);
+        foreach (var target in targets)
+        {
+            Change(target);
         }
     }
 
     /// <summary>Plans the change for one principal, on a worker thread.</summary>
-    protected abstract Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, System.Threading.CancellationToken cancellation);
+    protected abstract Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation);
+
+    /// <summary>Checks made once, before any change, when every principal is known (Revoke resolves -ProcurementPrincipal).</summary>
+    protected virtual void BeforeChanges(AuthorizationSnapshot directory, string account)
+    {
+    }
 
     /// <summary>A chance to refuse before anything is written (the lockout guard); false skips the principal.</summary>
-    protected virtual bool MayChange(AccessPlan plan, AwsConnection connection) => true;
+    protected virtual bool MayChange(AccessPlan plan) => true;
 
-    /// <summary>Runs AWS work with a manager for the caller's account; IAM errors are non-terminating.</summary>
-    protected T? WithManager<T>(AwsConnection connection, Func<AccessManager, System.Threading.CancellationToken, Task<T>> work, object target, out bool succeeded)
+    /// <summary>The ARN the module's policy of a template has in this account.</summary>
+    protected string PolicyArnOf(PolicyTemplate template) => AccessManager.PolicyArn(connection!.Endpoint.Partition, accountId!, template);
+
+    /// <summary>Writes every error but the first, then stops with the first: nothing was changed.</summary>
+    protected void Stop(IReadOnlyList<ErrorRecord> errors)
     {
-        return RunAws(connection, async (client, cancellation) =>
+        foreach (var error in errors.Skip(1))
         {
-            if (accountId is null)
+            WriteError(error);
+        }
+
+        var first = errors[0];
+        first.ErrorDetails = new ErrorDetails(first.Exception.Message + " Nothing was changed.");
+        ThrowTerminatingError(first);
+    }
+
+    private List<PrincipalRef> ResolveTargets(AuthorizationSnapshot directory, string account)
+    {
+        var problems = new List<ErrorRecord>();
+        var targets = new List<PrincipalRef>();
+        foreach (var request in requested)
+        {
+            PrincipalSelector selector;
+            try
             {
-                accountId = (await client.GetCallerIdentityAsync(cancellation).ConfigureAwait(false)).Account;
+                selector = request.Selector();
+            }
+            catch (PrincipalSelectorException e)
+            {
+                problems.Add(ModuleErrors.Create($"-{request.Parameter}: {ModuleErrors.Quote(e.Value)} {e.Problem}.", ErrorIds.PrincipalInvalid, ErrorCategory.InvalidArgument, request.Value));
+                continue;
             }
 
-            return await work(new AccessManager(new IamOperations(client), connection.Endpoint.Partition, accountId), cancellation).ConfigureAwait(false);
-        }, target, terminating: false, out succeeded);
+            var resolution = PrincipalResolver.Resolve(directory.Directory, [selector.Text], account);
+            if (resolution.Invalid.Count > 0)
+            {
+                problems.Add(PrincipalErrors.Invalid(request.Parameter, resolution.Invalid));
+                continue;
+            }
+
+            if (resolution.Unmatched.Count > 0)
+            {
+                var kinds = request.Kind is { } kind ? PrincipalRef.KindName(kind) : "user, group or role";
+                problems.Add(PrincipalErrors.NotFound(request.Parameter, [resolution.Unmatched[0] with { Value = request.Value }], kinds, $"account {account}"));
+                continue;
+            }
+
+            if (!selector.HasWildcards && resolution.Matches.Select(m => m.Kind).Distinct().Count() > 1)
+            {
+                problems.Add(ModuleErrors.Create(
+                    $"-{request.Parameter}: {ModuleErrors.Quote(request.Value)} names {string.Join(" and ", resolution.Matches.Select(m => m.Ref.DisplayName))}; say which, e.g. {resolution.Matches[0].Ref.DisplayName}.",
+                    ErrorIds.PrincipalAmbiguous,
+                    ErrorCategory.InvalidArgument,
+                    request.Value));
+                continue;
+            }
+
+            targets.AddRange(resolution.Matches.Select(m => m.Ref).Where(r => !targets.Contains(r)));
+        }
+
+        if (problems.Count > 0)
+        {
+            Stop(problems);
+        }
+
+        return targets;
     }
 
     private void Change(PrincipalRef principal)
     {
-        connection ??= Connect();
-        var plan = WithManager(connection, (manager, cancellation) => PlanAsync(manager, principal, cancellation), principal, out var planned);
-        if (!planned || plan is null || !MayChange(plan, connection))
+        var plan = WithManager((manager, cancellation) => PlanAsync(manager, principal, cancellation), principal, out var planned);
+        if (!planned || plan is null || !MayChange(plan))
         {
             return;
         }
@@ -93,59 +225,70 @@ public abstract class AccessChangeCommand : AwsCommand
             WriteWarning(warning);
         }
 
-        var approved = plan.Changes.Where(c => ShouldProcess(principal.ToString(), c.Description)).ToList();
-        IReadOnlyList<string> made = [];
+        var approved = new List<PlannedChange>();
+        var declined = new List<PlannedChange>();
+        var whatIf = false;
+        foreach (var change in plan.Changes)
+        {
+            if (declined.FirstOrDefault(d => AccessPlanner.DependsOn(change, d)) is { } needed)
+            {
+                declined.Add(change);
+                WriteWarning($"Skipped '{change.Description}': it needs '{needed.Description}', which was declined.");
+                continue;
+            }
+
+            var target = principal.ToString();
+            if (ShouldProcess(
+                $"Performing the operation \"{change.Description}\" on target \"{target}\".",
+                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{change.Description}\" on target \"{target}\".",
+                "Confirm",
+                out var reason))
+            {
+                approved.Add(change);
+            }
+            else if (reason == ShouldProcessReason.WhatIf)
+            {
+                whatIf = true; // a preview: nothing is declined, so every later change is shown too
+            }
+            else
+            {
+                declined.Add(change);
+            }
+        }
+
+        var made = new List<string>();
         if (approved.Count > 0)
         {
-            made = WithManager(connection, (manager, cancellation) => manager.ApplyAsync(approved, cancellation), principal, out _) ?? [];
+            WithManager((manager, cancellation) => manager.ApplyAsync(approved, made, cancellation), principal, out _);
         }
 
         if (PassThru)
         {
-            WriteObject(new AccessChangeResult(OperationName, principal, made));
+            WriteObject(new AccessChangeResult(OperationName, principal, plan.Changes.Select(c => c.Description).ToList(), made, whatIf));
         }
     }
 
-    private IEnumerable<PrincipalRef> Principals()
+    /// <summary>Runs AWS work with a manager for the caller's account; IAM errors are non-terminating.</summary>
+    private T? WithManager<T>(Func<AccessManager, CancellationToken, Task<T>> work, object target, out bool succeeded) =>
+        RunAws(connection!, (client, cancellation) => work(new AccessManager(new MarketplaceGuard.Aws.Iam.IamOperations(client), connection!.Endpoint.Partition, accountId!), cancellation), target, terminating: false, out succeeded);
+
+    /// <summary>A principal value as given, with the kind its parameter implies (none from the pipeline).</summary>
+    private sealed record RequestedPrincipal(string Value, PrincipalKind? Kind, string Parameter)
     {
-        switch (ParameterSetName)
+        public PrincipalSelector Selector()
         {
-            case GroupSet:
-                return GroupName.Select(n => new PrincipalRef(PrincipalKind.Group, n));
-            case UserSet:
-                return UserName.Select(n => new PrincipalRef(PrincipalKind.User, n));
-            case RoleSet:
-                return RoleName.Select(n => new PrincipalRef(PrincipalKind.Role, n));
-        }
+            var selector = PrincipalSelector.Parse(Value);
+            if (Kind is not { } kind)
+            {
+                return selector;
+            }
 
-        var found = new List<PrincipalRef>();
-        foreach (var item in InputObject)
-        {
-            var value = PSObject.AsPSObject(item);
-            string? Read(PSObject o, string name) => o.Properties[name]?.Value?.ToString();
-            var group = Read(value, "GroupName") ?? (value.Properties["Group"]?.Value is { } g ? Read(PSObject.AsPSObject(g), "GroupName") : null);
-            if (group is not null)
+            if (selector.Kind is { } named && named != kind)
             {
-                found.Add(new PrincipalRef(PrincipalKind.Group, group));
+                throw new PrincipalSelectorException(Value, $"names a {PrincipalRef.KindName(named)}; give it to -{char.ToUpperInvariant(PrincipalRef.KindName(named)[0])}{PrincipalRef.KindName(named)[1..]}Name");
             }
-            else if (Read(value, "UserName") is { } user)
-            {
-                found.Add(new PrincipalRef(PrincipalKind.User, user));
-            }
-            else if (Read(value, "RoleName") is { } role)
-            {
-                found.Add(new PrincipalRef(PrincipalKind.Role, role));
-            }
-            else
-            {
-                WriteError(new ErrorRecord(
-                    new PSArgumentException("-InputObject needs a GroupName, UserName or RoleName property (or Get-IAMGroup's Group.GroupName)."),
-                    ErrorIds.PrincipalMissing,
-                    ErrorCategory.InvalidArgument,
-                    item));
-            }
-        }
 
-        return found;
+            return selector.Kind is null ? PrincipalSelector.Parse($"{PrincipalRef.KindName(kind)}/{selector.Text}") : selector;
+        }
     }
 }

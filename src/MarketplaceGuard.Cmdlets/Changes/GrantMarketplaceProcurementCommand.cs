@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Changes;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Principals;
 using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Cmdlets.Changes;

@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Changes;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Principals;
 
 namespace MarketplaceGuard.Cmdlets.Changes;
 

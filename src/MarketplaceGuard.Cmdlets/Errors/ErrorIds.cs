@@ -25,9 +25,6 @@ public static class ErrorIds
     /// <summary>The change would deny Marketplace access to someone who may procure today.</summary>
     public const string WouldLockOutProcurement = "WouldLockOutProcurement";
 
-    /// <summary>A change step was declined at -Confirm, so the steps that depend on it were skipped.</summary>
-    public const string ChangeStepSkipped = "ChangeStepSkipped";
-
     // Input files.
 
     /// <summary>A named input file does not exist.</summary>

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
+using MarketplaceGuard.Engine.Principals;
 
 namespace MarketplaceGuard.Engine.Accounts;
 
@@ -75,47 +76,32 @@ public sealed class Account
         return builder.Build(serviceControlPolicies ?? []);
     }
 
+    /// <summary>Every user, group and role of the account: what principal values resolve against.</summary>
+    public IReadOnlyList<PrincipalEntry> Directory => Snapshot.Directory;
+
     /// <summary>
-    /// The principals a list of selectors names: user or role names or ARNs, group names or ARNs (meaning their
-    /// members), with '*' and '?' wildcards; case-insensitive. <paramref name="unmatched"/> lists the selectors that
-    /// named nothing.
+    /// The users and roles that principal values name (see <see cref="PrincipalResolver"/>): a group stands for its
+    /// members. <paramref name="resolution"/> says which values named nothing or could not name a principal.
     /// </summary>
-    public IReadOnlyList<AccountPrincipal> Resolve(IEnumerable<string> selectors, out IReadOnlyList<string> unmatched)
+    public IReadOnlyList<AccountPrincipal> Resolve(IEnumerable<string?> values, out PrincipalResolution resolution)
+    {
+        resolution = PrincipalResolver.Resolve(Directory, values, Snapshot.AccountId);
+        return PrincipalsOf(resolution.Matches);
+    }
+
+    /// <summary>The users and roles that entries stand for, once each: a group's members, a user or role itself.</summary>
+    public IReadOnlyList<AccountPrincipal> PrincipalsOf(IEnumerable<PrincipalEntry> entries)
     {
         var found = new List<AccountPrincipal>();
         var seen = new HashSet<AccountPrincipal>();
-        var missing = new List<string>();
-        foreach (var selector in selectors)
+        foreach (var entry in entries)
         {
-            var glob = Glob.Compile(selector, wildcards: true, variables: false);
-            bool Matches(string text) => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True;
-
-            var before = found.Count;
-            var matchedGroup = false;
-            foreach (var principal in Principals.Where(p => Matches(p.Name) || Matches(p.Arn) || Matches(p.DisplayName)))
-            {
-                if (seen.Add(principal))
-                {
-                    found.Add(principal);
-                }
-            }
-
-            foreach (var group in groups.Values.Where(g => Matches(g.Name) || Matches(g.Arn) || Matches("group/" + g.Name)))
-            {
-                matchedGroup = true;
-                foreach (var member in MembersOf(group.Name).Where(seen.Add))
-                {
-                    found.Add(member);
-                }
-            }
-
-            if (found.Count == before && !matchedGroup && !Principals.Any(p => Matches(p.Name) || Matches(p.Arn)))
-            {
-                missing.Add(selector);
-            }
+            var principals = entry.Kind == PrincipalKind.Group
+                ? MembersOf(entry.Name)
+                : byArn.TryGetValue(entry.Arn, out var principal) ? [principal] : [];
+            found.AddRange(principals.Where(seen.Add));
         }
 
-        unmatched = missing;
         return found;
     }
 

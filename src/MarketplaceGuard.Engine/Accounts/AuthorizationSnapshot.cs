@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace MarketplaceGuard.Engine.Accounts;
 
@@ -44,6 +45,19 @@ public sealed class AuthorizationSnapshot
 
     /// <summary>The size of the input in bytes.</summary>
     public long Bytes { get; }
+
+    /// <summary>Every user, group and role: what principal values resolve against (see <see cref="Principals.PrincipalResolver"/>).</summary>
+    public IReadOnlyList<Principals.PrincipalEntry> Directory => directory ??= Users.Select(u => Entry(Principals.PrincipalKind.User, u))
+        .Concat(Groups.Select(g => Entry(Principals.PrincipalKind.Group, g)))
+        .Concat(Roles.Select(r => Entry(Principals.PrincipalKind.Role, r)))
+        .ToList();
+
+    /// <summary>The account's id, read from its principals' ARNs; null for a snapshot without principals.</summary>
+    public string? AccountId => Directory.Select(e => e.Arn.Split(':')).FirstOrDefault(parts => parts.Length >= 6 && parts[4].Length > 0)?[4];
+
+    private IReadOnlyList<Principals.PrincipalEntry>? directory;
+
+    private static Principals.PrincipalEntry Entry(Principals.PrincipalKind kind, SnapshotEntity entity) => new(kind, entity.Name, entity.Arn, entity.Path);
 }
 
 /// <summary>A user, group or role as the snapshot describes it.</summary>

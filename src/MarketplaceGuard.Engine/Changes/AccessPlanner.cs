@@ -2,23 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Policies;
+using MarketplaceGuard.Engine.Principals;
 using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Engine.Changes;
-
-/// <summary>The kinds of IAM principal a managed policy attaches to.</summary>
-public enum PrincipalKind
-{
-    User,
-    Group,
-    Role,
-}
-
-/// <summary>A user, group or role to change.</summary>
-public sealed record PrincipalRef(PrincipalKind Kind, string Name)
-{
-    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Name}";
-}
 
 public enum ChangeKind
 {
@@ -44,12 +31,14 @@ public sealed record PlannedChange(ChangeKind Kind, PolicyTemplate Template, str
 /// <summary>What Grant-, Revoke- and Remove-MarketplaceAccess did (or, with -WhatIf, would do) to one principal.</summary>
 public sealed class AccessChangeResult
 {
-    public AccessChangeResult(string operation, PrincipalRef principal, IReadOnlyList<string> changes)
+    public AccessChangeResult(string operation, PrincipalRef principal, IReadOnlyList<string> planned, IReadOnlyList<string> made, bool whatIf)
     {
         Operation = operation;
         PrincipalType = principal.Kind;
         PrincipalName = principal.Name;
-        Changes = changes;
+        Planned = planned;
+        Changes = made;
+        WhatIf = whatIf;
     }
 
     /// <summary>Grant (Buyer or Viewer), Revoke or Remove.</summary>
@@ -59,12 +48,34 @@ public sealed class AccessChangeResult
 
     public string PrincipalName { get; }
 
-    /// <summary>The IAM changes made, in words; empty when the account already was as asked.</summary>
+    /// <summary>"group/Billing": the principal as findings name it.</summary>
+    public string Principal => new PrincipalRef(PrincipalType, PrincipalName).DisplayName;
+
+    /// <summary>Every change the account needed, in words; empty when it already was as asked.</summary>
+    public IReadOnlyList<string> Planned { get; }
+
+    /// <summary>The IAM changes made, in words: the planned ones that were confirmed and succeeded; none with -WhatIf.</summary>
     public IReadOnlyList<string> Changes { get; }
+
+    /// <summary>True when this is a preview (-WhatIf): <see cref="Planned"/> is what a run would change.</summary>
+    public bool WhatIf { get; }
 
     public bool Changed => Changes.Count > 0;
 
-    public override string ToString() => $"{Operation} {PrincipalType.ToString().ToLowerInvariant()} {PrincipalName}: " + (Changed ? string.Join("; ", Changes) : "no change");
+    /// <summary>NoChange, Changed, WhatIf (would change), or Incomplete (some planned changes were declined or failed).</summary>
+    public string Status =>
+        Planned.Count == 0 ? "NoChange"
+        : WhatIf ? "WhatIf"
+        : Changes.Count == Planned.Count ? "Changed"
+        : "Incomplete";
+
+    public override string ToString() => $"{Operation} {Principal}: " + Status switch
+    {
+        "NoChange" => "no change",
+        "WhatIf" => "would " + string.Join("; ", Planned),
+        "Changed" => string.Join("; ", Changes),
+        _ => $"{Changes.Count} of {Planned.Count} changes made: " + string.Join("; ", Changes),
+    };
 }
 
 /// <summary>What the account holds today of one of the module's managed policies.</summary>
@@ -121,6 +132,30 @@ public static class AccessPlanner
 
     public static PlannedChange Detach(PolicyTemplate template, string policyArn, PrincipalRef principal) =>
         new(ChangeKind.DetachPolicy, template, policyArn, $"detach {template.PolicyName} from {principal}") { Principal = principal };
+
+    /// <summary>
+    /// True when <paramref name="later"/> must not be made unless <paramref name="earlier"/> (of the same plan) was:
+    /// nothing can be versioned, tagged or attached before the policy exists; the new version needs the slot the
+    /// rotation frees; an attach must attach the template's document, not the old one; IAM refuses to delete a policy
+    /// still attached; and a detach the plan makes because an attach replaces it (Grant swapping the deny for the
+    /// grant, Revoke swapping grants for the deny) keeps the principal as it was when the attach was declined.
+    /// </summary>
+    public static bool DependsOn(PlannedChange later, PlannedChange earlier)
+    {
+        if (later.Kind == ChangeKind.DetachPolicy && earlier.Kind == ChangeKind.AttachPolicy)
+        {
+            return later.Principal == earlier.Principal;
+        }
+
+        return later.PolicyArn == earlier.PolicyArn && (earlier.Kind, later.Kind) switch
+        {
+            (ChangeKind.CreatePolicy, _) => true,
+            (ChangeKind.DeletePolicyVersion, ChangeKind.CreatePolicyVersion) => true,
+            (ChangeKind.CreatePolicyVersion, ChangeKind.AttachPolicy) => true,
+            (ChangeKind.DetachPolicy, ChangeKind.DeletePolicy) => true,
+            _ => false,
+        };
+    }
 
     public static PlannedChange Delete(PolicyTemplate template, string policyArn) =>
         new(ChangeKind.DeletePolicy, template, policyArn, $"delete policy {template.PolicyName} (nothing uses it any more)");

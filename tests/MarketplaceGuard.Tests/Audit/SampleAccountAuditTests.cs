@@ -155,7 +155,7 @@ public sealed class SampleAccountAuditTests
         Assert.Equal(["dave", "dana"], account.Resolve(["da*"], out _).Select(p => p.Name));
         Assert.Equal(["ci-deploy"], account.Resolve(["arn:aws:iam::111122223333:role/ci-deploy"], out _).Select(p => p.Name));
         Assert.Equal(["bill"], account.Resolve(["user/BILL"], out _).Select(p => p.Name));
-        account.Resolve(["nobody", "pat"], out var unmatched);
-        Assert.Equal(["nobody"], unmatched);
+        account.Resolve(["nobody", "pat"], out var resolution);
+        Assert.Equal(["nobody"], resolution.Unmatched.Select(u => u.Value));
     }
 }

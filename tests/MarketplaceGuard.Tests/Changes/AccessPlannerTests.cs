@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using MarketplaceGuard.Engine.Changes;
+using MarketplaceGuard.Engine.Principals;
 using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Tests.Changes;
@@ -74,5 +75,29 @@ public sealed class AccessPlannerTests
 
         Assert.Equal("attach MarketplaceGuard-Procurement to group Procurement", AccessPlanner.Attach(Buyer, Arn, principal).Description);
         Assert.Equal("detach MarketplaceGuard-Procurement from group Procurement", AccessPlanner.Detach(Buyer, Arn, principal).Description);
+    }
+
+    [Fact]
+    public void ADeclinedChangeTakesTheChangesThatNeedItWithIt()
+    {
+        var deny = PolicyTemplateCatalog.Get("DenyMarketplace");
+        var group = new PrincipalRef(PrincipalKind.Group, "Procurement");
+        var other = new PrincipalRef(PrincipalKind.Group, "Billing");
+        var create = AccessPlanner.EnsurePolicy(Buyer, new ManagedPolicyState(Arn, false, null, [], false)).Single();
+        var rotate = AccessPlanner.EnsurePolicy(Buyer, new ManagedPolicyState(Arn, true, "{}", [.. Enumerable.Range(1, 5).Select(i => Version($"v{i}", i == 5, i))], true)).ToList();
+        var attach = AccessPlanner.Attach(Buyer, Arn, group);
+        var detachDeny = AccessPlanner.Detach(deny, "arn:aws:iam::111122223333:policy/marketplaceguard/MarketplaceGuard-DenyMarketplace", group);
+        var detach = AccessPlanner.Detach(Buyer, Arn, group);
+        var delete = AccessPlanner.Delete(Buyer, Arn);
+
+        Assert.True(AccessPlanner.DependsOn(attach, create));
+        Assert.True(AccessPlanner.DependsOn(rotate[1], rotate[0]));
+        Assert.True(AccessPlanner.DependsOn(attach, rotate[1]));
+        Assert.True(AccessPlanner.DependsOn(detachDeny, attach));
+        Assert.True(AccessPlanner.DependsOn(delete, detach));
+
+        Assert.False(AccessPlanner.DependsOn(delete, AccessPlanner.Detach(deny, "arn:aws:iam::111122223333:policy/marketplaceguard/MarketplaceGuard-DenyMarketplace", group)));
+        Assert.False(AccessPlanner.DependsOn(AccessPlanner.Detach(deny, "arn:x", other), attach));
+        Assert.False(AccessPlanner.DependsOn(attach, detach));
     }
 }
