@@ -7,11 +7,11 @@ function Invoke-MarketplaceAudit {
     [OutputType([void], [pscustomobject])]
     param(
         [Parameter(Mandatory)] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
-        [Parameter(Mandatory)] [string[]] $ProcurementPrincipal,
-        [string[]] $ViewerPrincipal,
+        [Parameter(Mandatory)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
         [string] $SuppressionPath,
         [string[]] $ServiceControlPolicyPath,
-        [string[]] $Tag,
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
         [switch] $PassThru

@@ -92,14 +92,8 @@ internal static class AboutTopicWriter
                 AddChildren(quote, markdown, indent + CodeIndent, lines);
                 break;
 
-            // A table cannot be wrapped without losing its columns; the markdown source already is a readable
-            // plain-text table, so it is kept as written.
             case Table table:
-                foreach (var line in markdown.Substring(table.Span.Start, table.Span.Length).Split('\n'))
-                {
-                    lines.Add(indent + line.Trim());
-                }
-
+                lines.AddRange(TextTable.Render(table, indent, Width));
                 break;
             default:
                 break;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Markdig.Extensions.Tables;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -12,6 +13,13 @@ namespace MarketplaceGuard.HelpBuilder;
 /// </summary>
 internal static class MarkdownText
 {
+    /// <summary>
+    /// The width of a table in MAML text. Get-Help keeps a paragraph's line breaks and spaces and indents every line:
+    /// by 4 columns in DESCRIPTION, NOTES and example remarks, by 8 under PARAMETERS. 72 columns fit everywhere in an
+    /// 80-column console; a wider line would be broken mid-word by the console.
+    /// </summary>
+    public const int MamlTableWidth = 72;
+
     /// <summary>
     /// One string per paragraph. List items become paragraphs of their own that start with "- " (or "1. " for
     /// ordered lists), so a list still reads as a list once Get-Help has re-flowed the text.
@@ -76,6 +84,9 @@ internal static class MarkdownText
                 break;
             case ListBlock list:
                 AddListItems(list, prefix, paragraphs);
+                break;
+            case Table table:
+                AddIfNotEmpty(string.Join('\n', TextTable.Render(table, string.Empty, MamlTableWidth)), paragraphs);
                 break;
             case QuoteBlock quote:
                 foreach (var child in quote)

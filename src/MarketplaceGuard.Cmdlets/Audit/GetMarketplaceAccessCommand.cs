@@ -14,6 +14,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? Principal { get; set; }
 
     /// <summary>Capabilities to evaluate; all when omitted.</summary>

@@ -21,11 +21,13 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     /// <summary>Who may procure: users, roles or groups (names, ARNs, wildcards).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[] ProcurementPrincipal { get; set; } = [];
 
     /// <summary>Who may only view subscriptions (billing).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? ViewerPrincipal { get; set; }
 
     /// <summary>A JSON file of suppressions.</summary>
