@@ -35,7 +35,8 @@ internal static class MarkdownText
         return paragraphs;
     }
 
-    public static string Inline(ContainerInline? inline)
+    /// <param name="keepLineBreaks">True to keep the author's line ends ("\n"), for a list of names one per line.</param>
+    public static string Inline(ContainerInline? inline, bool keepLineBreaks = false)
     {
         if (inline is null)
         {
@@ -43,7 +44,7 @@ internal static class MarkdownText
         }
 
         var text = new StringBuilder();
-        AppendInline(inline, text);
+        AppendInline(inline, text, keepLineBreaks);
         return CollapseSpaces(text.ToString());
     }
 
@@ -122,7 +123,7 @@ internal static class MarkdownText
         }
     }
 
-    private static void AppendInline(Inline inline, StringBuilder text)
+    private static void AppendInline(Inline inline, StringBuilder text, bool keepLineBreaks)
     {
         switch (inline)
         {
@@ -133,7 +134,7 @@ internal static class MarkdownText
                 text.Append(code.Content);
                 break;
             case LineBreakInline lineBreak:
-                text.Append(lineBreak.IsHard ? '\n' : ' ');
+                text.Append(lineBreak.IsHard || keepLineBreaks ? '\n' : ' ');
                 break;
             case AutolinkInline autolink:
                 text.Append(autolink.Url);
@@ -149,7 +150,7 @@ internal static class MarkdownText
             case ContainerInline container:
                 foreach (var child in container)
                 {
-                    AppendInline(child, text);
+                    AppendInline(child, text, keepLineBreaks);
                 }
 
                 break;
