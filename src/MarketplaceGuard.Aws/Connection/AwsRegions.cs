@@ -5,9 +5,6 @@ using Amazon;
 
 namespace MarketplaceGuard.Aws.Connection;
 
-/// <summary>A region code with the name AWS gives it and its partition, e.g. eu-west-1, "Europe (Ireland)", aws.</summary>
-public sealed record AwsRegion(string Code, string DisplayName, string Partition);
-
 /// <summary>
 /// The regions -Region offers (tab completion). Source: AWSSDK.Core's endpoint data
 /// (<see cref="RegionEndpoint.EnumerableAllRegions"/>), the same data <c>IamEndpoint</c> picks the partition from, so

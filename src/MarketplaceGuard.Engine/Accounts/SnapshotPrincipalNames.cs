@@ -6,13 +6,6 @@ using System.Text.Json;
 
 namespace MarketplaceGuard.Engine.Accounts;
 
-/// <summary>A user, group or role named in a snapshot: its kind ("user", "group", "role") and name.</summary>
-public sealed record SnapshotPrincipalName(string Kind, string Name)
-{
-    /// <summary>The "kind/name" form every -…Principal parameter accepts, e.g. "group/Procurement".</summary>
-    public string Qualified => Kind + "/" + Name;
-}
-
 /// <summary>
 /// Reads only the user, group and role names of an authorization details snapshot, for tab completion: one forward
 /// pass over the JSON with <see cref="Utf8JsonReader"/>, no policy is parsed and no account model is built, so a
