@@ -53,6 +53,18 @@ public sealed class SnapshotPrincipalNamesTests : IDisposable
         Assert.Equal("zoë", Assert.Single(SnapshotPrincipalNames.Read(file)).Name);
     }
 
+    [Fact]
+    public void ReadsAllThreeListsEvenWhenOneIsRepeatedBeforeTheOthers()
+    {
+        File.WriteAllText(file, """
+            { "UserDetailList": [ { "UserName": "u" } ], "UserDetailList": [ { "UserName": "again" } ],
+              "RoleDetailList": [ { "RoleName": "r" } ], "GroupDetailList": [ { "GroupName": "g" } ],
+              "Policies": [ { "PolicyName": "broken
+            """);
+
+        Assert.Equal(["user/u", "user/again", "role/r", "group/g"], SnapshotPrincipalNames.Read(file).Select(n => n.Qualified));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
