@@ -1,6 +1,10 @@
 <#
-    The MarketplaceGuard audit library: one Pester test per least-privilege rule, with the rule id in its title and
-    as its tag, run on an account snapshot. Invoke-MarketplaceAudit runs it; you can also run it yourself:
+    The MarketplaceGuard audit library: one Pester test per rule of the least-privilege audit, with the rule id in its
+    title and as its tag, run on an account snapshot. The rules come from the module itself (the same list
+    Test-MarketplaceLeastPrivilege applies), so a new rule is a new test without any change here. Each test is named
+    after the finding it looks for, e.g. "MG1003: An authorized procurement principal cannot procure", and passes
+    when the audit has no such finding that is not suppressed.
+    Invoke-MarketplaceAudit runs it; you can also run it yourself:
 
         $container = New-PesterContainer -Path (Join-Path (Get-Module MarketplaceGuard).ModuleBase 'MarketplaceGuard.Audit.Tests.ps1') -Data @{
             AuthorizationDetailsPath = './account.json'; ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing' }
@@ -13,6 +17,10 @@ param(
     [string] $SuppressionPath,
     [string[]] $ServiceControlPolicyPath
 )
+
+BeforeDiscovery {
+    $rules = [MarketplaceGuard.Cmdlets.Audit.AuditRuleList]::All
+}
 
 BeforeAll {
     $audit = @{
@@ -32,11 +40,8 @@ BeforeAll {
 }
 
 Describe 'MarketplaceGuard least privilege' -Tag 'MarketplaceGuard' {
-    It 'MG1001: no unauthorized principal can procure' -Tag 'MG1001' { Assert-NoFinding 'MG1001' }
-    It 'MG1002: no unauthorized principal can cancel subscriptions' -Tag 'MG1002' { Assert-NoFinding 'MG1002' }
-    It 'MG1003: every authorized procurement principal can procure' -Tag 'MG1003' { Assert-NoFinding 'MG1003' }
-    It 'MG1004: billing viewers can view and cannot procure or cancel' -Tag 'MG1004' { Assert-NoFinding 'MG1004' }
-    It 'MG1005: everyone outside procurement is explicitly denied procurement' -Tag 'MG1005' { Assert-NoFinding 'MG1005' }
-    It 'MG1006: only the procurement team administers the Private Marketplace' -Tag 'MG1006' { Assert-NoFinding 'MG1006' }
-    It 'MG1007: every principal''s policies can be judged' -Tag 'MG1007' { Assert-NoFinding 'MG1007' }
+    # One It per rule, each with its own tag, so -Tag MG1003 runs that rule alone.
+    foreach ($rule in $rules) {
+        It "$($rule.Id): $($rule.Title)" -Tag $rule.Id -TestCases @{ RuleId = $rule.Id } { Assert-NoFinding $RuleId }
+    }
 }

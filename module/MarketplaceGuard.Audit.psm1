@@ -7,25 +7,29 @@ function Invoke-MarketplaceAudit {
     [OutputType([void], [pscustomobject])]
     param(
         [Parameter(Mandatory)] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
-        [Parameter(Mandatory)] [string[]] $ProcurementPrincipal,
-        [string[]] $ViewerPrincipal,
+        [Parameter(Mandatory)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
         [string] $SuppressionPath,
         [string[]] $ServiceControlPolicyPath,
-        [string[]] $Tag,
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
         [switch] $PassThru
     )
 
-    $pester = Get-Module Pester | Where-Object Version -GE '5.0' | Sort-Object Version -Descending | Select-Object -First 1
+    $shippedPester = Join-Path $PSScriptRoot 'Pester/Pester.psd1'
+    $pester = Find-AuditPester -ShippedPath $shippedPester
     if (-not $pester) {
-        $pester = Import-Module Pester -MinimumVersion 5.0 -PassThru -ErrorAction SilentlyContinue
+        $message = "Invoke-MarketplaceAudit needs Pester 5 or later and found none: none is imported, none is installed on " +
+            "`$env:PSModulePath, and the copy that ships with MarketplaceGuard is missing ($shippedPester). Reinstall the " +
+            "module from a build (artifacts/module holds Pester/), or import a Pester 5 first: the NuGet package Pester " +
+            "(https://www.nuget.org/packages/Pester; a .nupkg is a zip file) has it at tools/Pester.psd1, so run " +
+            "'Import-Module <package folder>/tools/Pester.psd1' before Invoke-MarketplaceAudit. Where the PowerShell " +
+            "Gallery is reachable, 'Install-Module Pester -MinimumVersion 5.0' works too."
+        $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
+                $message, [MarketplaceGuard.Cmdlets.Errors.ErrorIds]::PesterNotFound, 'ObjectNotFound', 'Pester', $null))
     }
-    if (-not $pester) {
-        $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
-                [System.IO.FileNotFoundException]::new('Invoke-MarketplaceAudit needs Pester 5 or later. Install it, or import it first (Import-Module <path>/Pester.psd1).'),
-                'InvokeMarketplaceAuditPesterMissing', 'NotInstalled', 'Pester'))
-    }
+    Write-Verbose "Running the audit library with Pester $($pester.Version) from $($pester.ModuleBase)."
 
     $data = @{
         AuthorizationDetailsPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AuthorizationDetailsPath)
@@ -46,8 +50,30 @@ function Invoke-MarketplaceAudit {
         $configuration.TestResult.OutputFormat = $OutputFormat
     }
 
-    $result = Invoke-Pester -Configuration $configuration
+    # That Pester's own command, so an older Pester imported beside it (Windows ships 3.4) cannot answer the call; called
+    # from here, not from inside Pester's scope, so the library's tests run in this session and see its commands.
+    $result = & $pester.ExportedCommands['Invoke-Pester'] -Configuration $configuration
     if ($PassThru) { $result }
+}
+
+function Find-AuditPester {
+    <#
+        The Pester that runs the audit library, first found of: a Pester 5 or later already imported (the caller's
+        choice), one installed on $env:PSModulePath, the copy the build ships inside this module ($ShippedPath, from
+        NuGet, so the module needs nothing from the PowerShell Gallery). $null when there is none.
+    #>
+    [OutputType([psmoduleinfo])]
+    param([Parameter(Mandatory)] [string] $ShippedPath)
+
+    $minimum = [version]'5.0'
+    $loaded = Get-Module Pester | Where-Object Version -GE $minimum | Sort-Object Version -Descending | Select-Object -First 1
+    if ($loaded) { return $loaded }
+
+    $installed = Get-Module Pester -ListAvailable | Where-Object Version -GE $minimum | Sort-Object Version -Descending | Select-Object -First 1
+    if ($installed) { return Import-Module $installed.Path -PassThru }
+
+    if (Test-Path -LiteralPath $ShippedPath -PathType Leaf) { return Import-Module $ShippedPath -PassThru }
+    $null
 }
 
 Export-ModuleMember -Function Invoke-MarketplaceAudit

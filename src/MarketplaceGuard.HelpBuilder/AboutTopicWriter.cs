@@ -17,6 +17,7 @@ namespace MarketplaceGuard.HelpBuilder;
 internal static class AboutTopicWriter
 {
     public const int Width = 80;
+    private const string SeeAlso = "SEE ALSO";
     private const string CodeIndent = "    ";
 
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
@@ -32,6 +33,7 @@ internal static class AboutTopicWriter
     {
         var lines = new List<string>();
         var previousWasHeading = false;
+        var section = string.Empty;
         foreach (var block in Markdown.Parse(markdown, Pipeline))
         {
             if (block is YamlFrontMatterBlock or HtmlBlock or ThematicBreakBlock or LinkReferenceDefinitionGroup)
@@ -51,6 +53,14 @@ internal static class AboutTopicWriter
                 var isTopicName = string.Equals(text, topicName, StringComparison.OrdinalIgnoreCase);
                 lines.Add(isTopicName ? text : text.ToUpperInvariant());
                 previousWasHeading = !isTopicName;
+                section = text.ToUpperInvariant();
+            }
+            else if (section == SeeAlso && block is ParagraphBlock names)
+            {
+                // One name per line, as the author wrote them and as PowerShell's own about topics list them; flowed
+                // into a paragraph the names would read as a sentence.
+                lines.AddRange(TextWrapper.Wrap(MarkdownText.Inline(names.Inline, keepLineBreaks: true), string.Empty, string.Empty, Width));
+                previousWasHeading = false;
             }
             else
             {
@@ -66,6 +76,25 @@ internal static class AboutTopicWriter
         }
 
         return result.ToString();
+    }
+
+    /// <summary>
+    /// A problem for every line of a converted topic wider than <see cref="Width"/>. Get-Help prints the topic as is,
+    /// so such a line is broken mid-word by an 80-column console; prose and tables are wrapped by this writer, so the
+    /// cause is a code line (or a word, such as a URL, longer than a line) the author must shorten.
+    /// </summary>
+    public static IEnumerable<string> LongLines(string topicText)
+    {
+        var lines = topicText.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length > Width)
+            {
+                yield return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"line {i + 1} of the about topic is {lines[i].Length} columns wide, more than {Width}: {lines[i].Trim()}");
+            }
+        }
     }
 
     private static void AddBlock(Block block, string markdown, string indent, List<string> lines)
@@ -92,14 +121,8 @@ internal static class AboutTopicWriter
                 AddChildren(quote, markdown, indent + CodeIndent, lines);
                 break;
 
-            // A table cannot be wrapped without losing its columns; the markdown source already is a readable
-            // plain-text table, so it is kept as written.
             case Table table:
-                foreach (var line in markdown.Substring(table.Span.Start, table.Span.Length).Split('\n'))
-                {
-                    lines.Add(indent + line.Trim());
-                }
-
+                lines.AddRange(TextTable.Render(table, indent, Width));
                 break;
             default:
                 break;

@@ -38,7 +38,15 @@ internal static partial class HelpCompiler
             pages.Add(result.Page);
         }
 
-        var aboutTopics = files.Where(f => f.Name.StartsWith("about_", StringComparison.OrdinalIgnoreCase)).ToList();
+        var aboutTopics = files
+            .Where(f => f.Name.StartsWith("about_", StringComparison.OrdinalIgnoreCase))
+            .Select(f => (f.Name, Text: AboutTopicWriter.Convert(File.ReadAllText(f.Path), f.Name)))
+            .ToList();
+        foreach (var (name, text) in aboutTopics)
+        {
+            problems.AddRange(AboutTopicWriter.LongLines(text).Select(problem => displayFolder + "/" + name + ".md: " + problem));
+        }
+
         if (problems.Count > 0)
         {
             return new CompileResult(problems, 0, 0);
@@ -47,10 +55,9 @@ internal static partial class HelpCompiler
         OutputFile.WriteIfChanged(mamlPath, MamlWriter.Write(pages));
 
         var outputFolder = Path.GetDirectoryName(Path.GetFullPath(mamlPath))!;
-        foreach (var topic in aboutTopics)
+        foreach (var (name, text) in aboutTopics)
         {
-            var text = AboutTopicWriter.Convert(File.ReadAllText(topic.Path), topic.Name);
-            OutputFile.WriteIfChanged(Path.Combine(outputFolder, topic.Name + ".help.txt"), Utf8NoBom.GetBytes(text));
+            OutputFile.WriteIfChanged(Path.Combine(outputFolder, name + ".help.txt"), Utf8NoBom.GetBytes(text));
         }
 
         return new CompileResult([], pages.Count, aboutTopics.Count);

@@ -19,7 +19,7 @@ internal sealed class MarkdownHelpReader
 {
     private const string DefaultSetSuffix = "(Default)";
 
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().UsePipeTables().Build();
 
     private static readonly string[] KnownSections =
     [

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Markdig.Extensions.Tables;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -12,6 +13,13 @@ namespace MarketplaceGuard.HelpBuilder;
 /// </summary>
 internal static class MarkdownText
 {
+    /// <summary>
+    /// The width of a table in MAML text. Get-Help keeps a paragraph's line breaks and spaces and indents every line:
+    /// by 4 columns in DESCRIPTION, NOTES and example remarks, by 8 under PARAMETERS. 72 columns fit everywhere in an
+    /// 80-column console; a wider line would be broken mid-word by the console.
+    /// </summary>
+    public const int MamlTableWidth = 72;
+
     /// <summary>
     /// One string per paragraph. List items become paragraphs of their own that start with "- " (or "1. " for
     /// ordered lists), so a list still reads as a list once Get-Help has re-flowed the text.
@@ -27,7 +35,8 @@ internal static class MarkdownText
         return paragraphs;
     }
 
-    public static string Inline(ContainerInline? inline)
+    /// <param name="keepLineBreaks">True to keep the author's line ends ("\n"), for a list of names one per line.</param>
+    public static string Inline(ContainerInline? inline, bool keepLineBreaks = false)
     {
         if (inline is null)
         {
@@ -35,7 +44,7 @@ internal static class MarkdownText
         }
 
         var text = new StringBuilder();
-        AppendInline(inline, text);
+        AppendInline(inline, text, keepLineBreaks);
         return CollapseSpaces(text.ToString());
     }
 
@@ -77,6 +86,9 @@ internal static class MarkdownText
             case ListBlock list:
                 AddListItems(list, prefix, paragraphs);
                 break;
+            case Table table:
+                AddIfNotEmpty(string.Join('\n', TextTable.Render(table, string.Empty, MamlTableWidth)), paragraphs);
+                break;
             case QuoteBlock quote:
                 foreach (var child in quote)
                 {
@@ -111,7 +123,7 @@ internal static class MarkdownText
         }
     }
 
-    private static void AppendInline(Inline inline, StringBuilder text)
+    private static void AppendInline(Inline inline, StringBuilder text, bool keepLineBreaks)
     {
         switch (inline)
         {
@@ -122,7 +134,7 @@ internal static class MarkdownText
                 text.Append(code.Content);
                 break;
             case LineBreakInline lineBreak:
-                text.Append(lineBreak.IsHard ? '\n' : ' ');
+                text.Append(lineBreak.IsHard || keepLineBreaks ? '\n' : ' ');
                 break;
             case AutolinkInline autolink:
                 text.Append(autolink.Url);
@@ -138,7 +150,7 @@ internal static class MarkdownText
             case ContainerInline container:
                 foreach (var child in container)
                 {
-                    AppendInline(child, text);
+                    AppendInline(child, text, keepLineBreaks);
                 }
 
                 break;

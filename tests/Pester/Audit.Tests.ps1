@@ -241,7 +241,7 @@ Import-Module '$ManifestPath'
         $output | Should -Contain 'failed=MG1001,MG1002,MG1003,MG1005,MG1006,MG1007'
         $output | Should -Contain 'passed=MG1004'
         $xml = [xml](Get-Content $results -Raw)
-        $xml.testsuites.testsuite.testcase.name | Should -Contain 'MarketplaceGuard least privilege.MG1003: every authorized procurement principal can procure'
+        $xml.testsuites.testsuite.testcase.name | Should -Contain 'MarketplaceGuard least privilege.MG1003: An authorized procurement principal cannot procure'
     }
 
     It 'passes on an account that follows the rules, and filters by tag' {
@@ -256,5 +256,71 @@ Import-Module '$ManifestPath'
 "@
         $output | Should -Contain 'result=Passed 7'
         $output | Should -Contain 'tagged=0/1'
+    }
+
+    It 'has one test per rule of the audit, read from the module rather than listed in the library' {
+        $library = Join-Path $RepoRoot 'module/MarketplaceGuard.Audit.Tests.ps1'
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($library, [ref] $null, [ref] $null)
+        $ruleIds = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.StringConstantExpressionAst] -or $node -is [System.Management.Automation.Language.ExpandableStringExpressionAst] }, $true) |
+            Where-Object Value -Match 'MG\d{4}'
+        $ruleIds | Should -BeNullOrEmpty -Because 'the rule list has one source, the engine (comments may quote an id)'
+        $r = Invoke-ChildPwsh -Script @"
+Import-Module '$(Join-Path $TestToolsPath 'Pester/Pester.psd1')'
+Import-Module '$ManifestPath'
+`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$CleanAccount' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -PassThru 6> `$null
+`$r.Tests | ForEach-Object { 'test=' + `$_.Name + '|' + (`$_.Tag -join ',') }
+"@
+        $expected = [MarketplaceGuard.Cmdlets.Audit.AuditRuleList]::All | ForEach-Object { "test=$($_.Id): $($_.Title)|$($_.Id)" }
+        $r | Where-Object { $_ -like 'test=*' } | Should -Be $expected
+    }
+
+    It 'uses the Pester imported by the caller' {
+        $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'
+        $output = Invoke-ChildPwsh -Script @"
+Import-Module '$pester'
+Import-Module '$ManifestPath'
+`$null = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$CleanAccount' -ProcurementPrincipal Procurement 6> `$null
+'pester=' + ((Get-Module Pester -All).Path -join ',')
+"@
+        $output | Should -Contain "pester=$((Get-Item (Join-Path $TestToolsPath 'Pester/Pester.psm1')).FullName)"
+    }
+
+    It 'uses the Pester that ships inside the module when none is imported or installed' {
+        $module = Join-Path $RepoRoot 'artifacts/module'
+        $output = Invoke-ChildPwsh -Script @"
+`$env:PSModulePath = Join-Path `$PSHOME 'Modules'
+'installed=' + @(Get-Module Pester -ListAvailable).Count
+Import-Module '$ManifestPath'
+`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$CleanAccount' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -PassThru -Verbose 4>&1 6> `$null
+`$r | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { 'verbose=' + `$_.Message }
+'result=' + (`$r | Where-Object { `$_ -isnot [System.Management.Automation.VerboseRecord] }).Result
+'pester=' + ((Get-Module Pester -All).ModuleBase -join ',')
+"@
+        $output | Should -Contain 'installed=0'
+        $output | Should -Contain 'result=Passed'
+        $shipped = Join-Path $module 'Pester'
+        $output | Should -Contain "pester=$shipped"
+        $output | Should -Contain "verbose=Running the audit library with Pester 5.7.1 from $shipped."
+        Join-Path $shipped 'LICENSE' | Should -Exist
+    }
+
+    It 'explains how to get Pester, in a designed error, when it finds none' {
+        # An installed copy of the module whose Pester folder was left out.
+        $copy = Join-Path $TestDrive 'modules/MarketplaceGuard'
+        Copy-Item (Join-Path $RepoRoot 'artifacts/module') $copy -Recurse
+        Remove-Item (Join-Path $copy 'Pester') -Recurse
+        $output = Invoke-ChildPwsh -Script @"
+`$env:PSModulePath = (Join-Path `$PSHOME 'Modules') + [IO.Path]::PathSeparator + '$(Split-Path $copy)'
+Import-Module MarketplaceGuard
+try { Invoke-MarketplaceAudit -AuthorizationDetailsPath '$CleanAccount' -ProcurementPrincipal Procurement; 'no error' }
+catch { 'id=' + `$_.FullyQualifiedErrorId; 'category=' + `$_.CategoryInfo.Category; 'target=' + `$_.TargetObject; 'message=' + `$_.Exception.Message }
+"@
+        $output | Should -Contain 'id=PesterNotFound,Invoke-MarketplaceAudit'
+        $output | Should -Contain 'category=ObjectNotFound'
+        $output | Should -Contain 'target=Pester'
+        $message = ($output | Where-Object { $_ -like 'message=*' }) -join ' '
+        $message | Should -BeLike '*needs Pester 5 or later and found none*'
+        $message | Should -BeLike "*$(Join-Path $copy 'Pester/Pester.psd1')*"
+        $message | Should -BeLike '*https://www.nuget.org/packages/Pester*tools/Pester.psd1*'
     }
 }

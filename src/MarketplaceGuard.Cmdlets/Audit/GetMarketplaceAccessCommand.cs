@@ -16,6 +16,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? Principal { get; set; }
 
     /// <summary>Capabilities to evaluate; all when omitted.</summary>

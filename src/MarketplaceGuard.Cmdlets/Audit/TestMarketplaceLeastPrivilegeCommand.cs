@@ -23,12 +23,14 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[] ProcurementPrincipal { get; set; } = [];
 
     /// <summary>Who may only view subscriptions (billing).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? ViewerPrincipal { get; set; }
 
     /// <summary>A JSON file of suppressions.</summary>

@@ -40,6 +40,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     /// <summary>A profile of the shared credentials/config files.</summary>
     [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     /// <summary>The credentials file to read profiles from.</summary>
@@ -54,6 +55,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     /// <summary>The region; IAM is global, the region picks the partition (aws, aws-cn, aws-us-gov).</summary>
     [Parameter]
     [Alias("RegionToCall")]
+    [ArgumentCompleter(typeof(RegionCompleter))]
     public object? Region { get; set; }
 
     /// <summary>Sends IAM calls to this URL instead of the partition's endpoint.</summary>

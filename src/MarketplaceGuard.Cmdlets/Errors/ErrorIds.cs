@@ -94,6 +94,11 @@ public static class ErrorIds
     /// <summary>Writing an output file failed (disk full, I/O); the previous file is left as it was.</summary>
     public const string OutputWriteFailed = "OutputWriteFailed";
 
+    // Audit library.
+
+    /// <summary>Invoke-MarketplaceAudit found no Pester 5: none imported, none installed, and the module's own copy is missing.</summary>
+    public const string PesterNotFound = "PesterNotFound";
+
     // AWS.
 
     /// <summary>No credentials or region could be resolved.</summary>
