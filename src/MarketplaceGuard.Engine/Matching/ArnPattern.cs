@@ -111,5 +111,43 @@ public sealed class ArnPattern
         return result;
     }
 
+    /// <summary>
+    /// Whether the resource is outside the pattern, as NotResource asks. A pattern whose policy variables cannot be
+    /// resolved neither covers nor excludes anything (the rule of iam-simulate, which this module follows where AWS is
+    /// silent), so the answer is then false whatever the resource; unknown when resolving depends on a key nobody
+    /// supplied.
+    /// </summary>
+    public Tristate Excludes(ReadOnlySpan<char> resource, IVariableSource? variables)
+    {
+        var resolves = Resolves(variables);
+        return resolves == Tristate.False ? Tristate.False : TristateLogic.And(resolves, TristateLogic.Not(Match(resource, variables)));
+    }
+
+    /// <summary>Whether every policy variable of the pattern gets a value (see <see cref="Glob.Resolves"/>).</summary>
+    public Tristate Resolves(IVariableSource? variables)
+    {
+        if (MatchesAll)
+        {
+            return Tristate.True;
+        }
+
+        if (segments is null)
+        {
+            return whole!.Resolves(variables);
+        }
+
+        var result = Tristate.True;
+        foreach (var segment in segments)
+        {
+            result = TristateLogic.And(result, segment.Resolves(variables));
+            if (result == Tristate.False)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
     public override string ToString() => Text;
 }
