@@ -66,8 +66,8 @@ public static partial class PolicyParser
 
     /// <summary>
     /// True when texts meant as whole documents look like the lines of one file, as PowerShell's Get-Content without
-    /// -Raw returns them: at least two single-line texts that are not complete JSON ("{", "  \"Version\": ...,", "").
-    /// The caller then gives one hint instead of an error per line.
+    /// -Raw returns them: at least two single-line texts that are not complete JSON ("{", "  \"Version\": ...,", ""),
+    /// one of which opens a JSON object. The caller then gives one hint instead of an error per line.
     /// </summary>
     public static bool LooksLikeLinesOfOneDocument(IReadOnlyList<string?> texts)
     {
@@ -77,16 +77,18 @@ public static partial class PolicyParser
         }
 
         var fragments = 0;
+        var opensAnObject = false;
         foreach (var text in texts)
         {
             var line = text ?? string.Empty;
             if (line.AsSpan().IndexOfAny('\r', '\n') < 0 && !IsCompleteJson(DecodeIfUrlEncoded(line)))
             {
                 fragments++;
+                opensAnObject |= line.AsSpan().TrimStart().StartsWith("{");
             }
         }
 
-        return fragments >= 2;
+        return fragments >= 2 && opensAnObject;
     }
 
     private static bool IsCompleteJson(string text)
