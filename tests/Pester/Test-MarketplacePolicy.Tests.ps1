@@ -148,6 +148,15 @@ Describe 'Test-MarketplacePolicy fails closed' {
         $output | Should -BeNullOrEmpty
     }
 
+    It 'evaluates the documents given as a parameter once, whatever the pipeline brings' {
+        $doc = (Get-MarketplacePolicyTemplate Procurement).Document
+        (@() | Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe).Decision | Should -Be 'Allowed'
+        $result = [pscustomobject]@{ PolicyName = 'a' }, [pscustomobject]@{ PolicyName = 'b' } |
+            Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe
+        @($result).Count | Should -Be 1
+        @($result.MatchedStatements).Count | Should -Be 1
+    }
+
     It 'refuses input that is not a policy instead of evaluating without it' {
         $results = [pscustomobject]@{ Name = 'not a policy' }, $null | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -ErrorVariable errors -ErrorAction SilentlyContinue
         $results | Should -BeNullOrEmpty

@@ -20,6 +20,8 @@ namespace MarketplaceGuard.Cmdlets.Evaluation;
 public sealed class TestMarketplacePolicyCommand : PSCmdlet
 {
     private readonly List<(string Text, string Name)> documents = [];
+    private bool documentsFromCommandLine;
+    private string[]? commandLineDocuments;
 
     /// <summary>
     /// Identity policy documents (JSON or URL-encoded), evaluated together. Empty and null values are accepted here so
@@ -74,9 +76,29 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Audit { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // Documents named on the command line count once, even when the pipeline is empty (no ProcessRecord) or
+        // brings only names.
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(PolicyDocument)))
+        {
+            documentsFromCommandLine = true;
+            commandLineDocuments = PolicyDocument;
+            Add(PolicyDocument);
+        }
+    }
+
     protected override void ProcessRecord()
     {
-        var texts = PolicyDocument ?? [null!];
+        if (!documentsFromCommandLine || !ReferenceEquals(PolicyDocument, commandLineDocuments))
+        {
+            Add(PolicyDocument);
+        }
+    }
+
+    private void Add(string[]? texts)
+    {
+        texts ??= [null!];
         for (var i = 0; i < texts.Length; i++)
         {
             var name = PolicyName is { } names && i < names.Length && !string.IsNullOrEmpty(names[i]) ? names[i] : null;
