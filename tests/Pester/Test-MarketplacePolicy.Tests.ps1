@@ -182,6 +182,15 @@ Describe 'Test-MarketplacePolicy fails closed' {
         (Get-Content $file -Raw | Test-MarketplacePolicy -Action aws-marketplace:Subscribe).Decision | Should -Be 'Allowed'
     }
 
+    It 'gives the same hint for service control policies read without -Raw' {
+        $file = Join-Path $TestDrive 'scp.json'
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' | ConvertFrom-Json | ConvertTo-Json -Depth 5 | Set-Content $file
+        { Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -ServiceControlPolicy (Get-Content $file) -Action aws-marketplace:Subscribe } |
+            Should -Throw -ErrorId 'InputSplitIntoLines,*'
+        (Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -ServiceControlPolicy (Get-Content $file -Raw) -Action aws-marketplace:Subscribe).Decision |
+            Should -Be 'Allowed'
+    }
+
     It 'trims action names and writes them as the catalog does' {
         $result = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action ' AWS-Marketplace:subscribe '
         $result.Action | Should -Be 'aws-marketplace:Subscribe'
