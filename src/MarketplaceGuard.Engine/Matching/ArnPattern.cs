@@ -22,6 +22,7 @@ public sealed class ArnPattern
         this.segments = segments;
         this.whole = whole;
         MatchesAll = matchesAll;
+        HasVariables = segments is not null ? Array.Exists(segments, s => s.HasVariables) : whole?.HasVariables ?? false;
     }
 
     public string Text { get; }
@@ -30,7 +31,7 @@ public sealed class ArnPattern
     public bool MatchesAll { get; }
 
     /// <summary>True when the pattern uses policy variables.</summary>
-    public bool HasVariables => segments is not null ? Array.Exists(segments, s => s.HasVariables) : whole!.HasVariables;
+    public bool HasVariables { get; }
 
     /// <summary>Compiles a pattern.</summary>
     /// <param name="pattern">The text.</param>
@@ -119,6 +120,11 @@ public sealed class ArnPattern
     /// </summary>
     public Tristate Excludes(ReadOnlySpan<char> resource, IVariableSource? variables)
     {
+        if (!HasVariables)
+        {
+            return TristateLogic.Not(Match(resource, variables));
+        }
+
         var resolves = Resolves(variables);
         return resolves == Tristate.False ? Tristate.False : TristateLogic.And(resolves, TristateLogic.Not(Match(resource, variables)));
     }
