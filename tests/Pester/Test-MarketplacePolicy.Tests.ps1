@@ -12,15 +12,21 @@ Describe 'Test-MarketplacePolicy' {
         $results.Reason | Should -Be 'explicitly denied by Deny MarketplaceGuard-DenyMarketplace statement 0 (Sid DenyAWSMarketplaceAccess)'
     }
 
-    It 'gives one result per action and resource' {
+    It 'gives one result per action and resource, resource by resource' {
         $results = Test-MarketplacePolicy -PolicyDocument '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}' `
             -Action s3:GetObject, s3:PutObject -Resource arn:aws:s3:::b/1, arn:aws:s3:::c/1
         $results.Count | Should -Be 4
         ($results | ForEach-Object { "$($_.Action) $($_.Resource) $($_.Decision)" }) | Should -Be @(
             's3:GetObject arn:aws:s3:::b/1 Allowed'
-            's3:GetObject arn:aws:s3:::c/1 ImplicitDeny'
             's3:PutObject arn:aws:s3:::b/1 ImplicitDeny'
+            's3:GetObject arn:aws:s3:::c/1 ImplicitDeny'
             's3:PutObject arn:aws:s3:::c/1 ImplicitDeny')
+    }
+
+    It 'asks an action without resource types once, on *, however many resources are given' {
+        $results = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -Resource arn:aws:s3:::b/1, arn:aws:s3:::c/1
+        @($results).Count | Should -Be 1
+        $results.Resource | Should -Be '*'
     }
 
     It 'evaluates actions without resource types on *' {
@@ -101,9 +107,126 @@ Describe 'Test-MarketplacePolicy' {
         $errors[0].Exception.Message | Should -BeLike "*'arn:aws:s3:::bucket' is not the ARN of an IAM user, role or account*"
     }
 
-    It 'shows a table of action, resource, decision and reason' {
+    It 'shows a table of action, decision and reason under each resource' {
         $text = Get-MarketplacePolicyTemplate BillingViewer | Test-MarketplacePolicy -Action aws-marketplace:Subscribe | Out-String -Width 250
-        $text | Should -Match 'Action\s+Resource\s+Decision\s+Reason'
-        $text | Should -Match 'aws-marketplace:Subscribe\s+\*\s+ExplicitDeny\s+explicitly denied by'
+        $text | Should -Match 'Resource: \*'
+        $text | Should -Match 'Action\s+Decision\s+Reason'
+        $text | Should -Match 'aws-marketplace:Subscribe\s+ExplicitDeny\s+explicitly denied by'
+    }
+
+    It 'keeps every decision visible at 80 columns, with long actions and resource ARNs (-Audit: <Audit>)' -ForEach @(
+        @{ Audit = $false }
+        @{ Audit = $true }
+    ) {
+        $doc = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::corp-home/${aws:username}/*"}}'
+        $long = 'arn:aws:s3:::corp-home/alice/a-rather-long-folder-name/and-an-even-longer-file-name-for-the-report.txt'
+        $lines = Test-MarketplacePolicy -PolicyDocument $doc -Action s3:GetObject, aws-marketplace:DisassociateProductsFromPrivateMarketplace -Resource $long `
+            -PrincipalArn arn:aws:iam::111122223333:user/alice -Audit:$Audit | Out-String -Width 80 -Stream
+        $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^s3:GetObject\s+Allowed\s+(always )?allowed by' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^aws-marketplace:DisassociateProductsFromPrivateMarketplace\s+ImplicitDeny\b' } | Should -Not -BeNullOrEmpty
+        ($lines -join "`n") | Should -Match ([regex]::Escape('Resource: arn:aws:s3:::corp-home/alice/'))
+    }
+
+    It 'completes action names from the catalog on Tab, with or without the service prefix' {
+        $line = 'Test-MarketplacePolicy -Action aws-marketplace:Subsc'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'aws-marketplace:Subscribe'
+        $line = 'Test-MarketplacePolicy -Action ViewSub'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'aws-marketplace:ViewSubscriptions'
+    }
+}
+
+Describe 'Test-MarketplacePolicy fails closed' {
+    It 'stops with PolicyMissing when no policy arrives: <Case>' -ForEach @(
+        @{ Case = 'an empty pipeline'; Run = { @() | Test-MarketplacePolicy -Action aws-marketplace:Subscribe } }
+        @{ Case = 'a template wildcard that matched nothing'; Run = { Get-MarketplacePolicyTemplate Nope* | Test-MarketplacePolicy -Action aws-marketplace:Subscribe } }
+        @{ Case = 'a template name that matched nothing'; Run = { Get-MarketplacePolicyTemplate Nope -ErrorAction SilentlyContinue | Test-MarketplacePolicy -Action aws-marketplace:Subscribe } }
+        @{ Case = 'a filter that let nothing through'; Run = { Get-MarketplacePolicyTemplate | Where-Object Rule -EQ 9 | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -Audit } }
+    ) {
+        $output = $null
+        { $script:output = & $Run } | Should -Throw -ErrorId 'PolicyMissing,*'
+        $output | Should -BeNullOrEmpty
+    }
+
+    It 'evaluates the documents given as a parameter once, whatever the pipeline brings' {
+        $doc = (Get-MarketplacePolicyTemplate Procurement).Document
+        (@() | Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe).Decision | Should -Be 'Allowed'
+        $result = [pscustomobject]@{ PolicyName = 'a' }, [pscustomobject]@{ PolicyName = 'b' } |
+            Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe
+        @($result).Count | Should -Be 1
+        @($result.MatchedStatements).Count | Should -Be 1
+    }
+
+    It 'refuses input that is not a policy instead of evaluating without it' {
+        $results = [pscustomobject]@{ Name = 'not a policy' }, $null | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'PolicyInvalid,*' }
+        $errors.Count | Should -Be 2
+    }
+
+    It 'gives one hint, not one error per line, for a file read without -Raw (<Via>)' -ForEach @(
+        @{ Via = 'parameter' }
+        @{ Via = 'pipeline' }
+    ) {
+        $file = Join-Path $TestDrive 'policy.json'
+        (Get-MarketplacePolicyTemplate Procurement).Document | ConvertFrom-Json | ConvertTo-Json -Depth 10 | Set-Content $file
+        $errorRecord = $null
+        try {
+            if ($Via -eq 'parameter') { Test-MarketplacePolicy -PolicyDocument (Get-Content $file) -Action aws-marketplace:Subscribe -ErrorVariable all }
+            else { Get-Content $file | Test-MarketplacePolicy -Action aws-marketplace:Subscribe -ErrorVariable all }
+        }
+        catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'InputSplitIntoLines,*'
+        $errorRecord.Exception.Message | Should -BeLike '*Get-Content ./policy.json -Raw*'
+        $all.Count | Should -Be 1
+        (Get-Content $file -Raw | Test-MarketplacePolicy -Action aws-marketplace:Subscribe).Decision | Should -Be 'Allowed'
+    }
+
+    It 'gives the same hint for service control policies read without -Raw' {
+        $file = Join-Path $TestDrive 'scp.json'
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' | ConvertFrom-Json | ConvertTo-Json -Depth 5 | Set-Content $file
+        { Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -ServiceControlPolicy (Get-Content $file) -Action aws-marketplace:Subscribe } |
+            Should -Throw -ErrorId 'InputSplitIntoLines,*'
+        (Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -ServiceControlPolicy (Get-Content $file -Raw) -Action aws-marketplace:Subscribe).Decision |
+            Should -Be 'Allowed'
+    }
+
+    It 'trims action names and writes them as the catalog does' {
+        $result = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action ' AWS-Marketplace:subscribe '
+        $result.Action | Should -Be 'aws-marketplace:Subscribe'
+        $result.Decision | Should -Be 'Allowed'
+    }
+
+    It 'refuses an action the catalog does not list for its service, with the nearest names: <Action>' -ForEach @(
+        @{ Action = 'aws-marketplace:Subscrib'; Message = "The action 'aws-marketplace:Subscrib' is not an action of aws-marketplace (the module's catalog lists all of them). Did you mean aws-marketplace:Subscribe?" }
+        @{ Action = 'Subscribe'; Message = "The action 'Subscribe' is not a full action name: write it as service:Action (aws-marketplace:Subscribe). Did you mean aws-marketplace:Subscribe?" }
+        @{ Action = 'ec2:RunInstance'; Message = "The action 'ec2:RunInstance' is not an action of ec2 (the module's catalog lists all of them). Did you mean ec2:RunInstances?" }
+    ) {
+        $results = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action $Action, aws-marketplace:ViewSubscriptions -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results.Action | Should -Be 'aws-marketplace:ViewSubscriptions'
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ActionUnknown,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errors[0].TargetObject | Should -Be $Action
+        $errors[0].Exception.Message | Should -Be $Message
+    }
+
+    It 'evaluates actions of services the catalog does not cover, warning when the service looks like a typo' {
+        (Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action ecr:DescribeImages -WarningVariable warnings).Decision | Should -Be 'ImplicitDeny'
+        $warnings | Should -BeNullOrEmpty
+        $result = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action aws-marketplce:Subscribe -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Decision | Should -Be 'ImplicitDeny'
+        $warnings[0].Message | Should -BeLike '*Did you mean aws-marketplace:Subscribe?'
+    }
+
+    It 'does not apply a deny whose NotResource uses a variable the principal lacks (a role has no aws:username)' {
+        $doc = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}]}'
+        $role = 'arn:aws:iam::111122223333:role/buyer'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe -PrincipalArn $role).Decision | Should -Be 'Allowed'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe -PrincipalArn $role -Audit).Decision | Should -Be 'Allowed'
+        (Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe -PrincipalArn arn:aws:iam::111122223333:user/alice).Decision | Should -Be 'ExplicitDeny'
+        $unknown = Test-MarketplacePolicy -PolicyDocument $doc -Action aws-marketplace:Subscribe -Audit
+        $unknown.Decision | Should -Be 'ConditionallyAllowed' -Because 'whether the pattern resolves depends on who calls'
+        $unknown.GatingConditions.Description | Should -Be 'unless the resource is outside the NotResource patterns that use ${aws:username}'
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Audit;
@@ -11,8 +12,15 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 [OutputType(typeof(AccessEntry))]
 public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
 {
-    /// <summary>Users, roles or groups (names, ARNs, wildcards); all principals when omitted.</summary>
-    [Parameter(Position = 0)]
+    private readonly List<string> pipedPrincipals = [];
+    private string[]? namedPrincipals;
+
+    /// <summary>
+    /// Users, roles or groups (names, ARNs, wildcards), also from the pipeline (strings, or objects with UserName,
+    /// RoleName, GroupName, PrincipalArn or Arn); all principals only when omitted and nothing is piped.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserName", "RoleName", "GroupName", "PrincipalArn", "Arn")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
@@ -25,8 +33,35 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
     [ArgumentCompleter(typeof(CapabilityNameCompleter))]
     public string[]? Capability { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // Before the first pipeline object: what was given on the command line, if anything.
+        namedPrincipals = Principal;
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (MyInvocation.ExpectingInput && Principal is not null && !ReferenceEquals(Principal, namedPrincipals))
+        {
+            pipedPrincipals.AddRange(Principal);
+        }
+    }
+
     protected override void EndProcessing()
     {
+        // Piped input that named nobody (an empty pipeline, objects that did not bind) must not widen the question
+        // to every principal of the account.
+        var selectors = namedPrincipals ?? (pipedPrincipals.Count > 0 ? pipedPrincipals.ToArray() : null);
+        if (selectors is null && MyInvocation.ExpectingInput)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                "-Principal: nothing arrived from the pipeline (it was empty, or its objects had no UserName, RoleName, GroupName, PrincipalArn or Arn), so nothing was evaluated. " +
+                "To evaluate every principal of the account, run Get-MarketplaceAccess without pipeline input.",
+                ErrorIds.PrincipalMissing,
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
         var capabilities = Capabilities.All.ToList();
         if (Capability is not null)
         {
@@ -44,7 +79,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
         }
 
         var account = LoadAccount();
-        var principals = Principal is null ? account.Principals : Resolve(account, Principal, nameof(Principal));
+        var principals = selectors is null ? account.Principals : Resolve(account, selectors, nameof(Principal));
         var analyzer = new AccessAnalyzer();
         var progress = EvaluationProgress(principals.Count);
         var done = 0;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 using MarketplaceGuard.Cmdlets.Errors;
 
@@ -19,11 +20,19 @@ namespace MarketplaceGuard.Cmdlets.Evaluation;
 public sealed class TestMarketplacePolicyCommand : PSCmdlet
 {
     private readonly List<(string Text, string Name)> documents = [];
+    private bool documentsFromCommandLine;
+    private string[]? commandLineDocuments;
 
-    /// <summary>Identity policy documents (JSON or URL-encoded), evaluated together.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Identity policy documents (JSON or URL-encoded), evaluated together. Empty and null values are accepted here so
+    /// that they reach the cmdlet's own checks (one hint for the lines of a file, a designed error otherwise) instead
+    /// of failing parameter binding one line at a time.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Document")]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
+    [AllowEmptyCollection]
     public string[] PolicyDocument { get; set; } = [];
 
     /// <summary>Names for the documents in explanations (template objects bring their PolicyName).</summary>
@@ -44,6 +53,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
     [Parameter(Mandatory = true)]
     [Alias("ActionName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ActionNameCompleter))]
     public string[] Action { get; set; } = [];
 
     /// <summary>Resource ARNs; "*" by default.</summary>
@@ -66,17 +76,54 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Audit { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // Documents named on the command line count once, even when the pipeline is empty (no ProcessRecord) or
+        // brings only names.
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(PolicyDocument)))
+        {
+            documentsFromCommandLine = true;
+            commandLineDocuments = PolicyDocument;
+            Add(PolicyDocument);
+        }
+    }
+
     protected override void ProcessRecord()
     {
-        for (var i = 0; i < PolicyDocument.Length; i++)
+        if (!documentsFromCommandLine || !ReferenceEquals(PolicyDocument, commandLineDocuments))
+        {
+            Add(PolicyDocument);
+        }
+    }
+
+    private void Add(string[]? texts)
+    {
+        texts ??= [null!];
+        for (var i = 0; i < texts.Length; i++)
         {
             var name = PolicyName is { } names && i < names.Length && !string.IsNullOrEmpty(names[i]) ? names[i] : null;
-            documents.Add((PolicyDocument[i], name ?? $"PolicyDocument[{documents.Count}]"));
+            documents.Add((texts[i] ?? string.Empty, name ?? $"PolicyDocument[{documents.Count}]"));
         }
     }
 
     protected override void EndProcessing()
     {
+        // No document (an empty pipeline, objects that did not bind, a template wildcard that matched nothing) must
+        // not be answered: "implicitly denied" by no policy at all would read as a verdict on the policy.
+        if (documents.Count == 0)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                "No policy document reached Test-MarketplacePolicy (the pipeline was empty, or its objects had no PolicyDocument or Document property), so nothing was evaluated. " +
+                "Give -PolicyDocument, or pipe policy templates or JSON text (Get-Content ./policy.json -Raw).",
+                ErrorIds.PolicyMissing,
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        RefuseLinesOfAFile(documents.Select(d => d.Text).ToList(), nameof(PolicyDocument));
+        RefuseLinesOfAFile(ServiceControlPolicy ?? [], nameof(ServiceControlPolicy));
+        var actions = ResolveActions(PolicyEvaluator.Default);
+
         var compiler = new PolicyCompiler();
         var failed = false;
         NamedPolicy? Compile(string text, string name, string parameter)
@@ -104,41 +151,98 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
 
         var set = new PolicySet(identity!, boundary, scps.Count == 0 ? null : [scps!]);
         var evaluator = PolicyEvaluator.Default;
-        foreach (var action in ExpandActions(evaluator))
+        foreach (var (action, resource) in Requests(evaluator, actions))
         {
-            foreach (var resource in Resource)
-            {
-                WriteObject(Audit ? evaluator.Audit(set, action, resource, context) : evaluator.Explain(set, action, resource, context));
-            }
+            WriteObject(Audit ? evaluator.Audit(set, action, resource, context) : evaluator.Explain(set, action, resource, context));
         }
     }
 
-    private IEnumerable<string> ExpandActions(PolicyEvaluator evaluator)
+    /// <summary>
+    /// Each action on each resource, grouped by the resource IAM authorizes it on (so the table view's resource
+    /// groups are contiguous), each request once: an action without resource types is asked on "*" however many
+    /// resources were given.
+    /// </summary>
+    private IEnumerable<(string Action, string Resource)> Requests(PolicyEvaluator evaluator, IReadOnlyList<string> actions) =>
+        Resource
+            .SelectMany(resource => actions.Select(action => (Action: action, Resource: evaluator.EffectiveResource(action, resource))))
+            .Distinct()
+            .GroupBy(request => request.Resource, StringComparer.Ordinal)
+            .SelectMany(group => group);
+
+    /// <summary>
+    /// Texts that are the lines of one file (Get-Content without -Raw) would give one error per line: stop with one
+    /// error that says how to read the file instead.
+    /// </summary>
+    private void RefuseLinesOfAFile(IReadOnlyList<string> texts, string parameter)
     {
-        foreach (var action in Action)
+        if (PolicyParser.LooksLikeLinesOfOneDocument(texts))
         {
-            if (!WildcardPattern.ContainsWildcardCharacters(action))
-            {
-                yield return action;
-                continue;
-            }
-
-            var expanded = evaluator.Catalog.Expand(action);
-            if (expanded.Count == 0)
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"The action pattern '{action}' matches no action in the module's catalog (it knows: {string.Join(", ", evaluator.Catalog.Services)}). Name the action in full."),
-                    ErrorIds.ActionUnknown,
-                    ErrorCategory.InvalidArgument,
-                    action));
-            }
-
-            foreach (var known in expanded)
-            {
-                yield return known.FullName;
-            }
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-{parameter} received {texts.Count} separate lines instead of whole policy documents, as Get-Content returns a file without -Raw. " +
+                "Read each policy file as one string: Get-Content ./policy.json -Raw.",
+                ErrorIds.InputSplitIntoLines,
+                ErrorCategory.InvalidArgument,
+                texts[0]));
         }
     }
+
+    /// <summary>
+    /// The actions to evaluate: names trimmed; patterns expanded through the catalog; for a service the catalog
+    /// covers, a name it does not list is an error with the nearest names, as is a name without a service prefix.
+    /// A name of a service the catalog does not cover is evaluated as given (IAM matches it by pattern), with a
+    /// warning when it looks like a typo of a covered service.
+    /// </summary>
+    private List<string> ResolveActions(PolicyEvaluator evaluator)
+    {
+        var catalog = evaluator.Catalog;
+        var resolved = new List<string>();
+        foreach (var raw in Action)
+        {
+            var action = (raw ?? string.Empty).Trim();
+            var colon = action.IndexOf(':', StringComparison.Ordinal);
+            if (WildcardPattern.ContainsWildcardCharacters(action))
+            {
+                var expanded = catalog.Expand(action);
+                if (expanded.Count == 0)
+                {
+                    WriteError(ModuleErrors.Create(
+                        $"The action pattern {ModuleErrors.Quote(action)} matches no action in the module's catalog (it knows: {string.Join(", ", catalog.Services)}). Name the action in full.",
+                        ErrorIds.ActionUnknown,
+                        ErrorCategory.InvalidArgument,
+                        action));
+                }
+
+                resolved.AddRange(expanded.Select(a => a.FullName));
+            }
+            else if (catalog.Find(action) is { } known)
+            {
+                resolved.Add(known.FullName);
+            }
+            else if (colon <= 0 || colon == action.Length - 1 || catalog.Covers(action.AsSpan(0, colon)))
+            {
+                var problem = colon <= 0 || colon == action.Length - 1
+                    ? $"The action {ModuleErrors.Quote(action)} is not a full action name: write it as service:Action (aws-marketplace:Subscribe)."
+                    : $"The action {ModuleErrors.Quote(action)} is not an action of {action[..colon]} (the module's catalog lists all of them).";
+                WriteError(ModuleErrors.Create(problem + DidYouMean(catalog.Suggest(action)), ErrorIds.ActionUnknown, ErrorCategory.InvalidArgument, action));
+            }
+            else
+            {
+                var suggestions = catalog.Suggest(action);
+                // Only long prefixes are checked: short ones have real neighbours (ecr and ecs next to ec2).
+                if (suggestions.Count > 0 && ClosestNames.Find(action[..colon], catalog.Services.Where(s => s.Length > 4), 1).Count > 0)
+                {
+                    WriteWarning($"{action[..colon]} is not a service the module's catalog covers, so {ModuleErrors.Quote(action)} is evaluated as given." + DidYouMean(suggestions));
+                }
+
+                resolved.Add(action);
+            }
+        }
+
+        return resolved.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static string DidYouMean(IReadOnlyList<string> suggestions) =>
+        suggestions.Count == 0 ? string.Empty : $" Did you mean {string.Join(" or ", suggestions)}?";
 
     private RequestContext? BuildContext()
     {

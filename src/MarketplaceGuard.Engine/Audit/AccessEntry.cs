@@ -14,7 +14,7 @@ public sealed class AccessEntry
     internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<AuditResult> deciding)
     {
         Principal = principal;
-        Capability = capability;
+        CapabilityDefinition = capability;
         Decision = decision;
         Conditions = conditions;
         Evidence = evidence;
@@ -29,7 +29,14 @@ public sealed class AccessEntry
 
     public string PrincipalArn => Principal.Arn;
 
-    public Capability Capability { get; }
+    /// <summary>
+    /// The capability's name (Procure, Cancel ...). A string, so that PowerShell compares it as a name:
+    /// <c>Where-Object Capability -eq Procure</c>, also on deserialized entries and in CSV.
+    /// </summary>
+    public string Capability => CapabilityDefinition.Name;
+
+    /// <summary>The capability itself: its rule, description and the actions of each path.</summary>
+    public Capability CapabilityDefinition { get; }
 
     /// <summary>Allowed, ConditionallyAllowed, ExplicitDeny, ImplicitDeny, or Unknown when a policy could not be read.</summary>
     public AuditDecision Decision { get; }
@@ -45,5 +52,5 @@ public sealed class AccessEntry
         ? "cannot be judged: " + string.Join("; ", Principal.Problems)
         : string.Join("; ", deciding.Select(r => $"{r.Action}: {r.Reason}"));
 
-    public override string ToString() => $"{Principal.DisplayName} {Capability.Name}: {Decision}";
+    public override string ToString() => $"{Principal.DisplayName} {Capability}: {Decision}";
 }

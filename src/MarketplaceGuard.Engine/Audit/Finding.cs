@@ -32,7 +32,7 @@ public sealed class Finding
     public string PrincipalArn => Principal.Arn;
 
     /// <summary>The capability concerned; null for MG1007.</summary>
-    public string? Capability => Access?.Capability.Name;
+    public string? Capability => Access?.Capability;
 
     /// <summary>The decision behind the finding; Unknown for MG1007.</summary>
     public AuditDecision Decision => Access?.Decision ?? AuditDecision.Unknown;

@@ -95,10 +95,10 @@ public sealed class LeastPrivilegeAudit
                 "Fix the policy the reason names, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.");
         }
 
-        var procure = entries.Single(e => e.Capability == Capabilities.Procure);
-        var cancel = entries.Single(e => e.Capability == Capabilities.Cancel);
-        var view = entries.Single(e => e.Capability == Capabilities.ViewSubscriptions);
-        var pmp = entries.Single(e => e.Capability == Capabilities.ManagePrivateMarketplace);
+        var procure = entries.Single(e => e.CapabilityDefinition == Capabilities.Procure);
+        var cancel = entries.Single(e => e.CapabilityDefinition == Capabilities.Cancel);
+        var view = entries.Single(e => e.CapabilityDefinition == Capabilities.ViewSubscriptions);
+        var pmp = entries.Single(e => e.CapabilityDefinition == Capabilities.ManagePrivateMarketplace);
         var who = principal.DisplayName;
         var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} '{principal.Name}'";
 
@@ -118,7 +118,7 @@ public sealed class LeastPrivilegeAudit
                 foreach (var entry in new[] { procure, cancel }.Where(e => IsAllowed(e.Decision)))
                 {
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
-                        $"{who} is a billing viewer but can {entry.Capability.Name.ToLowerInvariant()}: {Describe(entry)}",
+                        $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
                         $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
                 }
 
@@ -184,13 +184,13 @@ public sealed class LeastPrivilegeAudit
         _ => "no policy allows it",
     };
 
-    private static string Verb(AccessEntry entry) => entry.Capability.Name switch
+    private static string Verb(AccessEntry entry) => entry.Capability switch
     {
         "Procure" => "procure",
         "Cancel" => "cancel subscriptions",
         "ViewSubscriptions" => "view subscriptions",
         "ManagePrivateMarketplace" => "manage the Private Marketplace",
-        _ => entry.Capability.Name,
+        _ => entry.Capability,
     };
 
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));

@@ -41,6 +41,43 @@ public sealed class ActionCatalog
     /// <summary>The action with this full name ("aws-marketplace:Subscribe", any case), or null.</summary>
     public CatalogAction? Find(ReadOnlySpan<char> action) => byNameSpan.TryGetValue(action, out var found) ? found : null;
 
+    /// <summary>Whether the catalog lists the actions of this service prefix (any case).</summary>
+    public bool Covers(ReadOnlySpan<char> service)
+    {
+        foreach (var known in Services)
+        {
+            if (service.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The catalog's actions closest to a name it does not know, nearest first ("aws-marketplace:Subscrib" →
+    /// aws-marketplace:Subscribe). The action part is compared with the names of its service when the catalog covers
+    /// it, or of every service when there is no prefix ("Subscribe"); with another prefix the full names are compared,
+    /// so that a typo in the prefix is found ("aws-marketplce:Subscribe").
+    /// </summary>
+    public IReadOnlyList<string> Suggest(string action, int max = 3)
+    {
+        var trimmed = action.Trim();
+        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && !Covers(trimmed.AsSpan(0, colon)))
+        {
+            return ClosestNames.Find(trimmed, Actions.Select(a => a.FullName), max);
+        }
+
+        var candidates = colon > 0 ? Actions.Where(a => a.Service.Equals(trimmed[..colon], StringComparison.OrdinalIgnoreCase)).ToList() : Actions;
+        var names = ClosestNames.Find(trimmed[(colon + 1)..], candidates.Select(a => a.Name), max);
+        return names
+            .SelectMany(n => candidates.Where(a => a.Name.Equals(n, StringComparison.OrdinalIgnoreCase)).Select(a => a.FullName))
+            .Take(max)
+            .ToArray();
+    }
+
     /// <summary>
     /// The catalog's actions a policy pattern covers: "aws-marketplace:Sub*", "aws-marketplace:*", "*" (case-insensitive,
     /// '*' and '?'), in catalog order. Actions of services the catalog does not cover are not listed.

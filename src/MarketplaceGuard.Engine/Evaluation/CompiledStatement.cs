@@ -49,9 +49,28 @@ public sealed class CompiledStatement
         return any != Source.IsNotAction;
     }
 
-    /// <summary>Whether Resource (or NotResource) covers the resource; unknown only through policy variables.</summary>
+    /// <summary>
+    /// Whether Resource (or NotResource) covers the resource; unknown only through policy variables. A pattern whose
+    /// variables cannot be resolved (a key absent, or with several values, and no default) matches nothing in Resource
+    /// and, in NotResource, keeps the statement from applying: it neither covers nor excludes the resource.
+    /// </summary>
     public Tristate MatchesResource(string resource, RequestContext context)
     {
+        if (Source.IsNotResource)
+        {
+            var outside = Tristate.True;
+            foreach (var pattern in resources)
+            {
+                outside = TristateLogic.And(outside, pattern.Excludes(resource, context));
+                if (outside == Tristate.False)
+                {
+                    break;
+                }
+            }
+
+            return outside;
+        }
+
         var any = Tristate.False;
         foreach (var pattern in resources)
         {
@@ -62,7 +81,7 @@ public sealed class CompiledStatement
             }
         }
 
-        return Source.IsNotResource ? TristateLogic.Not(any) : any;
+        return any;
     }
 
     /// <summary>Whether every condition holds (AND).</summary>

@@ -19,13 +19,16 @@ public sealed class GatingCondition
         this.condition = condition;
     }
 
-    internal GatingCondition(MatchedStatement statement, string resourceDependsOn)
+    internal GatingCondition(MatchedStatement statement, string resourceDependsOn, bool notResource)
     {
         Statement = statement;
         Operator = "Resource";
         Key = resourceDependsOn;
         Values = [];
-        description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ") + $"the resource matches a pattern that uses {resourceDependsOn}";
+        description = (statement.Effect == PolicyEffect.Deny ? "unless " : "only if ")
+            + (notResource
+                ? $"the resource is outside the NotResource patterns that use {resourceDependsOn}"
+                : $"the resource matches a pattern that uses {resourceDependsOn}");
     }
 
     // The sentence is built when first read: an audit of a large account produces many it never shows.

@@ -141,7 +141,7 @@ public sealed class PolicyEvaluator
                 .SelectMany(r => Glob.Compile(r, wildcards: true, variables: true).VariableKeys)
                 .Select(k => "${" + k.Name + "}")
                 .Distinct(StringComparer.OrdinalIgnoreCase);
-            gating.Add(new GatingCondition(matched, string.Join(", ", keys)));
+            gating.Add(new GatingCondition(matched, string.Join(", ", keys), statement.Source.IsNotResource));
         }
 
         foreach (var condition in statement.Conditions)

@@ -22,6 +22,7 @@ public sealed class ArnPattern
         this.segments = segments;
         this.whole = whole;
         MatchesAll = matchesAll;
+        HasVariables = segments is not null ? Array.Exists(segments, s => s.HasVariables) : whole?.HasVariables ?? false;
     }
 
     public string Text { get; }
@@ -30,7 +31,7 @@ public sealed class ArnPattern
     public bool MatchesAll { get; }
 
     /// <summary>True when the pattern uses policy variables.</summary>
-    public bool HasVariables => segments is not null ? Array.Exists(segments, s => s.HasVariables) : whole!.HasVariables;
+    public bool HasVariables { get; }
 
     /// <summary>Compiles a pattern.</summary>
     /// <param name="pattern">The text.</param>
@@ -105,6 +106,49 @@ public sealed class ArnPattern
             if (result == Tristate.False)
             {
                 return result;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether the resource is outside the pattern, as NotResource asks. A pattern whose policy variables cannot be
+    /// resolved neither covers nor excludes anything (the rule of iam-simulate, which this module follows where AWS is
+    /// silent), so the answer is then false whatever the resource; unknown when resolving depends on a key nobody
+    /// supplied.
+    /// </summary>
+    public Tristate Excludes(ReadOnlySpan<char> resource, IVariableSource? variables)
+    {
+        if (!HasVariables)
+        {
+            return TristateLogic.Not(Match(resource, variables));
+        }
+
+        var resolves = Resolves(variables);
+        return resolves == Tristate.False ? Tristate.False : TristateLogic.And(resolves, TristateLogic.Not(Match(resource, variables)));
+    }
+
+    /// <summary>Whether every policy variable of the pattern gets a value (see <see cref="Glob.Resolves"/>).</summary>
+    public Tristate Resolves(IVariableSource? variables)
+    {
+        if (MatchesAll)
+        {
+            return Tristate.True;
+        }
+
+        if (segments is null)
+        {
+            return whole!.Resolves(variables);
+        }
+
+        var result = Tristate.True;
+        foreach (var segment in segments)
+        {
+            result = TristateLogic.And(result, segment.Resolves(variables));
+            if (result == Tristate.False)
+            {
+                break;
             }
         }
 

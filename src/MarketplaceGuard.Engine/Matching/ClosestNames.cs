@@ -8,7 +8,8 @@ namespace MarketplaceGuard.Engine.Matching;
 /// "Did you mean …?" for a name that matched nothing (an action, a principal): the candidates closest to the value
 /// by edit distance (insertions, deletions, substitutions and swaps of two neighbouring characters), compared
 /// case-insensitively. A candidate is offered only when at most a third of the longer name has to change, so a
-/// suggestion looks like a typo of the value rather than some other name.
+/// suggestion looks like a typo of the value rather than some other name, and only when it is at most one edit
+/// further than the nearest candidate, so a clear match is not diluted by distant ones.
 /// </summary>
 public static class ClosestNames
 {
@@ -50,7 +51,14 @@ public static class ClosestNames
             }
         }
 
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var nearest = found.Min(f => f.Distance);
         return found
+            .Where(f => f.Distance <= nearest + 1)
             .OrderBy(f => f.Distance)
             .ThenBy(f => f.Name, StringComparer.Ordinal)
             .Take(max)

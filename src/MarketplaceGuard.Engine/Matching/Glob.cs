@@ -131,6 +131,44 @@ public sealed class Glob
         return TristateLogic.From(MatchResolved(text, comparison, variables));
     }
 
+    /// <summary>
+    /// Whether every policy variable of the pattern gets a value: <see cref="Tristate.False"/> when one has no value
+    /// and no default (its key is absent, or has several values), so the pattern cannot be resolved;
+    /// <see cref="Tristate.Unknown"/> when that depends on a key nobody supplied.
+    /// </summary>
+    public Tristate Resolves(IVariableSource? variables)
+    {
+        var result = Tristate.True;
+        if (variableKeys.Length == 0)
+        {
+            return result;
+        }
+
+        foreach (var segment in segments)
+        {
+            foreach (var atom in segment)
+            {
+                if (atom.Kind != AtomKind.Variable || atom.Text is not null)
+                {
+                    continue;
+                }
+
+                var state = variables is null ? KeyState.Absent : variables.TryGetVariable(atom.Key!, out _);
+                if (state == KeyState.Absent)
+                {
+                    return Tristate.False;
+                }
+
+                if (state == KeyState.Unknown)
+                {
+                    result = Tristate.Unknown;
+                }
+            }
+        }
+
+        return result;
+    }
+
     public override string ToString() => Text;
 
     private Tristate CheckVariables(IVariableSource? variables)

@@ -64,6 +64,51 @@ public static partial class PolicyParser
         return trimmed.StartsWith('%') ? Uri.UnescapeDataString(trimmed) : text;
     }
 
+    /// <summary>
+    /// True when texts meant as whole documents look like the lines of one file, as PowerShell's Get-Content without
+    /// -Raw returns them: at least two single-line texts that are not complete JSON ("{", "  \"Version\": ...,", ""),
+    /// one of which opens a JSON object. The caller then gives one hint instead of an error per line.
+    /// </summary>
+    public static bool LooksLikeLinesOfOneDocument(IReadOnlyList<string?> texts)
+    {
+        if (texts.Count < 2)
+        {
+            return false;
+        }
+
+        var fragments = 0;
+        var opensAnObject = false;
+        foreach (var text in texts)
+        {
+            var line = text ?? string.Empty;
+            if (line.AsSpan().IndexOfAny('\r', '\n') < 0 && !IsCompleteJson(DecodeIfUrlEncoded(line)))
+            {
+                fragments++;
+                opensAnObject |= line.AsSpan().TrimStart().StartsWith("{");
+            }
+        }
+
+        return fragments >= 2 && opensAnObject;
+    }
+
+    private static bool IsCompleteJson(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(text, JsonOptions);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9]*$")]
     private static partial Regex SidPattern();
 

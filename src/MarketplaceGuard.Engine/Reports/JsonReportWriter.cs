@@ -66,7 +66,7 @@ internal static class JsonReportWriter
             json.WriteStartObject();
             json.WriteString("principal", entry.Principal.DisplayName);
             json.WriteString("arn", entry.PrincipalArn);
-            json.WriteString("capability", entry.Capability.Name);
+            json.WriteString("capability", entry.Capability);
             json.WriteString("decision", entry.Decision.ToString());
             WriteStrings(json, "conditions", entry.Conditions);
             json.WriteEndObject();

@@ -65,7 +65,7 @@ internal sealed class RunReport
         viewers = run?.ViewerPrincipals.ToHashSet() ?? [];
 
         // Capabilities in the order the matrix has them (the audit uses Capabilities.All's report order).
-        Capabilities = Matrix.Select(e => e.Capability).Distinct().ToList();
+        Capabilities = Matrix.Select(e => e.CapabilityDefinition).Distinct().ToList();
         MatrixRows = Matrix
             .GroupBy(e => e.Principal)
             .Select(g => new MatrixRow(g.Key, RoleOf(g.Key), g.ToList()))
@@ -111,7 +111,7 @@ internal sealed class RunReport
 /// <summary>One row of the who-can matrix.</summary>
 internal sealed record MatrixRow(AccountPrincipal Principal, string Role, IReadOnlyList<AccessEntry> Entries)
 {
-    public AccessEntry? For(Capability capability) => Entries.FirstOrDefault(e => e.Capability == capability);
+    public AccessEntry? For(Capability capability) => Entries.FirstOrDefault(e => e.CapabilityDefinition == capability);
 }
 
 /// <summary>Wording shared by the formats, so a decision reads the same in Markdown and HTML.</summary>

@@ -100,7 +100,7 @@ public sealed class SampleAccountAuditTests
 
         var olga = account.Principals.Single(p => p.Name == "olga");
         Assert.False(olga.CanBeJudged);
-        Assert.Contains(run.Matrix, e => e.Principal == olga && e.Capability == Capabilities.Procure && e.Decision == AuditDecision.Unknown);
+        Assert.Contains(run.Matrix, e => e.Principal == olga && e.CapabilityDefinition == Capabilities.Procure && e.Decision == AuditDecision.Unknown);
         Assert.Contains("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not in the snapshot", run.Findings.Single(f => f.RuleId == "MG1007").Reason, StringComparison.Ordinal);
     }
 
@@ -142,8 +142,8 @@ public sealed class SampleAccountAuditTests
 
         Assert.Equal(13, account.Principals.Count);
         Assert.Equal(13 * Capabilities.All.Count, run.Matrix.Count);
-        Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.Capability == Capabilities.Procure).Decision);
-        Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.Capability == Capabilities.Procure).Decision);
+        Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.CapabilityDefinition == Capabilities.Procure).Decision);
+        Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.CapabilityDefinition == Capabilities.Procure).Decision);
     }
 
     [Fact]

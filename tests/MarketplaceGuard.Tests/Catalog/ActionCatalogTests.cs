@@ -64,4 +64,26 @@ public sealed class ActionCatalogTests
         Assert.Null(ActionCatalog.Default.Find("aws-marketplace:CreatePrivateMarketplace"));
         Assert.Null(ActionCatalog.Default.Find("Subscribe"));
     }
+
+    [Theory]
+    [InlineData("aws-marketplace:Subscrib", new[] { "aws-marketplace:Subscribe" })]
+    [InlineData(" aws-marketplace:viewsubscription ", new[] { "aws-marketplace:ViewSubscriptions" })]
+    [InlineData("Subscribe", new[] { "aws-marketplace:Subscribe" })]
+    [InlineData("aws-marketplce:Subscribe", new[] { "aws-marketplace:Subscribe" })]
+    [InlineData("ec2:RunInstance", new[] { "ec2:RunInstances" })]
+    [InlineData("aws-marketplace:DeleteEverything", new string[0])]
+    public void SuggestsTheNearestActions(string action, string[] expected)
+    {
+        Assert.Equal(expected, ActionCatalog.Default.Suggest(action));
+    }
+
+    [Theory]
+    [InlineData("aws-marketplace", true)]
+    [InlineData("EC2", true)]
+    [InlineData("s3", false)]
+    [InlineData("aws-marketplace-management", false)]
+    public void KnowsWhichServicesItCovers(string service, bool expected)
+    {
+        Assert.Equal(expected, ActionCatalog.Default.Covers(service));
+    }
 }

@@ -146,6 +146,54 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public void ADenyWhoseNotResourceVariableIsUnknownIsNeverACertainDenial()
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}""");
+
+        var result = Audit(document);
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, result.Decision);
+        var gate = Assert.Single(result.GatingConditions);
+        Assert.True(gate.IsDenyCondition);
+        Assert.Equal("unless the resource is outside the NotResource patterns that use ${aws:username}", gate.Description);
+    }
+
+    [Fact]
+    public void ADenyWhoseNotResourceVariableIsKnownAbsentDoesNotApply()
+    {
+        // A role has no aws:username: the pattern cannot be resolved, so the deny does not apply (iam-simulate's rule).
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}""");
+
+        var result = Audit(document, context: RequestContext.Unknown.WithAbsent(["aws:username"]));
+
+        Assert.Equal(AuditDecision.Allowed, result.Decision);
+        Assert.Equal(AuditDecision.ExplicitDeny, Audit(document, context: Eval.Audit(("aws:username", "alice"))).Decision);
+    }
+
+    [Fact]
+    public void ADenyWithAnUnknownVariableOnAResourceItCertainlyMissesIsStillNotCertain()
+    {
+        // The service segment rules the resource out of the pattern, but whether the pattern resolves is unknown.
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}""");
+
+        var result = PolicyEvaluator.Default.Audit(Eval.Identity(document), "ec2:RunInstances", "arn:aws:ec2:eu-west-1:123456789012:instance/i-1", RequestContext.Unknown);
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, result.Decision);
+    }
+
+    [Fact]
+    public void AnAllowWhoseNotResourceVariableIsUnknownIsConditional()
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"aws-marketplace:Subscribe","NotResource":"arn:aws:s3:::${aws:username}/*"}""");
+
+        var result = Audit(document);
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, result.Decision);
+        Assert.Equal("only if the resource is outside the NotResource patterns that use ${aws:username}", Assert.Single(result.GatingConditions).Description);
+        Assert.Equal(AuditDecision.ImplicitDeny, Audit(document, context: RequestContext.Unknown.WithAbsent(["aws:username"])).Decision);
+    }
+
+    [Fact]
     public void NullOnAnUnknownKeyIsUnknownButBothValuesAlwaysHold()
     {
         var conditional = Eval.Doc("""{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":"false"}}}""");

@@ -78,6 +78,70 @@ public sealed class EvaluationRuleTests
         Assert.Equal(expected, Eval.Decide(document, "s3:GetObject", resource, Eval.Concrete(ContextText.Parse(context))));
     }
 
+    [Theory]
+    // A pattern whose variable cannot be resolved neither covers nor excludes a resource (iam-simulate's rule): in
+    // NotResource it keeps the statement from applying, for a deny as for an allow.
+    [InlineData("Deny", "aws-marketplace:Subscribe", "*", "", Decision.Allowed)]
+    [InlineData("Deny", "aws-marketplace:Subscribe", "*", "aws:username=alice", Decision.ExplicitDeny)]
+    [InlineData("Deny", "s3:GetObject", "arn:aws:s3:::alice/x", "", Decision.Allowed)]
+    [InlineData("Deny", "s3:GetObject", "arn:aws:s3:::bob/x", "", Decision.Allowed)]
+    [InlineData("Deny", "s3:GetObject", "arn:aws:s3:::alice/x", "aws:username=alice", Decision.Allowed)]
+    [InlineData("Deny", "s3:GetObject", "arn:aws:s3:::bob/x", "aws:username=alice", Decision.ExplicitDeny)]
+    [InlineData("Deny", "s3:GetObject", "arn:aws:ec2:eu-west-1:123456789012:instance/i-1", "", Decision.Allowed)]
+    [InlineData("Allow", "s3:GetObject", "arn:aws:s3:::bob/x", "", Decision.ImplicitDeny)]
+    [InlineData("Allow", "s3:GetObject", "arn:aws:s3:::bob/x", "aws:username=alice", Decision.Allowed)]
+    public void AnUnresolvableVariableInNotResourceKeepsTheStatementFromApplying(string effect, string action, string resource, string context, Decision expected)
+    {
+        var statement = effect == "Deny"
+            ? """{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}"""
+            : """{"Effect":"Allow","Action":"*","NotResource":"arn:aws:s3:::${aws:username}/*"}""";
+
+        Assert.Equal(expected, Eval.Decide(Eval.Doc(statement), action, resource, Eval.Concrete(ContextText.Parse(context))));
+    }
+
+    [Theory]
+    // Another NotResource pattern that covers the resource settles it; otherwise the unresolvable one keeps the deny out.
+    [InlineData("arn:aws:s3:::public/x", Decision.Allowed)]
+    [InlineData("arn:aws:s3:::secret/x", Decision.Allowed)]
+    public void OneUnresolvableNotResourcePatternKeepsTheWholeElementFromApplying(string resource, Decision expected)
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws:s3:::public/*","arn:aws:s3:::${aws:PrincipalTag/team}/*"]}""");
+
+        Assert.Equal(expected, Eval.Decide(document, "s3:GetObject", resource));
+        Assert.Equal(Decision.ExplicitDeny, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::secret/x", Eval.Concrete(("aws:PrincipalTag/team", "blue"))));
+        Assert.Equal(Decision.Allowed, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::blue/x", Eval.Concrete(("aws:PrincipalTag/team", "blue"))));
+    }
+
+    [Theory]
+    [InlineData("aws:PrincipalTag/team=[blue,red]", Decision.Allowed)] // a key with several values cannot be a variable
+    [InlineData("", Decision.Allowed)]
+    [InlineData("aws:PrincipalTag/team=blue", Decision.ExplicitDeny)]
+    public void AVariableWithSeveralValuesIsUnresolvableToo(string context, Decision expected)
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:PrincipalTag/team}/*"}""");
+
+        Assert.Equal(expected, Eval.Decide(document, "aws-marketplace:Subscribe", "*", Eval.Concrete(ContextText.Parse(context))));
+    }
+
+    [Fact]
+    public void AVariableWithADefaultAlwaysResolves()
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::${aws:username, 'nobody'}/*"}""");
+
+        Assert.Equal(Decision.ExplicitDeny, Eval.Decide(document, "aws-marketplace:Subscribe"));
+        Assert.Equal(Decision.Allowed, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::nobody/x"));
+    }
+
+    [Fact]
+    public void AnUnresolvablePatternInResourceMatchesNothingButTheOtherPatternsStillCount()
+    {
+        var document = Eval.Doc("""{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":["arn:aws:s3:::${aws:username}/*","arn:aws:s3:::secret/*"]}""");
+
+        Assert.Equal(Decision.Allowed, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::alice/x"));
+        Assert.Equal(Decision.ExplicitDeny, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::secret/x"));
+        Assert.Equal(Decision.ExplicitDeny, Eval.Decide(document, "s3:GetObject", "arn:aws:s3:::alice/x", Eval.Concrete(("aws:username", "alice"))));
+    }
+
     [Fact]
     public void PolicyVariablesAreLiteralTextUnderVersion2008()
     {

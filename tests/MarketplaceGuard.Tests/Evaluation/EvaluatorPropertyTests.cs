@@ -134,6 +134,21 @@ public sealed class EvaluatorPropertyTests
     }
 
     [Fact]
+    public void AStatementWhoseNotResourceCannotBeResolvedNeverChangesADecision()
+    {
+        // Without aws:username the pattern neither covers nor excludes any resource, so the statement never applies.
+        var unresolvable = Gen.Select(Gen.Bool, Gen.OneOf(ActionPatterns).Array[1, 3], Gen.OneOf(ResourcePatterns).Array[0, 2], Gen.OneOf(Conditions).Array[0, 2])
+            .Select((allow, actions, others, conditions) =>
+                $$"""{"Effect":"{{(allow ? "Allow" : "Deny")}}","Action":{{Json(actions)}},"NotResource":{{Json([.. others, "arn:aws:s3:::${aws:username}/*"])}}{{ConditionJson(conditions)}}}""");
+
+        Gen.Select(Statements, unresolvable, Request, Context).Sample((statements, extra, request, context) =>
+        {
+            var withoutUser = context.Where(c => c.Key != "aws:username").ToArray();
+            return Decide([.. statements, extra], request, withoutUser) == Decide(statements, request, withoutUser);
+        }, iter: Iterations);
+    }
+
+    [Fact]
     public void ExplainAgreesWithDecide()
     {
         Gen.Select(Statements, Request, Context).Sample((statements, request, context) =>

@@ -1,0 +1,34 @@
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Tests.Policies;
+
+/// <summary>Recognizing a policy file that reached a cmdlet line by line (Get-Content without -Raw).</summary>
+public sealed class PolicyTextShapeTests
+{
+    private const string Policy = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}""";
+
+    [Fact]
+    public void TheLinesOfAPrettyPrintedDocumentAreRecognized()
+    {
+        string[] lines = ["{", "  \"Version\": \"2012-10-17\",", "  \"Statement\": {", "    \"Effect\": \"Allow\"", "  }", "}", ""];
+
+        Assert.True(PolicyParser.LooksLikeLinesOfOneDocument(lines));
+    }
+
+    [Fact]
+    public void WholeDocumentsAreNotLines()
+    {
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument([Policy, Policy]));
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument([Policy, System.Uri.EscapeDataString(Policy)]));
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument([Policy.Replace(",", ",\n", System.StringComparison.Ordinal), "{"]));
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument(["{"]));
+    }
+
+    [Fact]
+    public void TwoInvalidValuesThatOpenNoObjectAreNotLines()
+    {
+        // Each gets its own error: nothing suggests a file read line by line.
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument(["@{Name=not a policy}", ""]));
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument([Policy, "not json"]));
+    }
+}
