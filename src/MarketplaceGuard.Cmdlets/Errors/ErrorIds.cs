@@ -97,6 +97,11 @@ public static class ErrorIds
     /// <summary>Writing an output file failed (disk full, I/O); the previous file is left as it was.</summary>
     public const string OutputWriteFailed = "OutputWriteFailed";
 
+    // Parameters.
+
+    /// <summary>Two parameters that ask for different outputs (-Quiet and -PassThru).</summary>
+    public const string ParameterConflict = "ParameterConflict";
+
     // AWS.
 
     /// <summary>No credentials or region could be resolved.</summary>

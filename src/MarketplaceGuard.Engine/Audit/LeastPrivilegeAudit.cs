@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -28,11 +29,16 @@ public sealed class LeastPrivilegeAudit
         IReadOnlyList<AccountPrincipal> viewers,
         IReadOnlyList<Suppression> suppressions,
         DateOnly today,
-        IProgress<int>? progress = null)
+        IProgress<int>? progress = null,
+        AuditDeclaration? declaration = null)
     {
-        var run = new AuditRun(account, procurement, viewers, DateTimeOffset.UtcNow);
+        var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow);
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
+
+        // A deny attached to a group reaches every member: it is the fix for the group's members only when none of them
+        // is authorized to procure or view.
+        var authorizedGroups = procurementSet.Concat(viewerSet).SelectMany(p => p.Groups).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
         var principals = account.Principals;
@@ -51,7 +57,7 @@ public sealed class LeastPrivilegeAudit
             var principal = principals[i];
             matrix.AddRange(entries[i]);
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            Apply(run, principal, role, entries[i]);
+            Apply(run, principal, role, entries[i], authorizedGroups);
         }
 
         run.Matrix = matrix;
@@ -76,6 +82,9 @@ public sealed class LeastPrivilegeAudit
         return run;
     }
 
+    /// <summary>How <see cref="MatchedStatement.Via"/> names a group ("group Developers").</summary>
+    private const string GroupVia = "group ";
+
     private enum Role
     {
         Procurement,
@@ -83,10 +92,10 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries)
+    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries, HashSet<string> authorizedGroups)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation) =>
-            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, run));
+        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
+            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
 
         if (!principal.CanBeJudged)
         {
@@ -102,6 +111,16 @@ public sealed class LeastPrivilegeAudit
         var who = principal.DisplayName;
         var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} '{principal.Name}'";
 
+        // An unauthorized access that arrives through a group is revoked at the group, once for all its members, unless
+        // the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view).
+        (string Cause, string Fix) Revoke(AccessEntry entry)
+        {
+            var cause = CauseOf(principal, entry, PolicyEffect.Allow);
+            return cause.Group is { } group && !authorizedGroups.Contains(group)
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName '{group}'")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
+        }
+
         switch (role)
         {
             case Role.Procurement:
@@ -109,7 +128,8 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
-                        LockoutFix(principal, procure, principalParameter));
+                        LockoutFix(principal, procure, principalParameter),
+                        CauseOf(principal, procure, PolicyEffect.Deny).Text);
                 }
 
                 break;
@@ -119,14 +139,16 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
                         $"{who} is a billing viewer but can {entry.Capability.Name.ToLowerInvariant()}: {Describe(entry)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        CauseOf(principal, entry, PolicyEffect.Allow).Text);
                 }
 
                 if (IsDenied(view.Decision))
                 {
                     Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        CauseOf(principal, view, PolicyEffect.Deny).Text);
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
@@ -141,9 +163,10 @@ public sealed class LeastPrivilegeAudit
             default:
                 if (IsAllowed(procure.Decision))
                 {
+                    var (cause, fix) = Revoke(procure);
                     Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
                         $"{who} is not authorized to procure but {Describe(procure)}",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        fix, cause);
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
@@ -154,9 +177,10 @@ public sealed class LeastPrivilegeAudit
 
                 if (IsAllowed(cancel.Decision))
                 {
+                    var (cause, fix) = Revoke(cancel);
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
                         $"{who} is not authorized to cancel subscriptions but {Describe(cancel)}",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        fix, cause);
                 }
 
                 break;
@@ -164,9 +188,10 @@ public sealed class LeastPrivilegeAudit
 
         if (role != Role.Procurement && IsAllowed(pmp.Decision))
         {
+            var (cause, fix) = Revoke(pmp);
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
                 $"{who} is outside the procurement team but {Describe(pmp)}",
-                $"Revoke-MarketplaceAccess {principalParameter}");
+                fix, cause);
         }
     }
 
@@ -195,12 +220,52 @@ public sealed class LeastPrivilegeAudit
 
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
 
+    /// <summary>
+    /// Through what an access arrives (<paramref name="effect"/> Allow) or is blocked (Deny): the first group among the
+    /// statements of that effect, else the first policy, named with how it reaches the principal; the principal itself
+    /// when no statement of that effect decided it (an implicit deny).
+    /// </summary>
+    private static (string Text, string? Group) CauseOf(AccountPrincipal principal, AccessEntry entry, PolicyEffect effect)
+    {
+        MatchedStatement? first = null;
+        foreach (var statement in entry.Evidence)
+        {
+            if (statement.Effect != effect)
+            {
+                continue;
+            }
+
+            if (statement.Via is { } via && via.StartsWith(GroupVia, StringComparison.Ordinal))
+            {
+                var group = via[GroupVia.Length..];
+                return ("group/" + group, group);
+            }
+
+            first ??= statement;
+        }
+
+        if (first is null)
+        {
+            return (principal.DisplayName, null);
+        }
+
+        if (first.Layer != PolicyLayer.Identity)
+        {
+            return ($"{first.Layer} {first.PolicyName}", null);
+        }
+
+        var attached = principal.Source.AttachedPolicies.FirstOrDefault(p => string.Equals(p.Name, first.PolicyName, StringComparison.Ordinal));
+        return attached is not null
+            ? ($"policy {attached.Arn} attached to {principal.DisplayName}", null)
+            : ($"inline policy {first.PolicyName} of {principal.DisplayName}", null);
+    }
+
     private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
     {
         var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
-        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith("group ", StringComparison.Ordinal))
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(GroupVia, StringComparison.Ordinal))
         {
-            var group = via["group ".Length..];
+            var group = via[GroupVia.Length..];
             // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
             return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}'";
         }
@@ -221,8 +286,7 @@ public sealed class LeastPrivilegeAudit
         }
 
         var glob = Glob.Compile(suppression.Principal, wildcards: true, variables: false);
-        var principal = finding.Principal;
-        return new[] { principal.Name, principal.Arn, principal.DisplayName }
+        return new[] { finding.PrincipalName, finding.PrincipalArn, finding.Principal }
             .Any(text => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True);
     }
 }

@@ -31,7 +31,7 @@ public sealed class SampleAccountAuditTests
         var (_, run) = Audit();
 
         var actual = run.Findings
-            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal.DisplayName} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
+            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(

@@ -28,7 +28,7 @@ public sealed class AuditReportWriterTests
         var run = ReportFixture.Audit();
 
         var actual = run.Findings
-            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal.DisplayName} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
+            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
@@ -189,15 +189,44 @@ public sealed class AuditReportWriterTests
     }
 
     [Fact]
-    public void SarifUsesAFileUriOutsideTheCurrentDirectory()
+    public void SarifUsesAFileUriOutsideTheBaseDirectory()
     {
-        var outside = Path.Combine(Path.GetPathRoot(Environment.CurrentDirectory)!, "snapshots outside", "account.json");
+        var root = Path.GetPathRoot(Path.GetTempPath())!;
+        var checkout = Path.Combine(root, "work", "checkout");
+        var outside = Path.Combine(root, "snapshots outside", "account.json");
 
-        var uri = SarifReportWriter.ArtifactUri(outside);
+        var uri = SarifReportWriter.ArtifactUri(outside, checkout);
 
         Assert.StartsWith("file:///", uri, StringComparison.Ordinal);
         Assert.EndsWith("/snapshots%20outside/account.json", uri, StringComparison.Ordinal);
-        Assert.Equal("sub/dir/account.json", SarifReportWriter.ArtifactUri(Path.Combine(Environment.CurrentDirectory, "sub", "dir", "account.json")));
+        Assert.Equal("sub/dir/account.json", SarifReportWriter.ArtifactUri(Path.Combine(checkout, "sub", "dir", "account.json"), checkout));
+    }
+
+    [Fact]
+    public void SarifPathsAreRelativeToTheGivenBaseDirectoryNotTheProcess()
+    {
+        // The cmdlet passes PowerShell's current location, which need not be the process's current directory.
+        var root = Path.GetPathRoot(Path.GetTempPath())!;
+        var location = Path.Combine(root, "somewhere", "else");
+        var run = ReportFixture.Audit(source: Path.Combine(location, "snapshots", "sample.json"));
+        using var output = new StringWriter { NewLine = "\n" };
+        AuditReportWriter.Write(run, ReportFormat.Sarif, output, ReportFixture.GeneratedAt, location);
+
+        using var sarif = JsonDocument.Parse(output.ToString());
+        var uris = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString())
+            .Distinct();
+        Assert.Equal(["snapshots/sample.json"], uris);
+    }
+
+    [Fact]
+    public void SarifWithoutABaseDirectoryUsesAbsoluteFileUris()
+    {
+        var run = ReportFixture.Audit(source: Path.Combine(Environment.CurrentDirectory, "sample.json"));
+        using var output = new StringWriter { NewLine = "\n" };
+        AuditReportWriter.Write(run, ReportFormat.Sarif, output, ReportFixture.GeneratedAt);
+
+        Assert.Contains("\"uri\": \"file:///", output.ToString(), StringComparison.Ordinal);
     }
 
     // ---- JUnit ----
