@@ -76,7 +76,11 @@ public sealed class SampleAccountAuditTests
 
         Assert.Equal(AuditDecision.Allowed, finding.Decision);
         Assert.Contains("Allow PowerUserAccess statement 0 via group Developers", finding.Reason, StringComparison.Ordinal);
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'dave'", finding.Recommendation);
+
+        // The access arrives through the group, which holds nobody authorized: the fix is one deny at the group.
+        Assert.Equal("group/Developers", finding.Cause);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", finding.Recommendation);
+        Assert.Equal("user/dave", finding.Principal);
     }
 
     [Fact]
