@@ -73,7 +73,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             var missing = deserialized.MissingFindings(run);
             if (missing > 0)
             {
-                Reject(item, $"the deserialized audit run of {run.Source} has {run.Findings.Count + missing} finding(s) but {missing} did not arrive; pipe the run's findings with it, or the live run");
+                Reject(item, $"-InputObject: the deserialized audit run of {ModuleErrors.Quote(run.Source)} has {run.Findings.Count + missing} finding(s) and {missing} of them did not arrive; pipe its findings too (they carry the run), or the live run.");
                 runs.Remove(run);
                 findings.RemoveAll(f => f.Run == run);
             }
@@ -143,7 +143,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             }
             else
             {
-                Reject(item, $"a deserialized finding that cannot be rebuilt: {problem}");
+                Reject(item, $"-InputObject: a deserialized finding that cannot be rebuilt: {problem}.");
             }
 
             return;
@@ -161,7 +161,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             }
             else
             {
-                Reject(item, $"a deserialized audit run that cannot be rebuilt: {problem}");
+                Reject(item, $"-InputObject: a deserialized audit run that cannot be rebuilt: {problem}.");
             }
 
             return;
@@ -171,14 +171,14 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
         var hint = kind.StartsWith("Selected.", StringComparison.Ordinal)
             ? " (Select-Object makes a new object: filter with Where-Object instead, and select properties after the report)"
             : string.Empty;
-        Reject(item, $"{kind}{hint}");
+        Reject(item, $"-InputObject takes the findings or the audit run of Test-MarketplaceLeastPrivilege (also deserialized), not {kind}{hint}.");
     }
 
-    private void Reject(object? item, string what)
+    private void Reject(object? item, string message)
     {
         rejected++;
         WriteError(ModuleErrors.Create(
-            $"-InputObject takes the findings or the audit run of Test-MarketplaceLeastPrivilege (also deserialized), not {what}.",
+            message,
             ErrorIds.InputNotAFinding,
             ErrorCategory.InvalidArgument,
             item));
