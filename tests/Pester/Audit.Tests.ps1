@@ -318,6 +318,12 @@ Describe 'Export-MarketplaceAuditReport' {
         $errorRecord = $null
         try { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath (Join-Path $TestDrive 'missing.json') -ProcurementPrincipal x -ReportPath $path -ReportFormat Json } catch { $errorRecord = $_ }
         $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
+
+        # The snapshot export too, before it connects (nothing listens on the endpoint).
+        $errorRecord = $null
+        try { Export-MarketplaceAuthorizationSnapshot -Path $path -AccessKey AKIAMARKETPLACETEST1 -SecretKey secret -EndpointUrl 'http://127.0.0.1:9' } catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
+        $errorRecord.TargetObject | Should -Be $path
     }
 
     It 'shows findings in 80 columns without cutting the recommendation' {
