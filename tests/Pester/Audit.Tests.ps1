@@ -306,8 +306,14 @@ Describe 'Export-MarketplaceAuditReport' {
     It 'checks the report path before anything else: <Case>' -ForEach @(
         @{ Case = 'a missing folder'; Relative = 'no-such-folder/report.json' }
         @{ Case = 'a directory'; Relative = '.' }
+        @{ Case = 'a read-only file'; Relative = 'read-only.json'; ReadOnly = $true }
     ) {
         $path = Join-Path $TestDrive $Relative
+        if ($ReadOnly) {
+            'earlier report' | Set-Content $path
+            (Get-Item $path).IsReadOnly = $true
+        }
+
         $errorRecord = $null
         try { $Findings | Export-MarketplaceAuditReport -Format Json -Path $path } catch { $errorRecord = $_ }
         $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
@@ -324,6 +330,28 @@ Describe 'Export-MarketplaceAuditReport' {
         try { Export-MarketplaceAuthorizationSnapshot -Path $path -AccessKey AKIAMARKETPLACETEST1 -SecretKey secret -EndpointUrl 'http://127.0.0.1:9' } catch { $errorRecord = $_ }
         $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
         $errorRecord.TargetObject | Should -Be $path
+        if ($ReadOnly) { Get-Content $path | Should -Be 'earlier report' }
+    }
+
+    It 'still returns the findings when the report cannot be written after the audit, then fails' {
+        $folder = Join-Path $TestDrive 'vanishing'
+        $null = New-Item -ItemType Directory $folder
+        $report = Join-Path $folder 'audit.json'
+        $out = [System.Collections.Generic.List[object]]::new()
+        $errorRecord = $null
+        try {
+            # The folder disappears while the audit runs (at its first verbose line, after the path was checked).
+            Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -Verbose -WarningAction SilentlyContinue 4>&1 | ForEach-Object {
+                if ($_ -is [System.Management.Automation.VerboseRecord]) {
+                    if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
+                }
+                else { $out.Add($_) }
+            }
+        }
+        catch { $errorRecord = $_ }
+        $out | Should -HaveCount 13
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputWriteFailed,*'
+        $errorRecord.TargetObject | Should -Be $report
     }
 
     It 'shows findings in 80 columns without cutting the recommendation' {
