@@ -36,9 +36,7 @@ public sealed class LeastPrivilegeAudit
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
 
-        // A deny attached to a group reaches every member: it is the fix for the group's members only when none of them
-        // is authorized to procure or view.
-        var authorizedGroups = procurementSet.Concat(viewerSet).SelectMany(p => p.Groups).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
         var principals = account.Principals;
@@ -57,7 +55,7 @@ public sealed class LeastPrivilegeAudit
             var principal = principals[i];
             matrix.AddRange(entries[i]);
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            Apply(run, principal, role, entries[i], authorizedGroups);
+            Apply(run, principal, role, entries[i], causes);
         }
 
         run.Matrix = matrix;
@@ -82,9 +80,6 @@ public sealed class LeastPrivilegeAudit
         return run;
     }
 
-    /// <summary>How <see cref="MatchedStatement.Via"/> names a group ("group Developers").</summary>
-    private const string GroupVia = "group ";
-
     private enum Role
     {
         Procurement,
@@ -92,7 +87,7 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries, HashSet<string> authorizedGroups)
+    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries, CauseFinder causes)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
             run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
@@ -115,8 +110,8 @@ public sealed class LeastPrivilegeAudit
         // the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view).
         (string Cause, string Fix) Revoke(AccessEntry entry)
         {
-            var cause = CauseOf(principal, entry, PolicyEffect.Allow);
-            return cause.Group is { } group && !authorizedGroups.Contains(group)
+            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
+            return cause.Group is { } group && causes.CanDenyAt(group)
                 ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName '{group}'")
                 : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
         }
@@ -129,7 +124,7 @@ public sealed class LeastPrivilegeAudit
                     Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
                         LockoutFix(principal, procure, principalParameter),
-                        CauseOf(principal, procure, PolicyEffect.Deny).Text);
+                        causes.Of(principal, procure, PolicyEffect.Deny).Text);
                 }
 
                 break;
@@ -140,7 +135,7 @@ public sealed class LeastPrivilegeAudit
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
                         $"{who} is a billing viewer but can {entry.Capability.Name.ToLowerInvariant()}: {Describe(entry)}",
                         $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
-                        CauseOf(principal, entry, PolicyEffect.Allow).Text);
+                        causes.Of(principal, entry, PolicyEffect.Allow).Text);
                 }
 
                 if (IsDenied(view.Decision))
@@ -148,7 +143,7 @@ public sealed class LeastPrivilegeAudit
                     Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
                         $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
-                        CauseOf(principal, view, PolicyEffect.Deny).Text);
+                        causes.Of(principal, view, PolicyEffect.Deny).Text);
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
@@ -170,9 +165,13 @@ public sealed class LeastPrivilegeAudit
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
+                    // The missing deny is best attached to one of the user's groups that holds nobody authorized: one
+                    // command then protects all its members.
+                    var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName '{group}'",
+                        group is null ? null : "group/" + group);
                 }
 
                 if (IsAllowed(cancel.Decision))
@@ -220,52 +219,12 @@ public sealed class LeastPrivilegeAudit
 
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
 
-    /// <summary>
-    /// Through what an access arrives (<paramref name="effect"/> Allow) or is blocked (Deny): the first group among the
-    /// statements of that effect, else the first policy, named with how it reaches the principal; the principal itself
-    /// when no statement of that effect decided it (an implicit deny).
-    /// </summary>
-    private static (string Text, string? Group) CauseOf(AccountPrincipal principal, AccessEntry entry, PolicyEffect effect)
-    {
-        MatchedStatement? first = null;
-        foreach (var statement in entry.Evidence)
-        {
-            if (statement.Effect != effect)
-            {
-                continue;
-            }
-
-            if (statement.Via is { } via && via.StartsWith(GroupVia, StringComparison.Ordinal))
-            {
-                var group = via[GroupVia.Length..];
-                return ("group/" + group, group);
-            }
-
-            first ??= statement;
-        }
-
-        if (first is null)
-        {
-            return (principal.DisplayName, null);
-        }
-
-        if (first.Layer != PolicyLayer.Identity)
-        {
-            return ($"{first.Layer} {first.PolicyName}", null);
-        }
-
-        var attached = principal.Source.AttachedPolicies.FirstOrDefault(p => string.Equals(p.Name, first.PolicyName, StringComparison.Ordinal));
-        return attached is not null
-            ? ($"policy {attached.Arn} attached to {principal.DisplayName}", null)
-            : ($"inline policy {first.PolicyName} of {principal.DisplayName}", null);
-    }
-
     private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
     {
         var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
-        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(GroupVia, StringComparison.Ordinal))
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal))
         {
-            var group = via[GroupVia.Length..];
+            var group = via[CauseFinder.GroupVia.Length..];
             // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
             return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}'";
         }

@@ -101,6 +101,65 @@ public sealed class FixPlanAndContextTests
         Assert.Equal("inline policy CancelWithMfa of user/bob", bob.Cause);
     }
 
+    /// <summary>
+    /// MfaBuyers grants procurement only with MFA (a conditional allow, whose evidence is the gate, not the grant);
+    /// Staff grants nothing: kim and lee are only implicitly denied; Finance also holds the viewer val.
+    /// </summary>
+    private const string ConditionalSnapshot = """
+        {
+          "UserDetailList": [
+            { "UserName": "ann", "Arn": "arn:aws:iam::444455556666:user/ann", "GroupList": ["MfaBuyers"] },
+            { "UserName": "kim", "Arn": "arn:aws:iam::444455556666:user/kim", "GroupList": ["Staff"] },
+            { "UserName": "lee", "Arn": "arn:aws:iam::444455556666:user/lee", "GroupList": ["Staff", "Finance"] },
+            { "UserName": "max", "Arn": "arn:aws:iam::444455556666:user/max", "GroupList": ["Finance"] },
+            { "UserName": "val", "Arn": "arn:aws:iam::444455556666:user/val", "GroupList": ["Finance"],
+              "UserPolicyList": [ { "PolicyName": "View", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Action": "aws-marketplace:ViewSubscriptions", "Resource": "*" } ] } } ] }
+          ],
+          "GroupDetailList": [
+            { "GroupName": "MfaBuyers", "Arn": "arn:aws:iam::444455556666:group/MfaBuyers",
+              "GroupPolicyList": [ { "PolicyName": "BuyWithMfa", "PolicyDocument": { "Version": "2012-10-17", "Statement": [
+                { "Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*", "Condition": { "Bool": { "aws:MultiFactorAuthPresent": "true" } } } ] } } ] },
+            { "GroupName": "Staff", "Arn": "arn:aws:iam::444455556666:group/Staff" },
+            { "GroupName": "Finance", "Arn": "arn:aws:iam::444455556666:group/Finance" }
+          ],
+          "RoleDetailList": [],
+          "Policies": []
+        }
+        """;
+
+    private static AuditRun ConditionalAudit()
+    {
+        var account = Account.Build(SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(ConditionalSnapshot)), "conditional.json"));
+        return new LeastPrivilegeAudit().Run(account, [], account.Resolve(["user/val"], out _), [], new DateOnly(2026, 11, 27));
+    }
+
+    [Fact]
+    public void AConditionalAllowIsCausedByThePolicyThatGrantsItNotByItsGate()
+    {
+        var ann = ConditionalAudit().Findings.Single(f => f.RuleId == "MG1001" && f.PrincipalName == "ann");
+
+        Assert.Equal(AuditDecision.ConditionallyAllowed, ann.Decision);
+        Assert.Equal("group/MfaBuyers", ann.Cause);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'MfaBuyers'", ann.Recommendation);
+    }
+
+    [Fact]
+    public void AMissingExplicitDenyGoesToTheLargestGroupThatHoldsNobodyAuthorized()
+    {
+        var run = ConditionalAudit();
+
+        var kim = run.Findings.Single(f => f.RuleId == "MG1005" && f.PrincipalName == "kim");
+        var lee = run.Findings.Single(f => f.RuleId == "MG1005" && f.PrincipalName == "lee");
+        var max = run.Findings.Single(f => f.RuleId == "MG1005" && f.PrincipalName == "max");
+
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff'", kim.Recommendation);
+        Assert.Equal("group/Staff", kim.Cause);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff'", lee.Recommendation); // Finance holds the viewer
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'max'", max.Recommendation);
+        Assert.Equal("user/max", max.Cause);
+    }
+
     [Fact]
     public void JsonFixPlanPutsTheGroupFixFirstWithWhatItFixes()
     {
