@@ -20,6 +20,7 @@ internal sealed class CauseFinder
     private readonly PolicyEvaluator evaluator;
     private readonly HashSet<string> authorizedGroups;
     private readonly Account account;
+    private readonly Dictionary<NamedPolicy, PolicySet> alone = [];
 
     public CauseFinder(PolicyEvaluator evaluator, Account account, IEnumerable<AccountPrincipal> authorized)
     {
@@ -63,7 +64,7 @@ internal sealed class CauseFinder
 
         // A conditional allow is explained by the statements that gate it (denies), not by the allow: find the
         // identity policy that grants it, groups first.
-        return effect == PolicyEffect.Allow && GrantingPolicy(principal, entry.Capability) is { } policy
+        return effect == PolicyEffect.Allow && entry.Deciding.Count > 0 && GrantingPolicy(principal, entry.Deciding[0]) is { } policy
             ? GroupOf(policy.Via) is { } via ? ("group/" + via, via) : (PolicyCause(principal, policy.Name), null)
             : (principal.DisplayName, null);
     }
@@ -89,17 +90,23 @@ internal sealed class CauseFinder
             : $"inline policy {policyName} of {principal.DisplayName}";
     }
 
-    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, Capability capability)
+    /// <summary>
+    /// The identity policy that allows, alone, an action of the path that gives the access: every action of that path
+    /// is allowed, so one suffices. Groups first; each policy's one-policy set is built once (group policies are shared
+    /// by their members).
+    /// </summary>
+    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, AuditResult allowed)
     {
         foreach (var policy in principal.Policies.IdentityPolicies.OrderBy(p => GroupOf(p.Via) is null))
         {
-            var alone = new PolicySet([policy]);
-            foreach (var action in capability.ActionList)
+            if (!alone.TryGetValue(policy, out var set))
             {
-                if (evaluator.Audit(alone, action, capability.Resource, principal.AuditContext).Decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
-                {
-                    return policy;
-                }
+                alone[policy] = set = new PolicySet([policy]);
+            }
+
+            if (evaluator.Audit(set, allowed.Action, allowed.Resource, principal.AuditContext).Decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+            {
+                return policy;
             }
         }
 
