@@ -273,6 +273,12 @@ Describe 'Export-MarketplaceAuditReport' {
         $report.procurementPrincipals.declared | Should -Be 'Procurement'
     }
 
+    It 'reports findings that went through ForEach-Object -Parallel' {
+        $path = Join-Path $TestDrive 'parallel.json'
+        $Findings | ForEach-Object -Parallel { $_ } -ThrottleLimit 2 | Export-MarketplaceAuditReport -Format Json -Path $path
+        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 13
+    }
+
     It 'reports a clean audit as passed from its run (-PassThru), also deserialized' {
         $run = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -PassThru
         $run.Findings | Should -BeNullOrEmpty

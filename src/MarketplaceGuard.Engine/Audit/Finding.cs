@@ -89,7 +89,8 @@ public sealed class Finding
     /// <summary>
     /// Through what the access arrives (or, for a missing or blocked access, where it is decided): "group/Developers",
     /// "policy arn:aws:iam::aws:policy/PowerUserAccess attached to user/dave", or the principal itself when nothing
-    /// narrower is to blame. Findings with the same cause are fixed together (see the reports' fix plan).
+    /// narrower is to blame; for a missing explicit deny (MG1005), the group where the deny goes. Findings with the
+    /// same fix are fixed together (see the reports' fix plan).
     /// </summary>
     public string Cause { get; }
 
@@ -109,8 +110,9 @@ public sealed class Finding
     public JoinedList<MatchedStatement> Evidence { get; }
 
     /// <summary>
-    /// A MarketplaceGuard command (or, where none fits, an AWS.Tools one) that fixes it: at the group when the
-    /// cause is a group that holds no procurement or viewer principal, else for the principal.
+    /// A MarketplaceGuard command (or, where none fits, an AWS.Tools one) that fixes it: at a group that holds no
+    /// procurement or viewer principal when the access comes through one (or, for a missing explicit deny, when the
+    /// principal is in one), else for the principal.
     /// </summary>
     public string Recommendation { get; }
 

@@ -35,8 +35,8 @@ public sealed class LeastPrivilegeAudit
         var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow);
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
-
         var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
+
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
         var principals = account.Principals;
