@@ -26,6 +26,9 @@ internal sealed class DeserializedAudit
     private readonly Dictionary<Guid, AuditRun> runs = [];
     private readonly Dictionary<Guid, int> expectedFindings = [];
 
+    // The same finding piped twice is one finding, as live findings are.
+    private readonly Dictionary<(Guid Run, string Rule, string Arn, string? Capability), Finding> restored = [];
+
     public static bool IsFinding(PSObject item) => item.TypeNames.Contains(FindingTypeName);
 
     public static bool IsRun(PSObject item) => item.TypeNames.Contains(RunTypeName);
@@ -42,7 +45,13 @@ internal sealed class DeserializedAudit
 
             var run = RestoreRun(runBag);
             problem = null;
-            return RestoreFinding(item, run);
+            var key = (run.Id, RequiredString(item, "RuleId"), RequiredString(item, "PrincipalArn"), OptionalString(item, "Capability"));
+            if (!restored.TryGetValue(key, out var finding))
+            {
+                restored[key] = finding = RestoreFinding(item, run);
+            }
+
+            return finding;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidCastException or OverflowException)
         {

@@ -75,8 +75,8 @@ internal static class JsonReportWriter
             json.WriteString("cause", item.Cause);
             json.WriteBoolean("atGroup", item.AtGroup);
             json.WriteNumber("principalCount", item.Principals.Count);
-            WriteStrings(json, "principals", item.Principals);
-            WriteStrings(json, "ruleIds", item.RuleIds);
+            json.WriteStrings("principals", item.Principals);
+            json.WriteStrings("ruleIds", item.RuleIds);
             json.WriteEndObject();
         }
 
@@ -98,7 +98,7 @@ internal static class JsonReportWriter
             json.WriteString("arn", entry.PrincipalArn);
             json.WriteString("capability", entry.Capability.Name);
             json.WriteString("decision", entry.Decision.ToString());
-            WriteStrings(json, "conditions", entry.Conditions);
+            json.WriteStrings("conditions", entry.Conditions);
             json.WriteEndObject();
         }
 
@@ -109,8 +109,8 @@ internal static class JsonReportWriter
     private static void WritePrincipals(Utf8JsonWriter json, string name, IReadOnlyList<string> declared, IReadOnlyList<string> resolved)
     {
         json.WriteStartObject(name);
-        WriteStrings(json, "declared", declared);
-        WriteStrings(json, "resolved", resolved);
+        json.WriteStrings("declared", declared);
+        json.WriteStrings("resolved", resolved);
         json.WriteEndObject();
     }
 
@@ -126,9 +126,9 @@ internal static class JsonReportWriter
         json.WriteString("cause", finding.Cause);
         json.WriteNullable("capability", finding.Capability);
         json.WriteString("decision", finding.Decision.ToString());
-        WriteStrings(json, "conditions", finding.Conditions);
+        json.WriteStrings("conditions", finding.Conditions);
         json.WriteString("reason", finding.Reason);
-        WriteStrings(json, "evidence", finding.EvidenceText);
+        json.WriteStrings("evidence", finding.EvidenceText);
         json.WriteString("recommendation", finding.Recommendation);
         json.WriteBoolean("suppressed", finding.Suppressed);
         if (finding.Suppression is { } suppression)
@@ -149,16 +149,5 @@ internal static class JsonReportWriter
         json.WriteString("jsonPath", finding.JsonPath);
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
     }
 }

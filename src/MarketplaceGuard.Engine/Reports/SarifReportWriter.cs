@@ -118,12 +118,12 @@ internal static class SarifReportWriter
         json.WriteNullable("accountId", run.AccountId);
         json.WriteString("source", run.Source);
         json.WriteBoolean("incomplete", run.Incomplete);
-        WriteStrings(json, "declaredProcurementPrincipals", run.DeclaredProcurementPrincipals);
-        WriteStrings(json, "procurementPrincipals", run.ProcurementPrincipals);
-        WriteStrings(json, "declaredViewerPrincipals", run.DeclaredViewerPrincipals);
-        WriteStrings(json, "viewerPrincipals", run.ViewerPrincipals);
+        json.WriteStrings("declaredProcurementPrincipals", run.DeclaredProcurementPrincipals);
+        json.WriteStrings("procurementPrincipals", run.ProcurementPrincipals);
+        json.WriteStrings("declaredViewerPrincipals", run.DeclaredViewerPrincipals);
+        json.WriteStrings("viewerPrincipals", run.ViewerPrincipals);
         json.WriteNullable("suppressionFile", run.SuppressionPath);
-        WriteStrings(json, "expiredSuppressions", run.ExpiredSuppressions.Select(s => s.ToString()));
+        json.WriteStrings("expiredSuppressions", run.ExpiredSuppressions.Select(s => s.ToString()));
         json.WriteNumber("principals", report.PrincipalCount);
         json.WriteStartArray("fixPlan");
         foreach (var item in report.FixPlan)
@@ -132,23 +132,12 @@ internal static class SarifReportWriter
             json.WriteString("command", item.Command);
             json.WriteString("cause", item.Cause);
             json.WriteNumber("principalCount", item.Principals.Count);
-            WriteStrings(json, "ruleIds", item.RuleIds);
+            json.WriteStrings("ruleIds", item.RuleIds);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
     }
 
     private static void WriteRule(Utf8JsonWriter json, AuditRule rule)
