@@ -158,8 +158,8 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         $report = Join-Path $TestDrive 'audit.json'
         $null = Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -WarningAction SilentlyContinue
         $json = Get-Content $report -Raw | ConvertFrom-Json
-        $json.findings.Count | Should -Be 13
-        $json.matrix.Count | Should -Be 52
+        $json.audits[0].findings.Count | Should -Be 13
+        $json.audits[0].matrix.Count | Should -Be 52
     }
 
     It 'shows findings as a table of rule, severity, principal, suppression and fix' {
@@ -193,7 +193,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $file.FullName | Should -Be $path
         $text = Get-Content $path -Raw
         switch ($Format) {
-            'Json' { ($text | ConvertFrom-Json).findings.Count | Should -Be 13 }
+            'Json' { ($text | ConvertFrom-Json).audits[0].findings.Count | Should -Be 13 }
             'Sarif' {
                 $sarif = $text | ConvertFrom-Json
                 $sarif.version | Should -Be '2.1.0'
@@ -217,10 +217,175 @@ Describe 'Export-MarketplaceAuditReport' {
         $path | Should -Not -Exist
     }
 
-    It 'rejects pipeline objects that are not findings' {
+    It 'rejects pipeline objects that are not findings, and then writes no report' {
         $path = Join-Path $TestDrive 'wrong.json'
-        'not a finding' | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue
+        $thrown = $null
+        try { 'not a finding' | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'InputNotAFinding,*'
+        $path | Should -Not -Exist
+    }
+
+    It 'writes no "passed" report from an empty pipeline, and leaves the previous report as it was' {
+        $path = Join-Path $TestDrive 'previous.json'
+        'previous report' | Set-Content $path
+        $errorRecord = $null
+        try { @() | Export-MarketplaceAuditReport -Format Json -Path $path } catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
+        $errorRecord.CategoryInfo.Category | Should -Be 'InvalidData'
+        $errorRecord.TargetObject | Should -Be $path
+        Get-Content $path | Should -Be 'previous report'
+        Get-ChildItem $TestDrive -Filter '*.partial' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses findings reshaped by Select-Object, with a hint' {
+        $path = Join-Path $TestDrive 'selected.json'
+        $thrown = $null
+        try { $Findings | Select-Object RuleId, Principal, Recommendation | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
+        $errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputNotAFinding,*' } | Should -HaveCount 13
+        $errors[0].Exception.Message | Should -BeLike '*Select-Object makes a new object*'
+        $path | Should -Not -Exist
+    }
+
+    It 'reports findings read back with Import-Clixml like the live ones' {
+        $live = Join-Path $TestDrive 'live.json'
+        $Findings | Export-MarketplaceAuditReport -Format Json -Path $live
+        $xml = Join-Path $TestDrive 'findings.xml'
+        $Findings | Export-Clixml $xml
+        $restored = Import-Clixml $xml
+        $restored[0].pstypenames | Should -Contain 'Deserialized.MarketplaceGuard.Engine.Audit.Finding'
+        $path = Join-Path $TestDrive 'restored.json'
+        $restored | Export-MarketplaceAuditReport -Format Json -Path $path
+        $a = (Get-Content $live -Raw | ConvertFrom-Json).audits[0]
+        $b = (Get-Content $path -Raw | ConvertFrom-Json).audits[0]
+        $b.accountId | Should -Be '111122223333'
+        $b.suppressionFile | Should -Be $Suppressions
+        ($b.summary | ConvertTo-Json -Compress) | Should -Be ($a.summary | ConvertTo-Json -Compress)
+        ($b.findings | ConvertTo-Json -Depth 5 -Compress) | Should -Be ($a.findings | ConvertTo-Json -Depth 5 -Compress)
+        ($b.fixPlan | ConvertTo-Json -Depth 5 -Compress) | Should -Be ($a.fixPlan | ConvertTo-Json -Depth 5 -Compress)
+        $b.expiredSuppressions[0].expires | Should -Be '2026-09-30'
+    }
+
+    It 'reports findings that come back from a job' {
+        $job = Start-Job -ScriptBlock {
+            param($manifest, $audit)
+            Import-Module $manifest
+            Test-MarketplaceLeastPrivilege @audit -WarningAction SilentlyContinue
+        } -ArgumentList $ManifestPath, $AuditArgs
+        $fromJob = $job | Receive-Job -Wait -AutoRemoveJob
+        $path = Join-Path $TestDrive 'job.json'
+        $fromJob | Export-MarketplaceAuditReport -Format Json -Path $path
+        $report = (Get-Content $path -Raw | ConvertFrom-Json).audits[0]
+        $report.summary.findings | Should -Be 13
+        $report.summary.principals | Should -Be 13
+        $report.procurementPrincipals.declared | Should -Be 'Procurement'
+    }
+
+    It 'reports findings that went through ForEach-Object -Parallel' {
+        $path = Join-Path $TestDrive 'parallel.json'
+        $Findings | ForEach-Object -Parallel { $_ } -ThrottleLimit 2 | Export-MarketplaceAuditReport -Format Json -Path $path
+        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 13
+    }
+
+    It 'reports a clean audit as passed from its run (-PassThru), also deserialized' {
+        $run = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -PassThru
+        $run.Findings | Should -BeNullOrEmpty
+        $xml = Join-Path $TestDrive 'run.xml'
+        $run | Export-Clixml $xml
+        foreach ($item in $run, (Import-Clixml $xml)) {
+            $path = Join-Path $TestDrive 'clean-run.json'
+            $item | Export-MarketplaceAuditReport -Format Json -Path $path
+            $report = (Get-Content $path -Raw | ConvertFrom-Json).audits[0]
+            $report.summary.passed | Should -BeTrue
+            $report.summary.principals | Should -Be 3
+        }
+    }
+
+    It 'refuses a deserialized run whose findings did not arrive (it would read as passed)' {
+        $xml = Join-Path $TestDrive 'failing-run.xml'
+        Test-MarketplaceLeastPrivilege @AuditArgs -PassThru -WarningAction SilentlyContinue | Export-Clixml $xml
+        $path = Join-Path $TestDrive 'failing-run.json'
+        $thrown = $null
+        try { Import-Clixml $xml | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
+        $errors[0].Exception.Message | Should -BeLike '*13 of them did not arrive*'
+        $path | Should -Not -Exist
+    }
+
+    It 'refuses -Quiet with -PassThru' {
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -Quiet -PassThru } |
+            Should -Throw -ErrorId 'ParameterConflict,*'
+    }
+
+    It 'checks the report path before anything else: <Case>' -ForEach @(
+        @{ Case = 'a missing folder'; Relative = 'no-such-folder/report.json' }
+        @{ Case = 'a directory'; Relative = '.' }
+        @{ Case = 'a read-only file'; Relative = 'read-only.json'; ReadOnly = $true }
+    ) {
+        $path = Join-Path $TestDrive $Relative
+        if ($ReadOnly) {
+            'earlier report' | Set-Content $path
+            (Get-Item $path).IsReadOnly = $true
+        }
+
+        $errorRecord = $null
+        try { $Findings | Export-MarketplaceAuditReport -Format Json -Path $path } catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
+        $errorRecord.Exception | Should -Not -BeOfType [System.IO.DirectoryNotFoundException]
+        $errorRecord.TargetObject | Should -Be $path
+
+        # -ReportPath is checked before the snapshot is even read: the missing snapshot is not the error.
+        $errorRecord = $null
+        try { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath (Join-Path $TestDrive 'missing.json') -ProcurementPrincipal x -ReportPath $path -ReportFormat Json } catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
+
+        # The snapshot export too, before it connects (nothing listens on the endpoint).
+        $errorRecord = $null
+        try { Export-MarketplaceAuthorizationSnapshot -Path $path -AccessKey AKIAMARKETPLACETEST1 -SecretKey secret -EndpointUrl 'http://127.0.0.1:9' } catch { $errorRecord = $_ }
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputPathInvalid,*'
+        $errorRecord.TargetObject | Should -Be $path
+        if ($ReadOnly) { Get-Content $path | Should -Be 'earlier report' }
+    }
+
+    It 'still returns the findings when the report cannot be written after the audit, then fails' {
+        $folder = Join-Path $TestDrive 'vanishing'
+        $null = New-Item -ItemType Directory $folder
+        $report = Join-Path $folder 'audit.json'
+        $out = [System.Collections.Generic.List[object]]::new()
+        $errorRecord = $null
+        try {
+            # The folder disappears while the audit runs (at its first verbose line, after the path was checked).
+            Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -Verbose -WarningAction SilentlyContinue 4>&1 | ForEach-Object {
+                if ($_ -is [System.Management.Automation.VerboseRecord]) {
+                    if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
+                }
+                else { $out.Add($_) }
+            }
+        }
+        catch { $errorRecord = $_ }
+        $out | Should -HaveCount 13
+        $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputWriteFailed,*'
+        $errorRecord.TargetObject | Should -Be $report
+    }
+
+    It 'shows findings in 80 columns without cutting the recommendation' {
+        $lines = ($Findings | Format-Table | Out-String -Width 80) -split "`n"
+        $lines | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+        ($lines -join '') | Should -Not -Match '…'
+        # Wrapped, not cut: every character of the longest command is there.
+        ($lines -join '') -replace '\s', '' | Should -Match ([regex]::Escape("Fixthepolicythereasonnames,orexportthesnapshotwitheverypolicy(awsiamget-account-authorization-details,no--filter),thenauditagain."))
+    }
+
+    It 'gives findings Principal, PrincipalArn and Cause as text, and lists that Export-Csv writes as text' {
+        $dave = $Findings | Where-Object { $_.RuleId -eq 'MG1001' -and $_.PrincipalName -eq 'dave' }
+        $dave.Principal | Should -BeOfType [string]
+        $dave.Principal | Should -Be 'user/dave'
+        $dave.PrincipalArn | Should -Be 'arn:aws:iam::111122223333:user/dave'
+        $dave.Cause | Should -Be 'group/Developers'
+        $csv = $dave | ConvertTo-Csv | ConvertFrom-Csv
+        $csv.Evidence | Should -Be 'Allow PowerUserAccess statement 0 via group Developers'
+        $csv.Cause | Should -Be 'group/Developers'
     }
 }
 

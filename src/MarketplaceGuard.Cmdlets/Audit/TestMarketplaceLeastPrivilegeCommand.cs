@@ -8,6 +8,7 @@ using MarketplaceGuard.Cmdlets.Principals;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Reports;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Cmdlets.Output;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -16,7 +17,7 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// $true/$false with -Quiet.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "MarketplaceLeastPrivilege", DefaultParameterSetName = LiveParameterSet)]
-[OutputType(typeof(Finding), typeof(bool))]
+[OutputType(typeof(Finding), typeof(bool), typeof(AuditRun))]
 public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
 {
     /// <summary>Who may procure: users, roles or groups (names, ARNs, wildcards).</summary>
@@ -52,16 +53,36 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [ValidateSet(nameof(Engine.Reports.ReportFormat.Json), nameof(Engine.Reports.ReportFormat.Sarif), nameof(Engine.Reports.ReportFormat.JUnit), nameof(Engine.Reports.ReportFormat.Markdown), nameof(Engine.Reports.ReportFormat.Html), IgnoreCase = true)]
     public string? ReportFormat { get; set; }
 
+    /// <summary>Return the audit run (findings, matrix, verdict, context) instead of the findings.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     protected override void EndProcessing()
     {
-        var suppressions = LoadSuppressions();
+        if (Quiet && PassThru)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                "-Quiet returns $true or $false and -PassThru returns the audit run: give one of them.",
+                ErrorIds.ParameterConflict,
+                ErrorCategory.InvalidArgument,
+                "-PassThru"));
+        }
+
+        // The report's path and format are checked, and its temporary file created, before the audit runs: a path
+        // that cannot be written fails in a second, not after a long audit.
+        using var report = ReportPath is null ? null : OutputFile.Check(this, ReportPath, nameof(ReportPath));
+        var reportFormat = report is null ? null : FormatOf(report.Path);
+        report?.Reserve();
+
+        var suppressions = LoadSuppressions(out var suppressionPath);
         var account = LoadAccount();
         var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
         var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
         WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {(viewers.Count == 0 ? "none" : string.Join(", ", viewers.Select(p => p.DisplayName)))}.");
 
         var stopwatch = Stopwatch.StartNew();
-        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count));
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath);
+        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration);
         WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
 
         foreach (var expired in run.ExpiredSuppressions)
@@ -69,28 +90,58 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
             WriteWarning($"The suppression of {expired.RuleId} for {expired.Principal} expired on {expired.Expires:yyyy-MM-dd} and no longer applies ({expired.Justification}).");
         }
 
-        if (ReportPath is not null)
-        {
-            WriteReport(run);
-        }
-
+        // The results first: a report that cannot be written must not cost the audit's answer.
         if (Quiet)
         {
             WriteObject(run.Passed);
-            return;
+        }
+        else if (PassThru)
+        {
+            WriteObject(run);
+        }
+        else
+        {
+            WriteObject(run.Findings, enumerateCollection: true);
         }
 
-        WriteObject(run.Findings, enumerateCollection: true);
+        if (report is not null)
+        {
+            var location = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            report.Write(stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                AuditReportWriter.Write(run, reportFormat!.Value, writer, baseDirectory: location);
+            });
+            WriteVerbose($"Wrote the {reportFormat} report to {report.Path}.");
+        }
     }
 
-    private System.Collections.Generic.IReadOnlyList<Suppression> LoadSuppressions()
+    private ReportFormat? FormatOf(string path)
     {
+        var format = ReportFormat is not null
+            ? Enum.Parse<ReportFormat>(ReportFormat, ignoreCase: true)
+            : Enum.GetValues<ReportFormat>().Cast<ReportFormat?>().FirstOrDefault(f => path.EndsWith(AuditReportWriter.FileExtension(f!.Value), StringComparison.OrdinalIgnoreCase));
+        if (format is null)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-ReportPath {ModuleErrors.Quote(path)}: give -ReportFormat ({string.Join(", ", Enum.GetNames<ReportFormat>())}); the extension does not say which.",
+                ErrorIds.ReportFormatUnknown,
+                ErrorCategory.InvalidArgument,
+                path));
+        }
+
+        return format;
+    }
+
+    private System.Collections.Generic.IReadOnlyList<Suppression> LoadSuppressions(out string? path)
+    {
+        path = null;
         if (SuppressionPath is null)
         {
             return [];
         }
 
-        var path = GetUnresolvedProviderPathFromPSPath(SuppressionPath);
+        path = GetUnresolvedProviderPathFromPSPath(SuppressionPath);
         try
         {
             return SuppressionFile.Load(path);
@@ -105,25 +156,5 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         }
 
         return [];
-    }
-
-    private void WriteReport(AuditRun run)
-    {
-        var path = GetUnresolvedProviderPathFromPSPath(ReportPath!);
-        var format = ReportFormat is not null
-            ? Enum.Parse<ReportFormat>(ReportFormat, ignoreCase: true)
-            : Enum.GetValues<ReportFormat>().Cast<ReportFormat?>().FirstOrDefault(f => path.EndsWith(AuditReportWriter.FileExtension(f!.Value), StringComparison.OrdinalIgnoreCase));
-        if (format is null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException($"-ReportPath '{path}': give -ReportFormat ({string.Join(", ", Enum.GetNames<ReportFormat>())}); the extension does not say which."),
-                ErrorIds.ReportFormatUnknown,
-                ErrorCategory.InvalidArgument,
-                path));
-        }
-
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        AuditReportWriter.Write(run, format!.Value, writer);
-        WriteVerbose($"Wrote the {format} report to {path}.");
     }
 }

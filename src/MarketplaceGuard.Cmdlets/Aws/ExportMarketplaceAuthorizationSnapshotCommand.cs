@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using MarketplaceGuard.Aws.Snapshots;
+using MarketplaceGuard.Cmdlets.Output;
 
 namespace MarketplaceGuard.Cmdlets.Aws;
 
@@ -24,37 +25,37 @@ public sealed class ExportMarketplaceAuthorizationSnapshotCommand : AwsCommand
 
     protected override void EndProcessing()
     {
-        var path = GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(path, "Write the account's authorization details (users, groups, roles, policies)"))
+        // Checked before connecting: a path that cannot be written fails at once, not after reading the account.
+        using var file = OutputFile.Check(this, Path, nameof(Path));
+        if (!ShouldProcess(file.Path, "Write the account's authorization details (users, groups, roles, policies)"))
         {
             return;
         }
 
         // Written beside the target and moved into place at the end: an interrupted or failed export leaves
         // neither a partial file nor a damaged earlier one.
-        var partial = path + ".partial";
+        file.Reserve();
         var connection = Connect();
+        int entities;
         try
         {
-            var entities = RunAws(connection, async (client, cancellation) =>
+            entities = RunAws(connection, async (client, cancellation) =>
             {
-                await using var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                return await AuthorizationDetailsExporter.ExportAsync(client, file, cancellation).ConfigureAwait(false);
-            }, path);
-            File.Move(partial, path, overwrite: true);
-            WriteVerbose($"Wrote {entities:N0} users, groups, roles and policies to {path}.");
+                await using var stream = file.OpenTemporary(useAsync: true);
+                return await AuthorizationDetailsExporter.ExportAsync(client, stream, cancellation).ConfigureAwait(false);
+            }, file.Path);
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(partial))
-            {
-                File.Delete(partial);
-            }
+            throw file.Failed(e);
         }
+
+        file.Commit();
+        WriteVerbose($"Wrote {entities:N0} users, groups, roles and policies to {file.Path}.");
 
         if (PassThru)
         {
-            WriteObject(new FileInfo(path));
+            WriteObject(new FileInfo(file.Path));
         }
     }
 }

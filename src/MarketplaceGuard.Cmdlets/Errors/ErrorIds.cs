@@ -99,6 +99,11 @@ public static class ErrorIds
     /// <summary>Invoke-MarketplaceAudit found no Pester 5: none imported, none installed, and the module's own copy is missing.</summary>
     public const string PesterNotFound = "PesterNotFound";
 
+    // Parameters.
+
+    /// <summary>Two parameters that ask for different outputs (-Quiet and -PassThru).</summary>
+    public const string ParameterConflict = "ParameterConflict";
+
     // AWS.
 
     /// <summary>No credentials or region could be resolved.</summary>

@@ -19,6 +19,9 @@ public sealed class AccessAnalyzer
         this.evaluator = evaluator ?? PolicyEvaluator.Default;
     }
 
+    /// <summary>The evaluator the analyzer asks.</summary>
+    internal PolicyEvaluator Evaluator => evaluator;
+
     /// <summary>One entry per principal and capability.</summary>
     public IEnumerable<AccessEntry> Analyze(IEnumerable<AccountPrincipal> principals, IEnumerable<Capability> capabilities)
     {

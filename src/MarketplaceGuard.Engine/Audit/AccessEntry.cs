@@ -47,6 +47,9 @@ public sealed class AccessEntry
     /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
     public IReadOnlyList<MatchedStatement> Evidence { get; }
 
+    /// <summary>The evaluations of the actions that decided it (for an allow: every action of the allowing path).</summary>
+    internal IReadOnlyList<AuditResult> Deciding => deciding;
+
     /// <summary>Why, per action (built when first read: most cells of a large matrix are never shown).</summary>
     public string Reason => reason ??= Decision == AuditDecision.Unknown
         ? "cannot be judged: " + string.Join("; ", Principal.Problems)

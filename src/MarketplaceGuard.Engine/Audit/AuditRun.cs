@@ -1,47 +1,183 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 
 namespace MarketplaceGuard.Engine.Audit;
 
-/// <summary>One least-privilege audit of an account: the who-can matrix, the findings, and what they were measured on.</summary>
+/// <summary>
+/// One least-privilege audit of an account: what it was measured on (account, declared principals, suppressions),
+/// the who-can matrix and the findings. Every finding refers to its run, so a report of findings states the audit
+/// they come from, and a run with no finding at all can still be reported.
+/// </summary>
+/// <remarks>
+/// A run read back from PowerShell serialization (Export-Clixml, jobs, remoting) is restored with
+/// <see cref="Restore"/>: it keeps the summary (account, principals declared, suppressions, counts) but has no
+/// account model nor matrix.
+/// </remarks>
 public sealed class AuditRun
 {
     private readonly List<Finding> findings = [];
+    private readonly HashSet<AccountPrincipal> procurementSet;
+    private readonly HashSet<AccountPrincipal> viewerSet;
 
-    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, DateTimeOffset startedAt)
+    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, AuditDeclaration declaration, DateTime startedAt)
+        : this(
+            Guid.NewGuid(),
+            AccountIdOf(account),
+            account.Snapshot.Source,
+            startedAt,
+            declaration,
+            procurement.Select(p => p.DisplayName).ToList(),
+            viewers.Select(p => p.DisplayName).ToList(),
+            account.Principals.Count)
     {
         Account = account;
-        ProcurementPrincipals = procurement;
-        ViewerPrincipals = viewers;
-        StartedAt = startedAt;
+        procurementSet = procurement.ToHashSet();
+        viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
     }
 
-    public Account Account { get; }
+    private AuditRun(
+        Guid id,
+        string? accountId,
+        string source,
+        DateTime startedAt,
+        AuditDeclaration declaration,
+        IReadOnlyList<string> procurement,
+        IReadOnlyList<string> viewers,
+        int principalCount)
+    {
+        Id = id;
+        AccountId = accountId;
+        Source = source;
+        StartedAt = DateTime.SpecifyKind(startedAt.ToUniversalTime(), DateTimeKind.Utc);
+        DeclaredProcurementPrincipals = declaration.ProcurementPrincipals;
+        DeclaredViewerPrincipals = declaration.ViewerPrincipals;
+        SuppressionPath = declaration.SuppressionPath;
+        ProcurementPrincipals = procurement;
+        ViewerPrincipals = viewers;
+        PrincipalCount = principalCount;
+        procurementSet = [];
+        viewerSet = [];
+    }
 
-    /// <summary>The snapshot file (or "live account").</summary>
-    public string Source => Account.Snapshot.Source;
+    /// <summary>Tells the findings of one run from those of another once they have been serialized.</summary>
+    public Guid Id { get; }
 
-    public DateTimeOffset StartedAt { get; }
+    /// <summary>The 12-digit account id, from the principals' ARNs; null for an account without principals.</summary>
+    public string? AccountId { get; }
 
-    /// <summary>The principals authorized to procure (groups expanded).</summary>
-    public IReadOnlyList<AccountPrincipal> ProcurementPrincipals { get; }
+    /// <summary>The snapshot file (or "account ... (live, ...)").</summary>
+    public string Source { get; }
 
-    /// <summary>The principals that may only view (groups expanded).</summary>
-    public IReadOnlyList<AccountPrincipal> ViewerPrincipals { get; }
+    /// <summary>When the audit started, in UTC.</summary>
+    public DateTime StartedAt { get; }
 
-    /// <summary>Every principal × capability.</summary>
+    /// <summary>-ProcurementPrincipal as given (names, ARNs, type/name, wildcards).</summary>
+    public IReadOnlyList<string> DeclaredProcurementPrincipals { get; }
+
+    /// <summary>-ViewerPrincipal as given.</summary>
+    public IReadOnlyList<string> DeclaredViewerPrincipals { get; }
+
+    /// <summary>The principals authorized to procure, groups expanded ("user/alice").</summary>
+    public IReadOnlyList<string> ProcurementPrincipals { get; }
+
+    /// <summary>The principals that may only view, groups expanded.</summary>
+    public IReadOnlyList<string> ViewerPrincipals { get; }
+
+    /// <summary>The suppression file, or null when none was given.</summary>
+    public string? SuppressionPath { get; }
+
+    /// <summary>Suppressions that would have applied but have expired.</summary>
+    public IReadOnlyList<Suppression> ExpiredSuppressions { get; internal set; } = [];
+
+    /// <summary>How many users and roles were audited.</summary>
+    public int PrincipalCount { get; }
+
+    /// <summary>True when the snapshot was incomplete (audited with -AllowIncomplete): a passed audit proves less.</summary>
+    public bool Incomplete { get; internal set; }
+
+    /// <summary>The account model; null for a run restored from serialization.</summary>
+    public Account? Account { get; }
+
+    /// <summary>Every principal × capability; empty for a restored run.</summary>
     public IReadOnlyList<AccessEntry> Matrix { get; internal set; } = [];
 
     /// <summary>Every finding, suppressed ones included (see <see cref="Finding.Suppressed"/>).</summary>
     public IReadOnlyList<Finding> Findings => findings;
 
-    /// <summary>Suppressions that would have applied but have expired.</summary>
-    public IReadOnlyList<Suppression> ExpiredSuppressions { get; internal set; } = [];
+    /// <summary>How many findings the run has, suppressed ones included.</summary>
+    public int FindingCount => findings.Count;
 
     /// <summary>True when no finding is left unsuppressed.</summary>
     public bool Passed => findings.All(f => f.Suppressed);
 
+    /// <summary>
+    /// A run from its serialized summary: the values a deserialized AuditRun (or a finding's deserialized Run) carries.
+    /// Its findings are added with <see cref="Finding.Restore"/>.
+    /// </summary>
+    public static AuditRun Restore(
+        Guid id,
+        string? accountId,
+        string source,
+        DateTime startedAt,
+        AuditDeclaration declaration,
+        IReadOnlyList<string> procurementPrincipals,
+        IReadOnlyList<string> viewerPrincipals,
+        int principalCount,
+        IReadOnlyList<Suppression> expiredSuppressions,
+        bool incomplete)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentNullException.ThrowIfNull(declaration);
+        ArgumentOutOfRangeException.ThrowIfNegative(principalCount);
+        return new AuditRun(id, accountId, source, startedAt, declaration, procurementPrincipals, viewerPrincipals, principalCount)
+        {
+            ExpiredSuppressions = expiredSuppressions,
+            Incomplete = incomplete,
+        };
+    }
+
+    /// <summary>"Procurement", "Viewer" or "Other": how the audit treated a principal (procurement wins when named as both).</summary>
+    public string RoleOf(AccountPrincipal principal) =>
+        procurementSet.Contains(principal) ? "Procurement" : viewerSet.Contains(principal) ? "Viewer" : "Other";
+
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Audit of {AccountId ?? "an account without principals"} ({Source}) at {StartedAt:yyyy-MM-dd HH:mm:ss} UTC: {findings.Count(f => !f.Suppressed)} finding(s) to fix, {findings.Count(f => f.Suppressed)} suppressed");
+
     internal void Add(Finding finding) => findings.Add(finding);
+
+    private static string? AccountIdOf(Account account)
+    {
+        foreach (var principal in account.Principals)
+        {
+            // arn:partition:iam::123456789012:user/name
+            var parts = principal.Arn.Split(':');
+            if (parts.Length >= 6 && parts[4].Length > 0)
+            {
+                return parts[4];
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What the user declared for an audit: the principals as given and the suppression file.</summary>
+public sealed class AuditDeclaration
+{
+    public AuditDeclaration(IReadOnlyList<string>? procurementPrincipals = null, IReadOnlyList<string>? viewerPrincipals = null, string? suppressionPath = null)
+    {
+        ProcurementPrincipals = procurementPrincipals ?? [];
+        ViewerPrincipals = viewerPrincipals ?? [];
+        SuppressionPath = suppressionPath;
+    }
+
+    public IReadOnlyList<string> ProcurementPrincipals { get; }
+
+    public IReadOnlyList<string> ViewerPrincipals { get; }
+
+    public string? SuppressionPath { get; }
 }

@@ -1,22 +1,74 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 
 namespace MarketplaceGuard.Engine.Audit;
 
-/// <summary>One thing the least-privilege audit found wrong, with why and how to fix it.</summary>
+/// <summary>
+/// One thing the least-privilege audit found wrong, with why, through what (the cause) and how to fix it. Every
+/// property a script or a fix needs is a plain value: <see cref="Principal"/> ("user/dave"), <see cref="Cause"/>
+/// ("group/Developers"), the recommendation as a command.
+/// </summary>
 public sealed class Finding
 {
-    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, string reason, string recommendation, AuditRun run)
+    private IReadOnlyList<string>? evidenceText;
+
+    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, string reason, string recommendation, string cause, AuditRun run)
+        : this(
+            rule,
+            severity,
+            principal.Type,
+            principal.Name,
+            principal.Arn,
+            cause,
+            access?.Capability,
+            access?.Decision ?? AuditDecision.Unknown,
+            access?.Conditions ?? [],
+            reason,
+            recommendation,
+            principal.Source.JsonPath,
+            principal.Source.Line,
+            run)
+    {
+        Access = access;
+        Subject = principal;
+        Evidence = new JoinedList<MatchedStatement>((access?.Evidence ?? []).ToList());
+    }
+
+    private Finding(
+        AuditRule rule,
+        Severity severity,
+        PrincipalType principalType,
+        string principalName,
+        string principalArn,
+        string cause,
+        string? capability,
+        AuditDecision decision,
+        IReadOnlyList<string> conditions,
+        string reason,
+        string recommendation,
+        string jsonPath,
+        int line,
+        AuditRun run)
     {
         Rule = rule;
         Severity = severity;
-        Access = access;
-        Principal = principal;
+        PrincipalType = principalType;
+        PrincipalName = principalName;
+        PrincipalArn = principalArn;
+        Principal = (principalType == PrincipalType.User ? "user/" : "role/") + principalName;
+        Cause = cause;
+        Capability = capability;
+        Decision = decision;
+        Conditions = conditions as JoinedList<string> ?? new JoinedList<string>(conditions.ToList());
         Reason = reason;
         Recommendation = recommendation;
+        JsonPath = jsonPath;
+        Line = line;
         Run = run;
+        Evidence = new JoinedList<MatchedStatement>([]);
     }
 
     public string RuleId => Rule.Id;
@@ -25,28 +77,43 @@ public sealed class Finding
 
     public Severity Severity { get; }
 
-    public PrincipalType PrincipalType => Principal.Type;
+    /// <summary>"user/dave", "role/deploy": the principal as the change cmdlets take it from the pipeline.</summary>
+    public string Principal { get; }
 
-    public string PrincipalName => Principal.Name;
+    public PrincipalType PrincipalType { get; }
 
-    public string PrincipalArn => Principal.Arn;
+    public string PrincipalName { get; }
+
+    public string PrincipalArn { get; }
+
+    /// <summary>
+    /// Through what the access arrives (or, for a missing or blocked access, where it is decided): "group/Developers",
+    /// "policy arn:aws:iam::aws:policy/PowerUserAccess attached to user/dave", or the principal itself when nothing
+    /// narrower is to blame; for a missing explicit deny (MG1005), the group where the deny goes. Findings with the
+    /// same fix are fixed together (see the reports' fix plan).
+    /// </summary>
+    public string Cause { get; }
 
     /// <summary>The capability concerned; null for MG1007.</summary>
-    public string? Capability => Access?.Capability;
+    public string? Capability { get; }
 
     /// <summary>The decision behind the finding; Unknown for MG1007.</summary>
-    public AuditDecision Decision => Access?.Decision ?? AuditDecision.Unknown;
+    public AuditDecision Decision { get; }
 
-    /// <summary>The conditions a conditional decision depends on.</summary>
-    public IReadOnlyList<string> Conditions => Access?.Conditions ?? [];
+    /// <summary>The conditions a conditional decision depends on (as text: joined with "; ").</summary>
+    public JoinedList<string> Conditions { get; }
 
     /// <summary>A sentence a person understands.</summary>
     public string Reason { get; }
 
-    /// <summary>The statements behind it (policy, Sid, group).</summary>
-    public IReadOnlyList<MatchedStatement> Evidence => Access?.Evidence ?? [];
+    /// <summary>The statements behind it: policy, Sid, group (as text: joined with "; ").</summary>
+    public JoinedList<MatchedStatement> Evidence { get; }
 
-    /// <summary>A MarketplaceGuard command (or, where none fits, an AWS.Tools one) that fixes it.</summary>
+    /// <summary>
+    /// A MarketplaceGuard command (or, where none fits, an AWS.Tools one) that fixes it: at a group that holds no
+    /// procurement or viewer principal when the access comes through one (or, for a missing explicit deny, when the
+    /// principal is in one), else for the principal.
+    /// </summary>
     public string Recommendation { get; }
 
     /// <summary>True when a suppression silences it.</summary>
@@ -57,18 +124,74 @@ public sealed class Finding
     /// <summary>Where the principal is described in the snapshot file.</summary>
     public string SourceFile => Run.Source;
 
-    public int Line => Principal.Source.Line;
+    public int Line { get; }
 
-    public string JsonPath => Principal.Source.JsonPath;
+    public string JsonPath { get; }
 
+    /// <summary>The audit that produced it: account, declared principals, suppressions, matrix and totals.</summary>
+    public AuditRun Run { get; }
+
+    /// <summary>The matrix cell behind it; null for MG1007 and for a restored finding.</summary>
     internal AccessEntry? Access { get; }
 
-    internal AccountPrincipal Principal { get; }
+    /// <summary>The principal's model; null for a restored finding.</summary>
+    internal AccountPrincipal? Subject { get; }
 
-    /// <summary>The audit that produced it (for reports: matrix, totals).</summary>
-    internal AuditRun Run { get; }
+    /// <summary>The evidence as the reports write it (a restored finding has only this text).</summary>
+    internal IReadOnlyList<string> EvidenceText
+    {
+        get => evidenceText ??= Evidence.Select(e => e.ToString()).ToList();
+        private init => evidenceText = value;
+    }
 
-    public override string ToString() => $"{RuleId} {Severity} {Principal.DisplayName}: {Reason}";
+    /// <summary>
+    /// A finding from the values a deserialized finding carries (Export-Clixml, jobs, remoting), added to
+    /// <paramref name="run"/>. Throws <see cref="ArgumentException"/> when a value is missing or not valid.
+    /// </summary>
+    public static Finding Restore(
+        AuditRun run,
+        string ruleId,
+        Severity severity,
+        PrincipalType principalType,
+        string principalName,
+        string principalArn,
+        string cause,
+        string? capability,
+        AuditDecision decision,
+        IReadOnlyList<string> conditions,
+        string reason,
+        IReadOnlyList<string> evidence,
+        string recommendation,
+        Suppression? suppression,
+        string jsonPath,
+        int line)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var rule = AuditRules.Find(ruleId) ?? throw new ArgumentException($"'{ruleId}' is not a rule id.", nameof(ruleId));
+        if (!Enum.IsDefined(severity) || !Enum.IsDefined(principalType) || !Enum.IsDefined(decision))
+        {
+            throw new ArgumentException("The severity, principal type or decision is not one of its values.");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(principalName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(principalArn);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cause);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(recommendation);
+        ArgumentNullException.ThrowIfNull(conditions);
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(jsonPath);
+        ArgumentOutOfRangeException.ThrowIfNegative(line);
+        var finding = new Finding(rule, severity, principalType, principalName, principalArn, cause, capability, decision, conditions, reason, recommendation, jsonPath, line, run)
+        {
+            Suppression = suppression,
+            EvidenceText = evidence,
+        };
+        run.Add(finding);
+        return finding;
+    }
+
+    public override string ToString() => $"{RuleId} {Severity} {Principal}: {Reason}";
 }
 
 /// <summary>

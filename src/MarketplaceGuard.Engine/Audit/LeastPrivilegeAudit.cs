@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -28,11 +29,14 @@ public sealed class LeastPrivilegeAudit
         IReadOnlyList<AccountPrincipal> viewers,
         IReadOnlyList<Suppression> suppressions,
         DateOnly today,
-        IProgress<int>? progress = null)
+        IProgress<int>? progress = null,
+        AuditDeclaration? declaration = null)
     {
-        var run = new AuditRun(account, procurement, viewers, DateTimeOffset.UtcNow);
+        var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow);
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
+        var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
+
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
         var principals = account.Principals;
@@ -51,7 +55,7 @@ public sealed class LeastPrivilegeAudit
             var principal = principals[i];
             matrix.AddRange(entries[i]);
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            Apply(run, principal, role, entries[i]);
+            Apply(run, principal, role, entries[i], causes);
         }
 
         run.Matrix = matrix;
@@ -83,10 +87,10 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries)
+    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries, CauseFinder causes)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation) =>
-            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, run));
+        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
+            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
 
         if (!principal.CanBeJudged)
         {
@@ -102,6 +106,16 @@ public sealed class LeastPrivilegeAudit
         var who = principal.DisplayName;
         var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} '{principal.Name}'";
 
+        // An unauthorized access that arrives through a group is revoked at the group, once for all its members, unless
+        // the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view).
+        (string Cause, string Fix) Revoke(AccessEntry entry)
+        {
+            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
+            return cause.Group is { } group && causes.CanDenyAt(group)
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName '{group}'")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
+        }
+
         switch (role)
         {
             case Role.Procurement:
@@ -109,7 +123,8 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
-                        LockoutFix(principal, procure, principalParameter));
+                        LockoutFix(principal, procure, principalParameter),
+                        causes.Of(principal, procure, PolicyEffect.Deny).Text);
                 }
 
                 break;
@@ -119,14 +134,16 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
                         $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        causes.Of(principal, entry, PolicyEffect.Allow).Text);
                 }
 
                 if (IsDenied(view.Decision))
                 {
                     Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        causes.Of(principal, view, PolicyEffect.Deny).Text);
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
@@ -141,22 +158,28 @@ public sealed class LeastPrivilegeAudit
             default:
                 if (IsAllowed(procure.Decision))
                 {
+                    var (cause, fix) = Revoke(procure);
                     Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
                         $"{who} is not authorized to procure but {Describe(procure)}",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        fix, cause);
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
+                    // The missing deny is best attached to one of the user's groups that holds nobody authorized: one
+                    // command then protects all its members.
+                    var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName '{group}'",
+                        group is null ? null : "group/" + group);
                 }
 
                 if (IsAllowed(cancel.Decision))
                 {
+                    var (cause, fix) = Revoke(cancel);
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
                         $"{who} is not authorized to cancel subscriptions but {Describe(cancel)}",
-                        $"Revoke-MarketplaceAccess {principalParameter}");
+                        fix, cause);
                 }
 
                 break;
@@ -164,9 +187,10 @@ public sealed class LeastPrivilegeAudit
 
         if (role != Role.Procurement && IsAllowed(pmp.Decision))
         {
+            var (cause, fix) = Revoke(pmp);
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
                 $"{who} is outside the procurement team but {Describe(pmp)}",
-                $"Revoke-MarketplaceAccess {principalParameter}");
+                fix, cause);
         }
     }
 
@@ -198,9 +222,9 @@ public sealed class LeastPrivilegeAudit
     private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
     {
         var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
-        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith("group ", StringComparison.Ordinal))
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal))
         {
-            var group = via["group ".Length..];
+            var group = via[CauseFinder.GroupVia.Length..];
             // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
             return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}'";
         }
@@ -221,8 +245,7 @@ public sealed class LeastPrivilegeAudit
         }
 
         var glob = Glob.Compile(suppression.Principal, wildcards: true, variables: false);
-        var principal = finding.Principal;
-        return new[] { principal.Name, principal.Arn, principal.DisplayName }
+        return new[] { finding.PrincipalName, finding.PrincipalArn, finding.Principal }
             .Any(text => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True);
     }
 }

@@ -7,44 +7,82 @@ using MarketplaceGuard.Engine.Audit;
 namespace MarketplaceGuard.Engine.Reports;
 
 /// <summary>
-/// Writes least-privilege audit results as a report. Every format is fed from the same <see cref="Report"/>: the
-/// findings grouped by the audit run that produced them, with each run's who-can matrix and totals.
+/// Writes least-privilege audit results as a report. Every format is fed from the same <see cref="Report"/>: one
+/// section per audit run, with the run's context (account, declared principals, suppressions, completeness), its
+/// who-can matrix, totals, fix plan and findings.
 /// </summary>
 /// <remarks>
-/// Findings of several runs (several snapshots piped together) give one report per run: SARIF and JUnit hold them as
-/// several runs or test suites, JSON as an array of report objects, Markdown and HTML as consecutive sections.
-/// The totals count the findings given, so a filtered list of findings gives a report that agrees with itself.
+/// A report always states the audit it comes from: it is written from whole runs, or from findings, which carry
+/// their run. Nothing at all is an <see cref="ArgumentException"/>, never an empty "passed" report. Several runs give
+/// several sections: SARIF runs, JUnit test suites, entries of the JSON "audits" array, consecutive Markdown and HTML
+/// sections. The totals count the findings given, so a filtered list of findings gives a report that agrees with itself.
 /// </remarks>
 public static class AuditReportWriter
 {
     /// <summary>Writes a report of <paramref name="findings"/> and the runs they come from.</summary>
     /// <param name="generatedAt">The time the report states; now when null (pass a fixed time for repeatable output).</param>
-    public static void Write(IEnumerable<Finding> findings, ReportFormat format, TextWriter output, DateTimeOffset? generatedAt = null)
-    {
-        ArgumentNullException.ThrowIfNull(findings);
-        ArgumentNullException.ThrowIfNull(output);
-
-        // The same finding piped twice is reported once.
-        var distinct = findings.Distinct().ToList();
-        var runs = distinct
-            .GroupBy(f => f.Run)
-            .Select(g => new RunReport(g.Key, g.ToList()))
-            .ToList();
-        if (runs.Count == 0)
-        {
-            runs.Add(new RunReport(null, []));
-        }
-
-        Write(new Report(runs, generatedAt ?? DateTimeOffset.UtcNow), format, output);
-    }
+    /// <param name="baseDirectory">The directory SARIF artifact paths are relative to; absolute file URIs when null.</param>
+    public static void Write(IEnumerable<Finding> findings, ReportFormat format, TextWriter output, DateTimeOffset? generatedAt = null, string? baseDirectory = null) =>
+        Write([], findings, format, output, generatedAt, baseDirectory);
 
     /// <summary>Writes a report of a whole run, which may have no findings at all.</summary>
-    /// <param name="generatedAt">The time the report states; now when null (pass a fixed time for repeatable output).</param>
-    public static void Write(AuditRun run, ReportFormat format, TextWriter output, DateTimeOffset? generatedAt = null)
+    public static void Write(AuditRun run, ReportFormat format, TextWriter output, DateTimeOffset? generatedAt = null, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(run);
+        Write([run], [], format, output, generatedAt, baseDirectory);
+    }
+
+    /// <summary>
+    /// Writes a report of whole <paramref name="runs"/> (with every finding of each) and of <paramref name="findings"/>
+    /// grouped by their run, in the order they first appear. Throws <see cref="ArgumentException"/> when both are empty:
+    /// a report must come from an audit.
+    /// </summary>
+    public static void Write(IEnumerable<AuditRun> runs, IEnumerable<Finding> findings, ReportFormat format, TextWriter output, DateTimeOffset? generatedAt = null, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(output);
-        Write(new Report([new RunReport(run, run.Findings)], generatedAt ?? DateTimeOffset.UtcNow), format, output);
+        if (!Enum.IsDefined(format))
+        {
+            throw new ArgumentOutOfRangeException(nameof(format), format, "unknown report format");
+        }
+
+        var whole = runs.ToHashSet();
+        var order = new List<AuditRun>();
+        var given = new Dictionary<AuditRun, List<Finding>>();
+        foreach (var run in runs)
+        {
+            if (!given.ContainsKey(run))
+            {
+                order.Add(run);
+                given[run] = [];
+            }
+        }
+
+        // The same finding piped twice is reported once; a finding of a run reported whole is already in it.
+        foreach (var finding in findings.Distinct())
+        {
+            if (whole.Contains(finding.Run))
+            {
+                continue;
+            }
+
+            if (!given.TryGetValue(finding.Run, out var list))
+            {
+                order.Add(finding.Run);
+                given[finding.Run] = list = [];
+            }
+
+            list.Add(finding);
+        }
+
+        if (order.Count == 0)
+        {
+            throw new ArgumentException("Nothing to report: no audit run and no finding.", nameof(findings));
+        }
+
+        var sections = order.Select(r => new RunReport(r, whole.Contains(r) ? r.Findings : given[r])).ToList();
+        Write(new Report(sections, generatedAt ?? DateTimeOffset.UtcNow, baseDirectory), format, output);
     }
 
     /// <summary>The usual file extension of a format, with its dot (".sarif", ".xml" ...).</summary>

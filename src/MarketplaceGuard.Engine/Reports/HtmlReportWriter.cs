@@ -21,6 +21,9 @@ internal static class HtmlReportWriter
         .verdict { border-radius: .5rem; padding: 1rem 1.25rem; color: #fff; }
         .verdict.passed { background: #1a7f37; }
         .verdict.failed { background: #cf222e; }
+        .verdict.incomplete { background: #9a6700; }
+        .warning { border: 1px solid #d4a72c; background: #fff8c5; border-radius: .5rem; padding: .6rem 1rem; }
+        table.context { width: auto; margin-top: 1rem; } table.context th { background: #f6f8fa; font-weight: 600; }
         .verdict .result { font-size: 1.4rem; font-weight: 600; margin: 0; }
         .verdict .meta { margin: .3rem 0 0; opacity: .9; }
         .verdict code { color: inherit; background: rgba(255,255,255,.2); }
@@ -70,13 +73,29 @@ internal static class HtmlReportWriter
 
     private static void WriteRun(Report report, RunReport run, TextWriter output)
     {
+        var audit = run.Run;
+
+        // A pass on an incomplete snapshot is not green: what was not read was not audited.
+        var verdict = !run.Passed ? "failed" : audit.Incomplete ? "incomplete" : "passed";
         output.WriteLine("<section>");
-        output.WriteLine($"<header class=\"verdict {(run.Passed ? "passed" : "failed")}\">");
+        output.WriteLine($"<header class=\"verdict {verdict}\">");
         output.WriteLine("<h1>AWS Marketplace least-privilege audit</h1>");
-        output.WriteLine($"<p class=\"result\">{E(run.Passed ? "Passed" : ReportText.Verdict(run) + " to fix")}</p>");
-        var source = run.Source is null ? string.Empty : $"Source <code>{E(run.Source)}</code> &middot; ";
-        output.WriteLine($"<p class=\"meta\">{source}generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}</p>");
+        output.WriteLine($"<p class=\"result\">{E(ReportText.Headline(run))}</p>");
+        var account = audit.AccountId is null ? string.Empty : $"Account <code>{E(audit.AccountId)}</code> &middot; ";
+        output.WriteLine($"<p class=\"meta\">{account}Source <code>{E(run.Source)}</code> &middot; generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}</p>");
         output.WriteLine("</header>");
+        if (audit.Incomplete)
+        {
+            output.WriteLine($"<p class=\"warning\"><strong>Incomplete snapshot.</strong> {E(ReportText.IncompleteWarning)}</p>");
+        }
+
+        output.WriteLine("<table class=\"context\"><tbody>");
+        Context(output, "Procurement principals", ReportText.Principals(audit.DeclaredProcurementPrincipals, audit.ProcurementPrincipals));
+        Context(output, "Viewer principals", ReportText.Principals(audit.DeclaredViewerPrincipals, audit.ViewerPrincipals));
+        Context(output, "Suppression file", ReportText.SuppressionFile(audit));
+        Context(output, "Expired suppressions", ReportText.Expired(audit));
+        Context(output, "Snapshot", audit.Incomplete ? "incomplete" : "complete");
+        output.WriteLine("</tbody></table>");
 
         output.WriteLine("<div class=\"cards\">");
         foreach (var severity in ReportText.Severities)
@@ -85,7 +104,7 @@ internal static class HtmlReportWriter
         }
 
         Card(output, "suppressed", run.SuppressedCount, "Suppressed");
-        Card(output, "principals", run.Principals.Count, "Principals audited");
+        Card(output, "principals", run.PrincipalCount, "Principals audited");
         output.WriteLine("</div>");
 
         if (run.MatrixRows.Count > 0)
@@ -93,9 +112,36 @@ internal static class HtmlReportWriter
             WriteMatrix(run, output);
         }
 
+        WriteFixPlan(run, output);
         WriteOpenFindings(run, output);
         WriteSuppressedFindings(run, output);
         output.WriteLine("</section>");
+    }
+
+    private static void Context(TextWriter output, string label, string value) =>
+        output.WriteLine($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
+
+    private static void WriteFixPlan(RunReport run, TextWriter output)
+    {
+        output.WriteLine("<h2>Fix plan</h2>");
+        if (run.FixPlan.Count == 0)
+        {
+            output.WriteLine("<p>Nothing to fix.</p>");
+            return;
+        }
+
+        output.WriteLine("<p class=\"legend\">One command per cause, group-level fixes first: each line fixes every principal it counts.</p>");
+        output.WriteLine("<table class=\"fixplan\">");
+        output.WriteLine("<thead><tr><th>Fixes</th><th>Cause</th><th>Command</th></tr></thead>");
+        output.WriteLine("<tbody>");
+        foreach (var item in run.FixPlan)
+        {
+            output.Write($"<tr><td>{E(item.Fixes)}</td><td>{E(item.Cause)}</td>");
+            output.WriteLine($"<td><code>{E(item.Command)}</code></td></tr>");
+        }
+
+        output.WriteLine("</tbody>");
+        output.WriteLine("</table>");
     }
 
     private static void Card(TextWriter output, string kind, int count, string label) =>
@@ -152,8 +198,8 @@ internal static class HtmlReportWriter
         {
             output.Write($"<tr><td><span class=\"sev {SeverityClass(finding.Severity)}\">{E(finding.Severity.ToString())}</span></td>");
             output.Write($"<td>{E(finding.RuleId)}<br><small>{E(finding.Rule.Title)}</small></td>");
-            output.Write($"<td>{E(finding.Principal.DisplayName)}</td>");
-            output.Write($"<td>{E(finding.Reason)}{Evidence(finding)}</td>");
+            output.Write($"<td>{E(finding.Principal)}</td>");
+            output.Write($"<td>{E(finding.Reason)}{Evidence(finding)}<br><small>Cause: {E(finding.Cause)}</small></td>");
             output.WriteLine($"<td><code>{E(finding.Recommendation)}</code></td></tr>");
         }
 
@@ -179,7 +225,7 @@ internal static class HtmlReportWriter
             var suppression = finding.Suppression!;
             output.Write($"<tr><td><span class=\"sev {SeverityClass(finding.Severity)}\">{E(finding.Severity.ToString())}</span></td>");
             output.Write($"<td>{E(finding.RuleId)}<br><small>{E(finding.Rule.Title)}</small></td>");
-            output.Write($"<td>{E(finding.Principal.DisplayName)}</td>");
+            output.Write($"<td>{E(finding.Principal)}</td>");
             output.Write($"<td>{E(finding.Reason)}</td>");
             output.Write($"<td>{E(suppression.Justification)}</td>");
             output.WriteLine($"<td>{E(ReportText.Date(suppression.Expires))}</td></tr>");
@@ -189,9 +235,9 @@ internal static class HtmlReportWriter
         output.WriteLine("</table>");
     }
 
-    private static string Evidence(Finding finding) => finding.Evidence.Count == 0
+    private static string Evidence(Finding finding) => finding.EvidenceText.Count == 0
         ? string.Empty
-        : "<ul class=\"evidence\">" + string.Concat(finding.Evidence.Select(e => $"<li>{E(e.ToString())}</li>")) + "</ul>";
+        : "<ul class=\"evidence\">" + string.Concat(finding.EvidenceText.Select(e => $"<li>{E(e)}</li>")) + "</ul>";
 
     private static string DecisionClass(AuditDecision decision) => decision switch
     {

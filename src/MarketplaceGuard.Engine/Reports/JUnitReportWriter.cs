@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Xml;
-using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Audit;
 
 namespace MarketplaceGuard.Engine.Reports;
@@ -53,25 +52,26 @@ internal static class JUnitReportWriter
     private static Suite BuildSuite(Report report, RunReport run)
     {
         // Several runs in one file: the source tells the suites apart in a CI dashboard.
-        var name = report.Runs.Count > 1 && run.Source is { } source ? $"{SuiteName} ({source})" : SuiteName;
+        var name = report.Runs.Count > 1 ? $"{SuiteName} ({run.Source})" : SuiteName;
         var cases = new List<TestCase>();
-        if (run.Run is null)
+        var byCase = run.Findings.ToLookup(f => (f.Rule, f.Principal));
+        if (run.Principals is { } principals)
         {
-            // No run, so no list of audited principals: only the findings can become test cases.
-            cases.AddRange(run.Findings
-                .GroupBy(f => (f.Rule, f.Principal))
-                .Select(g => new TestCase(g.Key.Rule, g.Key.Principal, g.ToList())));
-        }
-        else
-        {
-            var byCase = run.Findings.ToLookup(f => (f.Rule, f.Principal));
             foreach (var rule in AuditRules.All)
             {
-                foreach (var principal in run.Principals)
+                foreach (var principal in principals)
                 {
                     cases.Add(new TestCase(rule, principal, byCase[(rule, principal)].ToList()));
                 }
             }
+        }
+        else
+        {
+            // A run restored from serialization knows how many principals it audited, not which: the findings become
+            // test cases, and each rule without any finding one passed case for every principal.
+            cases.AddRange(byCase.Select(g => new TestCase(g.Key.Rule, g.Key.Principal, g.ToList())));
+            var passed = string.Create(CultureInfo.InvariantCulture, $"every principal ({run.PrincipalCount})");
+            cases.AddRange(AuditRules.All.Where(r => !run.Findings.Any(f => f.Rule == r)).Select(r => new TestCase(r, passed, [])));
         }
 
         return new Suite(name, run, cases);
@@ -79,31 +79,63 @@ internal static class JUnitReportWriter
 
     private static void WriteSuite(XmlWriter xml, Report report, Suite suite)
     {
+        var run = suite.Run.Run;
         xml.WriteStartElement("testsuite");
         xml.WriteAttributeString("name", Clean(suite.Name));
         WriteCounts(xml, suite.Cases.Count, suite.Failures, suite.Skipped);
         xml.WriteAttributeString("timestamp", report.GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
-        if (suite.Run.Source is { } source)
-        {
-            xml.WriteStartElement("properties");
-            WriteProperty(xml, "source", source);
-            WriteProperty(xml, "tool", $"{Report.ToolName} {Report.ToolVersion}");
-            xml.WriteEndElement();
-        }
+        xml.WriteStartElement("properties");
+        WriteProperty(xml, "source", run.Source);
+        WriteProperty(xml, "accountId", run.AccountId ?? string.Empty);
+        WriteProperty(xml, "procurementPrincipals", ReportText.Principals(run.DeclaredProcurementPrincipals, run.ProcurementPrincipals));
+        WriteProperty(xml, "viewerPrincipals", ReportText.Principals(run.DeclaredViewerPrincipals, run.ViewerPrincipals));
+        WriteProperty(xml, "suppressionFile", ReportText.SuppressionFile(run));
+        WriteProperty(xml, "expiredSuppressions", ReportText.Expired(run));
+        WriteProperty(xml, "incomplete", run.Incomplete ? "true" : "false");
+        WriteProperty(xml, "principals", ReportText.Number(suite.Run.PrincipalCount));
+        WriteProperty(xml, "tool", $"{Report.ToolName} {Report.ToolVersion}");
+        xml.WriteEndElement();
 
         foreach (var test in suite.Cases)
         {
             WriteCase(xml, test);
         }
 
+        // The fix plan, where CI systems show a suite's log: one line per command, group-level fixes first.
+        xml.WriteStartElement("system-out");
+        xml.WriteString(Clean(FixPlanText(suite.Run)));
         xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    private static string FixPlanText(RunReport run)
+    {
+        var text = new StringBuilder();
+        if (run.Run.Incomplete)
+        {
+            text.Append(ReportText.IncompleteWarning).Append('\n');
+        }
+
+        if (run.FixPlan.Count == 0)
+        {
+            text.Append("Fix plan: nothing to fix.");
+            return text.ToString();
+        }
+
+        text.Append("Fix plan:");
+        foreach (var item in run.FixPlan)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  {item.Command}    # {item.Fixes}; cause: {item.Cause}");
+        }
+
+        return text.ToString();
     }
 
     private static void WriteCase(XmlWriter xml, TestCase test)
     {
         xml.WriteStartElement("testcase");
         xml.WriteAttributeString("classname", $"{test.Rule.Id} {test.Rule.Name}");
-        xml.WriteAttributeString("name", Clean(test.Principal.DisplayName));
+        xml.WriteAttributeString("name", Clean(test.Principal));
         var open = test.Findings.Where(f => !f.Suppressed).ToList();
         if (open.Count > 0)
         {
@@ -132,15 +164,16 @@ internal static class JUnitReportWriter
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"[{finding.Severity}] {finding.Reason}\n");
-        if (finding.Evidence.Count > 0)
+        if (finding.EvidenceText.Count > 0)
         {
             text.Append("Evidence:\n");
-            foreach (var evidence in finding.Evidence)
+            foreach (var evidence in finding.EvidenceText)
             {
                 text.Append(CultureInfo.InvariantCulture, $"  - {evidence}\n");
             }
         }
 
+        text.Append(CultureInfo.InvariantCulture, $"Cause: {finding.Cause}\n");
         text.Append(CultureInfo.InvariantCulture, $"Fix: {finding.Recommendation}\n");
         text.Append(CultureInfo.InvariantCulture, $"Location: {finding.SourceFile}:{finding.Line} ({finding.JsonPath})");
         return text.ToString();
@@ -176,7 +209,7 @@ internal static class JUnitReportWriter
         return new string(text.Where(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)).ToArray());
     }
 
-    private sealed record TestCase(AuditRule Rule, AccountPrincipal Principal, IReadOnlyList<Finding> Findings);
+    private sealed record TestCase(AuditRule Rule, string Principal, IReadOnlyList<Finding> Findings);
 
     private sealed record Suite(string Name, RunReport Run, IReadOnlyList<TestCase> Cases)
     {

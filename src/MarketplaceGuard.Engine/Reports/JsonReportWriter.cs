@@ -7,53 +7,83 @@ using MarketplaceGuard.Engine.Audit;
 namespace MarketplaceGuard.Engine.Reports;
 
 /// <summary>
-/// MarketplaceGuard's JSON report: tool, time, source, summary, findings and matrix, camelCase. Enum values are
-/// written by name ("High", "ExplicitDeny") as the PowerShell objects show them. Several runs give an array of such
-/// objects.
+/// MarketplaceGuard's JSON report, camelCase, one shape however many audits it holds:
+/// <c>{ "tool", "version", "generatedAt", "audits": [ { account, source, principals declared, suppressions,
+/// incomplete, summary, fixPlan, findings, matrix } ] }</c>. Enum values are written by name ("High", "ExplicitDeny")
+/// as the PowerShell objects show them.
 /// </summary>
 internal static class JsonReportWriter
 {
     public static void Write(Report report, TextWriter output) => JsonOutput.Write(output, json =>
     {
-        if (report.Runs.Count == 1)
-        {
-            WriteRun(json, report, report.Runs[0]);
-            return;
-        }
-
-        json.WriteStartArray();
-        foreach (var run in report.Runs)
-        {
-            WriteRun(json, report, run);
-        }
-
-        json.WriteEndArray();
-    });
-
-    private static void WriteRun(Utf8JsonWriter json, Report report, RunReport run)
-    {
         json.WriteStartObject();
         json.WriteString("tool", Report.ToolName);
         json.WriteString("version", Report.ToolVersion);
         json.WriteString("generatedAt", report.GeneratedAtText);
-        json.WriteNullable("source", run.Source);
+        json.WriteStartArray("audits");
+        foreach (var run in report.Runs)
+        {
+            WriteRun(json, run);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    private static void WriteRun(Utf8JsonWriter json, RunReport report)
+    {
+        var run = report.Run;
+        json.WriteStartObject();
+        json.WriteNullable("accountId", run.AccountId);
+        json.WriteString("source", run.Source);
+        json.WriteBoolean("incomplete", run.Incomplete);
+        WritePrincipals(json, "procurementPrincipals", run.DeclaredProcurementPrincipals, run.ProcurementPrincipals);
+        WritePrincipals(json, "viewerPrincipals", run.DeclaredViewerPrincipals, run.ViewerPrincipals);
+        json.WriteNullable("suppressionFile", run.SuppressionPath);
+        json.WriteStartArray("expiredSuppressions");
+        foreach (var expired in run.ExpiredSuppressions)
+        {
+            json.WriteStartObject();
+            json.WriteString("ruleId", expired.RuleId);
+            json.WriteString("principal", expired.Principal);
+            json.WriteString("justification", expired.Justification);
+            json.WriteString("expires", ReportText.Date(expired.Expires));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
 
         json.WriteStartObject("summary");
-        json.WriteNumber("principals", run.Principals.Count);
-        json.WriteNumber("findings", run.Findings.Count);
+        json.WriteNumber("principals", report.PrincipalCount);
+        json.WriteNumber("findings", report.Findings.Count);
         json.WriteStartObject("bySeverity");
         foreach (var severity in ReportText.Severities)
         {
-            json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(severity.ToString()), run.OpenCount(severity));
+            json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(severity.ToString()), report.OpenCount(severity));
         }
 
         json.WriteEndObject();
-        json.WriteNumber("suppressed", run.SuppressedCount);
-        json.WriteBoolean("passed", run.Passed);
+        json.WriteNumber("suppressed", report.SuppressedCount);
+        json.WriteBoolean("passed", report.Passed);
         json.WriteEndObject();
 
+        json.WriteStartArray("fixPlan");
+        foreach (var item in report.FixPlan)
+        {
+            json.WriteStartObject();
+            json.WriteString("command", item.Command);
+            json.WriteString("cause", item.Cause);
+            json.WriteBoolean("atGroup", item.AtGroup);
+            json.WriteNumber("principalCount", item.Principals.Count);
+            json.WriteStrings("principals", item.Principals);
+            json.WriteStrings("ruleIds", item.RuleIds);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
         json.WriteStartArray("findings");
-        foreach (var finding in run.Findings)
+        foreach (var finding in report.Findings)
         {
             WriteFinding(json, finding);
         }
@@ -61,18 +91,26 @@ internal static class JsonReportWriter
         json.WriteEndArray();
 
         json.WriteStartArray("matrix");
-        foreach (var entry in run.Matrix)
+        foreach (var entry in report.Matrix)
         {
             json.WriteStartObject();
             json.WriteString("principal", entry.Principal.DisplayName);
             json.WriteString("arn", entry.PrincipalArn);
             json.WriteString("capability", entry.Capability);
             json.WriteString("decision", entry.Decision.ToString());
-            WriteStrings(json, "conditions", entry.Conditions);
+            json.WriteStrings("conditions", entry.Conditions);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WritePrincipals(Utf8JsonWriter json, string name, IReadOnlyList<string> declared, IReadOnlyList<string> resolved)
+    {
+        json.WriteStartObject(name);
+        json.WriteStrings("declared", declared);
+        json.WriteStrings("resolved", resolved);
         json.WriteEndObject();
     }
 
@@ -81,14 +119,16 @@ internal static class JsonReportWriter
         json.WriteStartObject();
         json.WriteString("ruleId", finding.RuleId);
         json.WriteString("severity", finding.Severity.ToString());
+        json.WriteString("principal", finding.Principal);
         json.WriteString("principalType", finding.PrincipalType.ToString());
         json.WriteString("principalName", finding.PrincipalName);
         json.WriteString("principalArn", finding.PrincipalArn);
+        json.WriteString("cause", finding.Cause);
         json.WriteNullable("capability", finding.Capability);
         json.WriteString("decision", finding.Decision.ToString());
-        WriteStrings(json, "conditions", finding.Conditions);
+        json.WriteStrings("conditions", finding.Conditions);
         json.WriteString("reason", finding.Reason);
-        WriteStrings(json, "evidence", finding.Evidence.Select(e => e.ToString()));
+        json.WriteStrings("evidence", finding.EvidenceText);
         json.WriteString("recommendation", finding.Recommendation);
         json.WriteBoolean("suppressed", finding.Suppressed);
         if (finding.Suppression is { } suppression)
@@ -109,16 +149,5 @@ internal static class JsonReportWriter
         json.WriteString("jsonPath", finding.JsonPath);
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
     }
 }

@@ -29,13 +29,27 @@ internal static class MarkdownReportWriter
 
     private static void WriteRun(Report report, RunReport run, TextWriter output)
     {
+        var audit = run.Run;
         output.WriteLine("# MarketplaceGuard least-privilege report");
         output.WriteLine();
-        output.WriteLine($"Source: {(run.Source is null ? "(none)" : Code(run.Source))}  ");
+        output.WriteLine($"Account: {(audit.AccountId is null ? "unknown" : Code(audit.AccountId))}  ");
+        output.WriteLine($"Source: {Code(run.Source)}  ");
+        output.WriteLine($"Procurement principals: {Text(ReportText.Principals(audit.DeclaredProcurementPrincipals, audit.ProcurementPrincipals))}  ");
+        output.WriteLine($"Viewer principals: {Text(ReportText.Principals(audit.DeclaredViewerPrincipals, audit.ViewerPrincipals))}  ");
+        output.WriteLine($"Suppression file: {(audit.SuppressionPath is null ? "none" : Code(audit.SuppressionPath))}  ");
+        output.WriteLine($"Expired suppressions: {Text(ReportText.Expired(audit))}  ");
+        output.WriteLine($"Snapshot: {(audit.Incomplete ? "**incomplete**" : "complete")}  ");
         output.WriteLine($"Generated: {report.GeneratedAtDisplay} by {Report.ToolName} {Report.ToolVersion}");
         output.WriteLine();
-        output.WriteLine(run.Passed ? "**Verdict: passed**" : $"**Verdict: failed, {ReportText.Verdict(run)} to fix**");
+        output.WriteLine(run.Passed
+            ? audit.Incomplete ? "**Verdict: passed on an incomplete snapshot**" : "**Verdict: passed**"
+            : $"**Verdict: failed, {ReportText.Verdict(run)} to fix**");
         output.WriteLine();
+        if (audit.Incomplete)
+        {
+            output.WriteLine($"> **Warning:** {Text(ReportText.IncompleteWarning)}");
+            output.WriteLine();
+        }
 
         output.WriteLine("## Summary");
         output.WriteLine();
@@ -47,8 +61,10 @@ internal static class MarkdownReportWriter
         }
 
         output.WriteLine($"| Suppressed | {ReportText.Number(run.SuppressedCount)} |");
-        output.WriteLine($"| Principals audited | {ReportText.Number(run.Principals.Count)} |");
+        output.WriteLine($"| Principals audited | {ReportText.Number(run.PrincipalCount)} |");
         output.WriteLine();
+
+        WriteFixPlan(run, output);
 
         if (run.MatrixRows.Count > 0)
         {
@@ -96,6 +112,28 @@ internal static class MarkdownReportWriter
         }
     }
 
+    private static void WriteFixPlan(RunReport run, TextWriter output)
+    {
+        output.WriteLine("## Fix plan");
+        output.WriteLine();
+        if (run.FixPlan.Count == 0)
+        {
+            output.WriteLine("Nothing to fix.");
+            output.WriteLine();
+            return;
+        }
+
+        output.WriteLine("One command per cause, group-level fixes first:");
+        output.WriteLine();
+        var number = 1;
+        foreach (var item in run.FixPlan)
+        {
+            output.WriteLine($"{ReportText.Number(number++)}. {Code(item.Command)}: {Text(item.Fixes)}; cause: {Text(item.Cause)}");
+        }
+
+        output.WriteLine();
+    }
+
     private static void WriteMatrix(RunReport run, TextWriter output)
     {
         output.WriteLine("## Who can do what");
@@ -113,11 +151,13 @@ internal static class MarkdownReportWriter
 
     private static void WriteFinding(Finding finding, TextWriter output)
     {
-        output.WriteLine($"- **{finding.RuleId}** {Code(finding.Principal.DisplayName)}: {Text(finding.Reason)}");
-        foreach (var evidence in finding.Evidence)
+        output.WriteLine($"- **{finding.RuleId}** {Code(finding.Principal)}: {Text(finding.Reason)}");
+        foreach (var evidence in finding.EvidenceText)
         {
-            output.WriteLine($"  - {Text(evidence.ToString())}");
+            output.WriteLine($"  - {Text(evidence)}");
         }
+
+        output.WriteLine($"  - Cause: {Text(finding.Cause)}");
 
         output.WriteLine($"  - Fix: {Code(finding.Recommendation)}");
     }

@@ -13,10 +13,11 @@ namespace MarketplaceGuard.Engine.Reports;
 /// <summary>What every report format writes: the tool, the time, and one section per audit run.</summary>
 internal sealed class Report
 {
-    public Report(IReadOnlyList<RunReport> runs, DateTimeOffset generatedAt)
+    public Report(IReadOnlyList<RunReport> runs, DateTimeOffset generatedAt, string? baseDirectory)
     {
         Runs = runs;
         GeneratedAt = generatedAt.ToUniversalTime();
+        BaseDirectory = baseDirectory;
     }
 
     public const string ToolName = "MarketplaceGuard";
@@ -25,6 +26,9 @@ internal sealed class Report
     public static string ToolVersion { get; } = ReadToolVersion();
 
     public IReadOnlyList<RunReport> Runs { get; }
+
+    /// <summary>The directory file paths are made relative to (PowerShell's current location); null for absolute paths.</summary>
+    public string? BaseDirectory { get; }
 
     /// <summary>In UTC.</summary>
     public DateTimeOffset GeneratedAt { get; }
@@ -51,35 +55,32 @@ internal sealed class Report
     }
 }
 
-/// <summary>The findings of one audit run, with the run's matrix and totals; <see cref="Run"/> is null only for an empty report.</summary>
+/// <summary>The findings of one audit run, with the run's context, matrix, totals and fix plan.</summary>
 internal sealed class RunReport
 {
-    private readonly HashSet<AccountPrincipal> procurement;
-    private readonly HashSet<AccountPrincipal> viewers;
-
-    public RunReport(AuditRun? run, IReadOnlyList<Finding> findings)
+    public RunReport(AuditRun run, IReadOnlyList<Finding> findings)
     {
         Run = run;
         Findings = findings;
-        procurement = run?.ProcurementPrincipals.ToHashSet() ?? [];
-        viewers = run?.ViewerPrincipals.ToHashSet() ?? [];
 
         // Capabilities in the order the matrix has them (the audit uses Capabilities.All's report order).
         Capabilities = Matrix.Select(e => e.CapabilityDefinition).Distinct().ToList();
         MatrixRows = Matrix
             .GroupBy(e => e.Principal)
-            .Select(g => new MatrixRow(g.Key, RoleOf(g.Key), g.ToList()))
+            .Select(g => new MatrixRow(g.Key, run.RoleOf(g.Key), g.ToList()))
             .ToList();
+        FixPlan = FixPlanItem.Plan(Open);
     }
 
-    public AuditRun? Run { get; }
+    public AuditRun Run { get; }
 
     /// <summary>The findings reported, suppressed ones included, in the order given.</summary>
     public IReadOnlyList<Finding> Findings { get; }
 
-    public string? Source => Run?.Source;
+    public string Source => Run.Source;
 
-    public IReadOnlyList<AccessEntry> Matrix => Run?.Matrix ?? [];
+    /// <summary>Empty for a run restored from serialization.</summary>
+    public IReadOnlyList<AccessEntry> Matrix => Run.Matrix;
 
     /// <summary>The matrix columns.</summary>
     public IReadOnlyList<Capability> Capabilities { get; }
@@ -87,9 +88,11 @@ internal sealed class RunReport
     /// <summary>The matrix rows, one per audited principal.</summary>
     public IReadOnlyList<MatrixRow> MatrixRows { get; }
 
-    /// <summary>The principals the run audited (every principal of the account); without a run, those of the findings.</summary>
-    public IReadOnlyList<AccountPrincipal> Principals =>
-        Run?.Account.Principals ?? Findings.Select(f => f.Principal).Distinct().ToList();
+    /// <summary>How many principals the run audited (every user and role of the account).</summary>
+    public int PrincipalCount => Run.PrincipalCount;
+
+    /// <summary>The principals the run audited, by display name; null for a restored run, which keeps only their number.</summary>
+    public IReadOnlyList<string>? Principals => Run.Account?.Principals.Select(p => p.DisplayName).ToList();
 
     /// <summary>The findings left to fix.</summary>
     public IEnumerable<Finding> Open => Findings.Where(f => !f.Suppressed);
@@ -103,9 +106,35 @@ internal sealed class RunReport
 
     public bool Passed => Findings.All(f => f.Suppressed);
 
-    /// <summary>How the audit treated the principal; procurement wins when a principal is named as both.</summary>
-    public string RoleOf(AccountPrincipal principal) =>
-        procurement.Contains(principal) ? "Procurement" : viewers.Contains(principal) ? "Viewer" : "Other";
+    /// <summary>The open findings grouped by the command that fixes them, group-level fixes first.</summary>
+    public IReadOnlyList<FixPlanItem> FixPlan { get; }
+}
+
+/// <summary>
+/// One line of a report's fix plan: a command, the cause it removes, and the principals (and rules) it fixes. Findings
+/// that recommend the same command are fixed together: a revoke at a group fixes every member it is recommended for.
+/// </summary>
+internal sealed record FixPlanItem(string Command, string Cause, IReadOnlyList<string> Principals, IReadOnlyList<string> RuleIds, bool AtGroup)
+{
+    private const string GroupFix = "Revoke-MarketplaceAccess -GroupName ";
+
+    public static IReadOnlyList<FixPlanItem> Plan(IEnumerable<Finding> open) => open
+        .GroupBy(f => f.Recommendation, StringComparer.Ordinal)
+        .Select(g => new FixPlanItem(
+            g.Key,
+            string.Join("; ", g.Select(f => f.Cause).Distinct(StringComparer.Ordinal)),
+            g.Select(f => f.Principal).Distinct(StringComparer.Ordinal).ToList(),
+            g.Select(f => f.RuleId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            g.Key.StartsWith(GroupFix, StringComparison.Ordinal)))
+        .OrderByDescending(i => i.AtGroup)
+        .ThenByDescending(i => i.Principals.Count)
+        .ThenBy(i => i.Command, StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>"fixes 12 principals (MG1001, MG1002)".</summary>
+    public string Fixes => string.Create(
+        CultureInfo.InvariantCulture,
+        $"fixes {Principals.Count} principal{(Principals.Count == 1 ? string.Empty : "s")} ({string.Join(", ", RuleIds)})");
 }
 
 /// <summary>One row of the who-can matrix.</summary>
@@ -147,4 +176,33 @@ internal static class ReportText
     }
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"Procurement" (declared) → "user/alice, user/bob" (groups expanded), or "none".</summary>
+    public static string Principals(IReadOnlyList<string> declared, IReadOnlyList<string> resolved)
+    {
+        if (declared.Count == 0 && resolved.Count == 0)
+        {
+            return "none";
+        }
+
+        var expanded = resolved.Count == 0 ? "nobody" : string.Join(", ", resolved);
+        return declared.Count == 0 ? expanded : $"{string.Join(", ", declared)} ({expanded})";
+    }
+
+    /// <summary>The suppression file, or "none".</summary>
+    public static string SuppressionFile(AuditRun run) => run.SuppressionPath ?? "none";
+
+    /// <summary>"MG1001 role/x (expired 2026-09-30)", or "none".</summary>
+    public static string Expired(AuditRun run) => run.ExpiredSuppressions.Count == 0
+        ? "none"
+        : string.Join("; ", run.ExpiredSuppressions.Select(s => $"{s.RuleId} {s.Principal} (expired {Date(s.Expires)})"));
+
+    /// <summary>What an incomplete snapshot means for the verdict.</summary>
+    public const string IncompleteWarning =
+        "The snapshot was incomplete (audited with -AllowIncomplete): principals and policies missing from it were not audited, so a pass proves less.";
+
+    /// <summary>The verdict line: "Passed", "Passed on an incomplete snapshot", "3 findings to fix".</summary>
+    public static string Headline(RunReport run) => run.Passed
+        ? run.Run.Incomplete ? "Passed on an incomplete snapshot" : "Passed"
+        : Verdict(run) + " to fix";
 }

@@ -1,18 +1,25 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using MarketplaceGuard.Engine.Audit;
 
 namespace MarketplaceGuard.Engine.Reports;
 
 /// <summary>
-/// SARIF 2.1.0: every MG rule in the driver, one result per finding, located at the principal's entry in the
-/// snapshot file and, logically, at the principal's ARN. One SARIF run per audit run.
+/// SARIF 2.1.0: every MG rule in the driver (with its help page and security severity), one result per finding,
+/// located at the principal's entry in the snapshot file and, logically, at the principal's ARN, with a fingerprint
+/// that survives line moves. One SARIF run per audit run; the run's context and fix plan are in its property bag.
 /// </summary>
 internal static class SarifReportWriter
 {
     public const string Schema = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    /// <summary>The key of the result fingerprint: rule, principal ARN and capability, hashed; version 1.</summary>
+    public const string FingerprintKey = "marketplaceGuardFinding/v1";
 
     public static void Write(Report report, TextWriter output) => JsonOutput.Write(output, json =>
     {
@@ -22,7 +29,7 @@ internal static class SarifReportWriter
         json.WriteStartArray("runs");
         foreach (var run in report.Runs)
         {
-            WriteRun(json, run);
+            WriteRun(json, report, run);
         }
 
         json.WriteEndArray();
@@ -37,14 +44,28 @@ internal static class SarifReportWriter
         _ => "note",
     };
 
+    /// <summary>GitHub's security-severity scale: high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9.</summary>
+    public static string SecuritySeverity(Severity severity) => severity switch
+    {
+        Severity.High => "8.0",
+        Severity.Medium => "5.0",
+        _ => "2.0",
+    };
+
     /// <summary>
-    /// The snapshot as a SARIF artifact URI: relative (forward slashes, escaped) when it is under the current
-    /// directory, which is how code-scanning tools match results to files in a checkout; otherwise a file:// URI.
+    /// The snapshot as a SARIF artifact URI: relative (forward slashes, escaped) when it is under
+    /// <paramref name="baseDirectory"/> (PowerShell's current location), which is how code-scanning tools match results
+    /// to files in a checkout; otherwise, or without a base directory, a file:// URI.
     /// </summary>
-    public static string ArtifactUri(string source)
+    public static string ArtifactUri(string source, string? baseDirectory)
     {
         var full = Path.GetFullPath(source);
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        if (baseDirectory is null)
+        {
+            return new Uri(full).AbsoluteUri;
+        }
+
+        var relative = Path.GetRelativePath(baseDirectory, full);
         if (Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             || relative.StartsWith("../", StringComparison.Ordinal))
         {
@@ -55,7 +76,7 @@ internal static class SarifReportWriter
         return string.Join('/', segments.Select(Uri.EscapeDataString));
     }
 
-    private static void WriteRun(Utf8JsonWriter json, RunReport run)
+    private static void WriteRun(Utf8JsonWriter json, Report report, RunReport run)
     {
         json.WriteStartObject();
         json.WriteStartObject("tool");
@@ -75,7 +96,38 @@ internal static class SarifReportWriter
         json.WriteStartArray("results");
         foreach (var finding in run.Findings)
         {
-            WriteResult(json, finding);
+            WriteResult(json, report, finding);
+        }
+
+        json.WriteEndArray();
+        WriteRunProperties(json, run);
+        json.WriteEndObject();
+    }
+
+    /// <summary>What SARIF has no field for: the audit's context and its fix plan.</summary>
+    private static void WriteRunProperties(Utf8JsonWriter json, RunReport report)
+    {
+        var run = report.Run;
+        json.WriteStartObject("properties");
+        json.WriteNullable("accountId", run.AccountId);
+        json.WriteString("source", run.Source);
+        json.WriteBoolean("incomplete", run.Incomplete);
+        json.WriteStrings("declaredProcurementPrincipals", run.DeclaredProcurementPrincipals);
+        json.WriteStrings("procurementPrincipals", run.ProcurementPrincipals);
+        json.WriteStrings("declaredViewerPrincipals", run.DeclaredViewerPrincipals);
+        json.WriteStrings("viewerPrincipals", run.ViewerPrincipals);
+        json.WriteNullable("suppressionFile", run.SuppressionPath);
+        json.WriteStrings("expiredSuppressions", run.ExpiredSuppressions.Select(s => s.ToString()));
+        json.WriteNumber("principals", report.PrincipalCount);
+        json.WriteStartArray("fixPlan");
+        foreach (var item in report.FixPlan)
+        {
+            json.WriteStartObject();
+            json.WriteString("command", item.Command);
+            json.WriteString("cause", item.Cause);
+            json.WriteNumber("principalCount", item.Principals.Count);
+            json.WriteStrings("ruleIds", item.RuleIds);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();
@@ -93,10 +145,19 @@ internal static class SarifReportWriter
         json.WriteString("level", Level(rule.DefaultSeverity));
         json.WriteEndObject();
         WriteMessage(json, "help", rule.Description);
+        // No helpUri: SARIF requires an absolute URI there (GitHub code scanning rejects the whole upload for a
+        // relative one), and the module has no published documentation site; the rule's text travels in "help", and
+        // Get-Help about_MarketplaceGuardAudit documents every rule where the module is installed.
+        json.WriteStartObject("properties");
+        json.WriteString("security-severity", SecuritySeverity(rule.DefaultSeverity));
+        json.WriteStartArray("tags");
+        json.WriteStringValue("security");
+        json.WriteEndArray();
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter json, Finding finding)
+    private static void WriteResult(Utf8JsonWriter json, Report report, Finding finding)
     {
         json.WriteStartObject();
         json.WriteString("ruleId", finding.RuleId);
@@ -112,7 +173,7 @@ internal static class SarifReportWriter
         {
             json.WriteStartObject("physicalLocation");
             json.WriteStartObject("artifactLocation");
-            json.WriteString("uri", ArtifactUri(finding.SourceFile));
+            json.WriteString("uri", ArtifactUri(finding.SourceFile, report.BaseDirectory));
             json.WriteEndObject();
             json.WriteStartObject("region");
             json.WriteNumber("startLine", finding.Line);
@@ -128,6 +189,10 @@ internal static class SarifReportWriter
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndArray();
+
+        json.WriteStartObject("partialFingerprints");
+        json.WriteString(FingerprintKey, Fingerprint(finding));
+        json.WriteEndObject();
 
         // SARIF reads an absent "suppressions" as "not known"; an empty array says the result is not suppressed.
         json.WriteStartArray("suppressions");
@@ -147,7 +212,8 @@ internal static class SarifReportWriter
         json.WriteEndArray();
 
         json.WriteStartObject("properties");
-        json.WriteString("principal", finding.Principal.DisplayName);
+        json.WriteString("principal", finding.Principal);
+        json.WriteString("cause", finding.Cause);
         if (finding.Capability is { } capability)
         {
             json.WriteString("capability", capability);
@@ -157,6 +223,16 @@ internal static class SarifReportWriter
         json.WriteString("recommendation", finding.Recommendation);
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The same finding in two audits has the same fingerprint, wherever its entry moved in the file: the rule, the
+    /// principal's ARN and the capability identify it.
+    /// </summary>
+    private static string Fingerprint(Finding finding)
+    {
+        var identity = $"{finding.RuleId}|{finding.PrincipalArn}|{finding.Capability}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
     }
 
     private static void WriteMessage(Utf8JsonWriter json, string name, string text)

@@ -31,7 +31,7 @@ public sealed class SampleAccountAuditTests
         var (_, run) = Audit();
 
         var actual = run.Findings
-            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal.DisplayName} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
+            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
@@ -76,7 +76,11 @@ public sealed class SampleAccountAuditTests
 
         Assert.Equal(AuditDecision.Allowed, finding.Decision);
         Assert.Contains("Allow PowerUserAccess statement 0 via group Developers", finding.Reason, StringComparison.Ordinal);
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'dave'", finding.Recommendation);
+
+        // The access arrives through the group, which holds nobody authorized: the fix is one deny at the group.
+        Assert.Equal("group/Developers", finding.Cause);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", finding.Recommendation);
+        Assert.Equal("user/dave", finding.Principal);
     }
 
     [Fact]

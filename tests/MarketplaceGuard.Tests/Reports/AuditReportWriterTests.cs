@@ -16,7 +16,7 @@ public sealed class AuditReportWriterTests
     private static string Write(IEnumerable<Finding> findings, ReportFormat format)
     {
         using var output = new StringWriter { NewLine = "\n" };
-        AuditReportWriter.Write(findings, format, output, ReportFixture.GeneratedAt);
+        AuditReportWriter.Write(findings, format, output, ReportFixture.GeneratedAt, Environment.CurrentDirectory);
         return output.ToString();
     }
 
@@ -28,7 +28,7 @@ public sealed class AuditReportWriterTests
         var run = ReportFixture.Audit();
 
         var actual = run.Findings
-            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal.DisplayName} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
+            .Select(f => $"{f.RuleId} {f.Severity} {f.Principal} {f.Capability ?? "-"}{(f.Suppressed ? " suppressed" : string.Empty)}")
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
@@ -54,8 +54,9 @@ public sealed class AuditReportWriterTests
         Assert.Equal("MarketplaceGuard", root.GetProperty("tool").GetString());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("version").GetString()));
         Assert.Equal("2026-11-27T12:00:00Z", root.GetProperty("generatedAt").GetString());
-        Assert.Equal("sample.json", root.GetProperty("source").GetString());
-        var summary = root.GetProperty("summary");
+        var audit = Assert.Single(root.GetProperty("audits").EnumerateArray());
+        Assert.Equal("sample.json", audit.GetProperty("source").GetString());
+        var summary = audit.GetProperty("summary");
         Assert.Equal(5, summary.GetProperty("principals").GetInt32());
         Assert.Equal(5, summary.GetProperty("findings").GetInt32());
         Assert.Equal(3, summary.GetProperty("bySeverity").GetProperty("high").GetInt32());
@@ -63,14 +64,14 @@ public sealed class AuditReportWriterTests
         Assert.Equal(0, summary.GetProperty("bySeverity").GetProperty("low").GetInt32());
         Assert.Equal(1, summary.GetProperty("suppressed").GetInt32());
         Assert.False(summary.GetProperty("passed").GetBoolean());
-        Assert.Equal(5, root.GetProperty("findings").GetArrayLength());
+        Assert.Equal(5, audit.GetProperty("findings").GetArrayLength());
     }
 
     [Fact]
     public void JsonFindingHasEveryField()
     {
         using var json = JsonDocument.Parse(Write(ReportFormat.Json));
-        var bob = json.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "MG1001");
+        var bob = json.RootElement.GetProperty("audits")[0].GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "MG1001");
 
         Assert.Equal("High", bob.GetProperty("severity").GetString());
         Assert.Equal("User", bob.GetProperty("principalType").GetString());
@@ -94,7 +95,7 @@ public sealed class AuditReportWriterTests
     public void JsonConditionalAndSuppressedFindings()
     {
         using var json = JsonDocument.Parse(Write(ReportFormat.Json));
-        var findings = json.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        var findings = json.RootElement.GetProperty("audits")[0].GetProperty("findings").EnumerateArray().ToList();
 
         var cancel = findings.Single(f => f.GetProperty("ruleId").GetString() == "MG1002");
         Assert.Equal("ConditionallyAllowed", cancel.GetProperty("decision").GetString());
@@ -110,7 +111,7 @@ public sealed class AuditReportWriterTests
     public void JsonHasTheWhoCanMatrix()
     {
         using var json = JsonDocument.Parse(Write(ReportFormat.Json));
-        var matrix = json.RootElement.GetProperty("matrix").EnumerateArray().ToList();
+        var matrix = json.RootElement.GetProperty("audits")[0].GetProperty("matrix").EnumerateArray().ToList();
 
         Assert.Equal(5 * Capabilities.All.Count, matrix.Count);
         var aliceProcure = matrix.Single(e => e.GetProperty("principal").GetString() == "user/alice" && e.GetProperty("capability").GetString() == "Procure");
@@ -189,15 +190,44 @@ public sealed class AuditReportWriterTests
     }
 
     [Fact]
-    public void SarifUsesAFileUriOutsideTheCurrentDirectory()
+    public void SarifUsesAFileUriOutsideTheBaseDirectory()
     {
-        var outside = Path.Combine(Path.GetPathRoot(Environment.CurrentDirectory)!, "snapshots outside", "account.json");
+        var root = Path.GetPathRoot(Path.GetTempPath())!;
+        var checkout = Path.Combine(root, "work", "checkout");
+        var outside = Path.Combine(root, "snapshots outside", "account.json");
 
-        var uri = SarifReportWriter.ArtifactUri(outside);
+        var uri = SarifReportWriter.ArtifactUri(outside, checkout);
 
         Assert.StartsWith("file:///", uri, StringComparison.Ordinal);
         Assert.EndsWith("/snapshots%20outside/account.json", uri, StringComparison.Ordinal);
-        Assert.Equal("sub/dir/account.json", SarifReportWriter.ArtifactUri(Path.Combine(Environment.CurrentDirectory, "sub", "dir", "account.json")));
+        Assert.Equal("sub/dir/account.json", SarifReportWriter.ArtifactUri(Path.Combine(checkout, "sub", "dir", "account.json"), checkout));
+    }
+
+    [Fact]
+    public void SarifPathsAreRelativeToTheGivenBaseDirectoryNotTheProcess()
+    {
+        // The cmdlet passes PowerShell's current location, which need not be the process's current directory.
+        var root = Path.GetPathRoot(Path.GetTempPath())!;
+        var location = Path.Combine(root, "somewhere", "else");
+        var run = ReportFixture.Audit(source: Path.Combine(location, "snapshots", "sample.json"));
+        using var output = new StringWriter { NewLine = "\n" };
+        AuditReportWriter.Write(run, ReportFormat.Sarif, output, ReportFixture.GeneratedAt, location);
+
+        using var sarif = JsonDocument.Parse(output.ToString());
+        var uris = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString())
+            .Distinct();
+        Assert.Equal(["snapshots/sample.json"], uris);
+    }
+
+    [Fact]
+    public void SarifWithoutABaseDirectoryUsesAbsoluteFileUris()
+    {
+        var run = ReportFixture.Audit(source: Path.Combine(Environment.CurrentDirectory, "sample.json"));
+        using var output = new StringWriter { NewLine = "\n" };
+        AuditReportWriter.Write(run, ReportFormat.Sarif, output, ReportFixture.GeneratedAt);
+
+        Assert.Contains("\"uri\": \"file:///", output.ToString(), StringComparison.Ordinal);
     }
 
     // ---- JUnit ----
@@ -282,7 +312,7 @@ public sealed class AuditReportWriterTests
         Assert.Matches(new Regex(@"^- \*\*MG1001\*\* `user/bob`: user/bob is not authorized to procure", RegexOptions.Multiline), markdown);
 
         // Markdown-active characters from the account are escaped, so a policy name cannot inject a tag.
-        Assert.Contains("  - Allow Dev\\<script\\>\\&Ops statement 0\n  - Fix: `Revoke-MarketplaceAccess -UserName 'bob'`", markdown, StringComparison.Ordinal);
+        Assert.Contains("  - Allow Dev\\<script\\>\\&Ops statement 0\n  - Cause: policy arn:aws:iam::111122223333:policy/DevOps attached to user/bob\n  - Fix: `Revoke-MarketplaceAccess -UserName 'bob'`", markdown, StringComparison.Ordinal);
         Assert.Contains("  - suppressed: Billing reviews \\<quarterly\\> \\& signs off (until 2027-03-31)", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", markdown, StringComparison.Ordinal);
     }
@@ -390,9 +420,9 @@ public sealed class AuditReportWriterTests
         using var jsonText = new StringWriter();
         AuditReportWriter.Write(run, ReportFormat.Json, jsonText, ReportFixture.GeneratedAt);
         using var json = JsonDocument.Parse(jsonText.ToString());
-        Assert.True(json.RootElement.GetProperty("summary").GetProperty("passed").GetBoolean());
-        Assert.Equal(1, json.RootElement.GetProperty("summary").GetProperty("principals").GetInt32());
-        Assert.Equal(Capabilities.All.Count, json.RootElement.GetProperty("matrix").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("audits")[0].GetProperty("summary").GetProperty("passed").GetBoolean());
+        Assert.Equal(1, json.RootElement.GetProperty("audits")[0].GetProperty("summary").GetProperty("principals").GetInt32());
+        Assert.Equal(Capabilities.All.Count, json.RootElement.GetProperty("audits")[0].GetProperty("matrix").GetArrayLength());
 
         using var junitText = new StringWriter();
         AuditReportWriter.Write(run, ReportFormat.JUnit, junitText, ReportFixture.GeneratedAt);
@@ -405,17 +435,19 @@ public sealed class AuditReportWriterTests
         Assert.Contains("<p class=\"result\">Passed</p>", htmlText.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void NoFindingsAndNoRunStillWritesValidReports()
+    [Theory]
+    [InlineData(ReportFormat.Json)]
+    [InlineData(ReportFormat.Sarif)]
+    [InlineData(ReportFormat.JUnit)]
+    [InlineData(ReportFormat.Markdown)]
+    [InlineData(ReportFormat.Html)]
+    public void NothingToReportIsAnErrorNotAPassedReport(ReportFormat format)
     {
-        using var json = JsonDocument.Parse(Write([], ReportFormat.Json));
-        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("source").ValueKind);
-        Assert.True(json.RootElement.GetProperty("summary").GetProperty("passed").GetBoolean());
+        using var output = new StringWriter();
 
-        using var sarif = JsonDocument.Parse(Write([], ReportFormat.Sarif));
-        Assert.Equal(0, sarif.RootElement.GetProperty("runs")[0].GetProperty("results").GetArrayLength());
-
-        Assert.Equal(0, (int)XDocument.Parse(Write([], ReportFormat.JUnit)).Root!.Attribute("tests")!);
+        Assert.Throws<ArgumentException>(() => AuditReportWriter.Write([], format, output, ReportFixture.GeneratedAt));
+        Assert.Throws<ArgumentException>(() => AuditReportWriter.Write([], [], format, output, ReportFixture.GeneratedAt));
+        Assert.Equal(string.Empty, output.ToString());
     }
 
     [Fact]
@@ -424,7 +456,7 @@ public sealed class AuditReportWriterTests
         var findings = ReportFixture.Audit().Findings.Concat(ReportFixture.Audit(source: "other.json").Findings).ToList();
 
         using var json = JsonDocument.Parse(Write(findings, ReportFormat.Json));
-        Assert.Equal(["sample.json", "other.json"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("source").GetString()));
+        Assert.Equal(["sample.json", "other.json"], json.RootElement.GetProperty("audits").EnumerateArray().Select(r => r.GetProperty("source").GetString()));
 
         using var sarif = JsonDocument.Parse(Write(findings, ReportFormat.Sarif));
         Assert.Equal(2, sarif.RootElement.GetProperty("runs").GetArrayLength());
@@ -440,10 +472,10 @@ public sealed class AuditReportWriterTests
         var high = ReportFixture.Audit().Findings.Where(f => f.Severity == Severity.High);
 
         using var json = JsonDocument.Parse(Write(high, ReportFormat.Json));
-        var summary = json.RootElement.GetProperty("summary");
+        var summary = json.RootElement.GetProperty("audits")[0].GetProperty("summary");
         Assert.Equal(3, summary.GetProperty("findings").GetInt32());
         Assert.Equal(0, summary.GetProperty("suppressed").GetInt32());
         Assert.Equal(5, summary.GetProperty("principals").GetInt32());
-        Assert.Equal(5 * Capabilities.All.Count, json.RootElement.GetProperty("matrix").GetArrayLength());
+        Assert.Equal(5 * Capabilities.All.Count, json.RootElement.GetProperty("audits")[0].GetProperty("matrix").GetArrayLength());
     }
 }
