@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace MarketplaceGuard.Engine.Accounts;
@@ -26,15 +29,21 @@ public static class SnapshotLoader
 
     private sealed class SnapshotReader
     {
+        private static readonly string[] Lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+
         private readonly StreamingJsonReader json;
         private readonly string source;
         private readonly Dictionary<string, SnapshotEntity> users = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> roles = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
+        private readonly Dictionary<object, (byte[] Hash, string JsonPath)> contents = new(ReferenceEqualityComparer.Instance);
+        private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
 
         private readonly bool isFile;
+        private bool sawList;
+        private bool truncated;
 
         public SnapshotReader(StreamingJsonReader json, string source, bool isFile)
         {
@@ -75,11 +84,25 @@ public static class SnapshotLoader
                 throw json.Error("$", "unexpected content after the snapshot");
             }
 
-            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead);
+            if (!sawList)
+            {
+                // {} , [] or a policy document: reading it as an account with no principals would pass every audit.
+                throw new SnapshotFormatException(source, "$", 1, $"not an authorization details snapshot: the JSON has none of {string.Join(", ", Lists)} (export one with Export-MarketplaceAuthorizationSnapshot or aws iam get-account-authorization-details)")
+                {
+                    IsNotAuthorizationSnapshot = true,
+                };
+            }
+
+            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead)
+            {
+                Incomplete = truncated,
+                UnreadablePolicies = unreadablePolicies,
+            };
         }
 
         private void ReadPage(string pagePath)
         {
+            truncated = false; // only the last page says whether more follow
             while (true)
             {
                 var token = json.Next(pagePath);
@@ -92,19 +115,32 @@ public static class SnapshotLoader
                 var path = pagePath + "." + name;
                 Action<JsonElement, string, int>? readEntry = name switch
                 {
-                    "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, "UserName", "UserPolicyList")),
-                    "GroupDetailList" => (e, p, l) => Add(groups, ReadEntity(e, p, l, "GroupName", "GroupPolicyList")),
-                    "RoleDetailList" => (e, p, l) => Add(roles, ReadEntity(e, p, l, "RoleName", "RolePolicyList")),
+                    "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, EntityKind.User)),
+                    "GroupDetailList" => (e, p, l) => Add(groups, ReadEntity(e, p, l, EntityKind.Group)),
+                    "RoleDetailList" => (e, p, l) => Add(roles, ReadEntity(e, p, l, EntityKind.Role)),
                     "Policies" => ReadManagedPolicy,
                     _ => null,
                 };
 
-                if (readEntry is null)
+                if (name == "IsTruncated")
                 {
-                    json.SkipValue(path); // IsTruncated, Marker and anything newer
+                    using var value = json.ReadValue(path, out _);
+                    truncated = value.RootElement.ValueKind switch
+                    {
+                        JsonValueKind.True => true,
+                        JsonValueKind.False or JsonValueKind.Null => false,
+                        _ => throw json.Error(path, "must be true or false"),
+                    };
                     continue;
                 }
 
+                if (readEntry is null)
+                {
+                    json.SkipValue(path); // Marker and anything newer
+                    continue;
+                }
+
+                sawList = true;
                 if (json.Next(path) != JsonTokenType.StartArray)
                 {
                     throw json.Error(path, "must be an array");
@@ -114,41 +150,120 @@ public static class SnapshotLoader
                 {
                     var entryPath = $"{path}[{i}]";
                     using var entry = json.ReadValue(entryPath, out var fileLine);
-                    var line = isFile ? fileLine : 0;
-                    if (entry.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        problems.Add(new SnapshotProblem(source, entryPath, line, "must be a JSON object"));
-                        continue;
-                    }
-
-                    readEntry(entry.RootElement, entryPath, line);
+                    readEntry(entry.RootElement, entryPath, isFile ? fileLine : 0);
                 }
 
                 json.Next(path);
             }
         }
 
-        private static void Add(Dictionary<string, SnapshotEntity> into, SnapshotEntity? entity)
+        /// <summary>
+        /// Adds an entity by name. A later page repeating an entity replaces it; when the two entries differ, which
+        /// one is right is unknown, so the entity cannot be judged.
+        /// </summary>
+        private void Add(Dictionary<string, SnapshotEntity> into, SnapshotEntity? entity)
         {
-            if (entity is not null)
+            if (entity is null)
             {
-                into[entity.Name] = entity; // a later page repeating an entity replaces it
+                return;
             }
+
+            if (into.TryGetValue(entity.Name, out var earlier) && !SameContent(earlier, entity))
+            {
+                entity.Problems.Add(new SnapshotProblem(source, entity.JsonPath, entity.Line,
+                    $"{entity.Name} is also described at {contents[earlier].JsonPath}, differently; which entry is right is unknown"));
+            }
+
+            into[entity.Name] = entity;
         }
 
-        private SnapshotEntity? ReadEntity(JsonElement e, string path, int line, string nameField, string inlineField)
+        private bool SameContent(object earlier, object later) => contents[earlier].Hash.AsSpan().SequenceEqual(contents[later].Hash);
+
+        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), path);
+
+        private static byte[] Hash(JsonElement e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.GetRawText()));
+
+        private enum EntityKind
         {
-            var name = String(e, nameField);
-            var arn = String(e, "Arn");
-            if (name is null || arn is null)
+            User,
+            Group,
+            Role,
+        }
+
+        /// <summary>
+        /// Reads a user, group or role. An entry that cannot be read completely is kept with whatever identity it has
+        /// (its name, the name in its ARN, or its place in the file) and its problems, so that it is reported as
+        /// "cannot be judged" instead of disappearing from the audit. Only a group with no identity at all is left
+        /// out: no user can name it, and users who name a missing group cannot be judged either.
+        /// </summary>
+        private SnapshotEntity? ReadEntity(JsonElement e, string path, int line, EntityKind kind)
+        {
+            var (nameField, inlineField, arnType) = kind switch
             {
-                problems.Add(new SnapshotProblem(source, path, line, $"the entry has no {(name is null ? nameField : "Arn")}; it cannot be audited"));
-                return null;
+                EntityKind.User => ("UserName", "UserPolicyList", "user"),
+                EntityKind.Group => ("GroupName", "GroupPolicyList", "group"),
+                _ => ("RoleName", "RolePolicyList", "role"),
+            };
+
+            var entryProblems = new List<SnapshotProblem>();
+            void Problem(string where, string message) => entryProblems.Add(new SnapshotProblem(source, where.Length == 0 ? path : $"{path}.{where}", line, message));
+
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                var problem = new SnapshotProblem(source, path, line, "must be a JSON object; it cannot be judged");
+                problems.Add(problem);
+                if (kind == EntityKind.Group)
+                {
+                    return null;
+                }
+
+                var unreadable = new SnapshotEntity(path, string.Empty, "/", path, line);
+                unreadable.Problems.Add(problem);
+                Remember(unreadable, e, path);
+                return unreadable;
             }
 
-            var entity = new SnapshotEntity(name, arn, String(e, "Path") ?? "/", path, line);
-            void Problem(string where, string message) => entity.Problems.Add(new SnapshotProblem(source, $"{path}.{where}", line, message));
+            var name = String(e, nameField);
+            var arn = String(e, "Arn");
+            var (arnName, arnPath, arnProblem) = ParseArn(arn, arnType);
+            if (name is null || arn is null)
+            {
+                var missing = $"the entry has no {(name is null ? nameField : "Arn")}; it cannot be judged";
+                problems.Add(new SnapshotProblem(source, path, line, missing)); // also a warning: the file is damaged
+                Problem(string.Empty, missing);
+                if (name is null && arnName is null && kind == EntityKind.Group)
+                {
+                    return null;
+                }
+            }
+            else if (arnProblem is not null)
+            {
+                Problem("Arn", arnProblem);
+            }
+            else if (!string.Equals(arnName, name, StringComparison.Ordinal))
+            {
+                Problem("Arn", $"the Arn names {arnName}, not {name}");
+            }
 
+            var iamPath = arnPath ?? "/";
+            if (e.TryGetProperty("Path", out var pathValue))
+            {
+                if (pathValue.ValueKind != JsonValueKind.String)
+                {
+                    Problem("Path", "must be a string");
+                }
+                else
+                {
+                    iamPath = pathValue.GetString()!;
+                    if (arnPath is not null && !string.Equals(iamPath, arnPath, StringComparison.Ordinal))
+                    {
+                        Problem("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
+                    }
+                }
+            }
+
+            var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
+            Remember(entity, e, path);
             foreach (var (item, i) in Array(e, inlineField, Problem))
             {
                 var policyName = String(item, "PolicyName");
@@ -174,27 +289,35 @@ public static class SnapshotLoader
                 entity.AttachedPolicies.Add(new SnapshotAttachedPolicy(String(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
             }
 
-            foreach (var (item, i) in Array(e, "GroupList", Problem))
+            if (kind == EntityKind.User)
             {
-                if (item.ValueKind == JsonValueKind.String)
+                foreach (var (item, i) in Array(e, "GroupList", Problem))
                 {
-                    entity.GroupNames.Add(item.GetString()!);
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        entity.GroupNames.Add(item.GetString()!);
+                    }
+                    else
+                    {
+                        Problem($"GroupList[{i}]", "a group name must be a string");
+                    }
+                }
+            }
+
+            foreach (var (item, i) in Array(e, "Tags", Problem))
+            {
+                // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
+                if (String(item, "Key") is { } key && String(item, "Value") is { } value)
+                {
+                    entity.Tags[key] = value;
                 }
                 else
                 {
-                    Problem($"GroupList[{i}]", "a group name must be a string");
+                    Problem($"Tags[{i}]", "a tag needs a string Key and Value");
                 }
             }
 
-            foreach (var (item, _) in Array(e, "Tags", Problem))
-            {
-                if (String(item, "Key") is { } key)
-                {
-                    entity.Tags[key] = String(item, "Value") ?? string.Empty;
-                }
-            }
-
-            if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind == JsonValueKind.Object)
+            if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind != JsonValueKind.Null)
             {
                 entity.PermissionsBoundaryArn = String(boundary, "PermissionsBoundaryArn");
                 if (entity.PermissionsBoundaryArn is null)
@@ -203,29 +326,59 @@ public static class SnapshotLoader
                 }
             }
 
+            entity.Problems.AddRange(entryProblems);
             return entity;
         }
+
+        /// <summary>The name and path an IAM ARN gives (arn:aws:iam::111122223333:user/path/name), or why it gives none.</summary>
+        private static (string? Name, string? Path, string? Problem) ParseArn(string? arn, string type)
+        {
+            if (arn is null)
+            {
+                return (null, null, null);
+            }
+
+            var parts = arn.Split(':', 6);
+            if (parts.Length != 6 || parts[0] != "arn" || parts[1].Length == 0 || parts[2] != "iam" || parts[4].Length == 0
+                || !parts[5].StartsWith(type + "/", StringComparison.Ordinal) || parts[5].EndsWith('/'))
+            {
+                return (null, null, $"{Quote(arn)} is not the ARN of an IAM {type} (arn:aws:iam::111122223333:{type}/name)");
+            }
+
+            var resource = parts[5][(type.Length + 1)..];
+            var slash = resource.LastIndexOf('/');
+            return (resource[(slash + 1)..], slash < 0 ? "/" : "/" + resource[..(slash + 1)], null);
+        }
+
+        private static string Quote(string value) => value.Length <= 200 ? $"'{value}'" : $"'{value[..200]}…' ({value.Length:N0} characters)";
 
         private void ReadManagedPolicy(JsonElement e, string path, int line)
         {
             var arn = String(e, "Arn");
             if (arn is null)
             {
-                problems.Add(new SnapshotProblem(source, path, line, "the policy has no Arn; principals attached to it cannot be judged"));
+                var name = String(e, "PolicyName");
+                var problem = new SnapshotProblem(source, path, line,
+                    e.ValueKind == JsonValueKind.Object
+                        ? $"the policy{(name is null ? string.Empty : " " + name)} has no Arn; principals attached to it cannot be judged"
+                        : "must be a JSON object; principals attached to this policy cannot be judged");
+                problems.Add(problem);
+                unreadablePolicies.Add(new SnapshotUnreadablePolicy(name, problem));
                 return;
             }
 
-            var name = String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..];
-            var defaultVersion = String(e, "DefaultVersionId");
             string? document = null;
-            SnapshotProblem? problem = null;
-            var versions = 0;
-            if (e.TryGetProperty("PolicyVersionList", out var list) && list.ValueKind == JsonValueKind.Array)
+            SnapshotProblem? versionProblem = null;
+            var defaultVersion = String(e, "DefaultVersionId");
+            if (!e.TryGetProperty("PolicyVersionList", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "must be an array of the policy's versions");
+            }
+            else
             {
                 var i = 0;
                 foreach (var version in list.EnumerateArray())
                 {
-                    versions++;
                     var isDefault = version.ValueKind == JsonValueKind.Object
                         && ((version.TryGetProperty("IsDefaultVersion", out var flag) && flag.ValueKind == JsonValueKind.True)
                             || (defaultVersion is not null && String(version, "VersionId") == defaultVersion));
@@ -234,7 +387,7 @@ public static class SnapshotLoader
                         document = Document(version, "Document");
                         if (document is null)
                         {
-                            problem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}].Document", line, "the default version's document must be a JSON object or a URL-encoded string");
+                            versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}].Document", line, "the default version's document must be a JSON object or a URL-encoded string");
                         }
 
                         break;
@@ -242,14 +395,29 @@ public static class SnapshotLoader
 
                     i++;
                 }
+
+                if (document is null && versionProblem is null)
+                {
+                    versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "no version is marked as the default");
+                }
             }
 
-            if (document is null && problem is null && versions > 0)
+            var policy = new SnapshotManagedPolicy(String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..], arn, String(e, "Path") ?? "/", document, path, line)
             {
-                problem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "no version is marked as the default");
+                Problem = versionProblem,
+            };
+            var hash = Hash(e);
+            if (policies.TryGetValue(arn, out var earlier) && !contents[earlier].Hash.AsSpan().SequenceEqual(hash))
+            {
+                policy = policy with
+                {
+                    DefaultDocument = null,
+                    Problem = new SnapshotProblem(source, path, line, $"the policy is also described at {contents[earlier].JsonPath}, differently; which entry is right is unknown"),
+                };
             }
 
-            policies[arn] = new SnapshotManagedPolicy(name, arn, String(e, "Path") ?? "/", document, path, line) { Problem = problem };
+            contents[policy] = (hash, path);
+            policies[arn] = policy;
         }
 
         private static string? String(JsonElement e, string name) =>
@@ -257,7 +425,7 @@ public static class SnapshotLoader
 
         private static string? Document(JsonElement e, string name)
         {
-            if (!e.TryGetProperty(name, out var value))
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var value))
             {
                 return null;
             }
@@ -422,7 +590,9 @@ internal sealed class StreamingJsonReader
     {
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return new SnapshotFormatException(source, path, line + (e.LineNumber ?? 0), "not valid JSON: " + (cut > 0 ? message[..cut] : message), e);
+        // The reader state carries the line count from the start of the stream across buffer refills, so the
+        // exception's (0-based) line is already the file's; adding this reader's own count would count twice.
+        return new SnapshotFormatException(source, path, e.LineNumber is { } fileLine ? fileLine + 1 : line, "not valid JSON: " + (cut > 0 ? message[..cut] : message), e);
     }
 
     private void Advance(int consumed, JsonReaderState newState)
