@@ -14,6 +14,7 @@ function Invoke-MarketplaceAudit {
         [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
+        [switch] $AllowIncomplete,
         [switch] $PassThru
     )
 
@@ -33,6 +34,7 @@ function Invoke-MarketplaceAudit {
     }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }
+    if ($AllowIncomplete) { $data.AllowIncomplete = $true }
     if ($ServiceControlPolicyPath) { $data.ServiceControlPolicyPath = @($ServiceControlPolicyPath | ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }) }
 
     $configuration = & $pester { New-PesterConfiguration }

@@ -33,7 +33,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [ValidateNotNullOrEmpty]
     public string? SuppressionPath { get; set; }
 
-    /// <summary>Return only $true (no unsuppressed finding) or $false.</summary>
+    /// <summary>Return only $true (no unsuppressed finding, and the snapshot is complete) or $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
@@ -71,7 +71,8 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
 
         if (Quiet)
         {
-            WriteObject(run.Passed);
+            // An incomplete snapshot (-AllowIncomplete) never passes: what it does not hold was never audited.
+            WriteObject(run.Passed && !account.Snapshot.Incomplete);
             return;
         }
 
