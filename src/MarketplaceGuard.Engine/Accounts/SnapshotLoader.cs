@@ -37,7 +37,7 @@ public static class SnapshotLoader
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> roles = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
-        private readonly Dictionary<object, (byte[] Hash, string JsonPath)> contents = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<object, (byte[] Hash, List<string> JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
 
@@ -103,6 +103,7 @@ public static class SnapshotLoader
         private void ReadPage(string pagePath)
         {
             truncated = false; // only the last page says whether more follow
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 var token = json.Next(pagePath);
@@ -113,6 +114,10 @@ public static class SnapshotLoader
 
                 var name = json.LastString!;
                 var path = pagePath + "." + name;
+                if ((name == "IsTruncated" || Lists.Contains(name)) && !seen.Add(name))
+                {
+                    throw json.Error(path, "appears twice in the page; which one is right is unknown");
+                }
                 Action<JsonElement, string, int>? readEntry = name switch
                 {
                     "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, EntityKind.User)),
@@ -158,8 +163,8 @@ public static class SnapshotLoader
         }
 
         /// <summary>
-        /// Adds an entity by name. A later page repeating an entity replaces it; when the two entries differ, which
-        /// one is right is unknown, so the entity cannot be judged.
+        /// Adds an entity by name. A later page repeating an entity with the same content changes nothing; when the
+        /// entries differ, which one is right is unknown, so the later one is kept and cannot be judged.
         /// </summary>
         private void Add(Dictionary<string, SnapshotEntity> into, SnapshotEntity? entity)
         {
@@ -168,18 +173,36 @@ public static class SnapshotLoader
                 return;
             }
 
-            if (into.TryGetValue(entity.Name, out var earlier) && !SameContent(earlier, entity))
+            if (into.TryGetValue(entity.Name, out var earlier))
             {
-                entity.Problems.Add(new SnapshotProblem(source, entity.JsonPath, entity.Line,
-                    $"{entity.Name} is also described at {contents[earlier].JsonPath}, differently; which entry is right is unknown"));
+                if (Repeats(earlier, entity, entity.Line) is not { } problem)
+                {
+                    return;
+                }
+
+                entity.Problems.Add(problem);
             }
 
             into[entity.Name] = entity;
         }
 
-        private bool SameContent(object earlier, object later) => contents[earlier].Hash.AsSpan().SequenceEqual(contents[later].Hash);
+        /// <summary>Null when <paramref name="later"/> repeats <paramref name="earlier"/> exactly (the earlier stands for both); else the problem.</summary>
+        private SnapshotProblem? Repeats(object earlier, object later, int line)
+        {
+            var (earlierHash, earlierPaths) = contents[earlier];
+            var (laterHash, laterPaths) = contents[later];
+            if (earlierHash.AsSpan().SequenceEqual(laterHash))
+            {
+                earlierPaths.AddRange(laterPaths);
+                return null;
+            }
 
-        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), path);
+            laterPaths.InsertRange(0, earlierPaths);
+            return new SnapshotProblem(source, laterPaths[^1], line,
+                $"the snapshot describes it {laterPaths.Count} times, differently ({string.Join(", ", laterPaths)}); which entry is right is unknown");
+        }
+
+        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), [path]);
 
         private static byte[] Hash(JsonElement e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.GetRawText()));
 
@@ -406,17 +429,20 @@ public static class SnapshotLoader
             {
                 Problem = versionProblem,
             };
-            var hash = Hash(e);
-            if (policies.TryGetValue(arn, out var earlier) && !contents[earlier].Hash.AsSpan().SequenceEqual(hash))
+            Remember(policy, e, path);
+            if (policies.TryGetValue(arn, out var earlier))
             {
-                policy = policy with
+                if (Repeats(earlier, policy, line) is not { } repeated)
                 {
-                    DefaultDocument = null,
-                    Problem = new SnapshotProblem(source, path, line, $"the policy is also described at {contents[earlier].JsonPath}, differently; which entry is right is unknown"),
-                };
+                    return;
+                }
+
+                var paths = contents[policy];
+                contents.Remove(policy);
+                policy = policy with { DefaultDocument = null, Problem = repeated };
+                contents[policy] = paths;
             }
 
-            contents[policy] = (hash, path);
             policies[arn] = policy;
         }
 
