@@ -40,7 +40,7 @@ Describe 'A snapshot entry that cannot be read is a finding' {
         $finding.PrincipalName | Should -Be 'mallory'
         $finding.JsonPath | Should -Be '$.UserDetailList[1]'
         $finding.Reason | Should -BeLike '*has no UserName*'
-        $warnings.Message | Should -Contain "${Damaged}:4: `$.UserDetailList[1]: the entry has no UserName; it cannot be judged: the principals it concerns cannot be judged (MG1007)."
+        $warnings.Message | Should -Contain "${Damaged}:4: `$.UserDetailList[1]: the entry has no UserName; the principals it concerns cannot be judged (MG1007)."
     }
 
     It 'fails Invoke-MarketplaceAudit' {

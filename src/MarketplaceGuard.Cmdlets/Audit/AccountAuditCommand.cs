@@ -86,7 +86,7 @@ public abstract class AccountAuditCommand : AwsCommand
         var loaded = stopwatch.Elapsed;
         foreach (var problem in snapshot.Problems)
         {
-            WriteWarning($"{problem}: the principals it concerns cannot be judged (MG1007).");
+            WriteWarning($"{problem}; the principals it concerns cannot be judged (MG1007).");
         }
 
         if (snapshot.Incomplete)

@@ -233,7 +233,7 @@ public static class SnapshotLoader
 
             if (e.ValueKind != JsonValueKind.Object)
             {
-                var problem = new SnapshotProblem(source, path, line, "must be a JSON object; it cannot be judged");
+                var problem = new SnapshotProblem(source, path, line, "must be a JSON object");
                 problems.Add(problem);
                 if (kind == EntityKind.Group)
                 {
@@ -251,7 +251,7 @@ public static class SnapshotLoader
             var (arnName, arnPath, arnProblem) = ParseArn(arn, arnType);
             if (name is null || arn is null)
             {
-                var missing = $"the entry has no {(name is null ? nameField : "Arn")}; it cannot be judged";
+                var missing = $"the entry has no {(name is null ? nameField : "Arn")}";
                 problems.Add(new SnapshotProblem(source, path, line, missing)); // also a warning: the file is damaged
                 Problem(string.Empty, missing);
                 if (name is null && arnName is null && kind == EntityKind.Group)
@@ -287,6 +287,7 @@ public static class SnapshotLoader
 
             var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
             Remember(entity, e, path);
+            FindRepeatedProperties(e, string.Empty, Problem);
             foreach (var (item, i) in Array(e, inlineField, Problem))
             {
                 var policyName = String(item, "PolicyName");
@@ -353,6 +354,38 @@ public static class SnapshotLoader
             return entity;
         }
 
+        /// <summary>
+        /// A property named twice in one object: JSON readers disagree on which value wins, so the entry is ambiguous.
+        /// Policy documents are left to the policy parser, which reports the same.
+        /// </summary>
+        private static void FindRepeatedProperties(JsonElement e, string path, Action<string, string> problem)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in e.EnumerateObject())
+                {
+                    var where = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    if (!seen.Add(property.Name))
+                    {
+                        problem(where, "appears twice; which value is right is unknown");
+                    }
+                    else if (property.Name is not ("PolicyDocument" or "Document"))
+                    {
+                        FindRepeatedProperties(property.Value, where, problem);
+                    }
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    FindRepeatedProperties(item, $"{path}[{i++}]", problem);
+                }
+            }
+        }
+
         /// <summary>The name and path an IAM ARN gives (arn:aws:iam::111122223333:user/path/name), or why it gives none.</summary>
         private static (string? Name, string? Path, string? Problem) ParseArn(string? arn, string type)
         {
@@ -383,8 +416,8 @@ public static class SnapshotLoader
                 var name = String(e, "PolicyName");
                 var problem = new SnapshotProblem(source, path, line,
                     e.ValueKind == JsonValueKind.Object
-                        ? $"the policy{(name is null ? string.Empty : " " + name)} has no Arn; principals attached to it cannot be judged"
-                        : "must be a JSON object; principals attached to this policy cannot be judged");
+                        ? $"the policy{(name is null ? string.Empty : " " + name)} has no Arn"
+                        : "must be a JSON object");
                 problems.Add(problem);
                 unreadablePolicies.Add(new SnapshotUnreadablePolicy(name, problem));
                 return;
@@ -423,6 +456,12 @@ public static class SnapshotLoader
                 {
                     versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "no version is marked as the default");
                 }
+            }
+
+            FindRepeatedProperties(e, string.Empty, (where, message) => versionProblem ??= new SnapshotProblem(source, $"{path}.{where}", line, message));
+            if (versionProblem is not null)
+            {
+                document = null;
             }
 
             var policy = new SnapshotManagedPolicy(String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..], arn, String(e, "Path") ?? "/", document, path, line)

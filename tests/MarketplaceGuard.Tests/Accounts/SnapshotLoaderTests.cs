@@ -136,6 +136,24 @@ public sealed class SnapshotLoaderTests
     }
 
     [Fact]
+    public void APropertyNamedTwiceInAnEntryIsAProblemOfTheEntry()
+    {
+        var snapshot = Load("""
+            {"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "GroupList": ["Readers"], "GroupList": ["Admins"],
+                                 "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
+             "Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "DefaultVersionId": "v1", "DefaultVersionId": "v2",
+                           "PolicyVersionList": [{"Document": {}, "VersionId": "v1", "IsDefaultVersion": true}]}]}
+            """);
+
+        Assert.Equal(
+            ["$.UserDetailList[0].AttachedManagedPolicies[0].PolicyArn: appears twice; which value is right is unknown", "$.UserDetailList[0].GroupList: appears twice; which value is right is unknown"],
+            snapshot.Users[0].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));
+        var policy = snapshot.Policies["arn:aws:iam::111122223333:policy/P"];
+        Assert.Null(policy.DefaultDocument);
+        Assert.Equal("$.Policies[0].DefaultVersionId", policy.Problem!.JsonPath);
+    }
+
+    [Fact]
     public void AnEntityDescribedTwiceDifferentlyCannotBeJudged()
     {
         var snapshot = Load("""
@@ -190,7 +208,7 @@ public sealed class SnapshotLoaderTests
 
         Assert.Equal(["nameless", "carl", "dora"], snapshot.Users.Select(u => u.Name));
         var problem = Assert.Single(snapshot.Problems);
-        Assert.Equal("test.json:2: $.UserDetailList[0]: the entry has no UserName; it cannot be judged", problem.ToString());
+        Assert.Equal("test.json:2: $.UserDetailList[0]: the entry has no UserName", problem.ToString());
         Assert.Equal(
             ["$.UserDetailList[1].GroupList: must be an array", "$.UserDetailList[1].UserPolicyList[0]: an inline policy needs PolicyName and PolicyDocument (a JSON object or a URL-encoded string)"],
             snapshot.Users[1].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));

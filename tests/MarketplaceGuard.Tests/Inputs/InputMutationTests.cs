@@ -29,6 +29,7 @@ public sealed class InputMutationTests
     private static readonly string SampleSnapshot = File.ReadAllText(Path.Combine(Examples, "sample-account.json"));
     private static readonly string SampleSuppressions = File.ReadAllText(Path.Combine(Examples, "suppressions.json"));
     private static readonly DateOnly Today = new(2026, 11, 27);
+    private static readonly Lazy<Account> SampleAccount = new(() => Account.Build(SnapshotLoader.Load(Path.Combine(Examples, "sample-account.json"))));
 
     private const string ServiceControlPolicy = """
         {"Version": "2012-10-17", "Statement": [
@@ -132,6 +133,10 @@ public sealed class InputMutationTests
             }
 
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            if ((i + 1) % 10_000 == 0)
+            {
+                Console.WriteLine($"stream {stream}: {i + 1} cases so far, no failure");
+            }
         }
 
         Console.WriteLine($"{Iterations} cases, stream {stream}, seed {Seed}: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
@@ -198,7 +203,7 @@ public sealed class InputMutationTests
             return "refused";
         }
 
-        var account = Account.Build(SnapshotLoader.Load(Path.Combine(Examples, "sample-account.json")));
+        var account = SampleAccount.Value;
         var run = new LeastPrivilegeAudit().Run(account, account.Resolve(["Procurement"], out _), account.Resolve(["Billing"], out _), suppressions, Today);
         Assert.NotEmpty(run.Findings);
         return "applied";
@@ -208,7 +213,7 @@ public sealed class InputMutationTests
     {
         // The cmdlet validates each -ServiceControlPolicyPath file with the parser before it reads the account.
         var valid = PolicyParser.TryParse(text, PolicyParseOptions.Default.WithSource("scp.json"), out _, out var errors);
-        var snapshot = SnapshotLoader.Load(Path.Combine(Examples, "sample-account.json"));
+        var snapshot = SampleAccount.Value.Snapshot;
         if (!valid)
         {
             Assert.NotEmpty(errors);
@@ -368,7 +373,8 @@ public sealed class InputMutationTests
                     0 => Node.Scalar("\"" + new string('A', 1 << (10 + (variant % 11))) + "\""),
                     1 => Node.Scalar((variant % 2 == 0 ? "-" : string.Empty) + "1e400"),
                     2 => Node.Scalar("\"" + string.Concat(Enumerable.Repeat("\\u00e9\\ud83d\\ude00", 1 << (variant % 13))) + "\""),
-                    _ => Node.Array(Enumerable.Range(0, 1 << (variant % 14)).Select(_ => node.Clone(null)).ToList()),
+                    // Many copies, a few megabytes at most (copies of copies would grow without bound).
+                    _ => Node.Array(Enumerable.Range(0, Math.Min(1 << (variant % 14), Math.Max(1, (4 << 20) / (node.ToJson().Length + 1)))).Select(_ => node.Clone(null)).ToList()),
                 });
                 break;
             case Damage.Deep:
