@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace MarketplaceGuard.Engine.Accounts;
@@ -204,7 +204,7 @@ public static class SnapshotLoader
 
         private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), [path]);
 
-        private static byte[] Hash(JsonElement e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.GetRawText()));
+        private static byte[] Hash(JsonElement e) => SHA256.HashData(JsonMarshal.GetRawUtf8Value(e));
 
         private enum EntityKind
         {
@@ -362,17 +362,17 @@ public static class SnapshotLoader
         {
             if (e.ValueKind == JsonValueKind.Object)
             {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                HashSet<string>? seen = null;
                 foreach (var property in e.EnumerateObject())
                 {
-                    var where = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+                    seen ??= new HashSet<string>(StringComparer.Ordinal);
                     if (!seen.Add(property.Name))
                     {
-                        problem(where, "appears twice; which value is right is unknown");
+                        problem(path.Length == 0 ? property.Name : $"{path}.{property.Name}", "appears twice; which value is right is unknown");
                     }
-                    else if (property.Name is not ("PolicyDocument" or "Document"))
+                    else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && property.Name is not ("PolicyDocument" or "Document"))
                     {
-                        FindRepeatedProperties(property.Value, where, problem);
+                        FindRepeatedProperties(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", problem);
                     }
                 }
             }
@@ -381,7 +381,12 @@ public static class SnapshotLoader
                 var i = 0;
                 foreach (var item in e.EnumerateArray())
                 {
-                    FindRepeatedProperties(item, $"{path}[{i++}]", problem);
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        FindRepeatedProperties(item, $"{path}[{i}]", problem);
+                    }
+
+                    i++;
                 }
             }
         }
