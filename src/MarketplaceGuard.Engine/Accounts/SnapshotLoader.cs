@@ -12,8 +12,10 @@ namespace MarketplaceGuard.Engine.Accounts;
 /// Reads the JSON of `aws iam get-account-authorization-details` (one page object, or an array of pages, which are
 /// merged) as a stream: only one user, group, role or policy entry is in memory as JSON at a time, so a file of
 /// hundreds of megabytes needs little more memory than the model it becomes. Policy documents may be JSON objects or
-/// URL-encoded strings. A malformed entry is recorded as a problem and the rest is read; only a file that is not
-/// JSON, or not this shape, stops the load.
+/// URL-encoded strings. The file is read completely or refused: a malformed entry is recorded as a problem and kept
+/// with whatever identity it has, so that its principal is reported as "cannot be judged" rather than dropped; a
+/// last page with "IsTruncated": true marks the snapshot <see cref="AuthorizationSnapshot.Incomplete"/>; a file that
+/// is not JSON, not this shape, or has none of its lists throws <see cref="SnapshotFormatException"/>.
 /// </summary>
 public static class SnapshotLoader
 {
@@ -118,6 +120,7 @@ public static class SnapshotLoader
                 {
                     throw json.Error(path, "appears twice in the page; which one is right is unknown");
                 }
+
                 Action<JsonElement, string, int>? readEntry = name switch
                 {
                     "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, EntityKind.User)),
@@ -133,8 +136,8 @@ public static class SnapshotLoader
                     truncated = value.RootElement.ValueKind switch
                     {
                         JsonValueKind.True => true,
-                        JsonValueKind.False or JsonValueKind.Null => false,
-                        _ => throw json.Error(path, "must be true or false"),
+                        JsonValueKind.False => false,
+                        _ => throw json.Error(path, "must be true or false"), // whether more pages follow must be certain
                     };
                     continue;
                 }

@@ -221,6 +221,9 @@ public sealed class SnapshotLoaderTests
     [InlineData("{\"UserDetailList\": [\n{\"UserName\": \"a\",}]}", "test.json: $.UserDetailList[0] (line 2): not valid JSON: The JSON object contains a trailing comma")]
     [InlineData("{\"UserDetailList\": [", "test.json: $.UserDetailList (line 1): not valid JSON: ")]
     [InlineData("[1]", "test.json: $[0] (line 1): each page must be a JSON object as get-account-authorization-details writes it")]
+    [InlineData("{\"UserDetailList\": [], \"IsTruncated\": null}", "test.json: $.IsTruncated (line 1): must be true or false")]
+    [InlineData("{\"UserDetailList\": [], \"IsTruncated\": \"false\"}", "test.json: $.IsTruncated (line 1): must be true or false")]
+    [InlineData("{\"UserDetailList\": [],\n\"UserDetailList\": []}", "test.json: $.UserDetailList (line 2): appears twice in the page")]
     public void AnUnreadableFileNamesFileJsonPathAndProblem(string json, string message)
     {
         var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
