@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Accounts;
 
@@ -158,6 +159,12 @@ public static class SnapshotLoader
                 {
                     var entryPath = $"{path}[{i}]";
                     using var entry = json.ReadValue(entryPath, out var fileLine);
+                    if (JsonText.FindInvalidString(JsonMarshal.GetRawUtf8Value(entry.RootElement)) is { } invalid)
+                    {
+                        // Damage below the level of entries (bytes that are not UTF-8, an escape such as \ud800 alone).
+                        throw new SnapshotFormatException(source, entryPath, fileLine, invalid);
+                    }
+
                     readEntry(entry.RootElement, entryPath, isFile ? fileLine : 0);
                 }
 
@@ -575,7 +582,15 @@ internal sealed class StreamingJsonReader
                 if (reader.Read())
                 {
                     var type = reader.TokenType;
-                    LastString = type is JsonTokenType.PropertyName or JsonTokenType.String ? reader.GetString() : null;
+                    try
+                    {
+                        LastString = type is JsonTokenType.PropertyName or JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new SnapshotFormatException(source, path, line + buffer.AsSpan(start, (int)reader.TokenStartIndex).Count((byte)'\n'), "a string is not valid UTF-8 or Unicode text: " + e.Message, e);
+                    }
+
                     Advance((int)reader.BytesConsumed, reader.CurrentState);
                     return type;
                 }
@@ -668,6 +683,23 @@ internal sealed class StreamingJsonReader
         return new SnapshotFormatException(source, path, e.LineNumber is { } fileLine ? fileLine + 1 : line, "not valid JSON: " + (cut > 0 ? message[..cut] : message), e);
     }
 
+    /// <summary>
+    /// A UTF-8 byte order mark (Windows PowerShell's Set-Content -Encoding UTF8 writes one) is not JSON but says
+    /// nothing either: skip it. UTF-16, which Windows PowerShell's `>` writes, is refused with the way out.
+    /// </summary>
+    private void SkipByteOrderMark()
+    {
+        var head = buffer.AsSpan(start, end - start);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            start += 3;
+        }
+        else if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            throw Error("$", "the file is UTF-16 text (as Windows PowerShell's > writes it); JSON snapshots must be UTF-8: convert it with Get-Content <file> | Set-Content -Encoding utf8 <new file>");
+        }
+    }
+
     private void Advance(int consumed, JsonReaderState newState)
     {
         line += buffer.AsSpan(start, consumed).Count((byte)'\n');
@@ -697,6 +729,11 @@ internal sealed class StreamingJsonReader
         }
 
         end += read;
+        if (BytesRead == 0)
+        {
+            SkipByteOrderMark();
+        }
+
         BytesRead += read;
         if (progress is not null && BytesRead - lastReported >= 1 << 20)
         {

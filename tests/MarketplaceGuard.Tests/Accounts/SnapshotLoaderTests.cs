@@ -100,6 +100,18 @@ public sealed class SnapshotLoaderTests
     }
 
     [Fact]
+    public void AUtf8ByteOrderMarkIsSkippedAndUtf16IsRefusedWithTheWayOut()
+    {
+        const string json = """{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"}]}""";
+
+        var withMark = SnapshotLoader.Load(new MemoryStream(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(json)).ToArray()), "test.json");
+        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(json)).ToArray()), "test.json"));
+
+        Assert.Equal("bob", Assert.Single(withMark.Users).Name);
+        Assert.Contains("UTF-16", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnEntryWithoutANameIsKeptAsAnEntityThatCannotBeJudged()
     {
         var json = """

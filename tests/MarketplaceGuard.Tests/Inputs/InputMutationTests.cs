@@ -73,6 +73,33 @@ public sealed class InputMutationTests
     public void ADamagedSnapshotIsRefusedOrEveryEntryIsReported() =>
         Run(1, json => CheckSnapshot(Encoding.UTF8.GetBytes(Mutate(SampleSnapshot, json))));
 
+    /// <summary>Damage below JSON: bytes overwritten with anything (invalid UTF-8, NUL, a byte order mark, quotes).</summary>
+    [Fact]
+    public void ASnapshotDamagedByteByByteIsRefusedOrEveryEntryIsReported()
+    {
+        var original = Encoding.UTF8.GetBytes(SampleSnapshot);
+        Run(5, mutations =>
+        {
+            var bytes = (byte[])original.Clone();
+            foreach (var mutation in mutations)
+            {
+                ReadOnlySpan<byte> replacement = (mutation.Variant % 6) switch
+                {
+                    0 => [0xEF, 0xBB, 0xBF],
+                    1 => [0xFF, 0xFE],
+                    2 => [0xC3],
+                    3 => [0x00],
+                    4 => "\""u8,
+                    _ => [(byte)(mutation.Variant >> 8)],
+                };
+                var at = mutation.NearTheTop ? mutation.Target % 8 : mutation.Target % bytes.Length;
+                replacement[..Math.Min(replacement.Length, bytes.Length - at)].CopyTo(bytes.AsSpan(at));
+            }
+
+            return CheckSnapshot(bytes);
+        });
+    }
+
     [Fact]
     public void ADamagedSuppressionFileIsRefusedOrApplied() =>
         Run(2, json => CheckSuppressions(Mutate(SampleSuppressions, json)));
@@ -172,7 +199,7 @@ public sealed class InputMutationTests
 
         // Every user and role entry of the file is a principal of the audit: at its own place, or (an exact
         // repetition) represented by an identical entry, or named by a principal that cannot be judged.
-        using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
+        using var document = JsonDocument.Parse(utf8.AsMemory(utf8.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0), new JsonDocumentOptions { MaxDepth = 64 });
         var byPath = account.Principals.Select(p => p.Source.JsonPath).ToHashSet(StringComparer.Ordinal);
         foreach (var (path, entry, type) in Entries(document.RootElement))
         {
@@ -349,10 +376,11 @@ public sealed class InputMutationTests
                 parent.Children.Remove(node);
                 break;
             case Damage.Rename when node.Name is not null:
-                node.Name = (variant % 3) switch
+                node.Name = (variant % 4) switch
                 {
                     0 => node.Name.ToLowerInvariant(),
                     1 => node.Name + "s",
+                    2 => node.Name + "\ud800", // written as the escape \ud800: not valid Unicode
                     _ => string.Empty,
                 };
                 break;
@@ -390,7 +418,7 @@ public sealed class InputMutationTests
 
     private static Node OtherKind(Node node, int variant)
     {
-        string[] values = ["null", "0", "-1", "1.5", "\"\"", "\"text\"", "true", "false", "{}", "[]", "[null]", "{\"\":null}"];
+        string[] values = ["null", "0", "-1", "1.5", "\"\"", "\"text\"", "true", "false", "{}", "[]", "[null]", "{\"\":null}", "\"\\udc00 lone surrogate\""];
         var candidates = values.Where(v => v != node.Json).ToArray();
         var value = candidates[variant % candidates.Length];
         return value switch
