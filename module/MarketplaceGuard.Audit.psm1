@@ -14,6 +14,7 @@ function Invoke-MarketplaceAudit {
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
+        [switch] $AllowIncomplete,
         [switch] $PassThru
     )
 
@@ -37,6 +38,7 @@ function Invoke-MarketplaceAudit {
     }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }
+    if ($AllowIncomplete) { $data.AllowIncomplete = $true }
     if ($ServiceControlPolicyPath) { $data.ServiceControlPolicyPath = @($ServiceControlPolicyPath | ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }) }
 
     $configuration = & $pester { New-PesterConfiguration }

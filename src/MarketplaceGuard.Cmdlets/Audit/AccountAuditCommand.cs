@@ -8,6 +8,7 @@ using MarketplaceGuard.Aws.Snapshots;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Principals;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Policies;
 using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
@@ -32,19 +33,77 @@ public abstract class AccountAuditCommand : AwsCommand
     [ValidateNotNullOrEmpty]
     public string[]? ServiceControlPolicyPath { get; set; }
 
+    /// <summary>Audits a snapshot that says it is truncated ("IsTruncated": true) instead of refusing it; the audit then never passes.</summary>
+    [Parameter(ParameterSetName = SnapshotParameterSet)]
+    public SwitchParameter AllowIncomplete { get; set; }
+
+    // The AWS parameters, in the Live set only: with -AuthorizationDetailsPath they would be silently ignored, and a
+    // user could believe a live account was audited. PowerShell reads only these overrides' attributes.
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("AK")]
+    public override string? AccessKey { get => base.AccessKey; set => base.AccessKey = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("SK", "SecretAccessKey")]
+    public override string? SecretKey { get => base.SecretKey; set => base.SecretKey = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("ST")]
+    public override string? SessionToken { get => base.SessionToken; set => base.SessionToken = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("StoredCredentials", "AWSProfileName")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public override string? ProfileName { get => base.ProfileName; set => base.ProfileName = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    public override string? ProfileLocation { get => base.ProfileLocation; set => base.ProfileLocation = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    public override object? Credential { get => base.Credential; set => base.Credential = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Alias("RegionToCall")]
+    [ArgumentCompleter(typeof(RegionCompleter))]
+    public override object? Region { get => base.Region; set => base.Region = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    public override string? EndpointUrl { get => base.EndpointUrl; set => base.EndpointUrl = value; }
+
     /// <summary>Loads (from the file, or live from IAM) and builds the account; a failure is a terminating error.</summary>
     protected Account LoadAccount()
     {
-        var scps = (ServiceControlPolicyPath ?? [])
-            .Select(p => ResolveFile(p, nameof(ServiceControlPolicyPath)))
-            .Select(p => (Name: Path.GetFileNameWithoutExtension(p), Document: File.ReadAllText(p)))
-            .ToList();
+        var scps = (ServiceControlPolicyPath ?? []).Select(ReadServiceControlPolicy).ToList();
         var stopwatch = Stopwatch.StartNew();
         var snapshot = ParameterSetName == SnapshotParameterSet ? ReadSnapshotFile() : ReadLiveAccount();
         var loaded = stopwatch.Elapsed;
         foreach (var problem in snapshot.Problems)
         {
-            WriteWarning($"{problem}: skipped");
+            WriteWarning($"{problem}; the principals it concerns cannot be judged (MG1007).");
+        }
+
+        if (snapshot.Incomplete)
+        {
+            if (!AllowIncomplete)
+            {
+                ThrowTerminatingError(ModuleErrors.Create(
+                    $"{snapshot.Source} is incomplete: it says \"IsTruncated\": true, so users, groups, roles or policies may be missing and an audit of it would pass what it never saw. Export the whole account (Export-MarketplaceAuthorizationSnapshot, or aws iam get-account-authorization-details without --max-items), or give -AllowIncomplete to audit it anyway (it then never passes).",
+                    ErrorIds.SnapshotIncomplete,
+                    ErrorCategory.InvalidData,
+                    AuthorizationDetailsPath));
+            }
+
+            WriteWarning($"{snapshot.Source} is incomplete (it says IsTruncated): the audit covers only what it holds and cannot pass.");
         }
 
         var account = Account.Build(snapshot, scps);
@@ -80,7 +139,7 @@ public abstract class AccountAuditCommand : AwsCommand
         }
         catch (SnapshotFormatException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.SnapshotInvalid, ErrorCategory.InvalidData, path));
+            ThrowTerminatingError(new ErrorRecord(e, e.IsNotAuthorizationSnapshot ? ErrorIds.NotAuthorizationSnapshot : ErrorIds.SnapshotInvalid, ErrorCategory.InvalidData, path));
             throw; // unreachable: ThrowTerminatingError throws
         }
         catch (IOException e)
@@ -92,6 +151,39 @@ public abstract class AccountAuditCommand : AwsCommand
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
         return snapshot;
+    }
+
+    /// <summary>
+    /// Reads and validates one -ServiceControlPolicyPath file before the account is read: a file that is not a valid
+    /// policy is a terminating error naming the file and the JSON path, never a reason to leave principals unjudged.
+    /// </summary>
+    private (string Name, string Document) ReadServiceControlPolicy(string path)
+    {
+        var resolved = ResolveFile(path, nameof(ServiceControlPolicyPath));
+        string text;
+        try
+        {
+            text = File.ReadAllText(resolved);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"-ServiceControlPolicyPath: {resolved} cannot be read: {e.Message}", ErrorIds.ServiceControlPolicyInvalid, ErrorCategory.ReadError, path, e));
+            throw;
+        }
+
+        if (!PolicyParser.TryParse(text, PolicyParseOptions.Default.WithSource(resolved), out _, out var errors))
+        {
+            var shown = errors.Take(5).Select(e => $"{e.Path}: {e.Message}");
+            var more = errors.Count > 5 ? $" (and {errors.Count - 5} more)" : string.Empty;
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-ServiceControlPolicyPath: {resolved} is not a valid service control policy: {string.Join("; ", shown)}{more}.",
+                ErrorIds.ServiceControlPolicyInvalid,
+                ErrorCategory.InvalidData,
+                path,
+                new PolicyValidationException(resolved, errors)));
+        }
+
+        return (Path.GetFileNameWithoutExtension(resolved), text);
     }
 
     /// <summary>

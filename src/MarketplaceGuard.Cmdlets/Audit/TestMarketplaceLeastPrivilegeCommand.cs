@@ -39,7 +39,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [ValidateNotNullOrEmpty]
     public string? SuppressionPath { get; set; }
 
-    /// <summary>Return only $true (no unsuppressed finding) or $false.</summary>
+    /// <summary>Return only $true (no unsuppressed finding, and the snapshot is complete) or $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 

@@ -13,7 +13,8 @@ namespace MarketplaceGuard.Cmdlets.Aws;
 /// Base of every cmdlet that calls AWS: AWS.Tools' common credential, region and endpoint parameters (same names and
 /// aliases), $StoredAWSCredentials and $StoredAWSRegion, cancellation on Ctrl+C, -Verbose lines for each call, and
 /// IAM errors turned into ErrorRecords of the right category. Parameter types are framework types only (see
-/// ModuleLoader).
+/// ModuleLoader). The AWS parameters belong to every parameter set; cmdlets that can also read a snapshot instead
+/// (AccountAuditCommand) override them into their Live set only, so PowerShell refuses them with a snapshot.
 /// </summary>
 public abstract class AwsCommand : PSCmdlet, IDisposable
 {
@@ -25,42 +26,42 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     /// <summary>AWS access key id, with -SecretKey.</summary>
     [Parameter]
     [Alias("AK")]
-    public string? AccessKey { get; set; }
+    public virtual string? AccessKey { get; set; }
 
     /// <summary>AWS secret access key, with -AccessKey.</summary>
     [Parameter]
     [Alias("SK", "SecretAccessKey")]
-    public string? SecretKey { get; set; }
+    public virtual string? SecretKey { get; set; }
 
     /// <summary>Session token of temporary credentials.</summary>
     [Parameter]
     [Alias("ST")]
-    public string? SessionToken { get; set; }
+    public virtual string? SessionToken { get; set; }
 
     /// <summary>A profile of the shared credentials/config files.</summary>
     [Parameter]
     [Alias("StoredCredentials", "AWSProfileName")]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
-    public string? ProfileName { get; set; }
+    public virtual string? ProfileName { get; set; }
 
     /// <summary>The credentials file to read profiles from.</summary>
     [Parameter]
     [Alias("AWSProfilesLocation", "ProfilesLocation")]
-    public string? ProfileLocation { get; set; }
+    public virtual string? ProfileLocation { get; set; }
 
     /// <summary>An AWSCredentials object (for example from AWS.Tools).</summary>
     [Parameter]
-    public object? Credential { get; set; }
+    public virtual object? Credential { get; set; }
 
     /// <summary>The region; IAM is global, the region picks the partition (aws, aws-cn, aws-us-gov).</summary>
     [Parameter]
     [Alias("RegionToCall")]
     [ArgumentCompleter(typeof(RegionCompleter))]
-    public object? Region { get; set; }
+    public virtual object? Region { get; set; }
 
     /// <summary>Sends IAM calls to this URL instead of the partition's endpoint.</summary>
     [Parameter]
-    public string? EndpointUrl { get; set; }
+    public virtual string? EndpointUrl { get; set; }
 
     /// <summary>The token cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken Cancellation => cancellation.Token;

@@ -14,7 +14,8 @@ namespace MarketplaceGuard.Engine.Accounts;
 /// text is compiled once and shared; a group's policies are resolved once for all its members. A policy that
 /// cannot be read (invalid document, a managed policy the snapshot lacks and the module does not ship) is left out
 /// of the principal's policies and named in its <see cref="AccountPrincipal.Problems"/>: such a principal "cannot be
-/// judged", it is never treated as if the policy granted nothing.
+/// judged", it is never treated as if the policy granted nothing. Service control policies are input of the caller:
+/// one that cannot be read throws <see cref="PolicyValidationException"/>.
 /// </summary>
 public sealed class Account
 {
@@ -144,13 +145,18 @@ public sealed class Account
                 }
             });
 
-            var scpProblems = new List<string>();
+            // Service control policies are the caller's input, not the account's: one that cannot be read is an
+            // error, never a reason to leave every principal unjudged.
             var scps = new List<NamedPolicy>();
             foreach (var (name, document) in serviceControlPolicies)
             {
-                if (Compile(document, $"service control policy {name}", scpProblems) is { } policy)
+                try
                 {
-                    scps.Add(new NamedPolicy(name, policy));
+                    scps.Add(new NamedPolicy(name, compiler.Compile(document)));
+                }
+                catch (PolicyValidationException e)
+                {
+                    throw new PolicyValidationException(name, e.Errors);
                 }
             }
 
@@ -159,7 +165,7 @@ public sealed class Account
             foreach (var user in snapshot.Users)
             {
                 var policies = new List<NamedPolicy>();
-                var problems = new List<string>(scpProblems);
+                var problems = new List<string>();
                 problems.AddRange(user.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
                 AddOwn(user, policies, problems);
                 foreach (var groupName in user.GroupNames)
@@ -180,10 +186,6 @@ public sealed class Account
                 AddOwn(role, policies, problems);
                 var boundary = Boundary(role, problems);
                 var isServiceLinked = role.Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
-                if (!isServiceLinked)
-                {
-                    problems.AddRange(scpProblems);
-                }
 
                 principals.Add(new AccountPrincipal(PrincipalType.Role, role, [], new PolicySet(policies, boundary, isServiceLinked ? null : levels), problems));
             }
@@ -270,14 +272,22 @@ public sealed class Account
                 var policy = Compile(document, $"managed policy {arn}", problems);
                 result = (policy, policy is null ? problems[0] : null);
             }
+            else if (record is not null)
+            {
+                // The snapshot's own entry wins over a shipped copy: when it cannot be read, the policy is unknown.
+                var unreadable = record.Problem;
+                result = (null, unreadable is null
+                    ? $"managed policy {arn}: {record.JsonPath}: the default version's document is missing"
+                    : $"managed policy {arn}: {unreadable.JsonPath}: {unreadable.Message}");
+            }
+            else if (UnreadableEntryFor(arn) is { } damaged)
+            {
+                result = (null, $"managed policy {arn} may be the entry at {damaged.JsonPath} that cannot be read ({damaged.Message}), so what it grants is unknown");
+            }
             else if (library.Find(arn) is { } shipped)
             {
                 var policy = Compile(shipped, $"managed policy {arn}", problems);
                 result = (policy, policy is null ? problems[0] : null);
-            }
-            else if (record?.Problem is { } unreadable)
-            {
-                result = (null, $"managed policy {arn}: {unreadable.JsonPath}: {unreadable.Message}");
             }
             else
             {
@@ -288,6 +298,14 @@ public sealed class Account
 
             managed[arn] = result;
             return result;
+        }
+
+        /// <summary>A damaged policy entry that may be the policy with this ARN: one with its name, or one with no name at all.</summary>
+        private SnapshotProblem? UnreadableEntryFor(string arn)
+        {
+            var name = arn[(arn.LastIndexOf('/') + 1)..];
+            return snapshot.UnreadablePolicies
+                .FirstOrDefault(p => p.Name is null || string.Equals(p.Name, name, StringComparison.Ordinal))?.Problem;
         }
 
         private CompiledPolicy? Compile(string document, string name, List<string> problems)

@@ -67,7 +67,21 @@ public sealed class AccountPrincipal
 
     private RequestContext BuildAuditContext()
     {
-        var keys = new Dictionary<string, ContextValue>(PrincipalContextKeys.FromArn(Arn), StringComparer.OrdinalIgnoreCase);
+        // A damaged entry's ARN may be missing or invalid (the principal then cannot be judged): its keys stay unknown.
+        var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
+        var arnRead = true;
+        try
+        {
+            foreach (var (key, value) in PrincipalContextKeys.FromArn(Arn))
+            {
+                keys[key] = value;
+            }
+        }
+        catch (ArgumentException) when (!CanBeJudged)
+        {
+            arnRead = false;
+        }
+
         if (Type == PrincipalType.User)
         {
             // A user's principal tags are its tags; a role's can also come from session tags, so they stay unknown.
@@ -77,7 +91,7 @@ public sealed class AccountPrincipal
             }
         }
 
-        var absent = keys.ContainsKey(PrincipalContextKeys.UserName) ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
+        var absent = keys.ContainsKey(PrincipalContextKeys.UserName) || !arnRead ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
         return RequestContext.Audit(keys, absent);
     }
 }

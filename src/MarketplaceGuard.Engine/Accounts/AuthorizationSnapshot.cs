@@ -58,6 +58,18 @@ public sealed class AuthorizationSnapshot
     private IReadOnlyList<Principals.PrincipalEntry>? directory;
 
     private static Principals.PrincipalEntry Entry(Principals.PrincipalKind kind, SnapshotEntity entity) => new(kind, entity.Name, entity.Arn, entity.Path);
+
+    /// <summary>
+    /// True when the snapshot says it is not the whole account: its (last) page has "IsTruncated": true, so users,
+    /// groups, roles or policies may be missing. An audit of it can find problems but can never pass.
+    /// </summary>
+    public bool Incomplete { get; init; }
+
+    /// <summary>
+    /// Managed policy entries that could not be read and have no ARN: a principal attached to a policy the snapshot
+    /// does not describe might be attached to one of these, so it cannot be judged.
+    /// </summary>
+    public IReadOnlyList<SnapshotUnreadablePolicy> UnreadablePolicies { get; init; } = [];
 }
 
 /// <summary>A user, group or role as the snapshot describes it.</summary>
@@ -114,6 +126,9 @@ public sealed record SnapshotManagedPolicy(string Name, string Arn, string Path,
     /// <summary>Why the default document could not be read, when it could not.</summary>
     public SnapshotProblem? Problem { get; init; }
 }
+
+/// <summary>A managed policy entry without an ARN: its name when it has one, and why it could not be read.</summary>
+public sealed record SnapshotUnreadablePolicy(string? Name, SnapshotProblem Problem);
 
 /// <summary>An entry of the snapshot that could not be read: which file, where, what.</summary>
 public sealed record SnapshotProblem(string Source, string JsonPath, int Line, string Message)

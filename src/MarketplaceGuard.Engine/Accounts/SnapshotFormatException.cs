@@ -22,4 +22,7 @@ public sealed class SnapshotFormatException : Exception
     public long Line { get; }
 
     public string Problem { get; }
+
+    /// <summary>True when the document is JSON but holds none of the authorization-details lists (e.g. {} or a policy).</summary>
+    public bool IsNotAuthorizationSnapshot { get; init; }
 }

@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Accounts;
 
@@ -9,8 +13,10 @@ namespace MarketplaceGuard.Engine.Accounts;
 /// Reads the JSON of `aws iam get-account-authorization-details` (one page object, or an array of pages, which are
 /// merged) as a stream: only one user, group, role or policy entry is in memory as JSON at a time, so a file of
 /// hundreds of megabytes needs little more memory than the model it becomes. Policy documents may be JSON objects or
-/// URL-encoded strings. A malformed entry is recorded as a problem and the rest is read; only a file that is not
-/// JSON, or not this shape, stops the load.
+/// URL-encoded strings. The file is read completely or refused: a malformed entry is recorded as a problem and kept
+/// with whatever identity it has, so that its principal is reported as "cannot be judged" rather than dropped; a
+/// last page with "IsTruncated": true marks the snapshot <see cref="AuthorizationSnapshot.Incomplete"/>; a file that
+/// is not JSON, not this shape, or has none of its lists throws <see cref="SnapshotFormatException"/>.
 /// </summary>
 public static class SnapshotLoader
 {
@@ -26,15 +32,21 @@ public static class SnapshotLoader
 
     private sealed class SnapshotReader
     {
+        private static readonly string[] Lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+
         private readonly StreamingJsonReader json;
         private readonly string source;
         private readonly Dictionary<string, SnapshotEntity> users = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> roles = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
+        private readonly Dictionary<object, (byte[] Hash, List<string> JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
+        private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
 
         private readonly bool isFile;
+        private bool sawList;
+        private bool truncated;
 
         public SnapshotReader(StreamingJsonReader json, string source, bool isFile)
         {
@@ -75,11 +87,26 @@ public static class SnapshotLoader
                 throw json.Error("$", "unexpected content after the snapshot");
             }
 
-            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead);
+            if (!sawList)
+            {
+                // {} , [] or a policy document: reading it as an account with no principals would pass every audit.
+                throw new SnapshotFormatException(source, "$", 1, $"not an authorization details snapshot: the JSON has none of {string.Join(", ", Lists)} (export one with Export-MarketplaceAuthorizationSnapshot or aws iam get-account-authorization-details)")
+                {
+                    IsNotAuthorizationSnapshot = true,
+                };
+            }
+
+            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead)
+            {
+                Incomplete = truncated,
+                UnreadablePolicies = unreadablePolicies,
+            };
         }
 
         private void ReadPage(string pagePath)
         {
+            truncated = false; // only the last page says whether more follow
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 var token = json.Next(pagePath);
@@ -90,21 +117,39 @@ public static class SnapshotLoader
 
                 var name = json.LastString!;
                 var path = pagePath + "." + name;
+                if ((name == "IsTruncated" || Lists.Contains(name)) && !seen.Add(name))
+                {
+                    throw json.Error(path, "appears twice in the page; which one is right is unknown");
+                }
+
                 Action<JsonElement, string, int>? readEntry = name switch
                 {
-                    "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, "UserName", "UserPolicyList")),
-                    "GroupDetailList" => (e, p, l) => Add(groups, ReadEntity(e, p, l, "GroupName", "GroupPolicyList")),
-                    "RoleDetailList" => (e, p, l) => Add(roles, ReadEntity(e, p, l, "RoleName", "RolePolicyList")),
+                    "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, EntityKind.User)),
+                    "GroupDetailList" => (e, p, l) => Add(groups, ReadEntity(e, p, l, EntityKind.Group)),
+                    "RoleDetailList" => (e, p, l) => Add(roles, ReadEntity(e, p, l, EntityKind.Role)),
                     "Policies" => ReadManagedPolicy,
                     _ => null,
                 };
 
-                if (readEntry is null)
+                if (name == "IsTruncated")
                 {
-                    json.SkipValue(path); // IsTruncated, Marker and anything newer
+                    using var value = json.ReadValue(path, out _);
+                    truncated = value.RootElement.ValueKind switch
+                    {
+                        JsonValueKind.True => true,
+                        JsonValueKind.False => false,
+                        _ => throw json.Error(path, "must be true or false"), // whether more pages follow must be certain
+                    };
                     continue;
                 }
 
+                if (readEntry is null)
+                {
+                    json.SkipValue(path); // Marker and anything newer
+                    continue;
+                }
+
+                sawList = true;
                 if (json.Next(path) != JsonTokenType.StartArray)
                 {
                     throw json.Error(path, "must be an array");
@@ -114,41 +159,145 @@ public static class SnapshotLoader
                 {
                     var entryPath = $"{path}[{i}]";
                     using var entry = json.ReadValue(entryPath, out var fileLine);
-                    var line = isFile ? fileLine : 0;
-                    if (entry.RootElement.ValueKind != JsonValueKind.Object)
+                    if (JsonText.FindInvalidString(JsonMarshal.GetRawUtf8Value(entry.RootElement)) is { } invalid)
                     {
-                        problems.Add(new SnapshotProblem(source, entryPath, line, "must be a JSON object"));
-                        continue;
+                        // Damage below the level of entries (bytes that are not UTF-8, an escape such as \ud800 alone).
+                        throw new SnapshotFormatException(source, entryPath, fileLine, invalid);
                     }
 
-                    readEntry(entry.RootElement, entryPath, line);
+                    readEntry(entry.RootElement, entryPath, isFile ? fileLine : 0);
                 }
 
                 json.Next(path);
             }
         }
 
-        private static void Add(Dictionary<string, SnapshotEntity> into, SnapshotEntity? entity)
+        /// <summary>
+        /// Adds an entity by name. A later page repeating an entity with the same content changes nothing; when the
+        /// entries differ, which one is right is unknown, so the later one is kept and cannot be judged.
+        /// </summary>
+        private void Add(Dictionary<string, SnapshotEntity> into, SnapshotEntity? entity)
         {
-            if (entity is not null)
+            if (entity is null)
             {
-                into[entity.Name] = entity; // a later page repeating an entity replaces it
+                return;
             }
+
+            if (into.TryGetValue(entity.Name, out var earlier))
+            {
+                if (Repeats(earlier, entity, entity.Line) is not { } problem)
+                {
+                    return;
+                }
+
+                entity.Problems.Add(problem);
+            }
+
+            into[entity.Name] = entity;
         }
 
-        private SnapshotEntity? ReadEntity(JsonElement e, string path, int line, string nameField, string inlineField)
+        /// <summary>Null when <paramref name="later"/> repeats <paramref name="earlier"/> exactly (the earlier stands for both); else the problem.</summary>
+        private SnapshotProblem? Repeats(object earlier, object later, int line)
         {
-            var name = String(e, nameField);
-            var arn = String(e, "Arn");
-            if (name is null || arn is null)
+            var (earlierHash, earlierPaths) = contents[earlier];
+            var (laterHash, laterPaths) = contents[later];
+            if (earlierHash.AsSpan().SequenceEqual(laterHash))
             {
-                problems.Add(new SnapshotProblem(source, path, line, $"the entry has no {(name is null ? nameField : "Arn")}; it cannot be audited"));
+                earlierPaths.AddRange(laterPaths);
                 return null;
             }
 
-            var entity = new SnapshotEntity(name, arn, String(e, "Path") ?? "/", path, line);
-            void Problem(string where, string message) => entity.Problems.Add(new SnapshotProblem(source, $"{path}.{where}", line, message));
+            laterPaths.InsertRange(0, earlierPaths);
+            return new SnapshotProblem(source, laterPaths[^1], line,
+                $"the snapshot describes it {laterPaths.Count} times, differently ({string.Join(", ", laterPaths)}); which entry is right is unknown");
+        }
 
+        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), [path]);
+
+        private static byte[] Hash(JsonElement e) => SHA256.HashData(JsonMarshal.GetRawUtf8Value(e));
+
+        private enum EntityKind
+        {
+            User,
+            Group,
+            Role,
+        }
+
+        /// <summary>
+        /// Reads a user, group or role. An entry that cannot be read completely is kept with whatever identity it has
+        /// (its name, the name in its ARN, or its place in the file) and its problems, so that it is reported as
+        /// "cannot be judged" instead of disappearing from the audit. Only a group with no identity at all is left
+        /// out: no user can name it, and users who name a missing group cannot be judged either.
+        /// </summary>
+        private SnapshotEntity? ReadEntity(JsonElement e, string path, int line, EntityKind kind)
+        {
+            var (nameField, inlineField, arnType) = kind switch
+            {
+                EntityKind.User => ("UserName", "UserPolicyList", "user"),
+                EntityKind.Group => ("GroupName", "GroupPolicyList", "group"),
+                _ => ("RoleName", "RolePolicyList", "role"),
+            };
+
+            var entryProblems = new List<SnapshotProblem>();
+            void Problem(string where, string message) => entryProblems.Add(new SnapshotProblem(source, where.Length == 0 ? path : $"{path}.{where}", line, message));
+
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                var problem = new SnapshotProblem(source, path, line, "must be a JSON object");
+                problems.Add(problem);
+                if (kind == EntityKind.Group)
+                {
+                    return null;
+                }
+
+                var unreadable = new SnapshotEntity(path, string.Empty, "/", path, line);
+                unreadable.Problems.Add(problem);
+                Remember(unreadable, e, path);
+                return unreadable;
+            }
+
+            var name = String(e, nameField);
+            var arn = String(e, "Arn");
+            var (arnName, arnPath, arnProblem) = ParseArn(arn, arnType);
+            if (name is null || arn is null)
+            {
+                var missing = $"the entry has no {(name is null ? nameField : "Arn")}";
+                problems.Add(new SnapshotProblem(source, path, line, missing)); // also a warning: the file is damaged
+                Problem(string.Empty, missing);
+                if (name is null && arnName is null && kind == EntityKind.Group)
+                {
+                    return null;
+                }
+            }
+            else if (arnProblem is not null)
+            {
+                Problem("Arn", arnProblem);
+            }
+            else if (!string.Equals(arnName, name, StringComparison.Ordinal))
+            {
+                Problem("Arn", $"the Arn names {arnName}, not {name}");
+            }
+
+            var iamPath = arnPath ?? "/";
+            if (e.TryGetProperty("Path", out var pathValue))
+            {
+                if (pathValue.ValueKind != JsonValueKind.String)
+                {
+                    Problem("Path", "must be a string");
+                }
+                else
+                {
+                    iamPath = pathValue.GetString()!;
+                    if (arnPath is not null && !string.Equals(iamPath, arnPath, StringComparison.Ordinal))
+                    {
+                        Problem("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
+                    }
+                }
+            }
+
+            var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
+            Remember(entity, e, path);
+            FindRepeatedProperties(e, string.Empty, Problem);
             foreach (var (item, i) in Array(e, inlineField, Problem))
             {
                 var policyName = String(item, "PolicyName");
@@ -174,27 +323,35 @@ public static class SnapshotLoader
                 entity.AttachedPolicies.Add(new SnapshotAttachedPolicy(String(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
             }
 
-            foreach (var (item, i) in Array(e, "GroupList", Problem))
+            if (kind == EntityKind.User)
             {
-                if (item.ValueKind == JsonValueKind.String)
+                foreach (var (item, i) in Array(e, "GroupList", Problem))
                 {
-                    entity.GroupNames.Add(item.GetString()!);
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        entity.GroupNames.Add(item.GetString()!);
+                    }
+                    else
+                    {
+                        Problem($"GroupList[{i}]", "a group name must be a string");
+                    }
+                }
+            }
+
+            foreach (var (item, i) in Array(e, "Tags", Problem))
+            {
+                // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
+                if (String(item, "Key") is { } key && String(item, "Value") is { } value)
+                {
+                    entity.Tags[key] = value;
                 }
                 else
                 {
-                    Problem($"GroupList[{i}]", "a group name must be a string");
+                    Problem($"Tags[{i}]", "a tag needs a string Key and Value");
                 }
             }
 
-            foreach (var (item, _) in Array(e, "Tags", Problem))
-            {
-                if (String(item, "Key") is { } key)
-                {
-                    entity.Tags[key] = String(item, "Value") ?? string.Empty;
-                }
-            }
-
-            if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind == JsonValueKind.Object)
+            if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind != JsonValueKind.Null)
             {
                 entity.PermissionsBoundaryArn = String(boundary, "PermissionsBoundaryArn");
                 if (entity.PermissionsBoundaryArn is null)
@@ -203,29 +360,96 @@ public static class SnapshotLoader
                 }
             }
 
+            entity.Problems.AddRange(entryProblems);
             return entity;
         }
+
+        /// <summary>
+        /// A property named twice in one object: JSON readers disagree on which value wins, so the entry is ambiguous.
+        /// Policy documents are left to the policy parser, which reports the same.
+        /// </summary>
+        private static void FindRepeatedProperties(JsonElement e, string path, Action<string, string> problem)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                HashSet<string>? seen = null;
+                foreach (var property in e.EnumerateObject())
+                {
+                    seen ??= new HashSet<string>(StringComparer.Ordinal);
+                    if (!seen.Add(property.Name))
+                    {
+                        problem(path.Length == 0 ? property.Name : $"{path}.{property.Name}", "appears twice; which value is right is unknown");
+                    }
+                    else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && property.Name is not ("PolicyDocument" or "Document"))
+                    {
+                        FindRepeatedProperties(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", problem);
+                    }
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        FindRepeatedProperties(item, $"{path}[{i}]", problem);
+                    }
+
+                    i++;
+                }
+            }
+        }
+
+        /// <summary>The name and path an IAM ARN gives (arn:aws:iam::111122223333:user/path/name), or why it gives none.</summary>
+        private static (string? Name, string? Path, string? Problem) ParseArn(string? arn, string type)
+        {
+            if (arn is null)
+            {
+                return (null, null, null);
+            }
+
+            var parts = arn.Split(':', 6);
+            if (parts.Length != 6 || parts[0] != "arn" || parts[1].Length == 0 || parts[2] != "iam" || parts[4].Length == 0
+                || !parts[5].StartsWith(type + "/", StringComparison.Ordinal) || parts[5].EndsWith('/'))
+            {
+                return (null, null, $"{Quote(arn)} is not the ARN of an IAM {type} (arn:aws:iam::111122223333:{type}/name)");
+            }
+
+            var resource = parts[5][(type.Length + 1)..];
+            var slash = resource.LastIndexOf('/');
+            return (resource[(slash + 1)..], slash < 0 ? "/" : "/" + resource[..(slash + 1)], null);
+        }
+
+        private static string Quote(string value) => value.Length <= 200 ? $"'{value}'" : $"'{value[..200]}…' ({value.Length:N0} characters)";
 
         private void ReadManagedPolicy(JsonElement e, string path, int line)
         {
             var arn = String(e, "Arn");
             if (arn is null)
             {
-                problems.Add(new SnapshotProblem(source, path, line, "the policy has no Arn; principals attached to it cannot be judged"));
+                var name = String(e, "PolicyName");
+                var problem = new SnapshotProblem(source, path, line,
+                    e.ValueKind == JsonValueKind.Object
+                        ? $"the policy{(name is null ? string.Empty : " " + name)} has no Arn"
+                        : "must be a JSON object");
+                problems.Add(problem);
+                unreadablePolicies.Add(new SnapshotUnreadablePolicy(name, problem));
                 return;
             }
 
-            var name = String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..];
-            var defaultVersion = String(e, "DefaultVersionId");
             string? document = null;
-            SnapshotProblem? problem = null;
-            var versions = 0;
-            if (e.TryGetProperty("PolicyVersionList", out var list) && list.ValueKind == JsonValueKind.Array)
+            SnapshotProblem? versionProblem = null;
+            var defaultVersion = String(e, "DefaultVersionId");
+            if (!e.TryGetProperty("PolicyVersionList", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "must be an array of the policy's versions");
+            }
+            else
             {
                 var i = 0;
                 foreach (var version in list.EnumerateArray())
                 {
-                    versions++;
                     var isDefault = version.ValueKind == JsonValueKind.Object
                         && ((version.TryGetProperty("IsDefaultVersion", out var flag) && flag.ValueKind == JsonValueKind.True)
                             || (defaultVersion is not null && String(version, "VersionId") == defaultVersion));
@@ -234,7 +458,7 @@ public static class SnapshotLoader
                         document = Document(version, "Document");
                         if (document is null)
                         {
-                            problem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}].Document", line, "the default version's document must be a JSON object or a URL-encoded string");
+                            versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}].Document", line, "the default version's document must be a JSON object or a URL-encoded string");
                         }
 
                         break;
@@ -242,14 +466,38 @@ public static class SnapshotLoader
 
                     i++;
                 }
+
+                if (document is null && versionProblem is null)
+                {
+                    versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "no version is marked as the default");
+                }
             }
 
-            if (document is null && problem is null && versions > 0)
+            FindRepeatedProperties(e, string.Empty, (where, message) => versionProblem ??= new SnapshotProblem(source, $"{path}.{where}", line, message));
+            if (versionProblem is not null)
             {
-                problem = new SnapshotProblem(source, $"{path}.PolicyVersionList", line, "no version is marked as the default");
+                document = null;
             }
 
-            policies[arn] = new SnapshotManagedPolicy(name, arn, String(e, "Path") ?? "/", document, path, line) { Problem = problem };
+            var policy = new SnapshotManagedPolicy(String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..], arn, String(e, "Path") ?? "/", document, path, line)
+            {
+                Problem = versionProblem,
+            };
+            Remember(policy, e, path);
+            if (policies.TryGetValue(arn, out var earlier))
+            {
+                if (Repeats(earlier, policy, line) is not { } repeated)
+                {
+                    return;
+                }
+
+                var paths = contents[policy];
+                contents.Remove(policy);
+                policy = policy with { DefaultDocument = null, Problem = repeated };
+                contents[policy] = paths;
+            }
+
+            policies[arn] = policy;
         }
 
         private static string? String(JsonElement e, string name) =>
@@ -257,7 +505,7 @@ public static class SnapshotLoader
 
         private static string? Document(JsonElement e, string name)
         {
-            if (!e.TryGetProperty(name, out var value))
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var value))
             {
                 return null;
             }
@@ -334,7 +582,15 @@ internal sealed class StreamingJsonReader
                 if (reader.Read())
                 {
                     var type = reader.TokenType;
-                    LastString = type is JsonTokenType.PropertyName or JsonTokenType.String ? reader.GetString() : null;
+                    try
+                    {
+                        LastString = type is JsonTokenType.PropertyName or JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new SnapshotFormatException(source, path, line + buffer.AsSpan(start, (int)reader.TokenStartIndex).Count((byte)'\n'), "a string is not valid UTF-8 or Unicode text: " + e.Message, e);
+                    }
+
                     Advance((int)reader.BytesConsumed, reader.CurrentState);
                     return type;
                 }
@@ -422,7 +678,26 @@ internal sealed class StreamingJsonReader
     {
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return new SnapshotFormatException(source, path, line + (e.LineNumber ?? 0), "not valid JSON: " + (cut > 0 ? message[..cut] : message), e);
+        // The reader state carries the line count from the start of the stream across buffer refills, so the
+        // exception's (0-based) line is already the file's; adding this reader's own count would count twice.
+        return new SnapshotFormatException(source, path, e.LineNumber is { } fileLine ? fileLine + 1 : line, "not valid JSON: " + (cut > 0 ? message[..cut] : message), e);
+    }
+
+    /// <summary>
+    /// A UTF-8 byte order mark (Windows PowerShell's Set-Content -Encoding UTF8 writes one) is not JSON but says
+    /// nothing either: skip it. UTF-16, which Windows PowerShell's `>` writes, is refused with the way out.
+    /// </summary>
+    private void SkipByteOrderMark()
+    {
+        var head = buffer.AsSpan(start, end - start);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            start += 3;
+        }
+        else if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            throw Error("$", "the file is UTF-16 text (as Windows PowerShell's > writes it); JSON snapshots must be UTF-8: convert it with Get-Content <file> | Set-Content -Encoding utf8 <new file>");
+        }
     }
 
     private void Advance(int consumed, JsonReaderState newState)
@@ -454,6 +729,11 @@ internal sealed class StreamingJsonReader
         }
 
         end += read;
+        if (BytesRead == 0)
+        {
+            SkipByteOrderMark();
+        }
+
         BytesRead += read;
         if (progress is not null && BytesRead - lastReported >= 1 << 20)
         {

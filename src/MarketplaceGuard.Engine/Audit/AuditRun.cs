@@ -95,7 +95,7 @@ public sealed class AuditRun
     /// <summary>How many users and roles were audited.</summary>
     public int PrincipalCount { get; }
 
-    /// <summary>True when the snapshot was incomplete (audited with -AllowIncomplete): a passed audit proves less.</summary>
+    /// <summary>True when the snapshot was incomplete (audited with -AllowIncomplete): what it lacks was never audited, so the run cannot pass.</summary>
     public bool Incomplete { get; internal set; }
 
     /// <summary>The account model; null for a run restored from serialization.</summary>
@@ -110,8 +110,8 @@ public sealed class AuditRun
     /// <summary>How many findings the run has, suppressed ones included.</summary>
     public int FindingCount => findings.Count;
 
-    /// <summary>True when no finding is left unsuppressed.</summary>
-    public bool Passed => findings.All(f => f.Suppressed);
+    /// <summary>True when the snapshot was complete and no finding is left unsuppressed.</summary>
+    public bool Passed => !Incomplete && findings.All(f => f.Suppressed);
 
     /// <summary>
     /// A run from its serialized summary: the values a deserialized AuditRun (or a finding's deserialized Run) carries.

@@ -32,7 +32,7 @@ public sealed class LeastPrivilegeAudit
         IProgress<int>? progress = null,
         AuditDeclaration? declaration = null)
     {
-        var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow);
+        var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow) { Incomplete = account.Snapshot.Incomplete };
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
         var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));

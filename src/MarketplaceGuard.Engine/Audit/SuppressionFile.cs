@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -25,6 +26,16 @@ public static class SuppressionFile
         catch (JsonException e)
         {
             throw new SuppressionFileException(source, "$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}");
+        }
+        catch (ArgumentException)
+        {
+            throw new SuppressionFileException(source, "$", "the text is not valid Unicode (half of a surrogate pair)");
+        }
+
+        if (JsonText.FindInvalidString(json) is { } invalid)
+        {
+            document.Dispose();
+            throw new SuppressionFileException(source, "$", invalid);
         }
 
         using (document)
@@ -54,7 +65,7 @@ public static class SuppressionFile
                 var path = $"{listPath}[{i++}]";
                 string Field(string name)
                 {
-                    if (item.ValueKind != JsonValueKind.Object || !TryGetCaseInsensitive(item, name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+                    if (item.ValueKind != JsonValueKind.Object || !TryGetCaseInsensitive(item, name, source, path, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
                     {
                         throw new SuppressionFileException(source, $"{path}.{name}", "required: a non-empty string");
                     }
@@ -81,19 +92,26 @@ public static class SuppressionFile
         }
     }
 
-    private static bool TryGetCaseInsensitive(JsonElement element, string name, out JsonElement value)
+    /// <summary>The property, case-insensitively; named twice, which value applies is unknown, so it is an error.</summary>
+    private static bool TryGetCaseInsensitive(JsonElement element, string name, string source, string path, out JsonElement value)
     {
+        var found = false;
+        value = default;
         foreach (var property in element.EnumerateObject())
         {
             if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
+                if (found)
+                {
+                    throw new SuppressionFileException(source, $"{path}.{name}", "appears twice; which value applies is unknown");
+                }
+
                 value = property.Value;
-                return true;
+                found = true;
             }
         }
 
-        value = default;
-        return false;
+        return found;
     }
 }
 

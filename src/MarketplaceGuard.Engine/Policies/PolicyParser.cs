@@ -198,9 +198,26 @@ public static partial class PolicyParser
                 Error("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {ShortJsonMessage(e.Message)}");
                 return null;
             }
+            catch (ArgumentException)
+            {
+                // Half of a surrogate pair in the text: CheckCharacters reports where.
+                if (errors.Count == 0)
+                {
+                    Error("$", "the text is not valid Unicode (half of a surrogate pair)");
+                }
+
+                return null;
+            }
+
 
             using (json)
             {
+                if (JsonText.FindInvalidString(text) is { } invalid)
+                {
+                    Error("$", invalid);
+                    return null;
+                }
+
                 return ReadDocument(json.RootElement);
             }
         }

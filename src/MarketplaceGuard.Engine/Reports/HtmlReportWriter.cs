@@ -76,7 +76,7 @@ internal static class HtmlReportWriter
         var audit = run.Run;
 
         // A pass on an incomplete snapshot is not green: what was not read was not audited.
-        var verdict = !run.Passed ? "failed" : audit.Incomplete ? "incomplete" : "passed";
+        var verdict = audit.Incomplete ? "incomplete" : run.Passed ? "passed" : "failed";
         output.WriteLine("<section>");
         output.WriteLine($"<header class=\"verdict {verdict}\">");
         output.WriteLine("<h1>AWS Marketplace least-privilege audit</h1>");

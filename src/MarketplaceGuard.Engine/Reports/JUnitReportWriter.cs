@@ -35,7 +35,7 @@ internal static class JUnitReportWriter
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
             xml.WriteAttributeString("name", Report.ToolName);
-            WriteCounts(xml, suites.Sum(s => s.Cases.Count), suites.Sum(s => s.Failures), suites.Sum(s => s.Skipped));
+            WriteCounts(xml, suites.Sum(s => s.Total), suites.Sum(s => s.Failures), suites.Sum(s => s.Skipped));
             foreach (var suite in suites)
             {
                 WriteSuite(xml, report, suite);
@@ -82,7 +82,7 @@ internal static class JUnitReportWriter
         var run = suite.Run.Run;
         xml.WriteStartElement("testsuite");
         xml.WriteAttributeString("name", Clean(suite.Name));
-        WriteCounts(xml, suite.Cases.Count, suite.Failures, suite.Skipped);
+        WriteCounts(xml, suite.Total, suite.Failures, suite.Skipped);
         xml.WriteAttributeString("timestamp", report.GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
         xml.WriteStartElement("properties");
         WriteProperty(xml, "source", run.Source);
@@ -99,6 +99,19 @@ internal static class JUnitReportWriter
         foreach (var test in suite.Cases)
         {
             WriteCase(xml, test);
+        }
+
+        if (run.Incomplete)
+        {
+            // A CI dashboard must not show green for an audit that could not see the whole account.
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("classname", "Snapshot");
+            xml.WriteAttributeString("name", "the snapshot holds the whole account");
+            xml.WriteStartElement("failure");
+            xml.WriteAttributeString("type", "SnapshotIncomplete");
+            xml.WriteAttributeString("message", ReportText.IncompleteWarning);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
         }
 
         // The fix plan, where CI systems show a suite's log: one line per command, group-level fixes first.
@@ -213,7 +226,11 @@ internal static class JUnitReportWriter
 
     private sealed record Suite(string Name, RunReport Run, IReadOnlyList<TestCase> Cases)
     {
-        public int Failures => Cases.Count(c => c.Findings.Any(f => !f.Suppressed));
+        private int IncompleteCase => Run.Run.Incomplete ? 1 : 0;
+
+        public int Total => Cases.Count + IncompleteCase;
+
+        public int Failures => Cases.Count(c => c.Findings.Any(f => !f.Suppressed)) + IncompleteCase;
 
         public int Skipped => Cases.Count(c => c.Findings.Count > 0 && c.Findings.All(f => f.Suppressed));
     }

@@ -41,9 +41,7 @@ internal static class MarkdownReportWriter
         output.WriteLine($"Snapshot: {(audit.Incomplete ? "**incomplete**" : "complete")}  ");
         output.WriteLine($"Generated: {report.GeneratedAtDisplay} by {Report.ToolName} {Report.ToolVersion}");
         output.WriteLine();
-        output.WriteLine(run.Passed
-            ? audit.Incomplete ? "**Verdict: passed on an incomplete snapshot**" : "**Verdict: passed**"
-            : $"**Verdict: failed, {ReportText.Verdict(run)} to fix**");
+        output.WriteLine($"**Verdict: {ReportText.Headline(run).ToLowerInvariant()}**");
         output.WriteLine();
         if (audit.Incomplete)
         {

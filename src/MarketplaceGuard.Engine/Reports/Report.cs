@@ -104,7 +104,8 @@ internal sealed class RunReport
     /// <summary>Open findings of one severity (suppressed ones are counted apart, so the counts add up to the total).</summary>
     public int OpenCount(Severity severity) => Open.Count(f => f.Severity == severity);
 
-    public bool Passed => Findings.All(f => f.Suppressed);
+    /// <summary>An incomplete snapshot never passes: what it lacks was never audited.</summary>
+    public bool Passed => !Run.Incomplete && Findings.All(f => f.Suppressed);
 
     /// <summary>The open findings grouped by the command that fixes them, group-level fixes first.</summary>
     public IReadOnlyList<FixPlanItem> FixPlan { get; }
@@ -199,10 +200,14 @@ internal static class ReportText
 
     /// <summary>What an incomplete snapshot means for the verdict.</summary>
     public const string IncompleteWarning =
-        "The snapshot was incomplete (audited with -AllowIncomplete): principals and policies missing from it were not audited, so a pass proves less.";
+        "The snapshot was incomplete (audited with -AllowIncomplete): principals and policies missing from it were not audited, so the audit cannot pass.";
 
-    /// <summary>The verdict line: "Passed", "Passed on an incomplete snapshot", "3 findings to fix".</summary>
-    public static string Headline(RunReport run) => run.Passed
-        ? run.Run.Incomplete ? "Passed on an incomplete snapshot" : "Passed"
-        : Verdict(run) + " to fix";
+    /// <summary>The verdict line: "Passed", "Failed, 3 findings to fix", "Not passed: incomplete snapshot, 3 findings to fix".</summary>
+    public static string Headline(RunReport run)
+    {
+        var toFix = run.Open.Any() ? $", {Verdict(run)} to fix" : string.Empty;
+        return run.Run.Incomplete ? "Not passed: incomplete snapshot" + toFix
+            : run.Passed ? "Passed"
+            : "Failed" + toFix;
+    }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Tests.Accounts;
 
@@ -99,5 +100,63 @@ public sealed class AccountTests
 
         // typo, deny, AdministratorAccess (shipped), Custom: the Admins group's policy is shared by three users.
         Assert.Equal(4, account.DistinctDocuments);
+    }
+
+    private static AuditRun Audit(string json, string procurement = "good")
+    {
+        var account = Build(json);
+        return new LeastPrivilegeAudit().Run(account, account.Resolve([procurement], out _), [], [], new DateOnly(2026, 11, 27));
+    }
+
+    [Theory]
+    [InlineData("""{"Arn": "arn:aws:iam::111122223333:user/nameless", "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}""", "user/nameless", "arn:aws:iam::111122223333:user/nameless")]
+    [InlineData("""{"UserName": 7, "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}""", "user/$.UserDetailList[0]", "")]
+    [InlineData("\"admin\"", "user/$.UserDetailList[0]", "")]
+    [InlineData("""{"UserName": "admin", "Arn": "admin", "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}""", "user/admin", "admin")]
+    public void AUserEntryThatCannotBeReadIsAFindingAndTheAuditFails(string entry, string displayName, string arn)
+    {
+        var json = $$"""
+            {"UserDetailList": [{{entry}}, {"UserName": "good", "Arn": "arn:aws:iam::111122223333:user/good"}],
+             "RoleDetailList": [{"RoleName": "broken", "Arn": "arn:aws:iam::111122223333:role/broken", "RolePolicyList": "not a list"}]}
+            """;
+
+        var run = Audit(json);
+
+        var finding = run.Findings.First(f => f.RuleId == "MG1007");
+        Assert.Equal(displayName, finding.Principal);
+        Assert.Equal(arn, finding.PrincipalArn);
+        Assert.Equal("$.UserDetailList[0]", finding.JsonPath);
+        Assert.Contains("role/broken", run.Findings.Where(f => f.RuleId == "MG1007").Select(f => f.Principal));
+        Assert.False(run.Passed);
+    }
+
+    [Theory]
+    [InlineData("""{"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "DefaultVersionId": "v1", "PolicyVersionList": [{"Document": 42, "VersionId": "v1", "IsDefaultVersion": true}]}""")]
+    [InlineData("""{"PolicyName": "AdministratorAccess", "Arn": "arn:aws:iam::aws:policy/AdministratorAccess", "PolicyVersionList": "v1"}""")]
+    [InlineData("""{"PolicyName": "AdministratorAccess", "PolicyVersionList": []}""")]
+    [InlineData("""{"Path": "/", "PolicyVersionList": []}""")]
+    [InlineData("17")]
+    public void APrincipalWhoseManagedPolicyEntryCannotBeReadIsNotJudgedWithoutIt(string policyEntry)
+    {
+        // AdministratorAccess ships with the module; a damaged entry of the snapshot must not be replaced by it, nor ignored.
+        var json = $$"""
+            {"UserDetailList": [{"UserName": "good", "Arn": "arn:aws:iam::111122223333:user/good"},
+                                {"UserName": "admin", "Arn": "arn:aws:iam::111122223333:user/admin", "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
+             "Policies": [{{policyEntry}}]}
+            """;
+
+        var admin = Build(json).Principals.Single(p => p.Name == "admin");
+
+        Assert.False(admin.CanBeJudged);
+        Assert.Equal(AuditDecision.Unknown, new AccessAnalyzer().Analyze(admin, Capabilities.Procure).Decision);
+    }
+
+    [Fact]
+    public void AnInvalidServiceControlPolicyIsAnErrorNotAProblemOfEveryPrincipal()
+    {
+        var e = Assert.Throws<PolicyValidationException>(() => Build(Snapshot, ("guardrail", """{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEqualz": {"aws:RequestedRegion": "eu-west-1"}}}}""")));
+
+        Assert.Equal("guardrail", e.Source);
+        Assert.Contains(e.Errors, error => error.Path.StartsWith("$.Statement.Condition", StringComparison.Ordinal));
     }
 }

@@ -82,6 +82,130 @@ public sealed class SnapshotLoaderTests
     }
 
     [Fact]
+    public void ASyntaxErrorPastTheFirstBufferIsReportedAtItsOwnLine()
+    {
+        // One user per line, ~200 KB: the missing comma sits several buffer refills into the file.
+        var lines = Enumerable.Range(0, 2000)
+            .Select(i => $$$"""{"UserName":"user{{{i}}}","Arn":"arn:aws:iam::111122223333:user/user{{{i}}}","GroupList":[],"Tags":[{"Key":"k","Value":"{{{new string('v', 40)}}}"}]},""")
+            .ToList();
+        lines[1499] = lines[1499].Replace("\"GroupList\":[],", "\"GroupList\":[]", StringComparison.Ordinal); // line 1501 of the file
+        lines[^1] = lines[^1].TrimEnd(',');
+        var json = "{\"UserDetailList\": [\n" + string.Join("\n", lines) + "\n]}\n";
+        Assert.True(json.Length > 128 * 1024);
+
+        var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
+
+        Assert.Equal(1501, e.Line);
+        Assert.Equal("$.UserDetailList[1499]", e.JsonPath);
+    }
+
+    [Fact]
+    public void AUtf8ByteOrderMarkIsSkippedAndUtf16IsRefusedWithTheWayOut()
+    {
+        const string json = """{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"}]}""";
+
+        var withMark = SnapshotLoader.Load(new MemoryStream(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(json)).ToArray()), "test.json");
+        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(json)).ToArray()), "test.json"));
+
+        Assert.Equal("bob", Assert.Single(withMark.Users).Name);
+        Assert.Contains("UTF-16", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEntryWithoutANameIsKeptAsAnEntityThatCannotBeJudged()
+    {
+        var json = """
+            {"UserDetailList": [
+              {"Arn": "arn:aws:iam::111122223333:user/nameless"},
+              "alice",
+              {"UserName": "noarn"},
+              {"UserName": "erin", "Arn": "arn:aws:iam::111122223333:user/erin"}
+            ],
+            "RoleDetailList": [{"RoleName": 7, "Arn": "arn:aws:iam::111122223333:role/admin"}]}
+            """;
+
+        var snapshot = Load(json);
+
+        Assert.Equal(["nameless", "$.UserDetailList[1]", "noarn", "erin"], snapshot.Users.Select(u => u.Name));
+        Assert.Equal(["$.UserDetailList[0]", "$.UserDetailList[1]", "$.UserDetailList[2]", "$.UserDetailList[3]"], snapshot.Users.Select(u => u.JsonPath));
+        Assert.Equal("arn:aws:iam::111122223333:user/nameless", snapshot.Users[0].Arn);
+        Assert.All(snapshot.Users.Take(3), u => Assert.NotEmpty(u.Problems));
+        Assert.Empty(snapshot.Users[3].Problems);
+        Assert.Equal("admin", Assert.Single(snapshot.Roles).Name);
+        Assert.NotEmpty(snapshot.Roles[0].Problems);
+        Assert.Equal(4, snapshot.Problems.Count); // and each is still a warning
+    }
+
+    [Theory]
+    [InlineData("""{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/alice"}""", "the Arn names alice, not bob")]
+    [InlineData("""{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:role/bob"}""", "is not the ARN of an IAM user")]
+    [InlineData("""{"UserName": "bob", "Arn": "bob"}""", "is not the ARN of an IAM user")]
+    public void AnArnThatDoesNotNameTheEntryIsAProblemOfTheEntry(string entry, string problem)
+    {
+        var user = Assert.Single(Load($$"""{"UserDetailList": [{{entry}}]}""").Users);
+
+        Assert.Contains(user.Problems, p => p.Message.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APropertyNamedTwiceInAnEntryIsAProblemOfTheEntry()
+    {
+        var snapshot = Load("""
+            {"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "GroupList": ["Readers"], "GroupList": ["Admins"],
+                                 "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
+             "Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "DefaultVersionId": "v1", "DefaultVersionId": "v2",
+                           "PolicyVersionList": [{"Document": {}, "VersionId": "v1", "IsDefaultVersion": true}]}]}
+            """);
+
+        Assert.Equal(
+            ["$.UserDetailList[0].AttachedManagedPolicies[0].PolicyArn: appears twice; which value is right is unknown", "$.UserDetailList[0].GroupList: appears twice; which value is right is unknown"],
+            snapshot.Users[0].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));
+        var policy = snapshot.Policies["arn:aws:iam::111122223333:policy/P"];
+        Assert.Null(policy.DefaultDocument);
+        Assert.Equal("$.Policies[0].DefaultVersionId", policy.Problem!.JsonPath);
+    }
+
+    [Fact]
+    public void AnEntityDescribedTwiceDifferentlyCannotBeJudged()
+    {
+        var snapshot = Load("""
+            [{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "GroupList": ["Admins"]}]},
+             {"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "GroupList": []}]},
+             {"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve"}]},
+             {"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve"}]}]
+            """);
+
+        Assert.Equal(["bob", "eve"], snapshot.Users.Select(u => u.Name));
+        Assert.Contains("$[0].UserDetailList[0]", Assert.Single(snapshot.Users[0].Problems).Message, StringComparison.Ordinal);
+        Assert.Empty(snapshot.Users[1].Problems);
+    }
+
+    [Theory]
+    [InlineData("""{"UserDetailList": [], "IsTruncated": true, "Marker": "abc"}""", true)]
+    [InlineData("""{"UserDetailList": [], "IsTruncated": false}""", false)]
+    [InlineData("""{"UserDetailList": []}""", false)]
+    [InlineData("""[{"UserDetailList": [], "IsTruncated": true}, {"UserDetailList": [], "IsTruncated": false}]""", false)]
+    [InlineData("""[{"UserDetailList": [], "IsTruncated": false}, {"UserDetailList": [], "IsTruncated": true}]""", true)]
+    public void ATruncatedSnapshotIsMarkedIncomplete(string json, bool incomplete)
+    {
+        Assert.Equal(incomplete, Load(json).Incomplete);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[]")]
+    [InlineData("[{}]")]
+    [InlineData("""{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}""")]
+    [InlineData("""{"IsTruncated": false}""")]
+    public void ADocumentWithoutAnyAuthorizationDetailsListIsNotASnapshot(string json)
+    {
+        var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
+
+        Assert.True(e.IsNotAuthorizationSnapshot);
+        Assert.Contains("not an authorization details snapshot", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMalformedEntryIsAProblemAndTheRestIsRead()
     {
         var json = """
@@ -94,12 +218,12 @@ public sealed class SnapshotLoaderTests
 
         var snapshot = Load(json);
 
-        Assert.Equal(["carl", "dora"], snapshot.Users.Select(u => u.Name));
+        Assert.Equal(["nameless", "carl", "dora"], snapshot.Users.Select(u => u.Name));
         var problem = Assert.Single(snapshot.Problems);
-        Assert.Equal("test.json:2: $.UserDetailList[0]: the entry has no UserName; it cannot be audited", problem.ToString());
+        Assert.Equal("test.json:2: $.UserDetailList[0]: the entry has no UserName", problem.ToString());
         Assert.Equal(
             ["$.UserDetailList[1].GroupList: must be an array", "$.UserDetailList[1].UserPolicyList[0]: an inline policy needs PolicyName and PolicyDocument (a JSON object or a URL-encoded string)"],
-            snapshot.Users[0].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));
+            snapshot.Users[1].Problems.Select(p => $"{p.JsonPath}: {p.Message}").Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -109,6 +233,9 @@ public sealed class SnapshotLoaderTests
     [InlineData("{\"UserDetailList\": [\n{\"UserName\": \"a\",}]}", "test.json: $.UserDetailList[0] (line 2): not valid JSON: The JSON object contains a trailing comma")]
     [InlineData("{\"UserDetailList\": [", "test.json: $.UserDetailList (line 1): not valid JSON: ")]
     [InlineData("[1]", "test.json: $[0] (line 1): each page must be a JSON object as get-account-authorization-details writes it")]
+    [InlineData("{\"UserDetailList\": [], \"IsTruncated\": null}", "test.json: $.IsTruncated (line 1): must be true or false")]
+    [InlineData("{\"UserDetailList\": [], \"IsTruncated\": \"false\"}", "test.json: $.IsTruncated (line 1): must be true or false")]
+    [InlineData("{\"UserDetailList\": [],\n\"UserDetailList\": []}", "test.json: $.UserDetailList (line 2): appears twice in the page")]
     public void AnUnreadableFileNamesFileJsonPathAndProblem(string json, string message)
     {
         var e = Assert.Throws<SnapshotFormatException>(() => Load(json));

@@ -326,7 +326,7 @@ public sealed class AuditReportWriterTests
 
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         Assert.Contains("<header class=\"verdict failed\">", html, StringComparison.Ordinal);
-        Assert.Contains("<p class=\"result\">4 findings to fix</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"result\">Failed, 4 findings to fix</p>", html, StringComparison.Ordinal);
         Assert.Contains("<span class=\"n\">3</span>High severity", html, StringComparison.Ordinal);
         Assert.Contains("<span class=\"n\">5</span>Principals audited", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th scope=\"row\">user/alice</th><td>Procurement</td><td class=\"d-allowed\">Allowed</td>", html, StringComparison.Ordinal);

@@ -271,7 +271,10 @@ public sealed class FixPlanAndContextTests
         var junit = Write(run, ReportFormat.JUnit);
         Assert.Contains("<property name=\"incomplete\" value=\"true\" />", junit, StringComparison.Ordinal);
         Assert.Contains(ReportText.IncompleteWarning, junit, StringComparison.Ordinal);
-        Assert.Contains("**Verdict: passed on an incomplete snapshot**", Write(run, ReportFormat.Markdown), StringComparison.Ordinal);
+        Assert.Contains("<failure type=\"SnapshotIncomplete\"", junit, StringComparison.Ordinal);
+        Assert.Contains("failures=\"1\"", junit, StringComparison.Ordinal);
+        Assert.False(run.Passed);
+        Assert.Contains("**Verdict: not passed: incomplete snapshot**", Write(run, ReportFormat.Markdown), StringComparison.Ordinal);
         var html = Write(run, ReportFormat.Html);
         Assert.Contains("<header class=\"verdict incomplete\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain("verdict passed", html, StringComparison.Ordinal);

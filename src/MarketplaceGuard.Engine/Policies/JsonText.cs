@@ -1,0 +1,71 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace MarketplaceGuard.Engine.Policies;
+
+/// <summary>
+/// Finds the JSON strings that System.Text.Json accepts as tokens but cannot turn into .NET text: bytes that are not
+/// UTF-8, or a \u escape of half a surrogate pair (\ud800). Its readers only throw (InvalidOperationException) when
+/// such a string is read, deep in whatever code reads it; checking first lets each file reader refuse the input with
+/// its own designed error, naming the file and where.
+/// </summary>
+internal static class JsonText
+{
+    private static readonly JsonReaderOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 1024,
+    };
+
+    /// <summary>Why a string of the JSON is not text, or null when every string (and property name) is.</summary>
+    public static string? FindInvalidString(ReadOnlySpan<byte> utf8)
+    {
+        if (Ascii.IsValid(utf8) && utf8.IndexOf("\\u"u8) < 0)
+        {
+            return null; // the common case, checked at memory speed: ASCII without escapes is always text
+        }
+
+        var reader = new Utf8JsonReader(utf8, Options);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (!reader.ValueIsEscaped)
+                {
+                    if (!Utf8.IsValid(reader.ValueSpan))
+                    {
+                        return "a string is not valid UTF-8 text";
+                    }
+                }
+                else
+                {
+                    try
+                    {
+                        reader.GetString();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return "a string is not valid text: " + e.Message;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the caller's own parser says where.
+        }
+
+        return null;
+    }
+
+    /// <summary>The same for JSON held in a .NET string.</summary>
+    public static string? FindInvalidString(string json) => FindInvalidString(Encoding.UTF8.GetBytes(json));
+}
