@@ -45,7 +45,7 @@ public sealed class IamEndpoint
         {
             if (!Uri.TryCreate(overrideUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
             {
-                throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.", nameof(endpointUrl));
+                throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.");
             }
 
             return new IamEndpoint(url, homeRegion, partition, isOverridden: true);

@@ -218,7 +218,8 @@ public abstract class AccountAuditCommand : AwsCommand
         });
     }
 
-    private string ResolveFile(string path, string parameter)
+    /// <summary>A named input file resolved against PowerShell's location; a missing one is a terminating FileNotFound.</summary>
+    protected string ResolveFile(string path, string parameter)
     {
         string resolved;
         try
@@ -227,17 +228,13 @@ public abstract class AccountAuditCommand : AwsCommand
         }
         catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
+            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {ModuleErrors.Quote(path)}: {e.Message}", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path, e));
             throw;
         }
 
         if (!File.Exists(resolved))
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new FileNotFoundException($"-{parameter}: the file '{resolved}' does not exist.", resolved),
-                ErrorIds.FileNotFound,
-                ErrorCategory.ObjectNotFound,
-                path));
+            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: the file {ModuleErrors.Quote(resolved)} does not exist.", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
         }
 
         return resolved;

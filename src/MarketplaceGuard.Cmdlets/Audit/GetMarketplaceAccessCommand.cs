@@ -68,11 +68,15 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
             var unknown = Capability.Where(c => Capabilities.Find(c) is null).ToList();
             if (unknown.Count > 0)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new PSArgumentException($"-Capability: {string.Join(", ", unknown.Select(u => $"'{u}'"))} is not a capability. Valid names: {string.Join(", ", Capabilities.All.Select(c => c.Name))}."),
+                var names = Capabilities.All.Select(c => c.Name).ToList();
+                var described = unknown.Select(u => Engine.Matching.ClosestNames.Find(u, names) is { Count: > 0 } close
+                    ? $"{ModuleErrors.Quote(u)} (did you mean {string.Join(" or ", close)}?)"
+                    : ModuleErrors.Quote(u));
+                ThrowTerminatingError(ModuleErrors.Create(
+                    $"-Capability: {string.Join(", ", described)} {(unknown.Count == 1 ? "is not a capability" : "are not capabilities")}. Valid names: {string.Join(", ", names)}.",
                     ErrorIds.CapabilityUnknown,
                     ErrorCategory.InvalidArgument,
-                    unknown));
+                    unknown[0]));
             }
 
             capabilities = Capability.Select(c => Capabilities.Find(c)!).Distinct().ToList();

@@ -141,7 +141,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
             return [];
         }
 
-        path = GetUnresolvedProviderPathFromPSPath(SuppressionPath);
+        path = ResolveFile(SuppressionPath, nameof(SuppressionPath));
         try
         {
             return SuppressionFile.Load(path);

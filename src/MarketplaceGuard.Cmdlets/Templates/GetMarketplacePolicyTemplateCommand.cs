@@ -41,9 +41,10 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
             }
             else
             {
-                var message = $"There is no policy template '{name}'. Valid names: {string.Join(", ", PolicyTemplateCatalog.Names)}.";
-                WriteError(new ErrorRecord(
-                    new ItemNotFoundException(message),
+                var close = Engine.Matching.ClosestNames.Find(name, PolicyTemplateCatalog.Names);
+                var hint = close.Count > 0 ? $" Did you mean {string.Join(" or ", close)}?" : string.Empty;
+                WriteError(ModuleErrors.Create(
+                    $"There is no policy template {ModuleErrors.Quote(name)}.{hint} Valid names: {string.Join(", ", PolicyTemplateCatalog.Names)}.",
                     ErrorIds.TemplateNotFound,
                     ErrorCategory.ObjectNotFound,
                     name));

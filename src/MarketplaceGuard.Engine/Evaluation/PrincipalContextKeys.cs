@@ -19,7 +19,7 @@ public static class PrincipalContextKeys
         var parts = principalArn.Split(':', 6);
         if (parts.Length != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[4].Length == 0)
         {
-            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).", nameof(principalArn));
+            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).");
         }
 
         var (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
@@ -52,7 +52,7 @@ public static class PrincipalContextKeys
         }
         else
         {
-            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).", nameof(principalArn));
+            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).");
         }
 
         return keys;
