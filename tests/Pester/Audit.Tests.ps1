@@ -136,6 +136,22 @@ Describe 'Test-MarketplaceLeastPrivilege' {
             Should -Throw "*-ProcurementPrincipal: 'Procurment' (did you mean group/Procurement?) names no user, group or role*" -ErrorId 'PrincipalNotFound,*'
     }
 
+    It 'refuses a report path that is one of the audit''s inputs, and a directory given as a snapshot' {
+        Copy-Item $Sample (Join-Path $TestDrive 'account.json')
+        $before = Get-FileHash (Join-Path $TestDrive 'account.json')
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath (Join-Path $TestDrive 'account.json') -ProcurementPrincipal Procurement -ReportPath (Join-Path $TestDrive 'account.json') -ReportFormat Json -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OutputPathInvalid,*'
+        (Get-FileHash (Join-Path $TestDrive 'account.json')).Hash | Should -Be $before.Hash
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $TestDrive -ProcurementPrincipal Procurement -ErrorAction Stop } | Should -Throw '*is a directory; give the file.'
+    }
+
+    It 'refuses a region that is not a region code and an endpoint URL that carries a password, without echoing it' {
+        { Test-MarketplaceLeastPrivilege -ProcurementPrincipal P -Region 'not a region!!' -AccessKey AKIAREGION0000000000 -SecretKey s -ErrorAction Stop } | Should -Throw "*'not a region!!' is not an AWS region code*"
+        $failure = try { Test-MarketplaceLeastPrivilege -ProcurementPrincipal P -AccessKey AKIAREGION0000000000 -SecretKey s -EndpointUrl 'http://user:SUPERSECRET@127.0.0.1:1/' -ErrorAction Stop } catch { $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'CredentialsUnresolved,*'
+        "$failure" | Should -Not -BeLike '*SUPERSECRET*'
+    }
+
     It 'resolves -ProcurementPrincipal and -ViewerPrincipal as type/name, ARNs, wildcards and objects, like the change cmdlets' {
         $byName = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -ViewerPrincipal Billing
         $other = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal 'group/procurement' -ViewerPrincipal ([pscustomobject]@{ GroupName = 'Billing'; Arn = 'arn:aws:iam::111122223333:group/Billing' })

@@ -108,8 +108,8 @@ Describe 'Safe changes' {
 
     It 'refuses a deny that would lock out procurement, changing nothing, unless -Force' {
         Grant-MarketplaceProcurement -GroupName Procurement
-        Revoke-MarketplaceAccess -UserName pat -ErrorVariable refused -ErrorAction SilentlyContinue
-        $calls = Get-Calls { Revoke-MarketplaceAccess -UserName pat -ErrorAction SilentlyContinue }
+        try { Revoke-MarketplaceAccess -UserName pat -ErrorAction Stop } catch { $refused = @($_) }
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -UserName pat -ErrorAction Stop } catch { $null = $_ } }
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
         $refused[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $refused[0].Exception.Message | Should -BeLike '*user pat (MarketplaceGuard-Procurement via group Procurement)*-Force*'
@@ -135,14 +135,49 @@ Describe 'Safe changes' {
         @{ Kind = 'its group'; Value = 'group/Procurement' }
         @{ Kind = 'an AWS.Tools user object'; Value = [pscustomobject]@{ UserName = 'pat'; Arn = 'arn:aws:iam::111122223333:user/pat'; Path = '/' } }
     ) {
-        $calls = Get-Calls { Revoke-MarketplaceAccess -GroupName Everyone, Procurement -ProcurementPrincipal $Value -ErrorVariable e -ErrorAction SilentlyContinue; $script:refused = $e }
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone, Procurement -ProcurementPrincipal $Value -ErrorAction Stop } catch { $script:refused = @($_) } }
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
-        @($calls | Where-Object { $_ -eq 'AttachGroupPolicy' }).Count | Should -Be 1 -Because 'Everyone is denied, Procurement is refused'
-        $refused.Count | Should -Be 1
+        "$($refused[0])" | Should -BeLike '*Nothing was changed.'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty -Because 'a refusal for Procurement stops the whole command, Everyone included'
+    }
+
+    It 'refuses a -PolicyName that is another template''s policy or not an IAM name, before any change' -TestCases @(
+        @{ Name = 'MarketplaceGuard-DenyMarketplace'; Message = "*is the module's DenyMarketplace policy*" }
+        @{ Name = 'marketplaceguard-procurement'; Level = 'Viewer'; Message = "*is the module's Procurement policy*" }
+        @{ Name = 'my policy!'; Message = '*is not an IAM policy name*' }
+    ) {
+        $calls = Get-Calls { try { Grant-MarketplaceProcurement -UserName bill -AccessLevel ($Level ?? 'Buyer') -PolicyName $Name -ErrorAction Stop } catch { $script:failed = @($_) } }
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'PolicyNameInvalid,*'
+        $failed[0].Exception.Message | Should -BeLike $Message
+        $calls | Should -BeNullOrEmpty -Because 'the name is checked before the account is read'
+    }
+
+    It 'counts a procurement grant made under another -PolicyName in the lockout guard' {
+        Grant-MarketplaceProcurement -UserName bill -PolicyName CustomBuy
+        try { Revoke-MarketplaceAccess -UserName bill -ErrorAction Stop } catch { $refused = @($_) }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+        $refused[0].Exception.Message | Should -BeLike '*user bill (CustomBuy attached)*'
+    }
+
+    It 'warns when a grant cannot take effect, or takes the power to subscribe away' {
+        Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement
+        $null = Grant-MarketplaceProcurement -UserName dev -WarningVariable denied -WarningAction SilentlyContinue
+        $denied.Message | Should -Contain "user dev is in group Everyone, which has MarketplaceGuard-DenyMarketplace: its explicit deny still overrides the grant. Take the user out of Everyone (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName Everyone."
+
+        Grant-MarketplaceProcurement -GroupName Procurement
+        $null = Grant-MarketplaceProcurement -GroupName Procurement -AccessLevel Viewer -WarningVariable demoted -WarningAction SilentlyContinue
+        $demoted.Message | Should -Contain 'MarketplaceGuard-Procurement is detached from group Procurement: unless another policy allows it, group Procurement can no longer subscribe to Marketplace products.'
+    }
+
+    It 'refuses a pipeline object whose name and ARN name different principals' {
+        { [pscustomobject]@{ UserName = 'dev'; Arn = 'arn:aws:iam::111122223333:user/pat' } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalAmbiguous,*'
+        { [pscustomobject]@{ GroupName = '' } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw '*has an empty GroupName*'
+        { [pscustomobject]@{ UserName = @('dev', 'pat') } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw '*has several values in UserName*'
+        ([pscustomobject]@{ UserName = 'dev'; Arn = 'arn:aws:iam::111122223333:user/dev' } | Revoke-MarketplaceAccess -WhatIf -PassThru).Principal | Should -Be 'user/dev'
     }
 
     It 'refuses a deny on a group whose members are named by -ProcurementPrincipal' {
-        Revoke-MarketplaceAccess -GroupName Procurement -ProcurementPrincipal pat -ErrorVariable refused -ErrorAction SilentlyContinue
+        try { Revoke-MarketplaceAccess -GroupName Procurement -ProcurementPrincipal pat -ErrorAction Stop } catch { $refused = @($_) }
         $refused[0].Exception.Message | Should -BeLike '*user pat (named by -ProcurementPrincipal)*'
     }
 

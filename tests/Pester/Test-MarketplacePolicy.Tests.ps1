@@ -230,3 +230,17 @@ Describe 'Test-MarketplacePolicy fails closed' {
         $unknown.GatingConditions.Description | Should -Be 'unless the resource is outside the NotResource patterns that use ${aws:username}'
     }
 }
+
+Describe 'Test-MarketplacePolicy -Context values' {
+    It 'refuses a context value it cannot read (<Case>) instead of treating the key as absent' -TestCases @(
+        @{ Case = 'a hashtable'; Value = @{ a = 1 } }
+        @{ Case = 'null'; Value = $null }
+        @{ Case = 'an empty array'; Value = @() }
+    ) {
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"*"},{"Effect":"Deny","Action":"aws-marketplace:Subscribe","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}'
+        $result = Test-MarketplacePolicy -PolicyDocument $document -Action aws-marketplace:Subscribe -Context @{ 'aws:MultiFactorAuthPresent' = $Value } -ErrorVariable failed -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ContextInvalid,*'
+        $failed[0].TargetObject | Should -Be 'aws:MultiFactorAuthPresent'
+    }
+}

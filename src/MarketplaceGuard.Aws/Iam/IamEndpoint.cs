@@ -10,6 +10,9 @@ namespace MarketplaceGuard.Aws.Iam;
 /// </summary>
 public sealed class IamEndpoint
 {
+    // AWS region codes: partition prefix, area words, a number (us-east-1, ap-southeast-7, us-gov-west-1, us-isob-east-1).
+    private static readonly System.Text.RegularExpressions.Regex RegionPattern = new(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     public const string ServiceSpecificEndpointVariable = "AWS_ENDPOINT_URL_IAM";
     public const string GlobalEndpointVariable = "AWS_ENDPOINT_URL";
 
@@ -38,6 +41,11 @@ public sealed class IamEndpoint
     public static IamEndpoint Resolve(string? region, string? endpointUrl, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        if (region is not null && !RegionPattern.IsMatch(region))
+        {
+            throw new ArgumentException($"'{region}' is not an AWS region code (like us-east-1, eu-central-1, us-gov-west-1).");
+        }
+
         var (partition, homeRegion, host) = PartitionOf(region);
 
         var overrideUrl = FirstNonEmpty(endpointUrl, environment(ServiceSpecificEndpointVariable), environment(GlobalEndpointVariable));
@@ -46,6 +54,12 @@ public sealed class IamEndpoint
             if (!Uri.TryCreate(overrideUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
             {
                 throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.");
+            }
+
+            if (url.UserInfo.Length > 0)
+            {
+                // Said without the URL: its user part may hold a password, and secrets never reach output or logs.
+                throw new ArgumentException($"The endpoint URL for {url.Host} carries a user name or password; give credentials with -AccessKey/-SecretKey, a profile or -Credential instead.");
             }
 
             return new IamEndpoint(url, homeRegion, partition, isOverridden: true);

@@ -232,6 +232,11 @@ public abstract class AccountAuditCommand : AwsCommand
             throw;
         }
 
+        if (Directory.Exists(resolved))
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {ModuleErrors.Quote(resolved)} is a directory; give the file.", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
+        }
+
         if (!File.Exists(resolved))
         {
             ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: the file {ModuleErrors.Quote(resolved)} does not exist.", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));

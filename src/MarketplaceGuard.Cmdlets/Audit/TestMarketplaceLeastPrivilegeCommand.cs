@@ -72,6 +72,18 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         // that cannot be written fails in a second, not after a long audit.
         using var report = ReportPath is null ? null : OutputFile.Check(this, ReportPath, nameof(ReportPath));
         var reportFormat = report is null ? null : FormatOf(report.Path);
+        foreach (var input in new[] { ParameterSetName == SnapshotParameterSet ? AuthorizationDetailsPath : null, SuppressionPath }.Concat(ServiceControlPolicyPath ?? []))
+        {
+            if (report is not null && input is not null && string.Equals(GetUnresolvedProviderPathFromPSPath(input), report.Path, StringComparison.Ordinal))
+            {
+                ThrowTerminatingError(ModuleErrors.Create(
+                    $"-ReportPath: {ModuleErrors.Quote(report.Path)} is also an input of the audit; the report would replace it. Write the report elsewhere.",
+                    ErrorIds.OutputPathInvalid,
+                    ErrorCategory.InvalidArgument,
+                    ReportPath));
+            }
+        }
+
         report?.Reserve();
 
         var suppressions = LoadSuppressions(out var suppressionPath);

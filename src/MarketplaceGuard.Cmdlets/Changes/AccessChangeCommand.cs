@@ -127,9 +127,42 @@ public abstract class AccessChangeCommand : AwsCommand
 
         var targets = ResolveTargets(Directory, accountId);
         BeforeChanges(Directory, accountId);
+
+        // Every principal is planned and checked before the first write: a refusal (the lockout guard) stops the
+        // whole command, so a wildcard or a list is never half-applied.
+        var plans = new List<AccessPlan>();
         foreach (var target in targets)
         {
-            Change(target);
+            var plan = WithManager((manager, cancellation) => PlanAsync(manager, target, cancellation), target, out var planned);
+            if (planned && plan is not null)
+            {
+                plans.Add(plan);
+            }
+        }
+
+        var refusals = plans.Select(Refusal).OfType<ErrorRecord>().ToList();
+        if (refusals.Count > 0)
+        {
+            Stop(refusals);
+        }
+
+        // Each principal is planned again right before its writes: an earlier principal's changes (the policy it
+        // created or updated) are part of the account the next plan reads.
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var plan = i == 0 ? plans[0] : WithManager((manager, cancellation) => PlanAsync(manager, plans[i].Principal, cancellation), plans[i].Principal, out var planned) is { } again && planned ? again : null;
+            if (plan is null)
+            {
+                continue;
+            }
+
+            if (Refusal(plan) is { } refused)
+            {
+                WriteError(refused);
+                continue;
+            }
+
+            Apply(plan);
         }
     }
 
@@ -141,8 +174,11 @@ public abstract class AccessChangeCommand : AwsCommand
     {
     }
 
-    /// <summary>A chance to refuse before anything is written (the lockout guard); false skips the principal.</summary>
-    protected virtual bool MayChange(AccessPlan plan) => true;
+    /// <summary>Why a plan must not be applied (the lockout guard), or null; any refusal stops the command before any write.</summary>
+    protected virtual ErrorRecord? Refusal(AccessPlan plan) => null;
+
+    /// <summary>What else a user should know about a plan before it is applied (read from the account's principals).</summary>
+    protected virtual IEnumerable<string> Warnings(AccessPlan plan) => [];
 
     /// <summary>The ARN the module's policy of a template has in this account.</summary>
     protected string PolicyArnOf(PolicyTemplate template) => AccessManager.PolicyArn(connection!.Endpoint.Partition, accountId!, template);
@@ -212,15 +248,10 @@ public abstract class AccessChangeCommand : AwsCommand
         return targets;
     }
 
-    private void Change(PrincipalRef principal)
+    private void Apply(AccessPlan plan)
     {
-        var plan = WithManager((manager, cancellation) => PlanAsync(manager, principal, cancellation), principal, out var planned);
-        if (!planned || plan is null || !MayChange(plan))
-        {
-            return;
-        }
-
-        foreach (var warning in plan.Warnings)
+        var principal = plan.Principal;
+        foreach (var warning in plan.Warnings.Concat(Warnings(plan)))
         {
             WriteWarning(warning);
         }

@@ -1,7 +1,12 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Changes;
+using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Engine.Changes;
 using MarketplaceGuard.Engine.Principals;
 using MarketplaceGuard.Engine.Templates;
@@ -13,6 +18,9 @@ namespace MarketplaceGuard.Cmdlets.Changes;
 [OutputType(typeof(AccessChangeResult))]
 public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
 {
+    // IAM's rule for policy names (CreatePolicy's PolicyName: 1 to 128 of these characters).
+    private static readonly Regex PolicyNamePattern = new(@"^[\w+=,.@-]{1,128}$", RegexOptions.CultureInvariant);
+
     /// <summary>Buyer (the Procurement template) or Viewer (BillingViewer).</summary>
     [Parameter]
     [ValidateSet("Buyer", "Viewer", IgnoreCase = true)]
@@ -25,11 +33,54 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
 
     protected override string OperationName => $"Grant {Level}";
 
-    private string Level => AccessLevel.Equals("Viewer", System.StringComparison.OrdinalIgnoreCase) ? "Viewer" : "Buyer";
+    private string Level => AccessLevel.Equals("Viewer", StringComparison.OrdinalIgnoreCase) ? "Viewer" : "Buyer";
 
-    protected override Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation)
+    private PolicyTemplate Template => PolicyTemplateCatalog.Get(Level == "Viewer" ? PolicyTemplateCatalog.BillingViewer : PolicyTemplateCatalog.Procurement);
+
+    protected override void BeginProcessing()
     {
-        var template = PolicyTemplateCatalog.Get(Level == "Viewer" ? PolicyTemplateCatalog.BillingViewer : PolicyTemplateCatalog.Procurement);
-        return manager.PlanGrantAsync(principal, PolicyName is null ? template : template.WithPolicyName(PolicyName), cancellation);
+        if (PolicyName is null)
+        {
+            return;
+        }
+
+        if (!PolicyNamePattern.IsMatch(PolicyName))
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} is not an IAM policy name (1 to 128 letters, digits and +=,.@_-).",
+                ErrorIds.PolicyNameInvalid,
+                ErrorCategory.InvalidArgument,
+                PolicyName));
+        }
+
+        // Another template's name would rewrite that policy (the deny everyone carries, or the procurement grant) into
+        // this template's document.
+        if (PolicyTemplateCatalog.All.FirstOrDefault(t => t.Name != Template.Name && t.PolicyName.Equals(PolicyName, StringComparison.OrdinalIgnoreCase)) is { } other)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} is the module's {other.Name} policy; granting {Level} under that name would replace its document. Choose another name, or omit -PolicyName.",
+                ErrorIds.PolicyNameInvalid,
+                ErrorCategory.InvalidArgument,
+                PolicyName));
+        }
+    }
+
+    protected override Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation) =>
+        manager.PlanGrantAsync(principal, PolicyName is null ? Template : Template.WithPolicyName(PolicyName), cancellation);
+
+    /// <summary>A deny that a group of the user carries still overrides the grant: say so, with the way out.</summary>
+    protected override IEnumerable<string> Warnings(AccessPlan plan)
+    {
+        if (plan.Principal.Kind != PrincipalKind.User || Directory is null)
+        {
+            yield break;
+        }
+
+        var deny = PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace));
+        var user = Directory.Users.FirstOrDefault(u => u.Name.Equals(plan.Principal.Name, StringComparison.OrdinalIgnoreCase));
+        foreach (var group in Directory.Groups.Where(g => user is not null && user.GroupNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase) && g.AttachedPolicies.Any(a => a.Arn == deny)))
+        {
+            yield return $"{plan.Principal} is in group {group.Name}, which has {PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace).PolicyName}: its explicit deny still overrides the grant. Take the user out of {group.Name} (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName {group.Name}.";
+        }
     }
 }

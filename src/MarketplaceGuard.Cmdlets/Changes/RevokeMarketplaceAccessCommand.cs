@@ -23,6 +23,8 @@ namespace MarketplaceGuard.Cmdlets.Changes;
 public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 {
     private static readonly PolicyTemplate Procurement = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
+    private static readonly PolicyTemplate Viewer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer);
+    private static readonly PolicyTemplate Deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
     private IReadOnlyList<PrincipalEntry> procurement = [];
 
     /// <summary>Who must keep procuring (users, groups or roles: names, type/name, ARNs, wildcards, or objects): the deny may not reach them.</summary>
@@ -51,22 +53,29 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
         procurement = resolution.Matches;
     }
 
-    protected override bool MayChange(AccessPlan plan)
+    protected override ErrorRecord? Refusal(AccessPlan plan)
     {
         if (Force || plan.Changes.All(c => c.Kind != ChangeKind.AttachPolicy))
         {
-            return true;
+            return null;
         }
 
-        var reached = ProcurementLockout.Reached(Directory!, plan.Principal, procurement, PolicyArnOf(Procurement), Procurement.PolicyName);
+        var reached = ProcurementLockout.Reached(Directory!, plan.Principal, procurement, IsProcurementGrant);
         if (reached.Count == 0)
         {
-            return true;
+            return null;
         }
 
         var message = $"Revoking Marketplace access from {plan.Principal} would lock out who may procure today: {string.Join("; ", reached)}. " +
-            "Nothing was changed. Take them out of the group first, revoke the others one by one, or use -Force to deny them anyway.";
-        WriteError(ModuleErrors.Create(message, ErrorIds.WouldLockOutProcurement, ErrorCategory.PermissionDenied, plan.Principal.DisplayName));
-        return false;
+            "Take them out of the group first, revoke the others one by one, or use -Force to deny them anyway.";
+        return ModuleErrors.Create(message, ErrorIds.WouldLockOutProcurement, ErrorCategory.PermissionDenied, plan.Principal.DisplayName);
     }
+
+    // The module's own grants live under its path. Any of them but the deny and the billing view counts as a
+    // procurement grant: a grant made with -PolicyName is one too, and counting a custom-named view grant as well
+    // errs towards refusing.
+    private bool IsProcurementGrant(string policyArn) =>
+        policyArn == PolicyArnOf(Procurement)
+        || (policyArn.Contains(":policy" + Procurement.PolicyPath, System.StringComparison.Ordinal)
+            && policyArn != PolicyArnOf(Deny) && policyArn != PolicyArnOf(Viewer));
 }

@@ -22,6 +22,9 @@ public static class ErrorIds
     /// <summary>A pipeline object with no property that names a principal.</summary>
     public const string PrincipalMissing = "PrincipalMissing";
 
+    /// <summary>A -PolicyName that is not an IAM policy name, or is the name of another of the module's policies.</summary>
+    public const string PolicyNameInvalid = "PolicyNameInvalid";
+
     /// <summary>The change would deny Marketplace access to someone who may procure today.</summary>
     public const string WouldLockOutProcurement = "WouldLockOutProcurement";
 

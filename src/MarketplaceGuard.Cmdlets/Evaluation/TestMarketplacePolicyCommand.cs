@@ -264,7 +264,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             }
             catch (ArgumentException e)
             {
-                WriteError(new ErrorRecord(e, ErrorIds.PrincipalArnInvalid, ErrorCategory.InvalidArgument, PrincipalArn));
+                WriteError(ModuleErrors.Create($"-PrincipalArn: {e.Message}", ErrorIds.PrincipalArnInvalid, ErrorCategory.InvalidArgument, PrincipalArn, e));
                 return null;
             }
         }
@@ -274,7 +274,18 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             var key = entry.Key?.ToString();
             if (string.IsNullOrWhiteSpace(key))
             {
-                WriteError(new ErrorRecord(new ArgumentException("-Context has an empty key."), ErrorIds.ContextInvalid, ErrorCategory.InvalidArgument, Context));
+                WriteError(ModuleErrors.Create("-Context has an empty key.", ErrorIds.ContextInvalid, ErrorCategory.InvalidArgument, key));
+                return null;
+            }
+
+            if (ContextValueProblem(entry.Value) is { } problem)
+            {
+                // A value the evaluator cannot read must not quietly act as "absent" (that can skip an IfExists deny).
+                WriteError(ModuleErrors.Create(
+                    $"-Context: the value of {ModuleErrors.Quote(key)} {problem}. Give a string, number, boolean or date, or an array of them; leave a key out to say it is absent.",
+                    ErrorIds.ContextInvalid,
+                    ErrorCategory.InvalidArgument,
+                    key));
                 return null;
             }
 
@@ -282,6 +293,28 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
         }
 
         return Audit ? RequestContext.Audit(keys, absent) : RequestContext.Concrete(keys);
+    }
+
+    private static string? ContextValueProblem(object? value)
+    {
+        var unwrapped = value is PSObject ps ? ps.BaseObject : value;
+        return unwrapped switch
+        {
+            null => "is null",
+            string => null,
+            IDictionary => "is a hashtable",
+            IEnumerable many when !many.Cast<object?>().Any() => "is an empty array",
+            IEnumerable many => many.Cast<object?>().Select(ScalarProblem).FirstOrDefault(p => p is not null),
+            _ => ScalarProblem(unwrapped),
+        };
+
+        static string? ScalarProblem(object? item) => (item is PSObject inner ? inner.BaseObject : item) switch
+        {
+            null => "holds null",
+            string or bool or DateTime or DateTimeOffset => null,
+            IConvertible => null,
+            _ => "holds something that is not a string, number, boolean or date",
+        };
     }
 
     private static ContextValue ToContextValue(object? value)

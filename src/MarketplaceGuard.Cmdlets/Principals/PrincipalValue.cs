@@ -32,10 +32,31 @@ public static class PrincipalValue
         }
 
         var ps = PSObject.AsPSObject(item!);
-        var named = NameProperties
-            .Select(p => (p.Kind, Name: Read(ps, p.Property)))
-            .Where(p => !string.IsNullOrWhiteSpace(p.Name))
-            .ToList();
+        var named = new List<(string Kind, string Name)>();
+        foreach (var (property, kind) in NameProperties)
+        {
+            var raw = ps.Properties[property]?.Value is PSObject inner ? inner.BaseObject : ps.Properties[property]?.Value;
+            if (raw is null)
+            {
+                continue;
+            }
+
+            if (raw is not string && LanguagePrimitives.GetEnumerable(raw) is not null)
+            {
+                problem = $"has several values in {property}; pipe one object per principal";
+                return null;
+            }
+
+            var text = raw.ToString()?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                problem = $"has an empty {property}";
+                return null;
+            }
+
+            named.Add((kind, text));
+        }
+
         if (named.Count > 1)
         {
             problem = $"names more than one kind of principal ({string.Join(", ", named.Select(n => $"{n.Kind} {n.Name}"))}); pipe users, groups and roles as separate objects";
@@ -44,6 +65,16 @@ public static class PrincipalValue
 
         if (named.Count == 1)
         {
+            // An ARN beside the name must name the same principal: which one was meant is otherwise a guess.
+            foreach (var arnProperty in new[] { "Arn", "PrincipalArn" })
+            {
+                if (Read(ps, arnProperty) is { Length: > 0 } beside && Disagrees(beside, named[0].Kind, named[0].Name))
+                {
+                    problem = $"names more than one principal ({named[0].Kind} {named[0].Name} by {char.ToUpperInvariant(named[0].Kind[0])}{named[0].Kind[1..]}Name, {beside} by {arnProperty})";
+                    return null;
+                }
+            }
+
             return $"{named[0].Kind}/{named[0].Name}";
         }
 
@@ -94,6 +125,21 @@ public static class PrincipalValue
     }
 
     private static string? Read(PSObject value, string property) => value.Properties[property]?.Value?.ToString()?.Trim();
+
+    // An IAM ARN of another kind or name than the name property says; ARNs of other things (a policy) say nothing.
+    private static bool Disagrees(string arn, string kind, string name)
+    {
+        try
+        {
+            var selector = Engine.Principals.PrincipalSelector.Parse(arn);
+            return selector.Kind is { } arnKind
+                && (Engine.Principals.PrincipalRef.KindName(arnKind) != kind || !selector.NamePattern.Equals(name, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (Engine.Principals.PrincipalSelectorException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>

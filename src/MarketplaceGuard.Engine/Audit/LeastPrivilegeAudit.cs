@@ -104,7 +104,7 @@ public sealed class LeastPrivilegeAudit
         var view = entries.Single(e => e.CapabilityDefinition == Capabilities.ViewSubscriptions);
         var pmp = entries.Single(e => e.CapabilityDefinition == Capabilities.ManagePrivateMarketplace);
         var who = principal.DisplayName;
-        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} '{principal.Name}'";
+        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
 
         // An unauthorized access that arrives through a group is revoked at the group, once for all its members, unless
         // the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view).
@@ -112,7 +112,7 @@ public sealed class LeastPrivilegeAudit
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName '{group}'")
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}")
                 : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
         }
 
@@ -170,7 +170,7 @@ public sealed class LeastPrivilegeAudit
                     var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName '{group}'",
+                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}",
                         group is null ? null : "group/" + group);
                 }
 
@@ -217,6 +217,13 @@ public sealed class LeastPrivilegeAudit
         _ => entry.Capability,
     };
 
+    /// <summary>
+    /// A name as a PowerShell single-quoted string (quotes doubled): recommendations are commands people paste, and a
+    /// name in a snapshot is data, never code.
+    /// </summary>
+    internal static string Quoted(string name) => "'" + name.Replace("'", "''", StringComparison.Ordinal)
+        .Replace("\u2018", "\u2018\u2018", StringComparison.Ordinal).Replace("\u2019", "\u2019\u2019", StringComparison.Ordinal) + "'";
+
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
 
     private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
@@ -226,7 +233,7 @@ public sealed class LeastPrivilegeAudit
         {
             var group = via[CauseFinder.GroupVia.Length..];
             // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
-            return $"Remove-IAMUserFromGroup -GroupName '{group}' -UserName '{principal.Name}'";
+            return $"Remove-IAMUserFromGroup -GroupName {Quoted(group)} -UserName {Quoted(principal.Name)}";
         }
 
         if (procure.Decision == AuditDecision.ExplicitDeny && deny is not null && deny.Layer != PolicyLayer.Identity)

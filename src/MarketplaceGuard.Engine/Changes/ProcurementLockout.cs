@@ -15,14 +15,15 @@ namespace MarketplaceGuard.Engine.Changes;
 public static class ProcurementLockout
 {
     /// <summary>Each authorized principal the deny would reach, with why ("user pat (MarketplaceGuard-Procurement via group Procurement)").</summary>
-    public static IReadOnlyList<string> Reached(AuthorizationSnapshot account, PrincipalRef target, IReadOnlyCollection<PrincipalEntry> procurement, string procurementPolicyArn, string procurementPolicyName)
+    /// <param name="isProcurementGrant">Whether an attached managed policy (by ARN) is one of the module's procurement grants.</param>
+    public static IReadOnlyList<string> Reached(AuthorizationSnapshot account, PrincipalRef target, IReadOnlyCollection<PrincipalEntry> procurement, Func<string, bool> isProcurementGrant)
     {
         PrincipalEntry? NamedEntry(PrincipalKind kind, string name) =>
             procurement.FirstOrDefault(p => p.Kind == kind && p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
         bool Named(PrincipalKind kind, string name) => NamedEntry(kind, name) is not null;
 
         var groups = account.Groups.ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
-        bool HoldsPolicy(SnapshotEntity entity) => entity.AttachedPolicies.Any(a => a.Arn == procurementPolicyArn);
+        SnapshotAttachedPolicy? Grant(SnapshotEntity entity) => entity.AttachedPolicies.FirstOrDefault(a => isProcurementGrant(a.Arn));
 
         if (target.Kind == PrincipalKind.Group && NamedEntry(PrincipalKind.Group, target.Name) is { } namedTarget)
         {
@@ -44,8 +45,8 @@ public static class ProcurementLockout
             var why =
                 Named(kind, entity.Name) ? "named by -ProcurementPrincipal"
                 : memberOf.FirstOrDefault(g => Named(PrincipalKind.Group, g.Name)) is { } namedGroup ? $"in group {namedGroup.Name}, named by -ProcurementPrincipal"
-                : HoldsPolicy(entity) ? $"{procurementPolicyName} attached"
-                : memberOf.FirstOrDefault(HoldsPolicy) is { } buyerGroup ? $"{procurementPolicyName} via group {buyerGroup.Name}"
+                : Grant(entity) is { } own ? $"{own.Name} attached"
+                : memberOf.Select(g => (Group: g, Policy: Grant(g))).FirstOrDefault(g => g.Policy is not null) is { Group: { } buyerGroup, Policy: { } policy } ? $"{policy.Name} via group {buyerGroup.Name}"
                 : null;
             if (why is not null)
             {

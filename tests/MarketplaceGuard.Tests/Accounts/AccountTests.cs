@@ -159,4 +159,22 @@ public sealed class AccountTests
         Assert.Equal("guardrail", e.Source);
         Assert.Contains(e.Errors, error => error.Path.StartsWith("$.Statement.Condition", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RecommendationsQuoteNamesSoThatPastingThemRunsNothingElse()
+    {
+        const string json = """
+            {"UserDetailList": [
+               {"UserName": "good", "Arn": "arn:aws:iam::111122223333:user/good"},
+               {"UserName": "o'brien", "Arn": "arn:aws:iam::111122223333:user/o'brien",
+                "UserPolicyList": [{"PolicyName": "buy", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}}}]}]}
+            """;
+
+        var run = Audit(json);
+
+        var finding = run.Findings.First(f => f.RuleId == "MG1001");
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'o''brien'", finding.Recommendation);
+        Assert.Equal("'x'';Remove-Item ~'", LeastPrivilegeAudit.Quoted("x';Remove-Item ~"));
+        Assert.Equal("'a\u2019\u2019b'", LeastPrivilegeAudit.Quoted("a\u2019b"));
+    }
 }

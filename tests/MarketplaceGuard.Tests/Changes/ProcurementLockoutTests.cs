@@ -15,7 +15,7 @@ public sealed class ProcurementLockoutTests
     private static PrincipalEntry[] Named(params string[] values) => [.. PrincipalResolver.Resolve(Sample.Directory, values, Sample.AccountId).Matches];
 
     private static string[] Reached(PrincipalKind kind, string name, params string[] procurement) =>
-        [.. ProcurementLockout.Reached(Sample, new PrincipalRef(kind, name), Named(procurement), Buyer, "MarketplaceGuard-Procurement")];
+        [.. ProcurementLockout.Reached(Sample, new PrincipalRef(kind, name), Named(procurement), arn => arn == Buyer)];
 
     [Fact]
     public void FindsHoldersOfTheProcurementPolicyThroughGroups() =>
