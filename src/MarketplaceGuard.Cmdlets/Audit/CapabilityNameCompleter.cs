@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using MarketplaceGuard.Cmdlets.Completion;
 using MarketplaceGuard.Engine.Audit;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
@@ -12,10 +13,7 @@ public sealed class CapabilityNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return Capabilities.All
-            .Where(c => pattern.IsMatch(c.Name))
-            .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.Description))
-            .ToList();
+        var pattern = CompletionText.StartsWith(wordToComplete);
+        return CompletionText.Offer(Capabilities.All.Where(c => pattern.IsMatch(c.Name)).Select(c => (c.Name, c.Description)));
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using MarketplaceGuard.Cmdlets.Completion;
 using MarketplaceGuard.Engine.Audit;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
@@ -12,10 +13,7 @@ public sealed class RuleIdCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return AuditRules.All
-            .Where(r => pattern.IsMatch(r.Id))
-            .Select(r => new CompletionResult(r.Id, r.Id, CompletionResultType.ParameterValue, r.Title))
-            .ToList();
+        var pattern = CompletionText.StartsWith(wordToComplete);
+        return CompletionText.Offer(AuditRules.All.Where(r => pattern.IsMatch(r.Id)).Select(r => (r.Id, r.Title)));
     }
 }

@@ -18,9 +18,6 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
     {
         var location = CompletionText.BoundPath(fakeBoundParameters, "ProfileLocation", "AWSProfilesLocation", "ProfilesLocation");
         var pattern = CompletionText.StartsWith(wordToComplete);
-        return AwsProfiles.Names(location)
-            .Where(pattern.IsMatch)
-            .Select(name => new CompletionResult(CompletionText.Quote(name), name, CompletionResultType.ParameterValue, name))
-            .ToList();
+        return CompletionText.Offer(AwsProfiles.Names(location).Where(pattern.IsMatch).Select(name => (name, name)));
     }
 }

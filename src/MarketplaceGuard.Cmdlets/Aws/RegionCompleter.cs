@@ -14,9 +14,6 @@ public sealed class RegionCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var pattern = CompletionText.StartsWith(wordToComplete);
-        return AwsRegions.All
-            .Where(r => pattern.IsMatch(r.Code))
-            .Select(r => new CompletionResult(r.Code, r.Code, CompletionResultType.ParameterValue, $"{r.DisplayName} ({r.Partition})"))
-            .ToList();
+        return CompletionText.Offer(AwsRegions.All.Where(r => pattern.IsMatch(r.Code)).Select(r => (r.Code, $"{r.DisplayName} ({r.Partition})")));
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace MarketplaceGuard.Cmdlets.Completion;
@@ -13,6 +15,10 @@ internal static class CompletionText
     /// <summary>A pattern for "starts with what was typed", ignoring case; wildcard characters typed stay wildcards.</summary>
     public static WildcardPattern StartsWith(string? wordToComplete) =>
         new(Typed(wordToComplete) + "*", WildcardOptions.IgnoreCase);
+
+    /// <summary>Completion results for values and their tooltips, each value quoted as it must be typed.</summary>
+    public static List<CompletionResult> Offer(IEnumerable<(string Value, string Tooltip)> items) =>
+        items.Select(i => new CompletionResult(Quote(i.Value), i.Value, CompletionResultType.ParameterValue, i.Tooltip)).ToList();
 
     /// <summary>
     /// The value as it must be typed: in single quotes when it holds anything PowerShell would read otherwise in

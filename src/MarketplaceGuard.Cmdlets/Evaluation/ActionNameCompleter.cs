@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using MarketplaceGuard.Cmdlets.Completion;
 using MarketplaceGuard.Engine.Catalog;
 
 namespace MarketplaceGuard.Cmdlets.Evaluation;
@@ -15,11 +16,10 @@ public sealed class ActionNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase);
-        return ActionCatalog.Default.Actions
+        var typed = CompletionText.Typed(wordToComplete);
+        var pattern = CompletionText.StartsWith(wordToComplete);
+        return CompletionText.Offer(ActionCatalog.Default.Actions
             .Where(a => pattern.IsMatch(a.FullName) || (!typed.Contains(':') && pattern.IsMatch(a.Name)))
-            .Select(a => new CompletionResult(a.FullName, a.FullName, CompletionResultType.ParameterValue, $"{a.FullName} ({a.AccessLevel})"))
-            .ToList();
+            .Select(a => (a.FullName, $"{a.FullName} ({a.AccessLevel})")));
     }
 }

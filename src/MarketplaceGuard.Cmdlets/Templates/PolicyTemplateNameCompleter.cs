@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using MarketplaceGuard.Cmdlets.Completion;
 using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Cmdlets.Templates;
@@ -18,11 +19,7 @@ public sealed class PolicyTemplateNameCompleter : IArgumentCompleter
         CommandAst commandAst,
         IDictionary fakeBoundParameters)
     {
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        var pattern = new WildcardPattern(typed + "*", WildcardOptions.IgnoreCase);
-        return PolicyTemplateCatalog.All
-            .Where(t => pattern.IsMatch(t.Name))
-            .Select(t => new CompletionResult(t.Name, t.Name, CompletionResultType.ParameterValue, t.Description))
-            .ToList();
+        var pattern = CompletionText.StartsWith(wordToComplete);
+        return CompletionText.Offer(PolicyTemplateCatalog.All.Where(t => pattern.IsMatch(t.Name)).Select(t => (t.Name, t.Description)));
     }
 }
