@@ -223,6 +223,9 @@ public static class SnapshotLoader
             Role,
         }
 
+        private static bool IsIamName(string name, int maxLength) =>
+            name.Length is > 0 && name.Length <= maxLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '=' or ',' or '.' or '@' or '_' or '-');
+
         /// <summary>
         /// Reads a user, group or role. An entry that cannot be read completely is kept with whatever identity it has
         /// (its name, the name in its ARN, or its place in the file) and its problems, so that it is reported as
@@ -276,6 +279,19 @@ public static class SnapshotLoader
             else if (!string.Equals(arnName, name, StringComparison.Ordinal))
             {
                 Problem("Arn", $"the Arn names {arnName}, not {name}");
+            }
+
+            // IAM's names: letters, digits and +=,.@_- only, at most 64 characters for users and roles and 128 for groups.
+            // Anything else did not come from IAM; a name too long to be one is not repeated into every report.
+            var maxLength = kind == EntityKind.Group ? 128 : 64;
+            if (name is not null && !IsIamName(name, maxLength))
+            {
+                Problem(nameField, $"is not an IAM {arnType} name (1 to {maxLength} letters, digits and +=,.@_-)");
+                if (name.Length > maxLength)
+                {
+                    name = null;
+                    arnName = arnName is { Length: > 128 } ? null : arnName;
+                }
             }
 
             var iamPath = arnPath ?? "/";

@@ -163,18 +163,29 @@ public sealed class AccountTests
     [Fact]
     public void RecommendationsQuoteNamesSoThatPastingThemRunsNothingElse()
     {
-        const string json = """
+        Assert.Equal("'x'';Remove-Item ~'", LeastPrivilegeAudit.Quoted("x';Remove-Item ~"));
+        Assert.Equal("'a\u2019\u2019b'", LeastPrivilegeAudit.Quoted("a\u2019b"));
+        Assert.Equal("'dave'", LeastPrivilegeAudit.Quoted("dave"));
+    }
+
+    [Fact]
+    public void ANameIamCannotHaveMakesTheEntryUnjudgeableAndIsNotRepeatedEverywhere()
+    {
+        var huge = new string('a', 200_000);
+        var json = """
             {"UserDetailList": [
                {"UserName": "good", "Arn": "arn:aws:iam::111122223333:user/good"},
-               {"UserName": "o'brien", "Arn": "arn:aws:iam::111122223333:user/o'brien",
-                "UserPolicyList": [{"PolicyName": "buy", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}}}]}]}
-            """;
+               {"UserName": "x'; Remove-Item ~; '", "Arn": "arn:aws:iam::111122223333:user/x'; Remove-Item ~; '",
+                "UserPolicyList": [{"PolicyName": "buy", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}}}]},
+               {"UserName": "HUGE", "Arn": "arn:aws:iam::111122223333:user/HUGE"}]}
+            """.Replace("HUGE", huge, StringComparison.Ordinal);
 
         var run = Audit(json);
 
-        var finding = run.Findings.First(f => f.RuleId == "MG1001");
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'o''brien'", finding.Recommendation);
-        Assert.Equal("'x'';Remove-Item ~'", LeastPrivilegeAudit.Quoted("x';Remove-Item ~"));
-        Assert.Equal("'a\u2019\u2019b'", LeastPrivilegeAudit.Quoted("a\u2019b"));
+        var unjudged = run.Findings.Where(f => f.RuleId == "MG1007").ToList();
+        Assert.Equal(2, unjudged.Count);
+        Assert.DoesNotContain(run.Findings, f => f.RuleId == "MG1001");
+        Assert.Contains(unjudged, f => f.Reason.Contains("is not an IAM user name", StringComparison.Ordinal));
+        Assert.All(run.Findings, f => Assert.True(f.Principal.Length < 200, f.Principal[..Math.Min(80, f.Principal.Length)]));
     }
 }
