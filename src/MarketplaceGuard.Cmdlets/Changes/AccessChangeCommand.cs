@@ -227,13 +227,9 @@ public abstract class AccessChangeCommand : AwsCommand
                 continue;
             }
 
-            if (!selector.HasWildcards && resolution.Matches.Select(m => m.Kind).Distinct().Count() > 1)
+            if (resolution.Ambiguous.Count > 0)
             {
-                problems.Add(ModuleErrors.Create(
-                    $"-{request.Parameter}: {ModuleErrors.Quote(request.Value)} names {string.Join(" and ", resolution.Matches.Select(m => m.Ref.DisplayName))}; say which, e.g. {resolution.Matches[0].Ref.DisplayName}.",
-                    ErrorIds.PrincipalAmbiguous,
-                    ErrorCategory.InvalidArgument,
-                    request.Value));
+                problems.Add(PrincipalErrors.Ambiguous(request.Parameter, resolution.Ambiguous[0] with { Value = request.Value }));
                 continue;
             }
 

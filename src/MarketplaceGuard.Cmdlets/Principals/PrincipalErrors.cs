@@ -17,8 +17,21 @@ public static class PrincipalErrors
             return Invalid(parameter, resolution.Invalid);
         }
 
+        if (resolution.Ambiguous.Count > 0)
+        {
+            return Ambiguous(parameter, resolution.Ambiguous[0]);
+        }
+
         return resolution.Unmatched.Count > 0 ? NotFound(parameter, resolution.Unmatched, "user, group or role", where) : null;
     }
+
+    /// <summary>PrincipalAmbiguous: a plain name that names principals of more than one kind.</summary>
+    public static ErrorRecord Ambiguous(string parameter, AmbiguousPrincipal ambiguous) =>
+        ModuleErrors.Create(
+            $"-{parameter}: {ModuleErrors.Quote(ambiguous.Value)} names {string.Join(" and ", ambiguous.Candidates.Select(c => c.Ref.DisplayName))}; say which, e.g. {ambiguous.Candidates[0].Ref.DisplayName}.",
+            ErrorIds.PrincipalAmbiguous,
+            ErrorCategory.InvalidArgument,
+            ambiguous.Value);
 
     /// <summary>PrincipalInvalid: values that cannot name a principal, each with why.</summary>
     public static ErrorRecord Invalid(string parameter, IReadOnlyList<PrincipalSelectorException> invalid) =>

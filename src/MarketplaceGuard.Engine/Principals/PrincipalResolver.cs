@@ -13,14 +13,18 @@ public sealed record UnmatchedPrincipal(string Value, IReadOnlyList<string> Sugg
         Suggestions.Count == 0 ? $"'{Value}'" : $"'{Value}' (did you mean {string.Join(" or ", Suggestions)}?)";
 }
 
+/// <summary>A plain name that names a user and a group (or a role): which was meant is a guess, so it is refused.</summary>
+public sealed record AmbiguousPrincipal(string Value, IReadOnlyList<PrincipalEntry> Candidates);
+
 /// <summary>What a list of principal values named: the entries found, and the values that named nothing or could not name a principal.</summary>
 public sealed class PrincipalResolution
 {
-    internal PrincipalResolution(IReadOnlyList<PrincipalEntry> matches, IReadOnlyList<UnmatchedPrincipal> unmatched, IReadOnlyList<PrincipalSelectorException> invalid)
+    internal PrincipalResolution(IReadOnlyList<PrincipalEntry> matches, IReadOnlyList<UnmatchedPrincipal> unmatched, IReadOnlyList<PrincipalSelectorException> invalid, IReadOnlyList<AmbiguousPrincipal> ambiguous)
     {
         Matches = matches;
         Unmatched = unmatched;
         Invalid = invalid;
+        Ambiguous = ambiguous;
     }
 
     /// <summary>Every user, group and role named, once each, in the order first named.</summary>
@@ -30,7 +34,10 @@ public sealed class PrincipalResolution
 
     public IReadOnlyList<PrincipalSelectorException> Invalid { get; }
 
-    public bool Complete => Unmatched.Count == 0 && Invalid.Count == 0;
+    /// <summary>Plain names (no wildcard, no type) that name principals of more than one kind.</summary>
+    public IReadOnlyList<AmbiguousPrincipal> Ambiguous { get; }
+
+    public bool Complete => Unmatched.Count == 0 && Invalid.Count == 0 && Ambiguous.Count == 0;
 }
 
 /// <summary>
@@ -50,6 +57,7 @@ public static class PrincipalResolver
         var seen = new HashSet<PrincipalEntry>();
         var unmatched = new List<UnmatchedPrincipal>();
         var invalid = new List<PrincipalSelectorException>();
+        var ambiguous = new List<AmbiguousPrincipal>();
         foreach (var value in values)
         {
             PrincipalSelector selector;
@@ -63,32 +71,29 @@ public static class PrincipalResolver
                 continue;
             }
 
-            if (accountId is not null && selector.AccountId is { } named && !selector.HasWildcards && named != accountId)
+            if (accountId is not null && selector.AccountId is { } arnAccount && !selector.HasWildcards && arnAccount != accountId)
             {
-                invalid.Add(new PrincipalSelectorException(selector.Text, $"is in account {named}, not in account {accountId} that is being read"));
+                invalid.Add(new PrincipalSelectorException(selector.Text, $"is in account {arnAccount}, not in account {accountId} that is being read"));
                 continue;
             }
 
-            var found = false;
-            foreach (var entry in entries)
-            {
-                if (selector.Matches(entry))
-                {
-                    found = true;
-                    if (seen.Add(entry))
-                    {
-                        matches.Add(entry);
-                    }
-                }
-            }
-
-            if (!found)
+            var named = entries.Where(selector.Matches).ToList();
+            if (named.Count == 0)
             {
                 unmatched.Add(new UnmatchedPrincipal(selector.Text, Suggest(selector, entries)));
+                continue;
             }
+
+            if (selector.Kind is null && !selector.HasWildcards && named.Select(e => e.Kind).Distinct().Count() > 1)
+            {
+                ambiguous.Add(new AmbiguousPrincipal(selector.Text, named));
+                continue;
+            }
+
+            matches.AddRange(named.Where(seen.Add));
         }
 
-        return new PrincipalResolution(matches, unmatched, invalid);
+        return new PrincipalResolution(matches, unmatched, invalid, ambiguous);
     }
 
     /// <summary>The account's principals closest to a value that named nothing ("group/Procurement").</summary>

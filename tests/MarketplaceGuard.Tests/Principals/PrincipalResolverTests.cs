@@ -109,4 +109,24 @@ public sealed class PrincipalResolverTests
         Assert.True(resolution.Complete);
         Assert.Equal(["pat", "priya", "MarketplaceBuyer"], principals.Select(p => p.Name));
     }
+
+    [Fact]
+    public void APlainNameOfAUserAndAGroupIsAmbiguousAndNamesNeither()
+    {
+        const string json = """
+            {"UserDetailList": [{"UserName": "ops", "Arn": "arn:aws:iam::111122223333:user/ops", "GroupList": ["ops"]}],
+             "GroupDetailList": [{"GroupName": "ops", "Arn": "arn:aws:iam::111122223333:group/ops"}]}
+            """;
+        var snapshot = SnapshotLoader.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "ops.json", isFile: false);
+
+        var plain = PrincipalResolver.Resolve(snapshot.Directory, ["ops"], snapshot.AccountId);
+        var typed = PrincipalResolver.Resolve(snapshot.Directory, ["group/ops"], snapshot.AccountId);
+        var wildcard = PrincipalResolver.Resolve(snapshot.Directory, ["op*"], snapshot.AccountId);
+
+        Assert.Empty(plain.Matches);
+        var ambiguous = Assert.Single(plain.Ambiguous);
+        Assert.Equal(["user/ops", "group/ops"], ambiguous.Candidates.Select(c => c.Ref.DisplayName));
+        Assert.Equal(["group/ops"], Names(typed));
+        Assert.Equal(["user/ops", "group/ops"], Names(wildcard));
+    }
 }
