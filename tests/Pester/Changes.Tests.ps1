@@ -159,6 +159,19 @@ Describe 'Safe changes' {
         $refused[0].Exception.Message | Should -BeLike '*user bill (CustomBuy attached)*'
     }
 
+    It 'revokes and removes a grant made under another -PolicyName like the default one' {
+        Grant-MarketplaceProcurement -UserName bill -PolicyName CustomBuy
+        (Get-MarketplaceAccess -Principal bill -Capability Procure).Decision | Should -Be 'Allowed'
+        $revoked = Revoke-MarketplaceAccess -UserName bill -Force -PassThru
+        $revoked.Changes | Should -Contain 'detach CustomBuy from user bill'
+        (Get-MarketplaceAccess -Principal bill -Capability Procure).Decision | Should -Be 'ExplicitDeny'
+
+        Grant-MarketplaceProcurement -UserName dev -PolicyName CustomBuy
+        $removed = Remove-MarketplaceAccess -UserName dev -PassThru
+        $removed.Changes | Should -Be @('detach CustomBuy from user dev', 'delete policy CustomBuy (nothing uses it any more)')
+        (Remove-MarketplaceAccess -UserName dev -PassThru).Status | Should -Be 'NoChange'
+    }
+
     It 'warns when a grant cannot take effect, or takes the power to subscribe away' {
         Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement
         $null = Grant-MarketplaceProcurement -UserName dev -WarningVariable denied -WarningAction SilentlyContinue

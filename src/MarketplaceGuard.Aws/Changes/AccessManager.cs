@@ -100,9 +100,12 @@ public sealed class AccessManager
             changes.Add(AccessPlanner.Attach(Deny, ArnOf(Deny), principal));
         }
 
-        foreach (var grant in new[] { Buyer, Viewer }.Where(t => attached.Contains(ArnOf(t))))
+        foreach (var (grant, arn) in await OursAttachedAsync(principal, cancellation).ConfigureAwait(false))
         {
-            changes.Add(AccessPlanner.Detach(grant, ArnOf(grant), principal));
+            if (arn != ArnOf(Deny))
+            {
+                changes.Add(AccessPlanner.Detach(grant, arn, principal));
+            }
         }
 
         return new AccessPlan(principal, changes, []);
@@ -111,16 +114,9 @@ public sealed class AccessManager
     /// <summary>Undo: every module policy detached from the principal, and deleted when nothing else uses it.</summary>
     public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation)
     {
-        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
         var changes = new List<PlannedChange>();
-        foreach (var template in new[] { Buyer, Viewer, Deny })
+        foreach (var (template, arn) in await OursAttachedAsync(principal, cancellation).ConfigureAwait(false))
         {
-            var arn = ArnOf(template);
-            if (!attached.Contains(arn))
-            {
-                continue;
-            }
-
             changes.Add(AccessPlanner.Detach(template, arn, principal));
             var users = await iam.ListEntitiesForPolicyAsync(arn, cancellation).ConfigureAwait(false);
             if (users.All(u => u.Kind.ToString() == principal.Kind.ToString() && string.Equals(u.Name, principal.Name, StringComparison.OrdinalIgnoreCase)))
@@ -198,6 +194,31 @@ public sealed class AccessManager
                 await Task.Delay(ConsistencyDelay * attempt, cancellation).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The module's policies attached to a principal: the templates' and grants made under another -PolicyName, which
+    /// live under the module's path and carry its tag. A custom-named one is described by its own name (the
+    /// template only words the change; detaching and deleting never use its document).
+    /// </summary>
+    private async Task<List<(PolicyTemplate Template, string Arn)>> OursAttachedAsync(PrincipalRef principal, CancellationToken cancellation)
+    {
+        var prefix = $"arn:{partition}:iam::{accountId}:policy{Buyer.PolicyPath}";
+        var ours = new List<(PolicyTemplate, string)>();
+        foreach (var policy in await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false))
+        {
+            if (new[] { Buyer, Viewer, Deny }.FirstOrDefault(t => ArnOf(t) == policy.Arn) is { } template)
+            {
+                ours.Add((template, policy.Arn));
+            }
+            else if (policy.Arn.StartsWith(prefix, StringComparison.Ordinal)
+                && (await iam.GetPolicyAsync(policy.Arn, cancellation).ConfigureAwait(false)).Tags.TryGetValue(AccessPlanner.TagKey, out var tag) && tag == AccessPlanner.TagValue)
+            {
+                ours.Add((Buyer.WithPolicyName(policy.Name), policy.Arn));
+            }
+        }
+
+        return ours;
     }
 
     private async Task<HashSet<string>> AttachedAsync(PrincipalRef principal, CancellationToken cancellation) =>
