@@ -18,6 +18,30 @@ function Invoke-MarketplaceAudit {
         [switch] $PassThru
     )
 
+    # Fail closed before anything runs: a -Tag typo would run no test and pass; an -OutputPath that is a folder, or
+    # one of the audit's own inputs, would fail after the audit or replace the evidence.
+    $ruleIds = @([MarketplaceGuard.Cmdlets.Audit.AuditRuleList]::All | ForEach-Object Id) + 'MarketplaceGuard'
+    foreach ($t in $Tag) {
+        if ($t -notin $ruleIds) {
+            $close = [MarketplaceGuard.Cmdlets.Audit.AuditRuleList]::Closest($t)
+            $hint = if ($close) { " Did you mean $($close -join ' or ')?" } else { '' }
+            $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
+                    "-Tag: '$t' is not a rule id, so no test would run.$hint Valid tags: $($ruleIds -join ', ').",
+                    [MarketplaceGuard.Cmdlets.Errors.ErrorIds]::RuleIdUnknown, 'InvalidArgument', $t, $null))
+        }
+    }
+    if ($OutputPath) {
+        $checked = [MarketplaceGuard.Cmdlets.Output.OutputFile]::Check($PSCmdlet, $OutputPath, 'OutputPath')
+        $checked.Dispose()
+        $inputs = @($AuthorizationDetailsPath, $SuppressionPath) + @($ServiceControlPolicyPath) | Where-Object { $_ } |
+            ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }
+        if ($checked.Path -in $inputs) {
+            $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
+                    "-OutputPath: '$($checked.Path)' is also an input of the audit; the test results would replace it. Write them elsewhere.",
+                    [MarketplaceGuard.Cmdlets.Errors.ErrorIds]::OutputPathInvalid, 'InvalidArgument', $OutputPath, $null))
+        }
+    }
+
     $shippedPester = Join-Path $PSScriptRoot 'Pester/Pester.psd1'
     $pester = Find-AuditPester -ShippedPath $shippedPester
     if (-not $pester) {

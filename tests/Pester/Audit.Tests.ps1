@@ -147,9 +147,11 @@ Describe 'Test-MarketplaceLeastPrivilege' {
 
     It 'refuses a region that is not a region code and an endpoint URL that carries a password, without echoing it' {
         { Test-MarketplaceLeastPrivilege -ProcurementPrincipal P -Region 'not a region!!' -AccessKey AKIAREGION0000000000 -SecretKey s -ErrorAction Stop } | Should -Throw "*'not a region!!' is not an AWS region code*"
-        $failure = try { Test-MarketplaceLeastPrivilege -ProcurementPrincipal P -AccessKey AKIAREGION0000000000 -SecretKey s -EndpointUrl 'http://user:SUPERSECRET@127.0.0.1:1/' -ErrorAction Stop } catch { $_ }
-        $failure.FullyQualifiedErrorId | Should -BeLike 'CredentialsUnresolved,*'
-        "$failure" | Should -Not -BeLike '*SUPERSECRET*'
+        foreach ($url in 'http://user:SUPERSECRET@127.0.0.1:1/', 'http://127.0.0.1:1/?X-Amz-Security-Token=SUPERSECRET') {
+            $failure = try { Test-MarketplaceLeastPrivilege -ProcurementPrincipal P -AccessKey AKIAREGION0000000000 -SecretKey s -EndpointUrl $url -ErrorAction Stop } catch { $_ }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'CredentialsUnresolved,*'
+            "$failure" | Should -Not -BeLike '*SUPERSECRET*'
+        }
     }
 
     It 'resolves -ProcurementPrincipal and -ViewerPrincipal as type/name, ARNs, wildcards and objects, like the change cmdlets' {
@@ -406,6 +408,18 @@ Describe 'Export-MarketplaceAuditReport' {
 }
 
 Describe 'Invoke-MarketplaceAudit and the Pester audit library' {
+    It 'refuses, before running anything, a -Tag that is no rule id and an -OutputPath that is a folder or an input' {
+        { Invoke-MarketplaceAudit -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -Tag MG103 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RuleIdUnknown,*' -ExpectedMessage "*'MG103' is not a rule id, so no test would run. Did you mean MG1003*"
+        { Invoke-MarketplaceAudit -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -OutputPath $TestDrive -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathInvalid,*'
+        Copy-Item $Sample (Join-Path $TestDrive 'input.json')
+        { Invoke-MarketplaceAudit -AuthorizationDetailsPath (Join-Path $TestDrive 'input.json') -ProcurementPrincipal Procurement -OutputPath (Join-Path $TestDrive 'input.json') -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathInvalid,*'
+        (Get-Content (Join-Path $TestDrive 'input.json') -Raw) | Should -Be (Get-Content $Sample -Raw)
+        $run = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath (Join-Path $TestDrive 'input.json') -ProcurementPrincipal Procurement -PassThru
+        { $run | Export-MarketplaceAuditReport -Format Json -Path (Join-Path $TestDrive 'input.json') -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathInvalid,*'
+        (Get-Content (Join-Path $TestDrive 'input.json') -Raw) | Should -Be (Get-Content $Sample -Raw)
+    }
+
     It 'runs one test per rule on the snapshot and writes a result file' {
         $results = Join-Path $TestDrive 'audit-results.xml'
         $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'

@@ -172,18 +172,27 @@ Describe 'Safe changes' {
         (Remove-MarketplaceAccess -UserName dev -PassThru).Status | Should -Be 'NoChange'
     }
 
-    It 'warns when a grant cannot take effect, or takes the power to subscribe away' {
+    It 'warns when a grant cannot take effect' {
         Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement
         $null = Grant-MarketplaceProcurement -UserName dev -WarningVariable denied -WarningAction SilentlyContinue
         $denied.Message | Should -Contain "user dev is in group Everyone, which has MarketplaceGuard-DenyMarketplace: its explicit deny still overrides the grant. Take the user out of Everyone (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName Everyone."
 
+    }
+
+    It 'refuses to grant the billing view (an explicit deny of Subscribe) to someone who may procure, changing nothing' {
         Grant-MarketplaceProcurement -GroupName Procurement
-        $null = Grant-MarketplaceProcurement -GroupName Procurement -AccessLevel Viewer -WarningVariable demoted -WarningAction SilentlyContinue
-        $demoted.Message | Should -Contain 'MarketplaceGuard-Procurement is detached from group Procurement: unless another policy allows it, group Procurement can no longer subscribe to Marketplace products.'
+        foreach ($target in @{ GroupName = 'Procurement' }, @{ UserName = 'pat' }) {
+            $calls = Get-Calls { try { Grant-MarketplaceProcurement @target -AccessLevel Viewer -ErrorAction Stop } catch { $script:refused = @($_) } }
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+            $refused[0].Exception.Message | Should -BeLike '*user pat (MarketplaceGuard-Procurement via group Procurement)*denies Subscribe explicitly*'
+            $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        }
+        (Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -PassThru).Status | Should -Be 'Changed'
     }
 
     It 'refuses a pipeline object whose name and ARN name different principals' {
         { [pscustomobject]@{ UserName = 'dev'; Arn = 'arn:aws:iam::111122223333:user/pat' } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalAmbiguous,*'
+        { [pscustomobject]@{ Principal = 'user/dave'; GroupName = 'Everyone' } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalAmbiguous,*'
         { [pscustomobject]@{ GroupName = '' } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw '*has an empty GroupName*'
         { [pscustomobject]@{ UserName = @('dev', 'pat') } | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw '*has several values in UserName*'
         ([pscustomobject]@{ UserName = 'dev'; Arn = 'arn:aws:iam::111122223333:user/dev' } | Revoke-MarketplaceAccess -WhatIf -PassThru).Principal | Should -Be 'user/dev'

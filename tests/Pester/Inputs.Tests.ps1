@@ -70,7 +70,7 @@ Describe 'A snapshot that is not the whole account' {
     It 'is audited with -AllowIncomplete, with a warning, and never passes' {
         Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Truncated -ProcurementPrincipal Procurement -AllowIncomplete -Quiet -WarningVariable warnings -WarningAction SilentlyContinue |
             Should -BeFalse
-        $warnings.Message | Should -Contain "$Truncated is incomplete (it says IsTruncated): the audit covers only what it holds and cannot pass."
+        $warnings.Message | Should -Contain "$Truncated is incomplete (it says IsTruncated, or holds a Marker or NextToken): the audit covers only what it holds and cannot pass."
         (Get-MarketplaceAccess -AuthorizationDetailsPath $Truncated -AllowIncomplete -Principal pat -Capability Procure -WarningAction SilentlyContinue).Decision |
             Should -Be 'Allowed'
     }

@@ -91,3 +91,14 @@ Describe 'Error ids and cmdlet signatures' {
         $leaks | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Repository hygiene' {
+    It 'has no merge-conflict marker in any source, doc or test file' {
+        $files = git -C $RepoRoot ls-files -- '*.cs' '*.md' '*.ps1' '*.psm1' '*.psd1' '*.ps1xml' '*.json' '*.csproj' '*.props'
+        $marked = foreach ($file in $files) {
+            $lines = Get-Content -LiteralPath (Join-Path $RepoRoot $file)
+            if ($lines | Where-Object { $_ -match '^(<{7}|>{7}) ' -or $_ -eq ('=' * 7) }) { $file }
+        }
+        $marked | Should -BeNullOrEmpty
+    }
+}

@@ -73,11 +73,6 @@ public sealed class AccessManager
         foreach (var other in new[] { Buyer, Viewer }.Where(t => t != grant && attached.Contains(ArnOf(t))))
         {
             changes.Add(AccessPlanner.Detach(other, ArnOf(other), principal));
-            if (other == Buyer && grant.Name != Buyer.Name)
-            {
-                // Never a silent lockout: moving the procurement team to view-only takes its power to subscribe.
-                warnings.Add($"{Buyer.PolicyName} is detached from {principal}: unless another policy allows it, {principal} can no longer subscribe to Marketplace products.");
-            }
         }
 
         if (attached.Contains(ArnOf(Deny)))

@@ -56,10 +56,10 @@ public sealed class IamEndpoint
                 throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.");
             }
 
-            if (url.UserInfo.Length > 0)
+            if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
             {
                 // Said without the URL: its user part may hold a password, and secrets never reach output or logs.
-                throw new ArgumentException($"The endpoint URL for {url.Host} carries a user name or password; give credentials with -AccessKey/-SecretKey, a profile or -Credential instead.");
+                throw new ArgumentException($"The endpoint URL for {url.Host} carries a user name, password or query string (which may hold a token); give credentials with -AccessKey/-SecretKey, a profile or -Credential instead.");
             }
 
             return new IamEndpoint(url, homeRegion, partition, isOverridden: true);

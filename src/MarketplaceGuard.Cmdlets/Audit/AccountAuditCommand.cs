@@ -97,13 +97,13 @@ public abstract class AccountAuditCommand : AwsCommand
             if (!AllowIncomplete)
             {
                 ThrowTerminatingError(ModuleErrors.Create(
-                    $"{snapshot.Source} is incomplete: it says \"IsTruncated\": true, so users, groups, roles or policies may be missing and an audit of it would pass what it never saw. Export the whole account (Export-MarketplaceAuthorizationSnapshot, or aws iam get-account-authorization-details without --max-items), or give -AllowIncomplete to audit it anyway (it then never passes).",
+                    $"{snapshot.Source} is incomplete: it says \"IsTruncated\": true or holds a continuation token (Marker, NextToken), so users, groups, roles or policies may be missing and an audit of it would pass what it never saw. Export the whole account (Export-MarketplaceAuthorizationSnapshot, or aws iam get-account-authorization-details without --max-items), or give -AllowIncomplete to audit it anyway (it then never passes).",
                     ErrorIds.SnapshotIncomplete,
                     ErrorCategory.InvalidData,
                     AuthorizationDetailsPath));
             }
 
-            WriteWarning($"{snapshot.Source} is incomplete (it says IsTruncated): the audit covers only what it holds and cannot pass.");
+            WriteWarning($"{snapshot.Source} is incomplete (it says IsTruncated, or holds a Marker or NextToken): the audit covers only what it holds and cannot pass.");
         }
 
         var account = Account.Build(snapshot, scps);

@@ -13,4 +13,7 @@ public static class AuditRuleList
 {
     /// <summary>Every rule, in id order: Id, Name, DefaultSeverity, Title, Description.</summary>
     public static IReadOnlyList<AuditRule> All => AuditRules.All;
+
+    /// <summary>The rule ids closest to a value that is not one ("MG103" → MG1003 ...).</summary>
+    public static IReadOnlyList<string> Closest(string value) => Engine.Matching.ClosestNames.Find(value, System.Linq.Enumerable.Select(AuditRules.All, r => r.Id));
 }

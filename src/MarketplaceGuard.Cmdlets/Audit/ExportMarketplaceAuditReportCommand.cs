@@ -92,6 +92,16 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
                 file.Path));
         }
 
+        // The snapshot an audit read is its evidence: a report never replaces it.
+        if (runs.Concat(findings.Select(f => f.Run)).Select(r => r.Source).FirstOrDefault(source => string.Equals(source, file.Path, StringComparison.Ordinal)) is { } input)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-Path: {ModuleErrors.Quote(input)} is the snapshot the audit read; the report would replace it. Write the report elsewhere.",
+                ErrorIds.OutputPathInvalid,
+                ErrorCategory.InvalidArgument,
+                Path));
+        }
+
         var format = Enum.Parse<ReportFormat>(Format, ignoreCase: true);
         var what = runs.Count > 0
             ? $"Write a {format} report of {runs.Count + findings.Select(f => f.Run).Distinct().Count(r => !runs.Contains(r))} audit run(s)"

@@ -180,6 +180,20 @@ public abstract class AccessChangeCommand : AwsCommand
     /// <summary>What else a user should know about a plan before it is applied (read from the account's principals).</summary>
     protected virtual IEnumerable<string> Warnings(AccessPlan plan) => [];
 
+    /// <summary>
+    /// Whether an attached policy is one of the module's procurement grants. The module's policies live under its
+    /// path; any of them but the deny and the billing view counts: a grant made with -PolicyName is one too, and
+    /// counting a custom-named view grant as well errs towards refusing.
+    /// </summary>
+    protected bool IsProcurementGrant(string policyArn)
+    {
+        var procurement = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
+        return policyArn == PolicyArnOf(procurement)
+            || (policyArn.Contains(":policy" + procurement.PolicyPath, StringComparison.Ordinal)
+                && policyArn != PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace))
+                && policyArn != PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)));
+    }
+
     /// <summary>The ARN the module's policy of a template has in this account.</summary>
     protected string PolicyArnOf(PolicyTemplate template) => AccessManager.PolicyArn(connection!.Endpoint.Partition, accountId!, template);
 

@@ -68,6 +68,31 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     protected override Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation) =>
         manager.PlanGrantAsync(principal, PolicyName is null ? Template : Template.WithPolicyName(PolicyName), cancellation);
 
+    /// <summary>
+    /// The billing view denies Subscribe explicitly: granting it to someone who may procure today (or to a group of
+    /// theirs) would lock them out, so it is refused before any write, as Revoke's guard does.
+    /// </summary>
+    protected override ErrorRecord? Refusal(AccessPlan plan)
+    {
+        if (Level != "Viewer" || plan.Changes.All(c => c.Kind != ChangeKind.AttachPolicy))
+        {
+            return null;
+        }
+
+        var reached = ProcurementLockout.Reached(Directory!, plan.Principal, [], IsProcurementGrant);
+        if (reached.Count == 0)
+        {
+            return null;
+        }
+
+        return ModuleErrors.Create(
+            $"Granting the billing view to {plan.Principal} would lock out who may procure today: {string.Join("; ", reached)}. " +
+            $"{PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer).PolicyName} denies Subscribe explicitly. Remove their procurement grant first (Remove-MarketplaceAccess), or grant the view only to those who must not procure.",
+            ErrorIds.WouldLockOutProcurement,
+            ErrorCategory.PermissionDenied,
+            plan.Principal.DisplayName);
+    }
+
     /// <summary>A deny that a group of the user carries still overrides the grant: say so, with the way out.</summary>
     protected override IEnumerable<string> Warnings(AccessPlan plan)
     {

@@ -22,9 +22,6 @@ namespace MarketplaceGuard.Cmdlets.Changes;
 [OutputType(typeof(AccessChangeResult))]
 public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 {
-    private static readonly PolicyTemplate Procurement = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
-    private static readonly PolicyTemplate Viewer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer);
-    private static readonly PolicyTemplate Deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
     private IReadOnlyList<PrincipalEntry> procurement = [];
 
     /// <summary>Who must keep procuring (users, groups or roles: names, type/name, ARNs, wildcards, or objects): the deny may not reach them.</summary>
@@ -71,11 +68,4 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
         return ModuleErrors.Create(message, ErrorIds.WouldLockOutProcurement, ErrorCategory.PermissionDenied, plan.Principal.DisplayName);
     }
 
-    // The module's own grants live under its path. Any of them but the deny and the billing view counts as a
-    // procurement grant: a grant made with -PolicyName is one too, and counting a custom-named view grant as well
-    // errs towards refusing.
-    private bool IsProcurementGrant(string policyArn) =>
-        policyArn == PolicyArnOf(Procurement)
-        || (policyArn.Contains(":policy" + Procurement.PolicyPath, System.StringComparison.Ordinal)
-            && policyArn != PolicyArnOf(Deny) && policyArn != PolicyArnOf(Viewer));
 }

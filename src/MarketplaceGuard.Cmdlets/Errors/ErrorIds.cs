@@ -77,6 +77,9 @@ public static class ErrorIds
     /// <summary>A policy template name or wildcard that matches no template.</summary>
     public const string TemplateNotFound = "TemplateNotFound";
 
+    /// <summary>A -Tag of Invoke-MarketplaceAudit that is not a rule id (no test would run).</summary>
+    public const string RuleIdUnknown = "RuleIdUnknown";
+
     /// <summary>A capability name that is not one of the audit's capabilities.</summary>
     public const string CapabilityUnknown = "CapabilityUnknown";
 

@@ -66,7 +66,7 @@ public static class PrincipalValue
         if (named.Count == 1)
         {
             // An ARN beside the name must name the same principal: which one was meant is otherwise a guess.
-            foreach (var arnProperty in new[] { "Arn", "PrincipalArn" })
+            foreach (var arnProperty in new[] { "Arn", "PrincipalArn", "Principal" })
             {
                 if (Read(ps, arnProperty) is { Length: > 0 } beside && Disagrees(beside, named[0].Kind, named[0].Name))
                 {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Accounts;
@@ -33,6 +34,16 @@ public static class SnapshotLoader
     private sealed class SnapshotReader
     {
         private static readonly string[] Lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+        private static readonly string[] PageKeys = [.. Lists, "IsTruncated", "Marker", "NextToken"];
+
+        // The fields of users, groups and roles in get-account-authorization-details (AWS CLI and IAM API reference).
+        private static readonly HashSet<string> EntityKeys = new(StringComparer.Ordinal)
+        {
+            "UserName", "UserId", "GroupName", "GroupId", "RoleName", "RoleId", "Arn", "Path", "CreateDate",
+            "UserPolicyList", "GroupPolicyList", "RolePolicyList", "GroupList", "AttachedManagedPolicies",
+            "PermissionsBoundary", "Tags", "AssumeRolePolicyDocument", "InstanceProfileList", "RoleLastUsed",
+            "Description", "MaxSessionDuration",
+        };
 
         private readonly StreamingJsonReader json;
         private readonly string source;
@@ -47,6 +58,7 @@ public static class SnapshotLoader
         private readonly bool isFile;
         private bool sawList;
         private bool truncated;
+        private bool continuationToken;
 
         public SnapshotReader(StreamingJsonReader json, string source, bool isFile)
         {
@@ -98,7 +110,7 @@ public static class SnapshotLoader
 
             return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead)
             {
-                Incomplete = truncated,
+                Incomplete = truncated || continuationToken,
                 UnreadablePolicies = unreadablePolicies,
             };
         }
@@ -106,6 +118,7 @@ public static class SnapshotLoader
         private void ReadPage(string pagePath)
         {
             truncated = false; // only the last page says whether more follow
+            continuationToken = false;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
@@ -143,9 +156,29 @@ public static class SnapshotLoader
                     continue;
                 }
 
+                if (name is "Marker" or "NextToken")
+                {
+                    // A continuation token: IAM's Marker, or the NextToken the AWS CLI writes when --max-items cut the
+                    // listing short. Either means entries are missing, whatever IsTruncated says.
+                    using var continuation = json.ReadValue(path, out _);
+                    if (continuation.RootElement.ValueKind == JsonValueKind.String && continuation.RootElement.GetString()!.Length > 0)
+                    {
+                        continuationToken = true;
+                    }
+
+                    continue;
+                }
+
                 if (readEntry is null)
                 {
-                    json.SkipValue(path); // Marker and anything newer
+                    // A key of the format spelled otherwise (userDetailList, Userdetaillist, GroupDetailLists) would hide
+                    // a whole list: refused. Keys unlike any of the format's are newer fields, skipped.
+                    if (ClosestNames.Find(name, PageKeys, 1) is [var meant])
+                    {
+                        throw json.Error(path, $"is not a key of the authorization-details format; did you mean {meant}?");
+                    }
+
+                    json.SkipValue(path);
                     continue;
                 }
 
@@ -314,6 +347,15 @@ public static class SnapshotLoader
             var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
             Remember(entity, e, path);
             FindRepeatedProperties(e, string.Empty, Problem);
+            foreach (var property in e.EnumerateObject())
+            {
+                // A field of the format spelled otherwise (attachedManagedPolicies, GroupLists) would hide what it holds.
+                if (!EntityKeys.Contains(property.Name) && ClosestNames.Find(property.Name, EntityKeys, 1) is [var meant])
+                {
+                    Problem(property.Name, $"is not a field of the authorization-details format; did you mean {meant}?");
+                }
+            }
+
             foreach (var (item, i) in Array(e, inlineField, Problem))
             {
                 var policyName = String(item, "PolicyName");

@@ -100,6 +100,24 @@ internal static class SarifReportWriter
         }
 
         json.WriteEndArray();
+
+        // SARIF's own word for "this analysis did not see everything": an incomplete snapshot is an unsuccessful
+        // execution with an error notification, so a code-scanning view never shows it as a clean pass.
+        json.WriteStartArray("invocations");
+        json.WriteStartObject();
+        json.WriteBoolean("executionSuccessful", !run.Run.Incomplete);
+        if (run.Run.Incomplete)
+        {
+            json.WriteStartArray("toolExecutionNotifications");
+            json.WriteStartObject();
+            json.WriteString("level", "error");
+            WriteMessage(json, "message", ReportText.IncompleteWarning);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndArray();
         WriteRunProperties(json, run);
         json.WriteEndObject();
     }

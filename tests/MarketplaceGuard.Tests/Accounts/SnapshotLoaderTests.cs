@@ -253,4 +253,33 @@ public sealed class SnapshotLoaderTests
         Assert.Null(policy.DefaultDocument);
         Assert.Equal("no version is marked as the default", policy.Problem!.Message);
     }
+
+    [Theory]
+    [InlineData("""{"UserDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}""")]
+    [InlineData("""{"UserDetailList": [], "IsTruncated": false, "Marker": "AAE/next"}""")]
+    public void AContinuationTokenMarksTheSnapshotIncomplete(string json) => Assert.True(Load(json).Incomplete);
+
+    [Theory]
+    [InlineData("""{"userDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve"}]}""", "UserDetailList")]
+    [InlineData("""{"UserDetailList": [], "isTruncated": true}""", "IsTruncated")]
+    [InlineData("""{"UserDetailList": [], "GroupDetailLists": []}""", "GroupDetailList")]
+    public void AKeyOfTheFormatSpelledOtherwiseIsRefused(string json, string meant)
+    {
+        var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
+        Assert.Contains($"did you mean {meant}?", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFieldOfAnEntrySpelledOtherwiseMakesTheEntryUnjudgeable()
+    {
+        var user = Assert.Single(Load("""
+            {"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve",
+              "attachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+              "SomethingNewFromAws": 1}]}
+            """).Users);
+
+        var problem = Assert.Single(user.Problems);
+        Assert.Contains("attachedManagedPolicies", problem.JsonPath, StringComparison.Ordinal);
+        Assert.Contains("did you mean AttachedManagedPolicies?", problem.Message, StringComparison.Ordinal);
+    }
 }

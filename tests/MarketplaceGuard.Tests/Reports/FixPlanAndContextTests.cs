@@ -268,6 +268,9 @@ public sealed class FixPlanAndContextTests
         Assert.True(json.RootElement.GetProperty("audits")[0].GetProperty("incomplete").GetBoolean());
         using var sarif = JsonDocument.Parse(Write(run, ReportFormat.Sarif));
         Assert.True(sarif.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("incomplete").GetBoolean());
+        var invocation = sarif.RootElement.GetProperty("runs")[0].GetProperty("invocations")[0];
+        Assert.False(invocation.GetProperty("executionSuccessful").GetBoolean());
+        Assert.Equal("error", invocation.GetProperty("toolExecutionNotifications")[0].GetProperty("level").GetString());
         var junit = Write(run, ReportFormat.JUnit);
         Assert.Contains("<property name=\"incomplete\" value=\"true\" />", junit, StringComparison.Ordinal);
         Assert.Contains(ReportText.IncompleteWarning, junit, StringComparison.Ordinal);
