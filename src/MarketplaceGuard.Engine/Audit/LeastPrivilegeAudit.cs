@@ -6,6 +6,7 @@ using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
+using MarketplaceGuard.Engine.Principals;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -62,7 +63,7 @@ public sealed class LeastPrivilegeAudit
         var expired = new List<Suppression>();
         foreach (var finding in run.Findings)
         {
-            foreach (var suppression in suppressions.Where(s => Applies(s, finding)))
+            foreach (var suppression in suppressions.Where(s => Applies(s, finding, account)))
             {
                 if (suppression.IsExpired(today))
                 {
@@ -244,15 +245,35 @@ public sealed class LeastPrivilegeAudit
         return $"Grant-MarketplaceProcurement {principalParameter}";
     }
 
-    private static bool Applies(Suppression suppression, Finding finding)
+    /// <summary>
+    /// Whether a suppression covers a finding. Its principal is read like every principal value (see
+    /// <see cref="PrincipalSelector"/>: name, type/name, ARN, wildcards); a plain name that names principals of two kinds
+    /// in the account (a user and a role called bill) covers neither: suppressing the wrong one would hide a finding.
+    /// </summary>
+    private static bool Applies(Suppression suppression, Finding finding, Account account)
     {
-        if (!suppression.RuleId.Equals(finding.RuleId, StringComparison.OrdinalIgnoreCase))
+        if (!suppression.RuleId.Equals(finding.RuleId, StringComparison.OrdinalIgnoreCase) || finding.Subject is not { } subject)
         {
             return false;
         }
 
-        var glob = Glob.Compile(suppression.Principal, wildcards: true, variables: false);
-        return new[] { finding.PrincipalName, finding.PrincipalArn, finding.Principal }
-            .Any(text => glob.Match(text, StringComparison.OrdinalIgnoreCase, null) == Tristate.True);
+        PrincipalSelector selector;
+        try
+        {
+            selector = PrincipalSelector.Parse(suppression.Principal);
+        }
+        catch (PrincipalSelectorException)
+        {
+            return false;
+        }
+
+        var entry = new PrincipalEntry(subject.Type == PrincipalType.User ? PrincipalKind.User : PrincipalKind.Role, subject.Name, subject.Arn, subject.Path);
+        if (!selector.Matches(entry))
+        {
+            return false;
+        }
+
+        return selector.Kind is not null || selector.HasWildcards
+            || account.Directory.Where(selector.Matches).Select(e => e.Kind).Distinct().Count() == 1;
     }
 }

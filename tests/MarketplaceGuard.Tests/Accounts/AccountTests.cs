@@ -188,4 +188,28 @@ public sealed class AccountTests
         Assert.Contains(unjudged, f => f.Reason.Contains("is not an IAM user name", StringComparison.Ordinal));
         Assert.All(run.Findings, f => Assert.True(f.Principal.Length < 200, f.Principal[..Math.Min(80, f.Principal.Length)]));
     }
+
+    [Fact]
+    public void ASuppressionByAPlainNameOfTwoPrincipalsCoversNeither()
+    {
+        const string json = """
+            {"UserDetailList": [{"UserName": "good", "Arn": "arn:aws:iam::111122223333:user/good"},
+                                {"UserName": "bill", "Arn": "arn:aws:iam::111122223333:user/bill"}],
+             "RoleDetailList": [{"RoleName": "bill", "Arn": "arn:aws:iam::111122223333:role/bill",
+                "RolePolicyList": [{"PolicyName": "buy", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "aws-marketplace:*", "Resource": "*"}}}]}]}
+            """;
+        var account = Build(json);
+        var procurement = account.Resolve(["good"], out _);
+        Suppression Suppress(string principal) =>
+            SuppressionFile.Parse($$"""{"suppressions": [{"ruleId": "MG1001", "principal": "{{principal}}", "justification": "test", "expires": "2099-01-01"}]}""", "s.json")[0];
+
+        bool Suppressed(string principal) => new LeastPrivilegeAudit().Run(account, procurement, [], [Suppress(principal)], new DateOnly(2026, 11, 27))
+            .Findings.Single(f => f.RuleId == "MG1001").Suppressed;
+
+        Assert.False(Suppressed("bill"));
+        Assert.True(Suppressed("role/bill"));
+        Assert.True(Suppressed("arn:aws:iam::111122223333:role/bill"));
+        Assert.True(Suppressed("role/b*"));
+        Assert.False(Suppressed("user/bill"));
+    }
 }
