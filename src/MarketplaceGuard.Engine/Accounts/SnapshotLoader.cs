@@ -513,13 +513,18 @@ public static class SnapshotLoader
                             || (defaultVersion is not null && String(version, "VersionId") == defaultVersion));
                     if (isDefault)
                     {
+                        if (document is not null || versionProblem is not null)
+                        {
+                            // Two default versions: which document IAM enforces is unknown.
+                            versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}]", line, "more than one version is marked as the default");
+                            break;
+                        }
+
                         document = Document(version, "Document");
                         if (document is null)
                         {
                             versionProblem = new SnapshotProblem(source, $"{path}.PolicyVersionList[{i}].Document", line, "the default version's document must be a JSON object or a URL-encoded string");
                         }
-
-                        break;
                     }
 
                     i++;

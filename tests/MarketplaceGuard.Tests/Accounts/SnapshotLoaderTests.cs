@@ -282,4 +282,19 @@ public sealed class SnapshotLoaderTests
         Assert.Contains("attachedManagedPolicies", problem.JsonPath, StringComparison.Ordinal);
         Assert.Contains("did you mean AttachedManagedPolicies?", problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void APolicyWithTwoDefaultVersionsCannotBeRead()
+    {
+        var snapshot = Load("""
+            {"Policies": [{"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "DefaultVersionId": "v1",
+              "PolicyVersionList": [
+                {"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}},
+                {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}]}]}
+            """);
+
+        var policy = snapshot.Policies["arn:aws:iam::111122223333:policy/P"];
+        Assert.Null(policy.DefaultDocument);
+        Assert.Contains("more than one version is marked as the default", policy.Problem!.Message, StringComparison.Ordinal);
+    }
 }
