@@ -187,7 +187,9 @@ internal static class HtmlReportWriter
         output.WriteLine("<h2>Findings to fix</h2>");
         if (open.Count == 0)
         {
-            output.WriteLine("<p>None: every principal has exactly the Marketplace access its role allows.</p>");
+            output.WriteLine(run.Run.Incomplete
+                ? "<p>None among the principals the incomplete snapshot holds; the others were never audited.</p>"
+                : "<p>None: every principal has exactly the Marketplace access its role allows.</p>");
             return;
         }
 

@@ -281,6 +281,8 @@ public sealed class FixPlanAndContextTests
         var html = Write(run, ReportFormat.Html);
         Assert.Contains("<header class=\"verdict incomplete\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain("verdict passed", html, StringComparison.Ordinal);
+        Assert.Contains("the others were never audited", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("every principal has exactly", html, StringComparison.Ordinal);
     }
 
     [Fact]
