@@ -243,4 +243,34 @@ Describe 'Test-MarketplacePolicy -Context values' {
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'ContextInvalid,*'
         $failed[0].TargetObject | Should -Be 'aws:MultiFactorAuthPresent'
     }
+
+    It 'refuses a value of the wrong type for a typed global key (<Key> = <Value>), a key without prefix, and a key given twice' -TestCases @(
+        @{ Key = 'aws:MultiFactorAuthPresent'; Value = 'no' }
+        @{ Key = 'aws:MultiFactorAuthPresent'; Value = 0 }
+        @{ Key = 'aws:MultiFactorAuthAge'; Value = 'abc' }
+        @{ Key = 'aws:CurrentTime'; Value = 'garbage' }
+        @{ Key = 'aws:SourceIp'; Value = '300.1.1.1' }
+        @{ Key = 'MultiFactorAuthPresent'; Value = 'false' }
+    ) {
+        $document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"*"},{"Effect":"Deny","Action":"aws-marketplace:Subscribe","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}'
+        $result = Test-MarketplacePolicy -PolicyDocument $document -Action aws-marketplace:Subscribe -Context @{ $Key = $Value } -ErrorVariable failed -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ContextInvalid,*'
+
+        $twice = [hashtable]::new([StringComparer]::Ordinal)
+        $twice.Add('aws:MultiFactorAuthPresent', 'true')
+        $twice.Add('AWS:multifactorauthpresent', 'false')
+        Test-MarketplacePolicy -PolicyDocument $document -Action aws-marketplace:Subscribe -Context $twice -ErrorVariable doubled -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $doubled[0].Exception.Message | Should -BeLike '*is given twice*'
+    }
+
+    It 'accepts well-typed values: <Key> = <Value>' -TestCases @(
+        @{ Key = 'aws:MultiFactorAuthPresent'; Value = $true }
+        @{ Key = 'aws:MultiFactorAuthPresent'; Value = 'FALSE' }
+        @{ Key = 'aws:MultiFactorAuthAge'; Value = 3600 }
+        @{ Key = 'aws:CurrentTime'; Value = [datetime]'2026-11-30' }
+        @{ Key = 'aws:SourceIp'; Value = '203.0.113.7' }
+    ) {
+        (Test-MarketplacePolicy -PolicyDocument $MfaPolicy -Action aws-marketplace:Subscribe -Context @{ $Key = $Value }).Action | Should -Be 'aws-marketplace:Subscribe'
+    }
 }

@@ -269,6 +269,7 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             }
         }
 
+        var contextKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry entry in Context ?? [])
         {
             var key = entry.Key?.ToString();
@@ -289,7 +290,34 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
                 return null;
             }
 
-            keys[key] = ToContextValue(entry.Value);
+            if (!key.Contains(':', StringComparison.Ordinal))
+            {
+                WriteError(ModuleErrors.Create(
+                    $"-Context: the key {ModuleErrors.Quote(key)} has no prefix; context keys are named like aws:MultiFactorAuthPresent or ec2:Owner.",
+                    ErrorIds.ContextInvalid,
+                    ErrorCategory.InvalidArgument,
+                    key));
+                return null;
+            }
+
+            var value = ToContextValue(entry.Value);
+            if (value.Values.Select(v => GlobalConditionKeyTypes.Problem(key, v)).FirstOrDefault(p => p is not null) is { } typeProblem)
+            {
+                WriteError(ModuleErrors.Create($"-Context: {typeProblem}.", ErrorIds.ContextInvalid, ErrorCategory.InvalidArgument, key));
+                return null;
+            }
+
+            if (!contextKeys.Add(key))
+            {
+                WriteError(ModuleErrors.Create(
+                    $"-Context: {ModuleErrors.Quote(key)} is given twice (IAM compares key names without case); give it once.",
+                    ErrorIds.ContextInvalid,
+                    ErrorCategory.InvalidArgument,
+                    key));
+                return null;
+            }
+
+            keys[key] = value;
         }
 
         return Audit ? RequestContext.Audit(keys, absent) : RequestContext.Concrete(keys);
