@@ -110,6 +110,7 @@ public sealed class AccessManager
     public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation)
     {
         var changes = new List<PlannedChange>();
+        var deleting = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (template, arn) in await OursAttachedAsync(principal, cancellation).ConfigureAwait(false))
         {
             changes.Add(AccessPlanner.Detach(template, arn, principal));
@@ -117,6 +118,19 @@ public sealed class AccessManager
             if (users.All(u => u.Kind.ToString() == principal.Kind.ToString() && string.Equals(u.Name, principal.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 changes.Add(AccessPlanner.Delete(template, arn));
+                deleting.Add(arn);
+            }
+        }
+
+        // Convergence after an interrupted run: a policy of the module's (under its path, tagged as ours) that nothing
+        // uses any more, because its detach was made and its deletion was not, is deleted now rather than left behind.
+        foreach (var policy in await iam.ListLocalPoliciesAsync(Buyer.PolicyPath, cancellation).ConfigureAwait(false))
+        {
+            if (policy.AttachmentCount == 0 && !deleting.Contains(policy.Arn)
+                && (await iam.GetPolicyAsync(policy.Arn, cancellation).ConfigureAwait(false)).Tags.TryGetValue(AccessPlanner.TagKey, out var tag) && tag == AccessPlanner.TagValue)
+            {
+                var template = new[] { Buyer, Viewer, Deny }.FirstOrDefault(t => ArnOf(t) == policy.Arn) ?? Buyer.WithPolicyName(policy.Name);
+                changes.Add(AccessPlanner.Delete(template, policy.Arn));
             }
         }
 
@@ -132,44 +146,98 @@ public sealed class AccessManager
         foreach (var change in changes)
         {
             var template = change.Template;
-            switch (change.Kind)
+            if (!await ApplyOneAsync(change, cancellation).ConfigureAwait(false))
             {
-                case ChangeKind.CreatePolicy:
-                    await iam.CreatePolicyAsync(template.PolicyName, template.PolicyPath, template.Document, template.Description, OurTag, cancellation).ConfigureAwait(false);
-                    break;
-                case ChangeKind.DeletePolicyVersion:
-                    await iam.DeletePolicyVersionAsync(change.PolicyArn, change.VersionId!, cancellation).ConfigureAwait(false);
-                    break;
-                case ChangeKind.CreatePolicyVersion:
-                    await iam.CreatePolicyVersionAsync(change.PolicyArn, template.Document, setAsDefault: true, cancellation).ConfigureAwait(false);
-                    break;
-                case ChangeKind.TagPolicy:
-                    await iam.TagPolicyAsync(change.PolicyArn, OurTag, cancellation).ConfigureAwait(false);
-                    break;
-                case ChangeKind.AttachPolicy:
-                    await AttachAsync(change, cancellation).ConfigureAwait(false);
-                    break;
-                case ChangeKind.DetachPolicy:
-                    if (!await IgnoringAsync("NoSuchEntity", () => iam.DetachPolicyAsync(Kind(change.Principal!), change.Principal!.Name, change.PolicyArn, cancellation)).ConfigureAwait(false))
-                    {
-                        continue; // already detached: nothing was changed
-                    }
-
-                    break;
-                case ChangeKind.DeletePolicy:
-                    foreach (var version in (await iam.ListPolicyVersionsAsync(change.PolicyArn, cancellation).ConfigureAwait(false)).Where(v => !v.IsDefault))
-                    {
-                        await iam.DeletePolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation).ConfigureAwait(false);
-                    }
-
-                    await iam.DeletePolicyAsync(change.PolicyArn, cancellation).ConfigureAwait(false);
-                    break;
+                continue; // already as planned (a retry, or another run, got there first): nothing was changed
             }
 
             made.Add(change.Description);
         }
 
         return made;
+    }
+
+    /// <summary>
+    /// Makes one change; false when IAM answered that it was already made. Such answers come from retries whose reply
+    /// was lost and from concurrent runs, and they are converged states, not failures: a policy that already exists
+    /// and is ours with the template's document, a version or policy already deleted, a version limit reached because
+    /// the new default already landed, an attachment already gone.
+    /// </summary>
+    private async Task<bool> ApplyOneAsync(PlannedChange change, CancellationToken cancellation)
+    {
+        var template = change.Template;
+        try
+        {
+            switch (change.Kind)
+            {
+                case ChangeKind.CreatePolicy:
+                    await iam.CreatePolicyAsync(template.PolicyName, template.PolicyPath, template.Document, template.Description, OurTag, cancellation).ConfigureAwait(false);
+                    return true;
+                case ChangeKind.DeletePolicyVersion:
+                    await iam.DeletePolicyVersionAsync(change.PolicyArn, change.VersionId!, cancellation).ConfigureAwait(false);
+                    return true;
+                case ChangeKind.CreatePolicyVersion:
+                    await iam.CreatePolicyVersionAsync(change.PolicyArn, template.Document, setAsDefault: true, cancellation).ConfigureAwait(false);
+                    return true;
+                case ChangeKind.TagPolicy:
+                    await iam.TagPolicyAsync(change.PolicyArn, OurTag, cancellation).ConfigureAwait(false);
+                    return true;
+                case ChangeKind.AttachPolicy:
+                    await AttachAsync(change, cancellation).ConfigureAwait(false);
+                    return true;
+                case ChangeKind.DetachPolicy:
+                    await iam.DetachPolicyAsync(Kind(change.Principal!), change.Principal!.Name, change.PolicyArn, cancellation).ConfigureAwait(false);
+                    return true;
+                default:
+                    return await DeletePolicyAsync(change.PolicyArn, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (IamException e)
+        {
+            if (await AlreadyDoneAsync(change, e, cancellation).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<bool> AlreadyDoneAsync(PlannedChange change, IamException e, CancellationToken cancellation) => (change.Kind, e.Code) switch
+    {
+        (ChangeKind.CreatePolicy, "EntityAlreadyExists") => await HoldsTemplateAsync(change, mustBeOurs: true, cancellation).ConfigureAwait(false),
+        (ChangeKind.CreatePolicyVersion, "LimitExceeded") => await HoldsTemplateAsync(change, mustBeOurs: false, cancellation).ConfigureAwait(false),
+        (ChangeKind.DeletePolicyVersion, "NoSuchEntity") => true,
+        (ChangeKind.DetachPolicy, "NoSuchEntity") => true,
+        _ => false,
+    };
+
+    // The policy exists with the template's default document (and, for a creation, is tagged as ours: someone else's
+    // policy of that name is not the module's): the write's goal holds. The tag itself is a change of its own.
+    private async Task<bool> HoldsTemplateAsync(PlannedChange change, bool mustBeOurs, CancellationToken cancellation)
+    {
+        var state = await ReadPolicyAsync(change.Template, change.PolicyArn, cancellation).ConfigureAwait(false);
+        return state.Exists && (state.IsTaggedAsOurs || !mustBeOurs) && AccessPlanner.IsCurrent(change.Template, state.DefaultDocument);
+    }
+
+    // Non-default versions first (IAM refuses to delete a policy that has them), then the policy; a version or the
+    // policy already gone is the goal reached. False when the policy was already deleted.
+    private async Task<bool> DeletePolicyAsync(string policyArn, CancellationToken cancellation)
+    {
+        try
+        {
+            foreach (var version in (await iam.ListPolicyVersionsAsync(policyArn, cancellation).ConfigureAwait(false)).Where(v => !v.IsDefault))
+            {
+                await IgnoringAsync("NoSuchEntity", () => iam.DeletePolicyVersionAsync(policyArn, version.VersionId, cancellation)).ConfigureAwait(false);
+            }
+
+            await iam.DeletePolicyAsync(policyArn, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (IamException e) when (e.Code == "NoSuchEntity")
+        {
+            return false;
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, string> OurTag = new Dictionary<string, string> { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
@@ -219,9 +287,11 @@ public sealed class AccessManager
     private async Task<HashSet<string>> AttachedAsync(PrincipalRef principal, CancellationToken cancellation) =>
         (await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false)).Select(p => p.Arn).ToHashSet(StringComparer.Ordinal);
 
-    private async Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, CancellationToken cancellation)
+    private Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, CancellationToken cancellation) =>
+        ReadPolicyAsync(template, ArnOf(template), cancellation);
+
+    private async Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, string arn, CancellationToken cancellation)
     {
-        var arn = ArnOf(template);
         ManagedPolicyInfo policy;
         try
         {

@@ -98,4 +98,75 @@ public sealed class AccessManagerTests : IDisposable
         await manager.ApplyAsync(first.Changes, [], None);
         Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
     }
+
+    private static readonly Dictionary<string, string> OurTag = new() { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
+
+    private static readonly PrincipalRef Victor = new(PrincipalKind.User, "victor");
+
+    [Fact]
+    public async Task AnInterruptedRemoveDeletesTheOrphanOnTheNextRun()
+    {
+        var solo = Buyer.WithPolicyName("Solo");
+        await manager.ApplyAsync((await manager.PlanGrantAsync(Victor, solo, None)).Changes, [], None);
+
+        var first = await manager.PlanRemoveAsync(Victor, None);
+        Assert.Equal(["detach Solo from user victor", "delete policy Solo (nothing uses it any more)"], first.Changes.Select(c => c.Description));
+        server.Faults.FailNext(10, 500, "ServiceFailure", operation: "DeletePolicy");
+        var made = new List<string>();
+        await Assert.ThrowsAsync<IamException>(() => manager.ApplyAsync(first.Changes, made, None));
+        Assert.Equal(["detach Solo from user victor"], made);
+        server.Faults.Clear();
+
+        var second = await manager.PlanRemoveAsync(Victor, None);
+        Assert.Equal(["delete policy Solo (nothing uses it any more)"], second.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(second.Changes, [], None);
+        Assert.Empty((await manager.PlanRemoveAsync(Victor, None)).Changes);
+        Assert.DoesNotContain(await new IamOperations(client).ListLocalPoliciesAsync("/marketplaceguard/", None), p => p.Name == "Solo");
+    }
+
+    [Fact]
+    public async Task AnswersThatSayTheChangeIsAlreadyMadeAreConvergedNotFailures()
+    {
+        var ops = new IamOperations(client);
+        var twin = Buyer.WithPolicyName("Twin");
+
+        // Another run created the policy (ours, the template's document) between this run's plan and its write.
+        var grant = await manager.PlanGrantAsync(Victor, twin, None);
+        await ops.CreatePolicyAsync("Twin", twin.PolicyPath, twin.Document, null, OurTag, None);
+        var made = new List<string>();
+        await manager.ApplyAsync(grant.Changes, made, None);
+        Assert.Equal(["attach Twin to user victor"], made);
+
+        // ... or deleted it after this run planned to.
+        var remove = await manager.PlanRemoveAsync(Victor, None);
+        await ops.DetachPolicyAsync(IamPrincipalKind.User, "victor", manager.ArnOf(twin), None);
+        await ops.DeletePolicyAsync(manager.ArnOf(twin), None);
+        made.Clear();
+        await manager.ApplyAsync(remove.Changes, made, None);
+        Assert.Empty(made);
+    }
+
+    [Fact]
+    public async Task AVersionLimitReachedBecauseTheNewDefaultLandedIsConverged()
+    {
+        const string drifted = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"}}""";
+        var ops = new IamOperations(client);
+        var arn = manager.ArnOf(Buyer);
+        foreach (var _ in Enumerable.Range(0, 4))
+        {
+            await ops.CreatePolicyVersionAsync(arn, drifted, setAsDefault: true, None);
+        }
+
+        var plan = await manager.PlanGrantAsync(Procurement, Buyer, None);
+        var rotation = plan.Changes.Where(c => c.Kind is ChangeKind.DeletePolicyVersion or ChangeKind.CreatePolicyVersion).ToList();
+        Assert.Equal(2, rotation.Count);
+
+        // A concurrent run (or a retry whose reply was lost) already rotated: the oldest is gone, the new default is in.
+        await ops.DeletePolicyVersionAsync(arn, rotation[0].VersionId!, None);
+        await ops.CreatePolicyVersionAsync(arn, Buyer.Document, setAsDefault: true, None);
+
+        await manager.ApplyAsync(plan.Changes, [], None);
+        Assert.Empty((await manager.PlanGrantAsync(Procurement, Buyer, None)).Changes);
+        Assert.Equal(5, (await ops.ListPolicyVersionsAsync(arn, None)).Count);
+    }
 }
