@@ -207,7 +207,7 @@ Describe 'Safe changes' {
         Revoke-MarketplaceAccess -UserName newdev
         $result = Grant-MarketplaceProcurement -UserName newdev -PassThru -WarningVariable warned -WarningAction SilentlyContinue
         $result.Changes | Should -Contain 'detach MarketplaceGuard-DenyMarketplace from user newdev'
-        $warned[0].Message | Should -Be 'MarketplaceGuard-DenyMarketplace is attached to user newdev and its explicit deny would override the grant: it is detached.'
+        $warned[0].Message | Should -Be 'MarketplaceGuard-DenyMarketplace is attached to user newdev and its explicit deny would override the grant, so the grant detaches it.'
     }
 
     It 'updates a drifted document with a new default version, rotating out the oldest at five versions' {
@@ -326,6 +326,22 @@ Describe 'Previews and confirmations tell the truth' {
         $warnings | Should -BeLike $Skipped
         $result.Status | Should -Be 'Incomplete'
         $result.Changes | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Changes in scripts' {
+    It 'a failed Grant leaves a pwsh -File script at exit 0, and the documented pattern turns it into exit 1' {
+        $plain = Join-Path $TestDrive 'plain.ps1'
+        $strict = Join-Path $TestDrive 'strict.ps1'
+        $common = "Import-Module '$ManifestPath'; `$PSDefaultParameterValues['*-Marketplace*:EndpointUrl'] = 'http://127.0.0.1:1/'; `$PSDefaultParameterValues['*-Marketplace*:AccessKey'] = 'AKIASCRIPT0000000000'; `$PSDefaultParameterValues['*-Marketplace*:SecretKey'] = 'script-secret'"
+        Set-Content $plain "$common; Grant-MarketplaceProcurement -GroupName Procurement"
+        Set-Content $strict "$common; try { Grant-MarketplaceProcurement -GroupName Procurement -ErrorAction Stop } catch { Write-Error `$_; exit 1 }"
+
+        $null = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $plain 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because 'a cmdlet error does not end a script by itself'
+        $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $strict 2>&1
+        $LASTEXITCODE | Should -Be 1
+        "$output" | Should -Not -BeLike '*script-secret*'
     }
 }
 

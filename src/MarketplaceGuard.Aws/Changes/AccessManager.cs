@@ -78,7 +78,7 @@ public sealed class AccessManager
         if (attached.Contains(ArnOf(Deny)))
         {
             changes.Add(AccessPlanner.Detach(Deny, ArnOf(Deny), principal));
-            warnings.Add($"{Deny.PolicyName} is attached to {principal} and its explicit deny would override the grant: it is detached.");
+            warnings.Add($"{Deny.PolicyName} is attached to {principal} and its explicit deny would override the grant, so the grant detaches it.");
         }
 
         return new AccessPlan(principal, changes, warnings);
@@ -141,17 +141,28 @@ public sealed class AccessManager
     /// Applies planned changes in order, adding each one's description to <paramref name="made"/> once it is made,
     /// so a failure part way still tells what was changed.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<PlannedChange> changes, List<string> made, CancellationToken cancellation)
+    public async Task<IReadOnlyList<string>> ApplyAsync(IEnumerable<PlannedChange> changes, List<string> made, CancellationToken cancellation, PrincipalRef? principal = null)
     {
         foreach (var change in changes)
         {
-            var template = change.Template;
-            if (!await ApplyOneAsync(change, cancellation).ConfigureAwait(false))
+            bool changed;
+            try
             {
-                continue; // already as planned (a retry, or another run, got there first): nothing was changed
+                changed = await ApplyOneAsync(change, cancellation).ConfigureAwait(false);
+            }
+            catch (IamException e)
+            {
+                // Said with what was being done, for whom, and what this run had already changed: enough to know the
+                // state the account is in (a re-run converges from it).
+                var done = made.Count == 0 ? "nothing" : string.Join("; ", made);
+                var who = principal is null ? string.Empty : $" for {principal}";
+                throw new IamException(e.Operation, e.Code, $"{e.AwsMessage} (while trying to {change.Description}{who}; already changed in this run: {done})", e.StatusCode, e.RequestId, e.Attempts, e);
             }
 
-            made.Add(change.Description);
+            if (changed)
+            {
+                made.Add(change.Description);
+            }
         }
 
         return made;

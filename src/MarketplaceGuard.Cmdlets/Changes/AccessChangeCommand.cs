@@ -300,7 +300,7 @@ public abstract class AccessChangeCommand : AwsCommand
         var made = new List<string>();
         if (approved.Count > 0)
         {
-            WithManager((manager, cancellation) => manager.ApplyAsync(approved, made, cancellation), principal, out _);
+            WithManager((manager, cancellation) => manager.ApplyAsync(approved, made, cancellation, principal), principal, out _);
         }
 
         if (PassThru)

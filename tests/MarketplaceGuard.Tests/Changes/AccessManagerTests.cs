@@ -113,8 +113,10 @@ public sealed class AccessManagerTests : IDisposable
         Assert.Equal(["detach Solo from user victor", "delete policy Solo (nothing uses it any more)"], first.Changes.Select(c => c.Description));
         server.Faults.FailNext(10, 500, "ServiceFailure", operation: "DeletePolicy");
         var made = new List<string>();
-        await Assert.ThrowsAsync<IamException>(() => manager.ApplyAsync(first.Changes, made, None));
+        var failure = await Assert.ThrowsAsync<IamException>(() => manager.ApplyAsync(first.Changes, made, None, Victor));
         Assert.Equal(["detach Solo from user victor"], made);
+        Assert.Equal("ServiceFailure", failure.Code);
+        Assert.Contains("(while trying to delete policy Solo (nothing uses it any more) for user victor; already changed in this run: detach Solo from user victor)", failure.Message, StringComparison.Ordinal);
         server.Faults.Clear();
 
         var second = await manager.PlanRemoveAsync(Victor, None);
