@@ -176,6 +176,29 @@ public sealed class AccessManager
     /// </summary>
     private async Task<bool> ApplyOneAsync(PlannedChange change, CancellationToken cancellation)
     {
+        // A creation whose reply was lost may have landed: the client does not repeat it blindly (that would add a
+        // second version, or fail at IAM's five), so the state is read again and the write repeated only when its goal
+        // does not hold yet.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyOnceAsync(change, cancellation).ConfigureAwait(false);
+            }
+            catch (IamException e) when (e.MayHaveApplied && IamRetryPolicy.IsNonIdempotent(e.Operation) && attempt < 3)
+            {
+                // IAM is eventually consistent: a version created a moment ago may not be readable yet.
+                await Task.Delay(ConsistencyDelay * attempt, cancellation).ConfigureAwait(false);
+                if (await HoldsTemplateAsync(change, mustBeOurs: change.Kind == ChangeKind.CreatePolicy, cancellation).ConfigureAwait(false))
+                {
+                    return true; // it landed: this run made the change
+                }
+            }
+        }
+    }
+
+    private async Task<bool> ApplyOnceAsync(PlannedChange change, CancellationToken cancellation)
+    {
         var template = change.Template;
         try
         {

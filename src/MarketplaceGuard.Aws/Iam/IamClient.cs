@@ -117,7 +117,8 @@ public sealed class IamClient : IDisposable
             CallCompleted?.Invoke(new IamCallRecord(service.ToUpperInvariant(), operation, failure.StatusCode, failure.Code, attempt, clock.Elapsed, failure.RequestId));
             // A signature refused for its time is worth one more try when the reply's Date taught us a new clock offset.
             var skewed = failure.Code is "RequestExpired" or "RequestTimeTooSkewed" or "InvalidSignatureException" or "SignatureDoesNotMatch" && clockOffset != offsetBefore;
-            if (!(failure.IsTransient || skewed) || attempt >= retry.MaxAttempts)
+            if (!(failure.IsTransient || skewed) || attempt >= retry.MaxAttempts
+                || (IamRetryPolicy.IsNonIdempotent(operation) && IamRetryPolicy.MayHaveApplied(failure.Code, failure.StatusCode)))
             {
                 throw failure;
             }

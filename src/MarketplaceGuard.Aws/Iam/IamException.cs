@@ -33,6 +33,9 @@ public sealed class IamException : Exception
 
     public int Attempts { get; }
 
+    /// <summary>True when the request may have been applied although it failed (the reply was lost, the server failed).</summary>
+    public bool MayHaveApplied => IamRetryPolicy.MayHaveApplied(Code, StatusCode);
+
     /// <summary>True for throttling, server errors and transport failures: worth another attempt.</summary>
     public bool IsTransient => IamRetryPolicy.IsTransient(Code, StatusCode);
 }

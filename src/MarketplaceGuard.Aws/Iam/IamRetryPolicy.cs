@@ -28,6 +28,19 @@ public sealed class IamRetryPolicy
             or "ServiceUnavailable" or "InternalFailure" or "InternalError" or "ServiceFailure" or "ConnectionFailed" or "Timeout" or "MalformedResponse"
         || statusCode >= 500;
 
+    /// <summary>
+    /// Writes that IAM would apply twice if repeated (a second policy, a second version). After a failure that may
+    /// have been applied they are not retried blindly: the caller re-reads the state and decides.
+    /// </summary>
+    public static bool IsNonIdempotent(string operation) => operation is "CreatePolicy" or "CreatePolicyVersion";
+
+    /// <summary>
+    /// Failures after which the request may have been applied: the reply was lost (connection dropped, timeout, a
+    /// cut reply) or the server failed. Throttling and client errors are refused before anything is done.
+    /// </summary>
+    public static bool MayHaveApplied(string code, int statusCode) =>
+        code is "ConnectionFailed" or "Timeout" or "MalformedResponse" || statusCode >= 500;
+
     /// <summary>The wait before attempt <paramref name="attempt"/> (2, 3, ...): random in [0, min(max, base·2^(n-2))].</summary>
     public TimeSpan DelayBefore(int attempt, Random random)
     {

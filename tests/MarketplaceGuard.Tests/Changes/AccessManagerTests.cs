@@ -171,4 +171,31 @@ public sealed class AccessManagerTests : IDisposable
         Assert.Empty((await manager.PlanGrantAsync(Procurement, Buyer, None)).Changes);
         Assert.Equal(5, (await ops.ListPolicyVersionsAsync(arn, None)).Count);
     }
+
+    [Theory]
+    [InlineData("CreatePolicyVersion")]
+    [InlineData("CreatePolicy")]
+    public async Task ACreationWhoseReplyWasLostAfterItLandedIsNotRepeated(string operation)
+    {
+        const string drifted = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"}}""";
+        var ops = new IamOperations(client);
+        var template = operation == "CreatePolicy" ? Buyer.WithPolicyName("Fresh") : Buyer;
+        if (operation == "CreatePolicyVersion")
+        {
+            await ops.CreatePolicyVersionAsync(manager.ArnOf(Buyer), drifted, setAsDefault: true, None);
+        }
+
+        var principal = operation == "CreatePolicy" ? Victor : Procurement;
+        var before = operation == "CreatePolicy" ? 0 : (await ops.ListPolicyVersionsAsync(manager.ArnOf(Buyer), None)).Count;
+        var plan = await manager.PlanGrantAsync(principal, template, None);
+        server.Faults.DropNextConnection(1, afterProcessing: true, operation: operation);
+
+        var made = new List<string>();
+        await manager.ApplyAsync(plan.Changes, made, None, principal);
+
+        Assert.Equal(plan.Changes.Select(c => c.Description), made);
+        Assert.Empty((await manager.PlanGrantAsync(principal, template, None)).Changes);
+        var versions = await ops.ListPolicyVersionsAsync(manager.ArnOf(template), None);
+        Assert.Equal(operation == "CreatePolicy" ? 1 : before + 1, versions.Count);
+    }
 }
