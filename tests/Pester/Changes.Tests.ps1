@@ -198,6 +198,22 @@ Describe 'Safe changes' {
         ([pscustomobject]@{ UserName = 'dev'; Arn = 'arn:aws:iam::111122223333:user/dev' } | Revoke-MarketplaceAccess -WhatIf -PassThru).Principal | Should -Be 'user/dev'
     }
 
+    It 'refuses to rewrite a shared deny that a procurement group already holds (a drifted copy would widen for them)' {
+        Grant-MarketplaceProcurement -GroupName Procurement
+        Revoke-MarketplaceAccess -UserName dev
+        $deny = 'arn:aws:iam::111122223333:policy/marketplaceguard/MarketplaceGuard-DenyMarketplace'
+        $narrow = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"aws-marketplace:ListPrivateListings","Resource":"*"}]}'
+        Invoke-TestIam $Fake 'CreatePolicyVersion' @{ PolicyArn = $deny; PolicyDocument = $narrow; SetAsDefault = 'true' }
+        Invoke-TestIam $Fake 'AttachGroupPolicy' @{ GroupName = 'Procurement'; PolicyArn = $deny }
+        (Get-MarketplaceAccess -Principal pat -Capability Procure).Decision | Should -Be 'Allowed' -Because 'the drifted deny does not touch Subscribe'
+
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement -ErrorAction Stop } catch { $script:refused = @($_) } }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+        $refused[0].Exception.Message | Should -BeLike '*group Procurement (named by -ProcurementPrincipal), through group Procurement, which already holds the policy whose document would change*'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        (Get-MarketplaceAccess -Principal pat -Capability Procure).Decision | Should -Be 'Allowed'
+    }
+
     It 'refuses a deny on a group whose members are named by -ProcurementPrincipal' {
         try { Revoke-MarketplaceAccess -GroupName Procurement -ProcurementPrincipal pat -ErrorAction Stop } catch { $refused = @($_) }
         $refused[0].Exception.Message | Should -BeLike '*user pat (named by -ProcurementPrincipal)*'

@@ -194,6 +194,34 @@ public abstract class AccessChangeCommand : AwsCommand
                 && policyArn != PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)));
     }
 
+    /// <summary>
+    /// Who may procure today and would be reached by a denying policy of ours: the principal it is attached to by
+    /// this plan and, when the plan rewrites its document, every principal it is already attached to (a drifted copy
+    /// of the deny on the procurement group is widened for them too).
+    /// </summary>
+    protected IReadOnlyList<string> ReachedByDeny(AccessPlan plan, string policyArn, IReadOnlyCollection<PrincipalEntry> procurement)
+    {
+        var reached = new List<string>();
+        if (plan.Changes.Any(c => c.Kind == ChangeKind.AttachPolicy && c.PolicyArn == policyArn))
+        {
+            reached.AddRange(ProcurementLockout.Reached(Directory!, plan.Principal, procurement, IsProcurementGrant));
+        }
+
+        if (plan.Changes.Any(c => c.Kind == ChangeKind.CreatePolicyVersion && c.PolicyArn == policyArn))
+        {
+            var holders = Directory!.Users.Where(u => u.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(u => new PrincipalRef(PrincipalKind.User, u.Name))
+                .Concat(Directory.Groups.Where(g => g.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(g => new PrincipalRef(PrincipalKind.Group, g.Name)))
+                .Concat(Directory.Roles.Where(r => r.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(r => new PrincipalRef(PrincipalKind.Role, r.Name)));
+            foreach (var holder in holders)
+            {
+                reached.AddRange(ProcurementLockout.Reached(Directory, holder, procurement, IsProcurementGrant)
+                    .Select(who => $"{who}, through {holder}, which already holds the policy whose document would change"));
+            }
+        }
+
+        return reached.Distinct().ToList();
+    }
+
     /// <summary>The ARN the module's policy of a template has in this account.</summary>
     protected string PolicyArnOf(PolicyTemplate template) => AccessManager.PolicyArn(connection!.Endpoint.Partition, accountId!, template);
 

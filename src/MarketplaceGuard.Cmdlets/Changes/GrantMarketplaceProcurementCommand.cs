@@ -74,12 +74,13 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     /// </summary>
     protected override ErrorRecord? Refusal(AccessPlan plan)
     {
-        if (Level != "Viewer" || plan.Changes.All(c => c.Kind != ChangeKind.AttachPolicy))
+        if (Level != "Viewer")
         {
             return null;
         }
 
-        var reached = ProcurementLockout.Reached(Directory!, plan.Principal, [], IsProcurementGrant);
+        var viewer = plan.Changes.FirstOrDefault(c => c.Template.Name == PolicyTemplateCatalog.BillingViewer)?.PolicyArn;
+        var reached = viewer is null ? [] : ReachedByDeny(plan, viewer, []);
         if (reached.Count == 0)
         {
             return null;

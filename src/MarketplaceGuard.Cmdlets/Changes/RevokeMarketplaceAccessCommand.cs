@@ -52,12 +52,12 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 
     protected override ErrorRecord? Refusal(AccessPlan plan)
     {
-        if (Force || plan.Changes.All(c => c.Kind != ChangeKind.AttachPolicy))
+        if (Force)
         {
             return null;
         }
 
-        var reached = ProcurementLockout.Reached(Directory!, plan.Principal, procurement, IsProcurementGrant);
+        var reached = ReachedByDeny(plan, PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace)), procurement);
         if (reached.Count == 0)
         {
             return null;
