@@ -212,6 +212,7 @@ public sealed class AccessManager
                     return true;
                 case ChangeKind.CreatePolicyVersion:
                     await iam.CreatePolicyVersionAsync(change.PolicyArn, template.Document, setAsDefault: true, cancellation).ConfigureAwait(false);
+                    await RemoveDuplicateVersionsAsync(change, cancellation).ConfigureAwait(false);
                     return true;
                 case ChangeKind.TagPolicy:
                     await iam.TagPolicyAsync(change.PolicyArn, OurTag, cancellation).ConfigureAwait(false);
@@ -252,6 +253,21 @@ public sealed class AccessManager
     {
         var state = await ReadPolicyAsync(change.Template, change.PolicyArn, cancellation).ConfigureAwait(false);
         return state.Exists && (state.IsTaggedAsOurs || !mustBeOurs) && AccessPlanner.IsCurrent(change.Template, state.DefaultDocument);
+    }
+
+    // Two runs that planned the same update (or a retry of one) each create the template's version; the one made
+    // default last wins, and the other, now an identical non-default version, is deleted so versions stay distinct
+    // and within IAM's five.
+    private async Task RemoveDuplicateVersionsAsync(PlannedChange change, CancellationToken cancellation)
+    {
+        foreach (var version in (await iam.ListPolicyVersionsAsync(change.PolicyArn, cancellation).ConfigureAwait(false)).Where(v => !v.IsDefault))
+        {
+            var document = (await iam.GetPolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation).ConfigureAwait(false)).Document;
+            if (AccessPlanner.IsCurrent(change.Template, document))
+            {
+                await IgnoringAsync("NoSuchEntity", () => iam.DeletePolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation)).ConfigureAwait(false);
+            }
+        }
     }
 
     // Non-default versions first (IAM refuses to delete a policy that has them), then the policy; a version or the

@@ -198,4 +198,41 @@ public sealed class AccessManagerTests : IDisposable
         var versions = await ops.ListPolicyVersionsAsync(manager.ArnOf(template), None);
         Assert.Equal(operation == "CreatePolicy" ? 1 : before + 1, versions.Count);
     }
+
+    [Fact]
+    public async Task TwoRunsThatPlannedTheSameSharedChangeBothConverge()
+    {
+        const string drifted = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"}}""";
+        var ops = new IamOperations(client);
+        var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
+        var developers = new PrincipalRef(PrincipalKind.Group, "Developers");
+        var deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
+        await ops.CreatePolicyVersionAsync(manager.ArnOf(deny), drifted, setAsDefault: true, None);
+
+        // Both runs read the account before either writes: both plan the same new version of the shared deny.
+        var first = await manager.PlanRevokeAsync(everyone, None);
+        var second = await manager.PlanRevokeAsync(developers, None);
+        Assert.Contains(second.Changes, c => c.Kind == ChangeKind.CreatePolicyVersion);
+        await manager.ApplyAsync(first.Changes, [], None);
+        await manager.ApplyAsync(second.Changes, [], None);
+
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(developers, None)).Changes);
+        var versions = await ops.ListPolicyVersionsAsync(manager.ArnOf(deny), None);
+        var documents = new List<string?>();
+        foreach (var version in versions)
+        {
+            documents.Add((await ops.GetPolicyVersionAsync(manager.ArnOf(deny), version.VersionId, None)).Document);
+        }
+
+        Assert.Single(documents, d => AccessPlanner.IsCurrent(deny, d));
+
+        // Two runs that both planned to create a policy: the second finds it made, ours and current, and attaches.
+        var brand = Buyer.WithPolicyName("Brand");
+        var a = await manager.PlanGrantAsync(Victor, brand, None);
+        var b = await manager.PlanGrantAsync(new PrincipalRef(PrincipalKind.User, "sam"), brand, None);
+        await manager.ApplyAsync(a.Changes, [], None);
+        await manager.ApplyAsync(b.Changes, [], None);
+        Assert.Equal(2, (await ops.ListEntitiesForPolicyAsync(manager.ArnOf(brand), None)).Count);
+    }
 }

@@ -93,6 +93,27 @@ public sealed class KillPointConvergenceTests
         }
     }
 
+    [Fact]
+    public async Task TwoRunsAtOnceOnDifferentGroupsBothConverge()
+    {
+        for (var repeat = 0; repeat < 10; repeat++)
+        {
+            using var server = FakeIamServer.Start(FakeIamAccount.LoadAuthorizationDetailsFile(Path.Combine(AppContext.BaseDirectory, "Examples", "sample-account.json")));
+            await PrepareAsync(server, "revoke user dave", drifted: true);
+            using var one = Client(server, null);
+            using var two = Client(server, null);
+
+            // Each run reads, plans and writes on its own: they race for the shared deny's new version.
+            await Task.WhenAll(
+                Task.Run(async () => await Manager(one).ApplyAsync((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes, [], None)),
+                Task.Run(async () => await Manager(two).ApplyAsync((await Manager(two).PlanRevokeAsync(User("victor"), None)).Changes, [], None)));
+
+            Assert.Empty((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes);
+            Assert.Empty((await Manager(one).PlanRevokeAsync(User("victor"), None)).Changes);
+            await AssertVersionsSaneAsync(one);
+        }
+    }
+
     // The account as the module left it (every policy tagged as ours), then drifted to five versions when asked.
     private static async Task PrepareAsync(FakeIamServer server, string change, bool drifted)
     {
