@@ -142,3 +142,14 @@ Describe 'Examples show no build-machine paths' {
         $found | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Help about secrets and scripts' {
+    It 'does not promise that a secret typed on the command line appears nowhere, and says what to use instead' {
+        $topic = (Get-Help about_MarketplaceGuard | Out-String)
+        $topic | Should -Not -BeLike '*never appears in any output, log or error*'
+        $topic | Should -BeLike '*keeps in its history*'
+        (Get-Help Grant-MarketplaceProcurement -Parameter SecretKey | Out-String) | Should -BeLike '*Prefer a profile*'
+        (Get-Help Grant-MarketplaceProcurement -Full | Out-String) | Should -BeLike '*-ErrorAction Stop*exit 1*'
+    }
+}
+
