@@ -48,7 +48,7 @@ function Invoke-MarketplaceAudit {
         $message = "Invoke-MarketplaceAudit needs Pester 5 or later and found none: none is imported, none is installed on " +
             "`$env:PSModulePath, and the copy that ships with MarketplaceGuard is missing ($shippedPester). Reinstall the " +
             "module from a build (artifacts/module holds Pester/), or import a Pester 5 first: the NuGet package Pester " +
-            "(https://www.nuget.org/packages/Pester; a .nupkg is a zip file) has it at tools/Pester.psd1, so run " +
+            "(a .nupkg is a zip file; restore it from your NuGet source) has it at tools/Pester.psd1, so run " +
             "'Import-Module <package folder>/tools/Pester.psd1' before Invoke-MarketplaceAudit. Where the PowerShell " +
             "Gallery is reachable, 'Install-Module Pester -MinimumVersion 5.0' works too."
         $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(

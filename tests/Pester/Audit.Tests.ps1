@@ -516,6 +516,6 @@ catch { 'id=' + `$_.FullyQualifiedErrorId; 'category=' + `$_.CategoryInfo.Catego
         $message = ($output | Where-Object { $_ -like 'message=*' }) -join ' '
         $message | Should -BeLike '*needs Pester 5 or later and found none*'
         $message | Should -BeLike "*$(Join-Path $copy 'Pester/Pester.psd1')*"
-        $message | Should -BeLike '*https://www.nuget.org/packages/Pester*tools/Pester.psd1*'
+        $message | Should -BeLike '*NuGet package Pester*tools/Pester.psd1*'
     }
 }
