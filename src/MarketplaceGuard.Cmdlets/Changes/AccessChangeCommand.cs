@@ -150,10 +150,11 @@ public abstract class AccessChangeCommand : AwsCommand
         // created or updated) are part of the account the next plan reads.
         for (var i = 0; i < plans.Count; i++)
         {
-            var plan = i == 0 ? plans[0] : WithManager((manager, cancellation) => PlanAsync(manager, plans[i].Principal, cancellation), plans[i].Principal, out var planned) is { } again && planned ? again : null;
+            var principal = plans[i].Principal;
+            var plan = i == 0 ? plans[0] : WithManager((manager, cancellation) => PlanAsync(manager, principal, cancellation), principal, out _);
             if (plan is null)
             {
-                continue;
+                continue; // the plan's reads failed: written as a non-terminating error
             }
 
             if (Refusal(plan) is { } refused)
