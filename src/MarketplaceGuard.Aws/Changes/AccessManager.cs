@@ -262,7 +262,16 @@ public sealed class AccessManager
     {
         foreach (var version in (await iam.ListPolicyVersionsAsync(change.PolicyArn, cancellation).ConfigureAwait(false)).Where(v => !v.IsDefault))
         {
-            var document = (await iam.GetPolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation).ConfigureAwait(false)).Document;
+            string? document;
+            try
+            {
+                document = (await iam.GetPolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation).ConfigureAwait(false)).Document;
+            }
+            catch (IamException e) when (e.Code == "NoSuchEntity")
+            {
+                continue; // another run deleted it meanwhile
+            }
+
             if (AccessPlanner.IsCurrent(change.Template, document))
             {
                 await IgnoringAsync("NoSuchEntity", () => iam.DeletePolicyVersionAsync(change.PolicyArn, version.VersionId, cancellation)).ConfigureAwait(false);
