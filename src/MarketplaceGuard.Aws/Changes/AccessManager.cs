@@ -87,22 +87,15 @@ public sealed class AccessManager
     /// <summary>Revoke: the deny policy converged and attached; the module's grants detached.</summary>
     public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, CancellationToken cancellation)
     {
-        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
+        var ours = await OursAttachedAsync(principal, cancellation).ConfigureAwait(false);
         var changes = new List<PlannedChange>();
         changes.AddRange(AccessPlanner.EnsurePolicy(Deny, await ReadPolicyAsync(Deny, cancellation).ConfigureAwait(false)));
-        if (!attached.Contains(ArnOf(Deny)))
+        if (ours.All(p => p.Arn != ArnOf(Deny)))
         {
             changes.Add(AccessPlanner.Attach(Deny, ArnOf(Deny), principal));
         }
 
-        foreach (var (grant, arn) in await OursAttachedAsync(principal, cancellation).ConfigureAwait(false))
-        {
-            if (arn != ArnOf(Deny))
-            {
-                changes.Add(AccessPlanner.Detach(grant, arn, principal));
-            }
-        }
-
+        changes.AddRange(ours.Where(p => p.Arn != ArnOf(Deny)).Select(p => AccessPlanner.Detach(p.Template, p.Arn, principal)));
         return new AccessPlan(principal, changes, []);
     }
 

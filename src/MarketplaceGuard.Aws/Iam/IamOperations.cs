@@ -106,29 +106,6 @@ public sealed class IamOperations
         return entities;
     }
 
-    /// <summary>GetGroup: the group and all its users.</summary>
-    public async Task<(IamPrincipalInfo Group, List<IamPrincipalInfo> Users)> GetGroupAsync(string groupName, CancellationToken cancellation)
-    {
-        IamPrincipalInfo? group = null;
-        var users = new List<IamPrincipalInfo>();
-        await foreach (var page in client.PagesAsync("GetGroup", [new("GroupName", groupName)], cancellation).ConfigureAwait(false))
-        {
-            group ??= Principal(IamPrincipalKind.Group, Required(page, "Group"));
-            users.AddRange(Members(page, "Users").Select(u => Principal(IamPrincipalKind.User, u)));
-        }
-
-        return (group!, users);
-    }
-
-    public Task<List<IamPrincipalInfo>> ListGroupsForUserAsync(string userName, CancellationToken cancellation) =>
-        ListAsync("ListGroupsForUser", [new("UserName", userName)], "Groups", g => Principal(IamPrincipalKind.Group, g), cancellation);
-
-    public async Task<IamPrincipalInfo> GetUserAsync(string userName, CancellationToken cancellation) =>
-        Principal(IamPrincipalKind.User, Required(await client.CallAsync("GetUser", [new("UserName", userName)], cancellation).ConfigureAwait(false), "User"));
-
-    public async Task<IamPrincipalInfo> GetRoleAsync(string roleName, CancellationToken cancellation) =>
-        Principal(IamPrincipalKind.Role, Required(await client.CallAsync("GetRole", [new("RoleName", roleName)], cancellation).ConfigureAwait(false), "Role"));
-
     private async Task<List<T>> ListAsync<T>(string operation, IReadOnlyList<KeyValuePair<string, string>> parameters, string list, Func<XElement, T> read, CancellationToken cancellation)
     {
         var items = new List<T>();
