@@ -6,11 +6,12 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using MarketplaceGuard.FakeIam.Ec2;
 
 namespace MarketplaceGuard.FakeIam;
 
 /// <summary>
-/// A fake IAM (and STS GetCallerIdentity) endpoint for tests: HTTP/1.1 on 127.0.0.1 only, Query protocol,
+/// A fake IAM (and STS GetCallerIdentity, and EC2) endpoint for tests: HTTP/1.1 on 127.0.0.1 only, Query protocol,
 /// replies and errors as IAM writes them, state in <see cref="Account"/>, every request in <see cref="Requests"/>,
 /// and planned faults in <see cref="Faults"/>. A raw TcpListener (not HttpListener) so that a reply can be cut off.
 /// </summary>
@@ -26,7 +27,8 @@ public sealed class FakeIamServer : IDisposable
     private FakeIamServer(FakeIamAccount account, int port)
     {
         Account = account;
-        pipeline = new RequestPipeline(account, Faults, Requests);
+        Ec2 = new FakeEc2(account.AccountId);
+        pipeline = new RequestPipeline(account, Ec2, Faults, Requests);
         listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -41,6 +43,12 @@ public sealed class FakeIamServer : IDisposable
 
     /// <summary>The state the server serves; change it between requests (lock <see cref="FakeIamAccount.SyncRoot"/> while requests run).</summary>
     public FakeIamAccount Account { get; }
+
+    /// <summary>
+    /// The EC2 state the server serves (Version 2016-11-15 requests): accounts by access key, the default one being
+    /// <see cref="Account"/>'s, regions by credential scope. Lock <see cref="FakeEc2.SyncRoot"/> while requests run.
+    /// </summary>
+    public FakeEc2 Ec2 { get; }
 
     public RequestLog Requests { get; } = new();
 

@@ -8,10 +8,10 @@ public enum FaultKind
 {
     None,
 
-    /// <summary>400 with a throttling error code; the operation does not run.</summary>
+    /// <summary>A throttling error (IAM: 400 Throttling, EC2: 503 RequestLimitExceeded); the operation does not run.</summary>
     Throttle,
 
-    /// <summary>An error status (500 ServiceFailure by default); the operation does not run.</summary>
+    /// <summary>An error status (500 ServiceFailure for IAM, InternalError for EC2, by default); the operation does not run.</summary>
     Failure,
 
     /// <summary>The connection closes inside the status line of the reply.</summary>
@@ -24,7 +24,10 @@ public enum FaultKind
     Malformed,
 }
 
-/// <summary>One planned fault; <see cref="Operation"/> null means any operation.</summary>
+/// <summary>
+/// One planned fault; <see cref="Operation"/> null means any operation. <see cref="Status"/> 0 and <see cref="Code"/>
+/// null stand for the answering service's own throttling or failure reply.
+/// </summary>
 public sealed record PlannedFault(FaultKind Kind, string? Operation, int Status = 0, string? Code = null, TimeSpan Delay = default, bool AfterProcessing = false);
 
 /// <summary>
@@ -52,12 +55,15 @@ public sealed class FaultPlan
         }
     }
 
-    /// <summary>The next <paramref name="n"/> requests get 400 with <paramref name="code"/> ("Rate exceeded").</summary>
-    public void ThrottleNext(int n, string code = "Throttling", string? operation = null) =>
-        Plan(n, new PlannedFault(FaultKind.Throttle, operation, 400, code));
+    /// <summary>
+    /// The next <paramref name="n"/> requests are throttled: IAM answers 400 Throttling ("Rate exceeded"), EC2 503
+    /// RequestLimitExceeded, unless <paramref name="code"/> names another code (with IAM's 400, EC2's 503).
+    /// </summary>
+    public void ThrottleNext(int n, string? code = null, string? operation = null) =>
+        Plan(n, new PlannedFault(FaultKind.Throttle, operation, 0, code));
 
-    /// <summary>The next <paramref name="n"/> requests get <paramref name="status"/> with <paramref name="code"/>.</summary>
-    public void FailNext(int n, int status = 500, string code = "ServiceFailure", string? operation = null) =>
+    /// <summary>The next <paramref name="n"/> requests get <paramref name="status"/> with <paramref name="code"/> (IAM: ServiceFailure, EC2: InternalError).</summary>
+    public void FailNext(int n, int status = 500, string? code = null, string? operation = null) =>
         Plan(n, new PlannedFault(FaultKind.Failure, operation, status, code));
 
     /// <summary>
@@ -114,7 +120,7 @@ public sealed class FaultPlan
             }
 
             return random is not null && random.NextDouble() < randomFraction
-                ? new PlannedFault(FaultKind.Throttle, null, 400, "Throttling")
+                ? new PlannedFault(FaultKind.Throttle, null)
                 : null;
         }
     }

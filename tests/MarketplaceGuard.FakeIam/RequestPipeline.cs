@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using MarketplaceGuard.FakeIam.Ec2;
 
 namespace MarketplaceGuard.FakeIam;
 
@@ -21,7 +22,7 @@ internal sealed record Reply(int Status, string Body, string RequestId, ReplySha
 
 /// <summary>
 /// Turns an HTTP request into a reply: checks path, method and the SigV4 Authorization header, applies the planned
-/// fault, routes to IAM or STS, and records the request (before the reply is written, so a client that has its
+/// fault, routes to IAM, STS or EC2 (by the Version parameter, else the credential scope's service), and records the request (before the reply is written, so a client that has its
 /// answer always finds the request in the log).
 /// </summary>
 internal sealed class RequestPipeline
@@ -29,14 +30,16 @@ internal sealed class RequestPipeline
     private static readonly string[] SecretParameters = { "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential" };
     private readonly IamOperations iam;
     private readonly StsOperations sts;
+    private readonly Ec2Operations ec2;
     private readonly FaultPlan faults;
     private readonly RequestLog log;
     private long sequence;
 
-    public RequestPipeline(FakeIamAccount account, FaultPlan faults, RequestLog log)
+    public RequestPipeline(FakeIamAccount account, FakeEc2 ec2State, FaultPlan faults, RequestLog log)
     {
         iam = new IamOperations(account);
         sts = new StsOperations(account);
+        ec2 = new Ec2Operations(ec2State);
         this.faults = faults;
         this.log = log;
     }
@@ -49,6 +52,7 @@ internal sealed class RequestPipeline
         var query = QueryRequest.FromHttp(http);
         var credential = SigV4Credential.Parse(http.Header("Authorization"));
         var isSts = query.Version == StsOperations.ApiVersion || (query.Version is null && credential?.Service == "sts");
+        var isEc2 = query.Version == Ec2Operations.ApiVersion || (query.Version is null && credential?.Service == "ec2");
         var xmlNamespace = isSts ? IamXmlWriter.StsNamespace : IamXmlWriter.IamNamespace;
 
         Reply Finish(int status, string body, string? errorCode, FaultKind fault, ReplyShape shape)
@@ -59,8 +63,13 @@ internal sealed class RequestPipeline
             return new Reply(status, body, requestId, shape);
         }
 
+        // Each service answers errors in its own document: IAM and STS an ErrorResponse, EC2 Response/Errors/Error.
+        string ErrorBody(IamException error) => isEc2
+            ? Ec2XmlWriter.Error(new Ec2Exception(error.Code, error.StatusCode, error.Message), requestId)
+            : IamXmlWriter.Error(xmlNamespace, error, requestId);
+
         Reply Error(IamException error, FaultKind fault = FaultKind.None, ReplyShape shape = ReplyShape.Whole) =>
-            Finish(error.StatusCode, IamXmlWriter.Error(xmlNamespace, error, requestId), error.Code, fault, shape);
+            Finish(error.StatusCode, ErrorBody(error), error.Code, fault, shape);
 
         var rejection = Check(http, query, credential);
         if (rejection is not null)
@@ -73,9 +82,11 @@ internal sealed class RequestPipeline
         switch (kind)
         {
             case FaultKind.Throttle:
-                return Error(new IamException(planned!.Code!, planned.Status, "Rate exceeded"), kind);
+                return isEc2
+                    ? Error(new IamException(planned!.Code ?? "RequestLimitExceeded", planned.Status == 0 ? 503 : planned.Status, "Request limit exceeded."), kind)
+                    : Error(new IamException(planned!.Code ?? "Throttling", planned.Status == 0 ? 400 : planned.Status, "Rate exceeded"), kind);
             case FaultKind.Failure:
-                return Error(new IamException(planned!.Code!, planned.Status, "The request processing has failed because of an unknown error."), kind);
+                return Error(new IamException(planned!.Code ?? (isEc2 ? "InternalError" : "ServiceFailure"), planned.Status, "The request processing has failed because of an unknown error."), kind);
             case FaultKind.DropConnection when !planned!.AfterProcessing:
                 return Finish(0, string.Empty, null, kind, ReplyShape.CutOff);
             case FaultKind.Delay:
@@ -91,18 +102,28 @@ internal sealed class RequestPipeline
         };
         try
         {
-            var body = isSts ? sts.Execute(query, requestId) : iam.Execute(query, requestId);
+            var body = isEc2 ? ec2.Execute(query, credential!.AccessKeyId, credential.Region ?? RegionOfHost(http.Header("Host")), requestId)
+                : isSts ? sts.Execute(query, requestId)
+                : iam.Execute(query, requestId);
             return Finish(shape == ReplyShape.CutOff ? 0 : 200, body, null, kind, shape);
         }
-        catch (IamException error)
+        catch (Exception e) when (e is IamException or Ec2Exception)
         {
+            var error = e is Ec2Exception ec2Error ? new IamException(ec2Error.Code, ec2Error.StatusCode, ec2Error.Message) : (IamException)e;
             return shape switch
             {
                 ReplyShape.CutOff => Finish(0, string.Empty, error.Code, kind, shape),
-                ReplyShape.Truncated => Finish(200, IamXmlWriter.Error(xmlNamespace, error, requestId), error.Code, kind, shape),
+                ReplyShape.Truncated => Finish(200, ErrorBody(error), error.Code, kind, shape),
                 _ => Error(error, kind),
             };
         }
+    }
+
+    /// <summary>The region of a host such as ec2.eu-west-1.amazonaws.com; null for 127.0.0.1.</summary>
+    private static string? RegionOfHost(string? host)
+    {
+        var parts = (host ?? string.Empty).Split(':')[0].Split('.');
+        return parts.Length > 2 && parts[0] == "ec2" ? parts[1] : null;
     }
 
     private static IamException? Check(RawHttpRequest http, QueryRequest query, SigV4Credential? credential)
