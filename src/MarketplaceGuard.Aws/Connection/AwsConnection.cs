@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Aws.Iam;
 
 namespace MarketplaceGuard.Aws.Connection;
@@ -18,17 +19,25 @@ namespace MarketplaceGuard.Aws.Connection;
 /// </summary>
 public sealed class AwsConnection
 {
-    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint)
+    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint, string? region, Uri? ec2EndpointOverride)
     {
         Credentials = credentials;
         CredentialSource = credentialSource;
         Endpoint = endpoint;
+        Region = region;
+        Ec2EndpointOverride = ec2EndpointOverride;
     }
 
     /// <summary>Where the credentials came from, e.g. "-AccessKey", "profile 'audit' in ~/.aws/credentials".</summary>
     public string CredentialSource { get; }
 
     public IamEndpoint Endpoint { get; }
+
+    /// <summary>The region given (-Region, $StoredAWSRegion, AWS_REGION, AWS_DEFAULT_REGION); null when none was.</summary>
+    public string? Region { get; }
+
+    /// <summary>Where EC2 calls go instead of the regional endpoints (-EndpointUrl, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL); null for none.</summary>
+    public Uri? Ec2EndpointOverride { get; }
 
     internal AWSCredentials Credentials { get; }
 
@@ -38,9 +47,11 @@ public sealed class AwsConnection
         string? Env(string name) => request.Environment is { } env ? env.GetValueOrDefault(name) : System.Environment.GetEnvironmentVariable(name);
         var region = FirstNonEmpty(request.Region, request.StoredRegion, Env("AWS_REGION"), Env("AWS_DEFAULT_REGION"));
         IamEndpoint endpoint;
+        Uri? ec2Endpoint;
         try
         {
             endpoint = IamEndpoint.Resolve(region, request.EndpointUrl, Env);
+            ec2Endpoint = Ec2Endpoint.OverrideUrl(request.EndpointUrl, Env);
         }
         catch (ArgumentException e)
         {
@@ -48,7 +59,7 @@ public sealed class AwsConnection
         }
 
         var (credentials, source) = ResolveCredentials(request, Env);
-        return new AwsConnection(credentials, source, endpoint);
+        return new AwsConnection(credentials, source, endpoint, region, ec2Endpoint);
     }
 
     public override string ToString() => $"{Endpoint.Url} with credentials from {CredentialSource}";
