@@ -23,6 +23,8 @@
         'Grant-MarketplaceProcurement'
         'Revoke-MarketplaceAccess'
         'Remove-MarketplaceAccess'
+        'Get-MarketplacePaidResource'
+        'Protect-MarketplacePaidResource'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

@@ -63,6 +63,9 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     [Parameter]
     public virtual string? EndpointUrl { get; set; }
 
+    /// <summary>The region the connection is resolved for: -Region's text; cmdlets whose -Region takes several override it.</summary>
+    protected virtual string? ConnectionRegion => Unwrap(Region)?.ToString();
+
     /// <summary>The token cancelled when the user presses Ctrl+C.</summary>
     protected CancellationToken Cancellation => cancellation.Token;
 
@@ -86,7 +89,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
             ProfileLocation = ProfileLocation is null ? null : GetUnresolvedProviderPathFromPSPath(ProfileLocation),
             Credential = Credential is PSObject wrapped ? wrapped.BaseObject : Credential,
             StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
-            Region = Unwrap(Region)?.ToString(),
+            Region = ConnectionRegion,
             StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion"))?.ToString(),
             EndpointUrl = EndpointUrl,
         };
@@ -147,7 +150,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
         }
     }
 
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    protected static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }
 
 /// <summary>How IAM's error codes become PowerShell error categories.</summary>

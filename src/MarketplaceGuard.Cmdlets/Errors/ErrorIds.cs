@@ -110,6 +110,29 @@ public static class ErrorIds
     /// <summary>Two parameters that ask for different outputs (-Quiet and -PassThru).</summary>
     public const string ParameterConflict = "ParameterConflict";
 
+    // EC2 paid resources (Rule 2).
+
+    /// <summary>A -Region that EC2 does not list for the account (with the closest region codes).</summary>
+    public const string RegionUnknown = "RegionUnknown";
+
+    /// <summary>A -Region that is an opt-in region the account has not enabled.</summary>
+    public const string RegionDisabled = "RegionDisabled";
+
+    /// <summary>No region to search: neither -Region, -AllRegions, $StoredAWSRegion nor AWS_REGION/AWS_DEFAULT_REGION.</summary>
+    public const string RegionMissing = "RegionMissing";
+
+    /// <summary>A pipeline object that is not a paid resource from Get-MarketplacePaidResource (nor a deserialized one).</summary>
+    public const string InputNotAPaidResource = "InputNotAPaidResource";
+
+    /// <summary>A resource left untagged because an earlier CreateTags call of its region failed (that call's error is Ec2&lt;Code&gt;).</summary>
+    public const string GuardTagNotApplied = "GuardTagNotApplied";
+
+    /// <summary>
+    /// Prefix of the errors EC2 returned in a region, followed by EC2's own error code: "Ec2UnauthorizedOperation",
+    /// "Ec2OptInRequired", "Ec2RequestLimitExceeded" (still throttled after every retry). The target is the region.
+    /// </summary>
+    public const string Ec2Prefix = "Ec2";
+
     // AWS.
 
     /// <summary>No credentials or region could be resolved.</summary>

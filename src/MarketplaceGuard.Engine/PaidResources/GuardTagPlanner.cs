@@ -61,15 +61,26 @@ public static class GuardTagPlanner
             }
         }
 
-        var batches = decisions
+        return new GuardTagPlan(decisions, Batch(decisions, maxResourcesPerCall));
+    }
+
+    /// <summary>
+    /// The CreateTags calls for the decisions to tag (all of a plan's, or those the user confirmed): grouped by
+    /// region, then value, ids in order, at most <paramref name="maxResourcesPerCall"/> per call.
+    /// </summary>
+    public static IReadOnlyList<GuardTagBatch> Batch(IEnumerable<GuardTagDecision> decisions, int maxResourcesPerCall = MaxResourcesPerCall)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResourcesPerCall, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResourcesPerCall, 1000);
+        return decisions
             .Where(d => d.Action == GuardTagAction.Tag)
             .GroupBy(d => (d.Target.Region, d.Value))
             .OrderBy(g => g.Key.Region, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Value, StringComparer.Ordinal)
-            .SelectMany(g => g.Select(d => d.Target.ResourceId).Order(StringComparer.Ordinal).Chunk(maxResourcesPerCall)
+            .SelectMany(g => g.Select(d => d.Target.ResourceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Chunk(maxResourcesPerCall)
                 .Select(ids => new GuardTagBatch(g.Key.Region, g.Key.Value, ids)))
             .ToList();
-        return new GuardTagPlan(decisions, batches);
     }
 
     private static GuardTagDecision Decide(GuardTagTarget target, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> currentValues)

@@ -1,0 +1,166 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Ec2;
+using MarketplaceGuard.Cmdlets.Aws;
+using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Engine.Matching;
+using MarketplaceGuard.Engine.PaidResources;
+
+namespace MarketplaceGuard.Cmdlets.PaidResources;
+
+/// <summary>
+/// Get-MarketplacePaidResource: the account's EC2 images, instances, snapshots and volumes that carry AWS Marketplace
+/// product codes, and the Marketplace AMIs its instances run, in one or more regions (in parallel, a bounded number
+/// at once). A region that is unknown, disabled or fails is a non-terminating error naming it; the others go on.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "MarketplacePaidResource", DefaultParameterSetName = RegionParameterSet)]
+[OutputType(typeof(PaidResource))]
+public sealed class GetMarketplacePaidResourceCommand : Ec2Command
+{
+    private const string RegionParameterSet = "Region";
+    private const string AllRegionsParameterSet = "AllRegions";
+
+    /// <summary>Which resource types to report; all four by default.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ValidateSet("Image", "Instance", "Snapshot", "Volume", IgnoreCase = true)]
+    public string[] ResourceType { get; set; } = ["Image", "Instance", "Snapshot", "Volume"];
+
+    /// <summary>One or more region codes; without it (and without -AllRegions) the default region.</summary>
+    [Parameter(ParameterSetName = RegionParameterSet)]
+    [Alias("RegionToCall")]
+    [ArgumentCompleter(typeof(RegionCompleter))]
+    public override object? Region { get => base.Region; set => base.Region = value; }
+
+    /// <summary>Every region enabled for the account (DescribeRegions).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllRegionsParameterSet)]
+    public SwitchParameter AllRegions { get; set; }
+
+    /// <summary>How many regions are searched at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>The first requested region that is a known region code: it picks the partition and answers DescribeRegions.</summary>
+    protected override string? ConnectionRegion =>
+        RequestedRegions().FirstOrDefault(r => AwsRegions.All.Any(known => known.Code == r));
+
+    protected override void EndProcessing()
+    {
+        var types = ResourceType.Select(t => Enum.Parse<PaidResourceType>(t, ignoreCase: true)).ToHashSet();
+        var requested = RequestedRegions();
+        var connection = Connect();
+        var home = connection.Region ?? "us-east-1";
+        if (!AllRegions && requested.Count == 0)
+        {
+            if (connection.Region is null)
+            {
+                ThrowTerminatingError(ModuleErrors.Create(
+                    "No region to search: give -Region (one or more codes) or -AllRegions, or set $StoredAWSRegion (Set-DefaultAWSRegion) or AWS_REGION.",
+                    ErrorIds.RegionMissing, ErrorCategory.InvalidArgument, null));
+            }
+
+            requested = [connection.Region!];
+        }
+
+        RunEc2(connection, async work =>
+        {
+            var (account, _) = await work.Iam.GetCallerIdentityAsync(work.Cancellation).ConfigureAwait(false);
+            var discovery = new PaidResourceDiscovery(work.Session);
+            var known = await discovery.DescribeRegionsAsync(home, work.Cancellation).ConfigureAwait(false);
+            var regions = AllRegions ? known.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known, work.Post);
+            var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
+            var done = 0;
+            work.Post(() => WriteVerbose($"Account {account}: searching {regions.Count} region(s) ({string.Join(", ", regions)}) for {string.Join(", ", types.Order())}, {ThrottleLimit} at a time."));
+            await discovery.DiscoverAsync(regions, account, types, ThrottleLimit, result => work.Post(() =>
+            {
+                done++;
+                progress.StatusDescription = $"{done} of {regions.Count} regions done ({result.Region})";
+                progress.PercentComplete = regions.Count == 0 ? 100 : done * 100 / regions.Count;
+                WriteProgress(progress);
+                if (result.Error is { } error)
+                {
+                    WriteError(Ec2Errors.ToErrorRecord(error, result.Region));
+                    return;
+                }
+
+                foreach (var resource in result.Resources)
+                {
+                    WriteObject(resource);
+                }
+            }), work.Cancellation).ConfigureAwait(false);
+            work.Post(() =>
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            });
+        });
+    }
+
+    /// <summary>The requested regions EC2 lists and the account has enabled; an error for each other one. Duplicates count once.</summary>
+    private List<string> Usable(IReadOnlyList<string> requested, IReadOnlyList<Ec2RegionInfo> known, Action<Action> post)
+    {
+        var usable = new List<string>();
+        foreach (var name in requested)
+        {
+            var info = known.FirstOrDefault(r => r.Name == name);
+            if (info is null)
+            {
+                var closest = ClosestNames.Find(name, known.Select(r => r.Name));
+                var hint = closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : string.Empty;
+                post(() => WriteError(ModuleErrors.Create(
+                    $"{ModuleErrors.Quote(name)} is not a region EC2 lists for this account; it was not searched.{hint}",
+                    ErrorIds.RegionUnknown, ErrorCategory.InvalidArgument, name)));
+            }
+            else if (!info.IsEnabled)
+            {
+                post(() => WriteError(ModuleErrors.Create(
+                    $"The region {name} is an opt-in region this account has not enabled ({info.OptInStatus}); it was not searched.",
+                    ErrorIds.RegionDisabled, ErrorCategory.ResourceUnavailable, name)));
+            }
+            else
+            {
+                usable.Add(name);
+            }
+        }
+
+        return usable;
+    }
+
+    /// <summary>-Region's values as region codes: trimmed, lower case, duplicates removed, in the order given.</summary>
+    private List<string> RequestedRegions()
+    {
+        var values = new List<string>();
+        void Add(object? value)
+        {
+            value = Unwrap(value);
+            if (value is null)
+            {
+                return;
+            }
+
+            if (value is not string && value is IEnumerable many)
+            {
+                foreach (var item in many)
+                {
+                    Add(item);
+                }
+
+                return;
+            }
+
+            var text = value.ToString()?.Trim().ToLowerInvariant();
+            if (!string.IsNullOrEmpty(text) && !values.Contains(text, StringComparer.Ordinal))
+            {
+                values.Add(text);
+            }
+        }
+
+        Add(Region);
+        return values;
+    }
+}
