@@ -22,6 +22,7 @@ public abstract class Ec2Command : AwsCommand
     /// <summary>Runs <paramref name="work"/> with an EC2 session and an STS/IAM client, pumping what it posts until it ends.</summary>
     protected void RunEc2(AwsConnection connection, Func<Ec2Work, Task> work)
     {
+        WriteVerbose($"Calling EC2 at {connection.Ec2EndpointOverride?.ToString() ?? "each region's endpoint"}, signed for each region.");
         using var posted = new BlockingCollection<Action>();
         using var session = new Ec2Session(connection) { CallCompleted = record => posted.Add(() => WriteVerbose(record.ToString())) };
         using var iam = new IamClient(connection) { CallCompleted = record => posted.Add(() => WriteVerbose(record.ToString())) };

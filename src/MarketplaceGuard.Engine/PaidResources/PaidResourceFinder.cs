@@ -9,7 +9,8 @@ namespace MarketplaceGuard.Engine.PaidResources;
 /// product codes; snapshots and volumes do not (only a per-resource attribute call would, and discovery makes none),
 /// so their codes are inferred through lineage, repeated until nothing changes:
 /// a snapshot in a paid image's block device mapping, or taken from a paid volume, is paid;
-/// a volume attached to a paid instance, or created from a paid snapshot, is paid.
+/// a volume attached to a paid instance, or created from a paid snapshot, is paid;
+/// an image of the account whose block device mapping holds a paid snapshot is paid (RegisterImage copies codes).
 /// Limits (documented in Get-MarketplacePaidResource's help): a snapshot or volume whose paid parent is gone
 /// (deregistered image, deleted volume, terminated instance) or lives in another region or account is not found,
 /// and a data volume attached to a paid instance is reported although EC2 may not have put codes on it (the safe side).
@@ -83,6 +84,14 @@ public static class PaidResourceFinder
                     foreach (var snapshotId in image.SnapshotIds)
                     {
                         changed |= Add(snapshotId, codes[image.ImageId], $"in the block device mapping of paid AMI {image.ImageId}", image.ImageId);
+                    }
+                }
+
+                foreach (var image in images.Values.Where(i => !codes.ContainsKey(i.ImageId)))
+                {
+                    if (image.SnapshotIds.FirstOrDefault(codes.ContainsKey) is { } paidSnapshot)
+                    {
+                        changed |= Add(image.ImageId, codes[paidSnapshot], $"registered from paid snapshot {paidSnapshot}", SourceOf(paidSnapshot));
                     }
                 }
 

@@ -23,11 +23,17 @@ internal static class Ec2SeedLoader
             {
                 foreach (var item in images.Items())
                 {
-                    item.Only("imageId", "name", "ownerId", "ownerAlias", "productCodes", "tags");
+                    item.Only("imageId", "name", "ownerId", "ownerAlias", "productCodes", "snapshotIds", "tags");
                     var alias = item.String("ownerAlias");
                     var owner = item.String("ownerId") ?? (alias == "amazon" ? FakeEc2.AmazonOwnerId : FakeEc2.MarketplaceOwnerId);
                     var image = ec2.AddPublicImage(region, item.String("imageId"), item.String("name") ?? "public-image", owner, alias ?? (owner == FakeEc2.MarketplaceOwnerId ? "aws-marketplace" : null));
                     image.AddProductCodes(item.ProductCodes());
+                    if (item.Strings("snapshotIds").ToList() is { Count: > 0 } snapshots)
+                    {
+                        image.BlockDevices.Clear();
+                        image.BlockDevices.AddRange(snapshots.Select((id, i) => ($"/dev/xvd{(char)('a' + i)}", id)));
+                    }
+
                     item.AddTags(image);
                 }
             }
