@@ -57,7 +57,7 @@ Describe 'Error ids and cmdlet signatures' {
         $assembly = (Get-Command Get-MarketplacePolicyTemplate).ImplementingType.Assembly
         $ids = $assembly.GetType('MarketplaceGuard.Cmdlets.Errors.ErrorIds').GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
         $about = Get-Content (Join-Path $RepoRoot 'docs/about_MarketplaceGuard.md') -Raw
-        $documented = [regex]::Matches(($about -split '## ERRORS')[1], '(?m)^\| ([A-Za-z`<>]+) \|') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -ne 'Id' }
+        $documented = [regex]::Matches(($about -split '## ERRORS')[1], '(?m)^\| ([A-Za-z0-9`<>]+) \|') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -ne 'Id' }
     }
 
     It 'documents every error id in about_MarketplaceGuard, and no other' {
