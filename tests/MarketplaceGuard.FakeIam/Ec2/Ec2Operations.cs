@@ -201,6 +201,7 @@ internal sealed class Ec2Operations
         // Pages count instances; the instances of a page are grouped into their reservations.
         var page = request.Page(instances.ToList(), strictRange: true, out var next);
         var reservations = page.GroupBy(i => i.ReservationId).ToList();
+        var attachments = region.Volumes.Where(v => v.AttachedInstanceId is not null).ToLookup(v => v.AttachedInstanceId!, StringComparer.Ordinal);
         w.List("reservationSet", reservations, reservation =>
         {
             var first = reservation.First();
@@ -230,8 +231,7 @@ internal sealed class Ec2Operations
                 w.End();
                 w.Element("rootDeviceType", "ebs");
                 w.Element("rootDeviceName", "/dev/xvda");
-                var attached = region.Volumes.Where(v => v.AttachedInstanceId == instance.Id).ToList();
-                w.List("blockDeviceMapping", attached, volume =>
+                w.List("blockDeviceMapping", attachments[instance.Id], volume =>
                 {
                     w.Element("deviceName", volume.Device);
                     w.Start("ebs");
