@@ -47,6 +47,41 @@ public sealed class GuardTagStore
         return values;
     }
 
+    /// <summary>
+    /// Writes the batches, regions one after the other, and reports each batch once: Tagged, Failed (its CreateTags
+    /// call failed after its retries), or NotAttempted (an earlier call of its region failed: the region stops there,
+    /// since what broke one call, a permission or a throttle that outlasted the retries, would break the next).
+    /// What was tagged before a failure stays tagged and is reported so; the other regions go on.
+    /// </summary>
+    public async Task ApplyAllAsync(IReadOnlyList<GuardTagBatch> batches, Action<GuardTagBatchOutcome> reported, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(reported);
+        foreach (var region in batches.GroupBy(b => b.Region, StringComparer.Ordinal))
+        {
+            Ec2Exception? failure = null;
+            foreach (var batch in region)
+            {
+                if (failure is not null)
+                {
+                    reported(new GuardTagBatchOutcome(batch, GuardTagBatchStatus.NotAttempted, failure));
+                    continue;
+                }
+
+                try
+                {
+                    await ApplyAsync(batch, cancellation).ConfigureAwait(false);
+                    reported(new GuardTagBatchOutcome(batch, GuardTagBatchStatus.Tagged, null));
+                }
+                catch (Ec2Exception e)
+                {
+                    failure = e;
+                    reported(new GuardTagBatchOutcome(batch, GuardTagBatchStatus.Failed, e));
+                }
+            }
+        }
+    }
+
     /// <summary>One CreateTags call: the batch's resources get the guard tag with the batch's value.</summary>
     public Task ApplyAsync(GuardTagBatch batch, CancellationToken cancellation)
     {
@@ -58,3 +93,13 @@ public sealed class GuardTagStore
         }, ct), cancellation);
     }
 }
+
+public enum GuardTagBatchStatus
+{
+    Tagged,
+    Failed,
+    NotAttempted,
+}
+
+/// <summary>How one CreateTags batch ended; <see cref="Error"/> is its own failure, or the earlier one that stopped its region.</summary>
+public sealed record GuardTagBatchOutcome(GuardTagBatch Batch, GuardTagBatchStatus Status, Ec2Exception? Error);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Engine.PaidResources;
@@ -121,60 +122,36 @@ public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
         }
     }
 
-    /// <summary>
-    /// Writes the batches, regions one after the other. In a region, a failed call stops the region: its resources
-    /// and those of the region's later batches are reported Failed, what was tagged before stays reported Tagged.
-    /// </summary>
-    private async System.Threading.Tasks.Task ApplyAsync(Ec2Work work, IReadOnlyList<GuardTagDecision> approved)
+    /// <summary>Writes the approved tags (see <see cref="GuardTagStore.ApplyAllAsync"/>) and reports every resource.</summary>
+    private Task ApplyAsync(Ec2Work work, IReadOnlyList<GuardTagDecision> approved)
     {
-        var store = new GuardTagStore(work.Session);
         var byId = approved.ToDictionary(d => (d.Target.Region, d.Target.ResourceId));
-        foreach (var regionBatches in GuardTagPlanner.Batch(approved).GroupBy(b => b.Region))
+        return new GuardTagStore(work.Session).ApplyAllAsync(GuardTagPlanner.Batch(approved), outcome => work.Post(() =>
         {
-            var failed = false;
-            foreach (var batch in regionBatches)
+            var batch = outcome.Batch;
+            var decisions = batch.ResourceIds.Select(id => byId[(batch.Region, id)]).ToList();
+            var (status, reason) = outcome.Status switch
             {
-                var decisions = batch.ResourceIds.Select(id => byId[(batch.Region, id)]).ToList();
-                if (failed)
-                {
-                    work.Post(() =>
-                    {
-                        WriteError(ModuleErrors.Create(
-                            $"{batch.Region}: {batch.ResourceIds.Count} resource(s) were not tagged because an earlier CreateTags call in the region failed: {string.Join(", ", batch.ResourceIds)}.",
-                            ErrorIds.GuardTagNotApplied, ErrorCategory.NotSpecified, batch.ResourceIds.ToArray()));
-                        foreach (var decision in decisions)
-                        {
-                            Emit(decision, ProtectionStatus.Failed, "not attempted: an earlier CreateTags call in the region failed");
-                        }
-                    });
-                    continue;
-                }
-
-                try
-                {
-                    await store.ApplyAsync(batch, work.Cancellation).ConfigureAwait(false);
-                    work.Post(() =>
-                    {
-                        foreach (var decision in decisions)
-                        {
-                            Emit(decision, ProtectionStatus.Tagged, decision.Reason);
-                        }
-                    });
-                }
-                catch (Ec2Exception e)
-                {
-                    failed = true;
-                    work.Post(() =>
-                    {
-                        WriteError(Ec2Errors.ToErrorRecord(e, batch.ResourceIds.ToArray()));
-                        foreach (var decision in decisions)
-                        {
-                            Emit(decision, ProtectionStatus.Failed, $"CreateTags failed: {e.Code}");
-                        }
-                    });
-                }
+                GuardTagBatchStatus.Tagged => (ProtectionStatus.Tagged, (string?)null),
+                GuardTagBatchStatus.Failed => (ProtectionStatus.Failed, $"CreateTags failed: {outcome.Error!.Code}"),
+                _ => (ProtectionStatus.Failed, $"not attempted: an earlier CreateTags call in {batch.Region} failed ({outcome.Error!.Code})"),
+            };
+            if (outcome.Status == GuardTagBatchStatus.Failed)
+            {
+                WriteError(Ec2Errors.ToErrorRecord(outcome.Error!, batch.ResourceIds.ToArray()));
             }
-        }
+            else if (outcome.Status == GuardTagBatchStatus.NotAttempted)
+            {
+                WriteError(ModuleErrors.Create(
+                    $"{batch.Region}: {batch.ResourceIds.Count} resource(s) were not tagged because an earlier CreateTags call in the region failed: {string.Join(", ", batch.ResourceIds)}.",
+                    ErrorIds.GuardTagNotApplied, ErrorCategory.NotSpecified, batch.ResourceIds.ToArray()));
+            }
+
+            foreach (var decision in decisions)
+            {
+                Emit(decision, status, reason ?? decision.Reason);
+            }
+        }), work.Cancellation);
     }
 
     private static string Describe(GuardTagTarget target) =>
