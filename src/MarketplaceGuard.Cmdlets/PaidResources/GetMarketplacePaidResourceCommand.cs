@@ -54,7 +54,10 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
         var types = ResourceType.Select(t => Enum.Parse<PaidResourceType>(t, ignoreCase: true)).ToHashSet();
         var requested = RequestedRegions();
         var connection = Connect();
-        var home = connection.Region ?? "us-east-1";
+
+        // DescribeRegions is asked in the given region, else (that one disabled, or refused by a region-restricting
+        // policy) in the partition's home region, which no account can disable.
+        var homes = new[] { connection.Region, connection.Endpoint.SigningRegion }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (!AllRegions && requested.Count == 0)
         {
             if (connection.Region is null)
@@ -71,10 +74,29 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
         {
             var (account, _) = await work.Iam.GetCallerIdentityAsync(work.Cancellation).ConfigureAwait(false);
             var discovery = new PaidResourceDiscovery(work.Session);
-            var known = await discovery.DescribeRegionsAsync(home, work.Cancellation).ConfigureAwait(false);
-            var regions = AllRegions ? known.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known, work.Post);
+            IReadOnlyList<Ec2RegionInfo>? known = null;
+            for (var i = 0; known is null; i++)
+            {
+                try
+                {
+                    known = await discovery.DescribeRegionsAsync(homes[i], work.Cancellation).ConfigureAwait(false);
+                }
+                catch (Ec2Exception e) when (i + 1 < homes.Count && !e.IsTransient)
+                {
+                    var fallback = homes[i + 1];
+                    work.Post(() => WriteVerbose($"DescribeRegions failed in {e.Region} ({e.Code}); asking {fallback}."));
+                }
+            }
+
+
+            var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post);
             var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
             var done = 0;
+
+            // Regions finish in any order; their results are written in the order of the regions, so that the same
+            // account gives the same output.
+            var finished = new Dictionary<string, RegionDiscovery>(StringComparer.Ordinal);
+            var next = 0;
             work.Post(() => WriteVerbose($"Account {account}: searching {regions.Count} region(s) ({string.Join(", ", regions)}) for {string.Join(", ", types.Order())}, {ThrottleLimit} at a time."));
             await discovery.DiscoverAsync(regions, account, types, ThrottleLimit, result => work.Post(() =>
             {
@@ -82,15 +104,19 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
                 progress.StatusDescription = $"{done} of {regions.Count} regions done ({result.Region})";
                 progress.PercentComplete = regions.Count == 0 ? 100 : done * 100 / regions.Count;
                 WriteProgress(progress);
-                if (result.Error is { } error)
+                finished[result.Region] = result;
+                for (; next < regions.Count && finished.Remove(regions[next], out var ready); next++)
                 {
-                    WriteError(Ec2Errors.ToErrorRecord(error, result.Region));
-                    return;
-                }
+                    if (ready.Error is { } error)
+                    {
+                        WriteError(Ec2Errors.ToErrorRecord(error, ready.Region));
+                        continue;
+                    }
 
-                foreach (var resource in result.Resources)
-                {
-                    WriteObject(resource);
+                    foreach (var resource in ready.Resources)
+                    {
+                        WriteObject(resource);
+                    }
                 }
             }), work.Cancellation).ConfigureAwait(false);
             work.Post(() =>
