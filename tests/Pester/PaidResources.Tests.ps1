@@ -91,7 +91,7 @@ Describe 'Get-MarketplacePaidResource' {
         $marketplace.OwnerAlias | Should -Be 'aws-marketplace'
         $marketplace.IsAccountOwned | Should -BeFalse
         ($found | Where-Object ResourceId -EQ 'i-00000000000000a01').Name | Should -Be 'web-1'
-        ($found | Where-Object ResourceId -EQ 'snap-00000000000000a02').Evidence | Should -Be 'taken from paid volume vol-00000000000000a01'
+        ($found | Where-Object ResourceId -EQ 'snap-00000000000000a02').Evidence | Should -Be 'in the block device mapping of paid AMI ami-00000000000000a02'
     }
 
     It 'binds to AWS.Tools-style parameters by property name: each object names only itself' {
