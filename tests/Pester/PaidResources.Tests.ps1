@@ -188,6 +188,24 @@ Describe 'Get-MarketplacePaidResource' {
     }
 }
 
+Describe 'AWSSDK.EC2 beside AWS.Tools' {
+    It 'discovers with its own AWSSDK.EC2 and AWSSDK.Core when AWS.Tools'' AWSSDK.Core 4.0.x is already loaded' {
+        $oldCore = Join-Path $TestToolsPath 'AWSSDK.Core-4.0.3.3/AWSSDK.Core.dll'
+        $output = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+`$env:AWS_EC2_METADATA_DISABLED = 'true'
+Add-Type -Path '$oldCore'
+Import-Module '$ManifestPath'
+`$found = Get-MarketplacePaidResource -EndpointUrl '$($Fake.Url)' -AccessKey AKIAISOLATION0000000 -SecretKey x -Region eu-west-1
+'found=' + @(`$found).Count
+`$ec2 = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.EC2' }
+'ec2-context=' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$ec2).Name
+"@
+        $output | Should -Contain 'found=3'
+        $output | Should -Contain 'ec2-context=MarketplaceGuard'
+    }
+}
+
 Describe 'Protect-MarketplacePaidResource' {
     BeforeEach {
         $script:Own = Start-FakeEc2
