@@ -84,6 +84,11 @@ public sealed class Ec2Session : IDisposable
                 // A reply cut short or not XML: the request may have run; retried like a lost reply.
                 failure = new Ec2Exception(region, operation, "MalformedResponse", "the reply could not be read", (int)e.StatusCode, e.RequestId, 1, e);
             }
+            catch (System.Xml.XmlException e)
+            {
+                // The SDK lets a truncated success body's XmlException through unwrapped.
+                failure = new Ec2Exception(region, operation, "MalformedResponse", $"the reply is not valid XML ({e.Message})", 200, null, 1, e);
+            }
             catch (AmazonServiceException e) when (e.ErrorCode is not null)
             {
                 failure = new Ec2Exception(region, operation, e.ErrorCode, e.Message, (int)e.StatusCode, e.RequestId, 1, e);

@@ -144,7 +144,7 @@ public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
             {
                 WriteError(ModuleErrors.Create(
                     $"{batch.Region}: {batch.ResourceIds.Count} resource(s) were not tagged because an earlier CreateTags call in the region failed: {string.Join(", ", batch.ResourceIds)}.",
-                    ErrorIds.GuardTagNotApplied, ErrorCategory.NotSpecified, batch.ResourceIds.ToArray()));
+                    ErrorIds.GuardTagNotApplied, ErrorCategory.OperationStopped, batch.ResourceIds.ToArray()));
             }
 
             foreach (var decision in decisions)

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Engine.PaidResources;
 using FakeProductCode = MarketplaceGuard.FakeIam.Ec2.FakeProductCode;
+using FaultKind = MarketplaceGuard.FakeIam.FaultKind;
 
 namespace MarketplaceGuard.Tests.PaidResources;
 
@@ -126,6 +127,22 @@ public sealed class PaidResourceDiscoveryTests : IDisposable
         Assert.Equal("RequestLimitExceeded", error.Code);
         Assert.Equal(Ec2Fixture.Fast.MaxAttempts, error.Attempts);
         Assert.True(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task SurvivesACutReplyADroppedConnectionAndAServerErrorByRetrying()
+    {
+        fixture.Region("us-east-1").AddInstance("ami-0123456789abcdef0", productCodes: [new FakeProductCode("abc")]);
+        fixture.Server.Faults.MalformedNext(1, operation: "DescribeInstances");
+        fixture.Server.Faults.DropNextConnection(1, operation: "DescribeInstances");
+        fixture.Server.Faults.FailNext(1, operation: "DescribeInstances");
+
+        var found = await discovery.DiscoverRegionAsync("us-east-1", Ec2Fixture.AccountId, new HashSet<PaidResourceType> { PaidResourceType.Instance }, CancellationToken.None);
+
+        Assert.Single(found);
+        Assert.Equal(
+            new[] { FaultKind.Malformed, FaultKind.DropConnection, FaultKind.Failure, FaultKind.None },
+            fixture.Server.Requests.ForOperation("DescribeInstances").Select(r => r.Fault));
     }
 
     [Fact]
