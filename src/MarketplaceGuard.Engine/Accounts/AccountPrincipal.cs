@@ -54,6 +54,12 @@ public sealed class AccountPrincipal
     /// <summary>Service-linked roles are used by AWS services, not people; SCPs do not apply to them.</summary>
     public bool IsServiceLinkedRole => Type == PrincipalType.Role && Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 
+    /// <summary>The account id in the principal's ARN; null when the ARN could not be read.</summary>
+    public string? AccountId => ArnPart(4) is { Length: 12 } id ? id : null;
+
+    /// <summary>The partition in the principal's ARN (aws, aws-cn, aws-us-gov); "aws" when the ARN could not be read.</summary>
+    public string Partition => ArnPart(1) is { Length: > 0 } partition ? partition : "aws";
+
     /// <summary>"user/alice", "role/deploy": how reports name the principal.</summary>
     public string DisplayName => (Type == PrincipalType.User ? "user/" : "role/") + Name;
 
@@ -64,6 +70,12 @@ public sealed class AccountPrincipal
     public RequestContext AuditContext => auditContext ??= BuildAuditContext();
 
     public override string ToString() => DisplayName;
+
+    private string? ArnPart(int index)
+    {
+        var parts = Arn.Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" ? parts[index] : null;
+    }
 
     private RequestContext BuildAuditContext()
     {

@@ -96,10 +96,14 @@ public sealed class PolicyEvaluator
     /// "Can this principal ever do this?" Context keys the audit context does not hold are unknown, so conditions
     /// are three-valued. A deny that depends on unknown keys can only make an allow conditional, never a denial.
     /// </summary>
+    /// <remarks>
+    /// A resource with wildcards (<c>arn:aws:ec2:*::image/*</c>) stands for every resource it matches: a statement
+    /// whose Resource covers some of them but not all is unsettled, like a condition on an unknown key.
+    /// </remarks>
     public AuditResult Audit(PolicySet policies, string action, string resource, RequestContext context)
     {
         resource = EffectiveResource(action, resource);
-        var trace = Trace.Evaluate(policies, action, resource, context);
+        var trace = Trace.Evaluate(policies, action, resource, context, ResourceSet.IsSet(resource));
 
         if (trace.Deny == Tristate.True)
         {
@@ -126,16 +130,20 @@ public sealed class PolicyEvaluator
             {
                 var matched = entry.ToMatchedStatement();
                 involved.Add(matched);
-                AddUnsettledConditions(gating, matched, entry.Statement, resource, context);
+                AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
             }
         }
 
         return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
     }
 
-    private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context)
+    private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context, bool resourceIsSet)
     {
-        if (statement.MatchesResource(resource, context) == Tristate.Unknown)
+        if (resourceIsSet && statement.MatchesResourceSet(resource) == Tristate.Unknown)
+        {
+            gating.Add(new GatingCondition(matched, statement.Source.Resources, resource, statement.Source.IsNotResource));
+        }
+        else if (!resourceIsSet && statement.MatchesResource(resource, context) == Tristate.Unknown)
         {
             var keys = statement.Source.Resources
                 .SelectMany(r => Glob.Compile(r, wildcards: true, variables: true).VariableKeys)
@@ -178,7 +186,7 @@ public sealed class PolicyEvaluator
         public List<Entry> Entries { get; } = new(16);
 
 
-        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context)
+        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)
         {
             var layers = policies.Layers;
             var trace = new Trace(layers.Length);
@@ -197,7 +205,7 @@ public sealed class PolicyEvaluator
                             continue;
                         }
 
-                        var match = statement.MatchesRequest(resource, context);
+                        var match = statement.MatchesRequest(resource, context, resourceIsSet);
                         if (match == Tristate.False)
                         {
                             continue;
