@@ -55,10 +55,12 @@ public sealed class AccountPrincipal
     public bool IsServiceLinkedRole => Type == PrincipalType.Role && Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 
     /// <summary>The account id in the principal's ARN; null when the ARN could not be read.</summary>
-    public string? AccountId => ArnPart(4) is { Length: 12 } id ? id : null;
+    public string? AccountId => (arnParts ??= ReadArn()).AccountId;
 
     /// <summary>The partition in the principal's ARN (aws, aws-cn, aws-us-gov); "aws" when the ARN could not be read.</summary>
-    public string Partition => ArnPart(1) is { Length: > 0 } partition ? partition : "aws";
+    public string Partition => (arnParts ??= ReadArn()).Partition;
+
+    private (string? AccountId, string Partition)? arnParts;
 
     /// <summary>"user/alice", "role/deploy": how reports name the principal.</summary>
     public string DisplayName => (Type == PrincipalType.User ? "user/" : "role/") + Name;
@@ -71,10 +73,12 @@ public sealed class AccountPrincipal
 
     public override string ToString() => DisplayName;
 
-    private string? ArnPart(int index)
+    private (string? AccountId, string Partition) ReadArn()
     {
         var parts = Arn.Split(':', 6);
-        return parts.Length == 6 && parts[0] == "arn" ? parts[index] : null;
+        return parts.Length == 6 && parts[0] == "arn"
+            ? (parts[4].Length == 12 ? parts[4] : null, parts[1].Length > 0 ? parts[1] : "aws")
+            : (null, "aws");
     }
 
     private RequestContext BuildAuditContext()

@@ -5,8 +5,12 @@ using MarketplaceGuard.Engine.Evaluation;
 
 namespace MarketplaceGuard.Engine.Audit;
 
-/// <summary>An audit evaluation of one request of a capability, with the context it was evaluated in.</summary>
-internal readonly record struct RequestResult(AccessRequest Request, AuditResult Result, RequestContext Context);
+/// <summary>An audit evaluation of one request of a capability for a principal.</summary>
+internal readonly record struct RequestResult(AccessRequest Request, AuditResult Result, AccountPrincipal Principal)
+{
+    /// <summary>The context the request was evaluated in: its own facts over the principal's audit context.</summary>
+    public RequestContext Context => AccessAnalyzer.ContextOf(Principal, Request);
+}
 
 /// <summary>
 /// Decides, for each principal and capability, whether the principal holds it, from audit evaluations of the
@@ -40,22 +44,39 @@ public sealed class AccessAnalyzer
     public AccessEntry Analyze(AccountPrincipal principal, Capability capability) =>
         Decide(principal, capability, capability.RequestList, capability.PathIndexes);
 
-    /// <summary>One request, in the principal's context (the request's own facts laid over it).</summary>
+    /// <summary>One request, in the principal's context (the request's own facts laid over it), with its explanation.</summary>
     internal RequestResult Evaluate(AccountPrincipal principal, AccessRequest request)
     {
-        var (resource, facts) = request.Bind(principal.AccountId, principal.Partition);
-        var context = facts is null ? principal.AuditContext : facts.Over(principal.AuditContext);
-        return new RequestResult(request, evaluator.Audit(principal.Policies, request.Action, resource, context), context);
+        var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+        return new RequestResult(request, evaluator.Audit(principal.Policies, request.Action, resource, ContextOf(principal, request)), principal);
     }
 
-    /// <summary>The capability held through paths of requests (positions in <paramref name="requests"/>).</summary>
+    /// <summary>Only the decision of one request (no allocation but the context's).</summary>
+    private AuditDecision DecisionOf(AccountPrincipal principal, AccessRequest request)
+    {
+        var (resource, facts) = request.Bind(principal.AccountId, principal.Partition);
+        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, facts is null ? principal.AuditContext : facts.Over(principal.AuditContext));
+    }
+
+    /// <summary>The context a request is evaluated in for a principal.</summary>
+    internal static RequestContext ContextOf(AccountPrincipal principal, AccessRequest request)
+    {
+        var (_, facts) = request.Bind(principal.AccountId, principal.Partition);
+        return facts is null ? principal.AuditContext : facts.Over(principal.AuditContext);
+    }
+
+    /// <summary>
+    /// The capability held through paths of requests (positions in <paramref name="requests"/>). Only decisions are
+    /// evaluated here; the evidence (statements, conditions) is built when first read, by evaluating again, with
+    /// explanations, just the requests that decided: most cells of a large account's matrix are never explained.
+    /// </summary>
     internal AccessEntry Decide(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths)
     {
         // Plain loops: this runs for every principal and capability of the largest accounts.
-        var results = new RequestResult[requests.Count];
+        var decisions = new AuditDecision[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            results[i] = Evaluate(principal, requests[i]);
+            decisions[i] = DecisionOf(principal, requests[i]);
         }
 
         var decision = AuditDecision.ExplicitDeny;
@@ -65,16 +86,26 @@ public sealed class AccessAnalyzer
             var path = AuditDecision.Allowed;
             foreach (var index in paths[p])
             {
-                path = Weakest(path, results[index].Result.Decision);
+                path = Weakest(path, decisions[index]);
             }
 
             pathDecisions[p] = path;
             decision = p == 0 ? path : Strongest(decision, path);
         }
 
-        // The evidence: the results of the requests of the paths that decided it (for a denial, only the requests
-        // that are denied that way).
+        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
+        // certain explicit deny survives that doubt.
+        var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
+        return new AccessEntry(principal, capability, reported, () => Explain(principal, requests, paths, decisions, pathDecisions, decision));
+    }
+
+    private AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions, AuditDecision[] pathDecisions, AuditDecision decision)
+    {
+        // The evidence: the results of the requests of the paths that decided it. An allow needs one allowing path
+        // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
+        // only the requests denied that way.
         var deciding = new List<RequestResult>();
+        var explained = new HashSet<int>();
         for (var p = 0; p < pathDecisions.Length; p++)
         {
             if (pathDecisions[p] != decision)
@@ -82,12 +113,16 @@ public sealed class AccessAnalyzer
                 continue;
             }
 
+            if (decision == AuditDecision.Allowed && deciding.Count > 0)
+            {
+                break;
+            }
+
             foreach (var index in paths[p])
             {
-                var result = results[index];
-                if (!deciding.Contains(result) && (decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || result.Result.Decision == decision))
+                if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && explained.Add(index))
                 {
-                    deciding.Add(result);
+                    deciding.Add(Evaluate(principal, requests[index]));
                 }
             }
         }
@@ -116,14 +151,7 @@ public sealed class AccessAnalyzer
             }
         }
 
-        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
-        // certain explicit deny survives that doubt.
-        if (!principal.CanBeJudged && decision != AuditDecision.ExplicitDeny)
-        {
-            return new AccessEntry(principal, capability, AuditDecision.Unknown, conditions, evidence, deciding);
-        }
-
-        return new AccessEntry(principal, capability, decision, conditions, evidence, deciding);
+        return new AccessEntry.Details(conditions, evidence, deciding);
     }
 
     /// <summary>AND: a path needs every request.</summary>

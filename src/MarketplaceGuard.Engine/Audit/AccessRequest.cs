@@ -20,7 +20,7 @@ public sealed class AccessRequest
     /// <summary>The placeholder for the account's partition (aws, aws-cn, aws-us-gov).</summary>
     public const string PartitionToken = "{partition}";
 
-    private readonly ConcurrentDictionary<string, (string Resource, RequestContext? Facts)> bound = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string? Account, string Partition), (string Resource, RequestContext? Facts)> bound = new();
 
     public AccessRequest(
         string action,
@@ -36,7 +36,12 @@ public sealed class AccessRequest
         Present = present ?? [];
         Absent = absent ?? [];
         this.label = label;
+        var colon = action.IndexOf(':', StringComparison.Ordinal);
+        Service = colon < 0 ? action : action[..colon];
     }
+
+    /// <summary>The action's service prefix (ec2, aws-marketplace ...).</summary>
+    public string Service { get; }
 
     /// <summary>The IAM action, e.g. ec2:RunInstances.</summary>
     public string Action { get; }
@@ -62,7 +67,10 @@ public sealed class AccessRequest
     public bool IsPlain => Values.Count == 0 && Present.Count == 0 && Absent.Count == 0;
 
     /// <summary>The resource and the request's own context (null when it states nothing) for one account.</summary>
-    internal (string Resource, RequestContext? Facts) Bind(string? accountId, string partition) => bound.GetOrAdd(partition + ":" + accountId, _ =>
+    internal (string Resource, RequestContext? Facts) Bind(string? accountId, string partition) =>
+        bound.TryGetValue((accountId, partition), out var known) ? known : bound.GetOrAdd((accountId, partition), static (key, request) => request.BindNow(key.Account, key.Partition), this);
+
+    private (string Resource, RequestContext? Facts) BindNow(string? accountId, string partition)
     {
         var known = !string.IsNullOrEmpty(accountId);
         var resource = Resource.Replace(AccountToken, known ? accountId : "*", StringComparison.Ordinal).Replace(PartitionToken, partition, StringComparison.Ordinal);
@@ -76,7 +84,7 @@ public sealed class AccessRequest
         var values = Values.Where(v => known || !NamesAccount(v.Value)).Select(v => KeyValuePair.Create(v.Key, Substitute(v.Value, accountId ?? string.Empty)));
         var present = Present.Concat(Values.Where(v => !known && NamesAccount(v.Value)).Select(v => v.Key));
         return (resource, RequestContext.Audit(values, Absent, present));
-    });
+    }
 
     private static ContextValue Substitute(ContextValue value, string accountId)
     {

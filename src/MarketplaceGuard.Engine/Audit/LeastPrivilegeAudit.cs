@@ -50,7 +50,23 @@ public sealed class LeastPrivilegeAudit
         for (var start = 0; start < principals.Count; start += Chunk)
         {
             var end = Math.Min(start + Chunk, principals.Count);
-            Parallel.For(start, end, i => entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray());
+            Parallel.For(start, end, i =>
+            {
+                entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray();
+
+                // Rule 2's findings are the most numerous: what they will explain is explained here, on every core (an
+                // entry explains itself once, when first read).
+                if (!launcherSet.Contains(principals[i]))
+                {
+                    foreach (var entry in entries[i])
+                    {
+                        if (entry.CapabilityDefinition.Rule == 2 && IsAllowed(entry.Decision))
+                        {
+                            _ = entry.Evidence;
+                        }
+                    }
+                }
+            });
             progress?.Report(end);
         }
 

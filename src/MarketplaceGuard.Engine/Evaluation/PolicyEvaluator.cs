@@ -137,6 +137,52 @@ public sealed class PolicyEvaluator
         return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
     }
 
+    /// <summary>
+    /// The decision <see cref="Audit"/> returns, without the statements and conditions behind it: no allocation, for
+    /// audits that explain only the few decisions they report.
+    /// </summary>
+    public AuditDecision AuditDecisionOf(PolicySet policies, string action, string resource, RequestContext context)
+    {
+        resource = EffectiveResource(action, resource);
+        var resourceIsSet = ResourceSet.IsSet(resource);
+        var deny = Tristate.False;
+        var allow = Tristate.True;
+        foreach (var layer in policies.Layers)
+        {
+            var layerAllow = Tristate.False;
+            foreach (var policy in layer.Policies)
+            {
+                var statements = policy.Policy.StatementsFor(action);
+                foreach (var statement in statements.Denies)
+                {
+                    deny = TristateLogic.Or(deny, statement.MatchesRequest(resource, context, resourceIsSet));
+                    if (deny == Tristate.True)
+                    {
+                        return AuditDecision.ExplicitDeny;
+                    }
+                }
+
+                if (layerAllow != Tristate.True)
+                {
+                    foreach (var statement in statements.Allows)
+                    {
+                        layerAllow = TristateLogic.Or(layerAllow, statement.MatchesRequest(resource, context, resourceIsSet));
+                        if (layerAllow == Tristate.True)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            allow = TristateLogic.And(allow, layerAllow);
+        }
+
+        return allow == Tristate.False ? AuditDecision.ImplicitDeny
+            : allow == Tristate.True && deny == Tristate.False ? AuditDecision.Allowed
+            : AuditDecision.ConditionallyAllowed;
+    }
+
     private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context, bool resourceIsSet)
     {
         if (resourceIsSet && statement.MatchesResourceSet(resource) == Tristate.Unknown)

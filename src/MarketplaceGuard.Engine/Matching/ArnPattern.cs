@@ -124,6 +124,27 @@ public sealed class ArnPattern
             return Tristate.True;
         }
 
+        // Audits ask the same few sets of every pattern again and again: remember the answers.
+        var known = setAnswers ?? System.Threading.Interlocked.CompareExchange(ref setAnswers, new(StringComparer.Ordinal), null) ?? setAnswers;
+        if (known.TryGetValue(resources, out var answer))
+        {
+            return answer;
+        }
+
+        answer = RelateToSet(resources);
+        if (known.Count < 256)
+        {
+            known.TryAdd(resources, answer);
+        }
+
+        return answer;
+    }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<string, Tristate>? setAnswers;
+
+    private Tristate RelateToSet(string resources)
+    {
+
         if (segments is null)
         {
             return whole!.HasVariables ? Tristate.Unknown : GlobRelation.Relate(whole.Text, resources, ignoreCase: false);
