@@ -9,6 +9,7 @@ function Invoke-MarketplaceAudit {
         [Parameter(Mandatory)] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
         [Parameter(Mandatory)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
         [string] $SuppressionPath,
         [string[]] $ServiceControlPolicyPath,
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
@@ -61,6 +62,7 @@ function Invoke-MarketplaceAudit {
         ProcurementPrincipal     = $ProcurementPrincipal
     }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
+    if ($LauncherPrincipal) { $data.LauncherPrincipal = $LauncherPrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }
     if ($AllowIncomplete) { $data.AllowIncomplete = $true }
     if ($ServiceControlPolicyPath) { $data.ServiceControlPolicyPath = @($ServiceControlPolicyPath | ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }) }

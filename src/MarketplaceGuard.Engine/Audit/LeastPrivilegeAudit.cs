@@ -72,18 +72,9 @@ public sealed class LeastPrivilegeAudit
 
         // Launching through a role needs every role's own answer first; it is asked only of principals that cannot
         // launch directly (MG2004 is "only through a role").
+        var access = new AccountAccess(account, analyzer);
         var launch = IndexOf(Capabilities.LaunchPaidAmi);
-        var routes = new LaunchRoutes(Enumerable.Range(0, principals.Count).Where(i => principals[i].Type == PrincipalType.Role).Select(i => entries[i][launch]));
-        if (routes.Count > 0)
-        {
-            Parallel.For(0, principals.Count, i =>
-            {
-                if (IsDenied(entries[i][launch].Decision) && routes.Best(analyzer, principals[i]) is { } through)
-                {
-                    entries[i][launch] = through;
-                }
-            });
-        }
+        Parallel.For(0, principals.Count, i => entries[i][launch] = access.Complete(entries[i][launch]));
 
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
         for (var i = 0; i < principals.Count; i++)

@@ -113,9 +113,13 @@ public static class PaidAmiCapabilities
     private static AccessRequest UntaggedSnapshot(string action) =>
         Request(action, Snapshot, "a paid snapshot after its guard tag is deleted", values: Values((Owner, AccessRequest.AccountToken)), absent: GuardTagKeys);
 
-    /// <summary>The resource an action creates: nothing is known of it but its kind.</summary>
-    private static AccessRequest New(string action, string resource, string what) =>
-        Request(action, resource, resource == Instance ? "the instance" : $"the new {what}");
+    /// <summary>
+    /// The resource an action creates (nothing is known of it but its kind, and that it has no tags yet), or the
+    /// instance whose volumes CreateSnapshots copies (nothing known).
+    /// </summary>
+    private static AccessRequest New(string action, string resource, string what) => resource == Instance
+        ? Request(action, resource, "the instance")
+        : Request(action, resource, $"the new {what}", absent: GuardTagKeys);
 
     private static AccessRequest Untag(string resource, string what) =>
         Request("DeleteTags", resource, $"the guard tag of a paid {what}",
