@@ -20,6 +20,7 @@ public sealed class AccessManagerTests : IDisposable
 {
     private static readonly PolicyTemplate Buyer = PolicyTemplateCatalog.Get("Procurement");
     private static readonly PrincipalRef Procurement = new(PrincipalKind.Group, "Procurement");
+    private static readonly int[] RuleOne = [1];
 
     private readonly FakeIamServer server;
     private readonly IamClient client;
@@ -93,10 +94,10 @@ public sealed class AccessManagerTests : IDisposable
 
         // The sample's deny policy predates the tag: the first revoke converges it, the second plans nothing.
         var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
-        var first = await manager.PlanRevokeAsync(everyone, None);
+        var first = await manager.PlanRevokeAsync(everyone, RuleOne, None);
         Assert.Equal(["tag MarketplaceGuard-DenyMarketplace managed-by=MarketplaceGuard"], first.Changes.Select(c => c.Description));
         await manager.ApplyAsync(first.Changes, [], None);
-        Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, RuleOne, None)).Changes);
     }
 
     private static readonly Dictionary<string, string> OurTag = new() { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
@@ -210,14 +211,14 @@ public sealed class AccessManagerTests : IDisposable
         await ops.CreatePolicyVersionAsync(manager.ArnOf(deny), drifted, setAsDefault: true, None);
 
         // Both runs read the account before either writes: both plan the same new version of the shared deny.
-        var first = await manager.PlanRevokeAsync(everyone, None);
-        var second = await manager.PlanRevokeAsync(developers, None);
+        var first = await manager.PlanRevokeAsync(everyone, RuleOne, None);
+        var second = await manager.PlanRevokeAsync(developers, RuleOne, None);
         Assert.Contains(second.Changes, c => c.Kind == ChangeKind.CreatePolicyVersion);
         await manager.ApplyAsync(first.Changes, [], None);
         await manager.ApplyAsync(second.Changes, [], None);
 
-        Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
-        Assert.Empty((await manager.PlanRevokeAsync(developers, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, RuleOne, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(developers, RuleOne, None)).Changes);
         var versions = await ops.ListPolicyVersionsAsync(manager.ArnOf(deny), None);
         var documents = new List<string?>();
         foreach (var version in versions)

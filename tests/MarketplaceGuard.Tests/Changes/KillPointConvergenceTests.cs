@@ -29,6 +29,7 @@ public sealed class KillPointConvergenceTests
     private static readonly string[] WriteActions = ["CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "DeletePolicy", "TagPolicy", "AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy"];
     private const string Drifted = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"}}""";
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly int[] RuleOne = [1];
 
     private readonly ITestOutputHelper output;
 
@@ -105,11 +106,11 @@ public sealed class KillPointConvergenceTests
 
             // Each run reads, plans and writes on its own: they race for the shared deny's new version.
             await Task.WhenAll(
-                Task.Run(async () => await Manager(one).ApplyAsync((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes, [], None)),
-                Task.Run(async () => await Manager(two).ApplyAsync((await Manager(two).PlanRevokeAsync(User("victor"), None)).Changes, [], None)));
+                Task.Run(async () => await Manager(one).ApplyAsync((await Manager(one).PlanRevokeAsync(Group("Developers"), RuleOne, None)).Changes, [], None)),
+                Task.Run(async () => await Manager(two).ApplyAsync((await Manager(two).PlanRevokeAsync(User("victor"), RuleOne, None)).Changes, [], None)));
 
-            Assert.Empty((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes);
-            Assert.Empty((await Manager(one).PlanRevokeAsync(User("victor"), None)).Changes);
+            Assert.Empty((await Manager(one).PlanRevokeAsync(Group("Developers"), RuleOne, None)).Changes);
+            Assert.Empty((await Manager(one).PlanRevokeAsync(User("victor"), RuleOne, None)).Changes);
             await AssertVersionsSaneAsync(one);
         }
     }
@@ -124,7 +125,7 @@ public sealed class KillPointConvergenceTests
             await manager.ApplyAsync((await manager.PlanGrantAsync(principal, template, None)).Changes, [], None);
         }
 
-        await manager.ApplyAsync((await manager.PlanRevokeAsync(Group("Everyone"), None)).Changes, [], None);
+        await manager.ApplyAsync((await manager.PlanRevokeAsync(Group("Everyone"), RuleOne, None)).Changes, [], None);
         if (drifted)
         {
             var template = change.StartsWith("view", StringComparison.Ordinal) ? Viewer : change.Contains("Everyone", StringComparison.Ordinal) || change.StartsWith("revoke", StringComparison.Ordinal) ? Deny : Buyer;
@@ -144,7 +145,7 @@ public sealed class KillPointConvergenceTests
             "grant user victor" => (await manager.PlanGrantAsync(User("victor"), Buyer, None)).Changes,
             "grant new policy to user victor" => (await manager.PlanGrantAsync(User("victor"), Buyer.WithPolicyName("Brand"), None)).Changes,
             "view group Developers" => (await manager.PlanGrantAsync(Group("Developers"), Viewer, None)).Changes,
-            "revoke user dave" => (await manager.PlanRevokeAsync(User("dave"), None)).Changes,
+            "revoke user dave" => (await manager.PlanRevokeAsync(User("dave"), RuleOne, None)).Changes,
             "remove group Procurement" => (await manager.PlanRemoveAsync(Group("Procurement"), None)).Changes,
             _ => (await manager.PlanRemoveAsync(Group("Everyone"), None)).Changes,
         };
