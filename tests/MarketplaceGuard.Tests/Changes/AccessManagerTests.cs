@@ -100,6 +100,46 @@ public sealed class AccessManagerTests : IDisposable
         Assert.Empty((await manager.PlanRevokeAsync(everyone, RuleOne, None)).Changes);
     }
 
+    [Fact]
+    public async Task RuleTwoChangesConvergeAndASecondRunPlansNoWrite()
+    {
+        var launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
+        var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
+        int[] ruleTwo = [2];
+
+        var revoke = await manager.PlanRevokeAsync(everyone, ruleTwo, None);
+        Assert.Equal(
+            [
+                "create policy MarketplaceGuard-DenyPaidAmiLaunch at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiLaunch to group Everyone",
+                "create policy MarketplaceGuard-DenyPaidAmiReplication at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiReplication to group Everyone",
+            ],
+            revoke.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(revoke.Changes, [], None);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, ruleTwo, None)).Changes);
+        Assert.Equal(["tag MarketplaceGuard-DenyMarketplace managed-by=MarketplaceGuard"], (await manager.PlanRevokeAsync(everyone, [1, 2], None)).Changes.Select(c => c.Description));
+
+        await manager.ApplyAsync((await manager.PlanRevokeAsync(Victor, ruleTwo, None)).Changes, [], None);
+        var grant = await manager.PlanGrantAsync(Victor, launcher, None);
+        Assert.Equal(
+            [
+                "create policy MarketplaceGuard-PaidAmiLauncher at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-PaidAmiLauncher to user victor",
+                "detach MarketplaceGuard-DenyPaidAmiLaunch from user victor",
+                "detach MarketplaceGuard-DenyPaidAmiReplication from user victor",
+            ],
+            grant.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(grant.Changes, [], None);
+        Assert.Empty((await manager.PlanGrantAsync(Victor, launcher, None)).Changes);
+
+        var remove = await manager.PlanRemoveAsync(Victor, None);
+        Assert.Equal(["detach MarketplaceGuard-PaidAmiLauncher from user victor", "delete policy MarketplaceGuard-PaidAmiLauncher (nothing uses it any more)"], remove.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(remove.Changes, [], None);
+        Assert.Empty((await manager.PlanRemoveAsync(Victor, None)).Changes);
+        Assert.Equal(["ViewOnlyAccess"], (await new IamOperations(client).ListAttachedPoliciesAsync(IamPrincipalKind.User, "victor", None)).Select(p => p.Name));
+    }
+
     private static readonly Dictionary<string, string> OurTag = new() { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
 
     private static readonly PrincipalRef Victor = new(PrincipalKind.User, "victor");
