@@ -74,16 +74,10 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 
         if (Rule.Contains(1))
         {
-            var deny = Arns.Of(PolicyTemplateCatalog.DenyMarketplace);
-            var reached = ReachedByDeny(plan, deny, procurement, Arns.IsProcurementGrant, "-ProcurementPrincipal");
-            if (reached.Count > 0)
+            var reached = ReachedByDeny(plan, Arns.Of(PolicyTemplateCatalog.DenyMarketplace), procurement, Arns.IsProcurementGrant, "-ProcurementPrincipal");
+            if (Refusal(plan, reached, "Marketplace access", "procure", "revoke the others one by one", ErrorIds.WouldLockOutProcurement) is { } refused)
             {
-                yield return ModuleErrors.Create(
-                    $"Revoking Marketplace access from {plan.Principal} would lock out who may procure today: {string.Join("; ", reached)}. " +
-                    "Take them out of the group first, revoke the others one by one, or use -Force to deny them anyway.",
-                    ErrorIds.WouldLockOutProcurement,
-                    ErrorCategory.PermissionDenied,
-                    plan.Principal.DisplayName);
+                yield return refused;
             }
         }
 
@@ -93,17 +87,22 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
                 .SelectMany(deny => ReachedByDeny(plan, Arns.Of(deny), launchers, Arns.IsLauncherGrant, "-LauncherPrincipal"))
                 .Distinct()
                 .ToList();
-            if (reached.Count > 0)
+            if (Refusal(plan, reached, "paid-AMI access", "launch paid AMIs", "revoke the others one by one, revoke only -Rule 1", ErrorIds.WouldLockOutLauncher) is { } refused)
             {
-                yield return ModuleErrors.Create(
-                    $"Revoking paid-AMI access from {plan.Principal} would lock out who may launch paid AMIs today: {string.Join("; ", reached)}. " +
-                    "Take them out of the group first, revoke the others one by one, revoke only -Rule 1, or use -Force to deny them anyway.",
-                    ErrorIds.WouldLockOutLauncher,
-                    ErrorCategory.PermissionDenied,
-                    plan.Principal.DisplayName);
+                yield return refused;
             }
         }
     }
+
+    private static ErrorRecord? Refusal(AccessPlan plan, IReadOnlyList<string> reached, string access, string authorizedTo, string alternatives, string errorId) =>
+        reached.Count == 0
+            ? null
+            : ModuleErrors.Create(
+                $"Revoking {access} from {plan.Principal} would lock out who may {authorizedTo} today: {string.Join("; ", reached)}. " +
+                $"Take them out of the group first, {alternatives}, or use -Force to deny them anyway.",
+                errorId,
+                ErrorCategory.PermissionDenied,
+                plan.Principal.DisplayName);
 
     private static IReadOnlyList<PrincipalEntry> Resolve(AuthorizationSnapshot directory, string account, string[] values, string parameter, List<ErrorRecord> errors)
     {

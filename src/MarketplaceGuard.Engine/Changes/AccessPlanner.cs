@@ -18,7 +18,7 @@ public enum ChangeKind
     DeletePolicy,
 }
 
-/// <summary>One IAM write, with the words -WhatIf shows ("attach MarketplaceGuard-Procurement to group Procurement").</summary>
+/// <summary>One IAM write, with the words -WhatIf shows ("attach MarketplaceGuard-Procurement to group Procurement"); its template's rule scopes <see cref="AccessPlanner.DependsOn"/>.</summary>
 public sealed record PlannedChange(ChangeKind Kind, PolicyTemplate Template, string PolicyArn, string Description)
 {
     public string? VersionId { get; init; }
@@ -41,7 +41,7 @@ public sealed class AccessChangeResult
         WhatIf = whatIf;
     }
 
-    /// <summary>Grant (Buyer or Viewer), Revoke or Remove.</summary>
+    /// <summary>Grant Buyer, Grant Viewer, Grant Launcher, Revoke or Remove.</summary>
     public string Operation { get; }
 
     public PrincipalKind PrincipalType { get; }
