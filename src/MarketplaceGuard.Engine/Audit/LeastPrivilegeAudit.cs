@@ -140,8 +140,8 @@ public sealed class LeastPrivilegeAudit
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 1");
         }
 
         switch (role)
@@ -198,7 +198,7 @@ public sealed class LeastPrivilegeAudit
                     var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}",
+                        group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
                         group is null ? null : "group/" + group);
                 }
 

@@ -96,7 +96,7 @@ public sealed class SampleAccountAuditTests
 
         // The access arrives through the group, which holds nobody authorized: the fix is one deny at the group.
         Assert.Equal("group/Developers", finding.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", finding.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1", finding.Recommendation);
         Assert.Equal("user/dave", finding.Principal);
     }
 
@@ -109,7 +109,7 @@ public sealed class SampleAccountAuditTests
 
         Assert.Equal(AuditDecision.ConditionallyAllowed, finding.Decision);
         Assert.Equal(["only if aws:MultiFactorAuthPresent is true"], finding.Conditions);
-        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'MarketplaceBuyer'", finding.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'MarketplaceBuyer' -Rule 1", finding.Recommendation);
         Assert.False(finding.Suppressed, "its suppression expired on 2026-09-30");
         Assert.Equal("MG1001", Assert.Single(run.ExpiredSuppressions).RuleId);
     }
