@@ -9,12 +9,13 @@ function Invoke-MarketplaceAudit {
         [Parameter(Mandatory)] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
         [Parameter(Mandatory)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
-        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
         [string] $SuppressionPath,
         [string[]] $ServiceControlPolicyPath,
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
+        # Last of the positional parameters, so that the positions of those before it did not move.
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
         [switch] $AllowIncomplete,
         [switch] $PassThru
     )
