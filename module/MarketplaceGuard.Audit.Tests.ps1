@@ -7,13 +7,15 @@
     Invoke-MarketplaceAudit runs it; you can also run it yourself:
 
         $container = New-PesterContainer -Path (Join-Path (Get-Module MarketplaceGuard).ModuleBase 'MarketplaceGuard.Audit.Tests.ps1') -Data @{
-            AuthorizationDetailsPath = './account.json'; ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing' }
+            AuthorizationDetailsPath = './account.json'; ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'
+            LauncherPrincipal = 'AmiOperators' }
         Invoke-Pester -Container $container -Output Detailed
 #>
 param(
     [Parameter(Mandatory)] [string] $AuthorizationDetailsPath,
     [Parameter(Mandatory)] [string[]] $ProcurementPrincipal,
     [string[]] $ViewerPrincipal,
+    [string[]] $LauncherPrincipal,
     [string] $SuppressionPath,
     [string[]] $ServiceControlPolicyPath,
     [switch] $AllowIncomplete
@@ -29,6 +31,7 @@ BeforeAll {
         ProcurementPrincipal     = $ProcurementPrincipal
     }
     if ($ViewerPrincipal) { $audit.ViewerPrincipal = $ViewerPrincipal }
+    if ($LauncherPrincipal) { $audit.LauncherPrincipal = $LauncherPrincipal }
     if ($SuppressionPath) { $audit.SuppressionPath = $SuppressionPath }
     if ($ServiceControlPolicyPath) { $audit.ServiceControlPolicyPath = $ServiceControlPolicyPath }
     if ($AllowIncomplete) { $audit.AllowIncomplete = $true }

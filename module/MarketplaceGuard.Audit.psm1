@@ -14,6 +14,8 @@ function Invoke-MarketplaceAudit {
         [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
         [string] $OutputPath,
         [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
+        # Last of the positional parameters, so that the positions of those before it did not move.
+        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
         [switch] $AllowIncomplete,
         [switch] $PassThru
     )
@@ -61,6 +63,7 @@ function Invoke-MarketplaceAudit {
         ProcurementPrincipal     = $ProcurementPrincipal
     }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
+    if ($LauncherPrincipal) { $data.LauncherPrincipal = $LauncherPrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }
     if ($AllowIncomplete) { $data.AllowIncomplete = $true }
     if ($ServiceControlPolicyPath) { $data.ServiceControlPolicyPath = @($ServiceControlPolicyPath | ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }) }

@@ -113,7 +113,7 @@ Describe 'Test-MarketplaceLeastPrivilege' {
     It 'gives each finding a reason, a recommendation and a location in the snapshot' {
         $finding = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue | Where-Object { $_.RuleId -eq 'MG1001' -and $_.PrincipalName -eq 'sam' }
         $finding.Reason | Should -BeLike 'user/sam is not authorized to procure but can always procure (Allow LegacyMarketplaceAccess statement 0 (Sid LegacyMarketplace))'
-        $finding.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'sam'"
+        $finding.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'sam' -Rule 1"
         $finding.SourceFile | Should -Be $Sample
         $finding.JsonPath | Should -Be '$.UserDetailList[7]'
         $finding.Line | Should -BeGreaterThan 1

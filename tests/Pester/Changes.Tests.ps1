@@ -290,6 +290,206 @@ Describe 'Safe changes' {
     }
 }
 
+Describe 'Rule 2 changes: launchers and paid-AMI denies' {
+    BeforeEach {
+        $script:Fake = Start-FakeIam
+        Use-FakeIam $Fake
+        $script:RuleTwoDenies = 'MarketplaceGuard-DenyPaidAmiLaunch', 'MarketplaceGuard-DenyPaidAmiReplication'
+    }
+
+    AfterEach { Stop-FakeIam $Fake }
+
+    It 'grants launchers, revokes the rest, and a second identical run makes no write call' {
+        $grant = Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher -PassThru
+        $grant.Operation | Should -Be 'Grant Launcher'
+        $grant.Changes | Should -Be @('create policy MarketplaceGuard-PaidAmiLauncher at /marketplaceguard/, tagged managed-by=MarketplaceGuard', 'attach MarketplaceGuard-PaidAmiLauncher to user dev')
+        $revoke = Revoke-MarketplaceAccess -UserName newdev -Rule 2 -LauncherPrincipal dev -PassThru
+        $revoke.Changes | Should -Be @(
+            'create policy MarketplaceGuard-DenyPaidAmiLaunch at /marketplaceguard/, tagged managed-by=MarketplaceGuard'
+            'attach MarketplaceGuard-DenyPaidAmiLaunch to user newdev'
+            'create policy MarketplaceGuard-DenyPaidAmiReplication at /marketplaceguard/, tagged managed-by=MarketplaceGuard'
+            'attach MarketplaceGuard-DenyPaidAmiReplication to user newdev')
+
+        $calls = Get-Calls { Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher; Revoke-MarketplaceAccess -UserName newdev -Rule 2 -LauncherPrincipal dev }
+        $calls | Should -Contain 'ListAttachedUserPolicies'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'revokes both rules by default, and -Rule 1 leaves Rule 2 alone' {
+        (Revoke-MarketplaceAccess -UserName bill -Rule 1 -PassThru).Changes | Should -Not -BeLike '*PaidAmi*'
+        $both = Revoke-MarketplaceAccess -UserName newdev -PassThru
+        $both.Changes | Where-Object { $_ -like 'attach *' } | Should -Be @('attach MarketplaceGuard-DenyMarketplace to user newdev', 'attach MarketplaceGuard-DenyPaidAmiLaunch to user newdev', 'attach MarketplaceGuard-DenyPaidAmiReplication to user newdev')
+        (Revoke-MarketplaceAccess -UserName newdev -Rule 1, 2 -PassThru).Status | Should -Be 'NoChange'
+    }
+
+    It 'the denies stop a power user launching a Marketplace AMI and leave ordinary launches alone' {
+        Invoke-TestIam $Fake 'AttachUserPolicy' @{ UserName = 'newdev'; PolicyArn = 'arn:aws:iam::aws:policy/PowerUserAccess' }
+        $marketplace = @{ Action = 'ec2:RunInstances'; Resource = 'arn:aws:ec2:us-east-1::image/ami-0abc'; Context = @{ 'ec2:Owner' = 'aws-marketplace' } }
+        $ordinary = @{ Action = 'ec2:RunInstances'; Resource = 'arn:aws:ec2:us-east-1::image/ami-0abc'; Context = @{ 'ec2:Owner' = 'amazon' } }
+        Revoke-MarketplaceAccess -UserName newdev -Rule 2
+        $documents = 'arn:aws:iam::aws:policy/PowerUserAccess', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication' | ForEach-Object {
+            if ($_ -like 'arn:*') { (Get-Content (Join-Path $RepoRoot 'src/MarketplaceGuard.Engine/Accounts/AwsManagedPolicies/PowerUserAccess.json') -Raw) } else { (Get-MarketplacePolicyTemplate $_).Document }
+        }
+        (Test-MarketplacePolicy -PolicyDocument $documents @marketplace).Decision | Should -Be 'ExplicitDeny'
+        (Test-MarketplacePolicy -PolicyDocument $documents @ordinary).Decision | Should -Be 'Allowed'
+    }
+
+    It 'a launcher grant detaches the Rule 2 denies from its principal, with a warning, and leaves Rule 1 alone' {
+        Revoke-MarketplaceAccess -UserName newdev
+        $result = Grant-MarketplaceProcurement -UserName newdev -AccessLevel Launcher -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+        $result.Changes | Should -Contain 'detach MarketplaceGuard-DenyPaidAmiLaunch from user newdev'
+        $result.Changes | Should -Contain 'detach MarketplaceGuard-DenyPaidAmiReplication from user newdev'
+        $result.Changes | Should -Not -Contain 'detach MarketplaceGuard-DenyMarketplace from user newdev'
+        $warned.Message | Should -Contain 'MarketplaceGuard-DenyPaidAmiLaunch is attached to user newdev and its explicit deny would override the grant, so the grant detaches it.'
+    }
+
+    It 'warns when a group of the launcher carries a Rule 2 deny' {
+        Revoke-MarketplaceAccess -GroupName Everyone -Rule 2
+        $null = Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher -WarningVariable denied -WarningAction SilentlyContinue
+        $denied.Message | Should -Contain 'user dev is in group Everyone, which has MarketplaceGuard-DenyPaidAmiLaunch: its explicit deny still overrides the grant. Take the user out of Everyone (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName Everyone.'
+    }
+
+    It 'refuses Rule 2 denies that would reach a launcher (<Case>), changing nothing, unless -Force' -TestCases @(
+        @{ Case = 'holding the launcher policy'; Setup = { Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher }; Arguments = @{}; Reason = '*user dev (MarketplaceGuard-PaidAmiLauncher attached)*' }
+        @{ Case = 'through a group'; Setup = { Grant-MarketplaceProcurement -GroupName Everyone -AccessLevel Launcher }; Arguments = @{}; Target = @{ UserName = 'dev' }; Reason = '*user dev (MarketplaceGuard-PaidAmiLauncher via group Everyone)*' }
+        @{ Case = 'named by -LauncherPrincipal'; Setup = {}; Arguments = @{ LauncherPrincipal = 'user/newdev' }; Reason = '*user newdev (named by -LauncherPrincipal)*' }
+        @{ Case = 'in a group named by -LauncherPrincipal'; Setup = {}; Arguments = @{ LauncherPrincipal = 'Everyone' }; Target = @{ UserName = 'dev' }; Reason = '*user dev (in group Everyone, named by -LauncherPrincipal)*' }
+    ) {
+        & $Setup
+        $target = $Target ?? @{ GroupName = 'Everyone' }
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess @target @Arguments -Rule 2 -ErrorAction Stop } catch { $script:refused = @($_) } }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutLauncher,*'
+        $refused[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $refused[0].Exception.Message | Should -BeLike $Reason
+        "$($refused[0])" | Should -BeLike '*-Force*Nothing was changed.'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+
+        (Revoke-MarketplaceAccess @target @Arguments -Rule 1 -PassThru).Changes | Should -Not -BeLike '*PaidAmi*' -Because 'the Rule 1 deny does not stop launching'
+        $forced = Revoke-MarketplaceAccess @target @Arguments -Rule 2 -Force -PassThru
+        $forced.Changes | Should -Contain "attach MarketplaceGuard-DenyPaidAmiLaunch to $($forced.PrincipalType.ToString().ToLowerInvariant()) $($forced.PrincipalName)"
+    }
+
+    It 'reports both lockouts when the default revoke reaches a buyer and a launcher' {
+        Grant-MarketplaceProcurement -UserName dev
+        Grant-MarketplaceProcurement -UserName newdev -AccessLevel Launcher
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone -ErrorVariable script:refused -ErrorAction SilentlyContinue } catch { $script:stopped = $_ } }
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+        "$stopped" | Should -BeLike '*user dev (MarketplaceGuard-Procurement attached)*Nothing was changed.'
+        $refused.FullyQualifiedErrorId | Should -Contain 'WouldLockOutLauncher,MarketplaceGuard.Cmdlets.Changes.RevokeMarketplaceAccessCommand'
+        ($refused | Where-Object FullyQualifiedErrorId -Like 'WouldLockOutLauncher,*').Exception.Message | Should -BeLike '*user newdev (MarketplaceGuard-PaidAmiLauncher attached)*'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'Remove-MarketplaceAccess undoes Rule 2 too, and deletes the policies nothing uses' {
+        Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher
+        Revoke-MarketplaceAccess -UserName newdev -LauncherPrincipal dev
+        $removed = Remove-MarketplaceAccess -UserName newdev -PassThru
+        $removed.Changes | Should -Be @(
+            'detach MarketplaceGuard-DenyMarketplace from user newdev'
+            'delete policy MarketplaceGuard-DenyMarketplace (nothing uses it any more)'
+            'detach MarketplaceGuard-DenyPaidAmiLaunch from user newdev'
+            'delete policy MarketplaceGuard-DenyPaidAmiLaunch (nothing uses it any more)'
+            'detach MarketplaceGuard-DenyPaidAmiReplication from user newdev'
+            'delete policy MarketplaceGuard-DenyPaidAmiReplication (nothing uses it any more)')
+        (Remove-MarketplaceAccess -UserName dev -PassThru).Changes | Should -Be @('detach MarketplaceGuard-PaidAmiLauncher from user dev', 'delete policy MarketplaceGuard-PaidAmiLauncher (nothing uses it any more)')
+        $calls = Get-Calls { Remove-MarketplaceAccess -UserName dev, newdev }
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf previews Rule 2 changes without a write call' {
+        $calls = Get-Calls { $script:preview = Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher -WhatIf -PassThru 6> $null }
+        $preview.Status | Should -Be 'WhatIf'
+        $preview.Planned | Should -Contain 'attach MarketplaceGuard-PaidAmiLauncher to user dev'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        $calls = Get-Calls { $script:preview = Revoke-MarketplaceAccess -UserName dev -Rule 2 -WhatIf -PassThru 6> $null }
+        $preview.Planned | Should -Contain 'attach MarketplaceGuard-DenyPaidAmiReplication to user dev'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'a declined Rule 1 deny at -Confirm keeps Rule 1 grants but not Rule 2 ones' {
+        Grant-MarketplaceProcurement -UserName dev
+        Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher
+        Add-Type -Path (Join-Path $PSScriptRoot 'Support/ScriptedHost.cs') -ErrorAction SilentlyContinue
+        # Create and attach DenyMarketplace: declined; everything else (Rule 2): approved.
+        $scripted = [ScriptedHost]::new([string[]]@('No', 'Yes', 'Yes', 'Yes', 'Yes', 'Yes', 'Yes'))
+        $runspace = [runspacefactory]::CreateRunspace($scripted)
+        $runspace.Open()
+        try {
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $null = $ps.AddScript('param($Manifest, $Url) Import-Module $Manifest; Revoke-MarketplaceAccess -UserName dev -Force -Confirm -PassThru -EndpointUrl $Url -AccessKey AKIACONFIRM000000000 -SecretKey confirm-secret').AddArgument($ManifestPath).AddArgument($Fake.Url)
+            $result = $ps.Invoke()
+        }
+        finally { $runspace.Dispose() }
+
+        $result.Status | Should -Be 'Incomplete'
+        $result.Changes | Should -Contain 'detach MarketplaceGuard-PaidAmiLauncher from user dev'
+        $result.Changes | Should -Not -Contain 'detach MarketplaceGuard-Procurement from user dev'
+        (Get-MarketplaceAccess -Principal dev -Capability Procure).Decision | Should -Be 'Allowed'
+    }
+}
+
+Describe 'Rule 2 parameters refuse bad input, naming it' {
+    It '-Rule <Case> is a binding error naming -Rule' -TestCases @(
+        @{ Case = 'with a typo'; Value = 'l' }
+        @{ Case = 'empty'; Value = '' }
+        @{ Case = 'an empty list'; Value = @() }
+        @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1) }
+        @{ Case = 'out of range'; Value = 3 }
+        @{ Case = 'huge'; Value = '99999999999999999999' }
+    ) {
+        try { Revoke-MarketplaceAccess -GroupName Everyone -Rule $Value -EndpointUrl http://127.0.0.1:1/ -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike '*Argument*,*'
+        $failed.Exception.Message | Should -BeLike "*'Rule'*"
+    }
+
+    It '-AccessLevel <Case> is a binding error naming -AccessLevel and the valid levels' -TestCases @(
+        @{ Case = 'with a typo'; Value = 'Launchr' }
+        @{ Case = 'empty'; Value = '' }
+        @{ Case = 'of the wrong type'; Value = 2 }
+        @{ Case = 'huge'; Value = 'L' * 100000 }
+    ) {
+        try { Grant-MarketplaceProcurement -GroupName Everyone -AccessLevel $Value -EndpointUrl http://127.0.0.1:1/ -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $failed.Exception.Message | Should -BeLike "*'AccessLevel'*Buyer,Viewer,Launcher*"
+    }
+
+    It 'refuses -PolicyName with -AccessLevel Launcher before reading the account' {
+        try { Grant-MarketplaceProcurement -UserName dev -AccessLevel Launcher -PolicyName TeamLaunch -EndpointUrl http://127.0.0.1:1/ -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike 'PolicyNameInvalid,*'
+        $failed.TargetObject | Should -Be 'TeamLaunch'
+        $failed.Exception.Message | Should -BeLike "*'TeamLaunch' cannot name the launcher grant*"
+    }
+
+    Context 'on a fake IAM endpoint' {
+        BeforeAll {
+            $script:Fake = Start-FakeIam
+            Use-FakeIam $Fake
+        }
+
+        AfterAll { Stop-FakeIam $Fake }
+
+        It '-LauncherPrincipal <Case> stops the command before any write, naming the value' -TestCases @(
+            @{ Case = 'with a typo'; Value = 'deb'; Id = 'PrincipalNotFound'; Message = "*-LauncherPrincipal: 'deb' (did you mean user/dev?) names no user, group or role*" }
+            @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'LauncherPrincipal'*" }
+            @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1); Id = 'PrincipalInvalid'; Message = "*-LauncherPrincipal: '*2026*' has a '/' but does not start with user/, group/ or role/*" }
+            @{ Case = 'huge'; Value = 'x' * 100000; Id = 'PrincipalNotFound'; Message = "*-LauncherPrincipal: 'xxx*' (100,000 characters) names no user, group or role*" }
+        ) {
+            $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone -Rule 2 -LauncherPrincipal $Value -ErrorAction Stop } catch { $script:failed = $_ } }
+            $failed.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+            $failed.Exception.Message | Should -BeLike $Message
+            $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'completes -Rule and -AccessLevel on Tab' {
+        $line = 'Revoke-MarketplaceAccess -Rule '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be '1', '2'
+        $line = 'Grant-MarketplaceProcurement -AccessLevel L'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Launcher'
+    }
+}
+
 Describe 'Previews and confirmations tell the truth' {
     BeforeEach {
         $script:Fake = Start-FakeIam

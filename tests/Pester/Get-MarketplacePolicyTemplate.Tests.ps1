@@ -4,11 +4,11 @@ BeforeAll {
 }
 
 Describe 'Get-MarketplacePolicyTemplate' {
-    It 'returns the three templates in order, with names, policy names, rule and description' {
+    It 'returns the six templates in order, with names, policy names, rule and description' {
         $templates = Get-MarketplacePolicyTemplate
-        $templates.Name | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace'
-        $templates.PolicyName | Should -Be 'MarketplaceGuard-Procurement', 'MarketplaceGuard-BillingViewer', 'MarketplaceGuard-DenyMarketplace'
-        $templates.Rule | Should -Be 1, 1, 1
+        $templates.Name | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+        $templates.PolicyName | Should -Be 'MarketplaceGuard-Procurement', 'MarketplaceGuard-BillingViewer', 'MarketplaceGuard-DenyMarketplace', 'MarketplaceGuard-PaidAmiLauncher', 'MarketplaceGuard-DenyPaidAmiLaunch', 'MarketplaceGuard-DenyPaidAmiReplication'
+        $templates.Rule | Should -Be 1, 1, 1, 2, 2, 2
         $templates | ForEach-Object { $_.Description | Should -Not -BeNullOrEmpty }
         $templates | ForEach-Object { $_.PolicyPath | Should -Be '/marketplaceguard/' }
     }
@@ -26,8 +26,8 @@ Describe 'Get-MarketplacePolicyTemplate' {
 
     It 'matches names case-insensitively and with wildcards' {
         (Get-MarketplacePolicyTemplate -Name procurement).Name | Should -Be 'Procurement'
-        (Get-MarketplacePolicyTemplate -Name '*Viewer', 'Deny*').Name | Should -Be 'BillingViewer', 'DenyMarketplace'
-        (Get-MarketplacePolicyTemplate 'P*', 'Procurement').Name | Should -Be 'Procurement' -Because 'a template is returned once however many names match it'
+        (Get-MarketplacePolicyTemplate -Name '*Viewer', 'DenyM*').Name | Should -Be 'BillingViewer', 'DenyMarketplace'
+        (Get-MarketplacePolicyTemplate 'Pr*', 'Procurement').Name | Should -Be 'Procurement' -Because 'a template is returned once however many names match it'
     }
 
     It 'returns nothing and no error for a wildcard that matches nothing' {
@@ -43,7 +43,7 @@ Describe 'Get-MarketplacePolicyTemplate' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
         $errors[0].TargetObject | Should -Be 'Admin'
-        $errors[0].Exception.Message | Should -Be "There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace."
+        $errors[0].Exception.Message | Should -Be "There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication."
     }
 
     It 'stops with -ErrorAction Stop on an unknown name' {
@@ -62,7 +62,42 @@ Describe 'Get-MarketplacePolicyTemplate' {
 
         $line = 'Get-MarketplacePolicyTemplate '
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-        $completion.CompletionMatches.CompletionText | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace'
+        $completion.CompletionMatches.CompletionText | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+
+        $line = 'Get-MarketplacePolicyTemplate -Rule '
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Be '1', '2'
+    }
+
+    It 'filters by -Rule, alone and with -Name' {
+        (Get-MarketplacePolicyTemplate -Rule 2).Name | Should -Be 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+        (Get-MarketplacePolicyTemplate -Rule 1, 2).Count | Should -Be 6
+        (Get-MarketplacePolicyTemplate -Name Deny* -Rule 2).Name | Should -Be 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+        Get-MarketplacePolicyTemplate -Name Procurement -Rule 2 | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a -Rule that is no rule, naming the parameter: <Case>' -TestCases @(
+        @{ Case = 'a typo'; Value = 'l' }
+        @{ Case = 'an empty value'; Value = '' }
+        @{ Case = 'an empty list'; Value = @() }
+        @{ Case = 'the wrong type'; Value = [datetime]::new(2026, 1, 1) }
+        @{ Case = 'a rule that does not exist'; Value = 3 }
+        @{ Case = 'a huge value'; Value = '99999999999999999999' }
+    ) {
+        { Get-MarketplacePolicyTemplate -Rule $Value -ErrorAction Stop } | Should -Throw -ErrorId '*Argument*,*'
+        try { Get-MarketplacePolicyTemplate -Rule $Value -ErrorAction Stop } catch { $failed = $_ }
+        $failed.Exception.Message | Should -BeLike "*'Rule'*"
+    }
+
+    It 'describes the Rule 2 templates: the launcher grant is ec2 only, the denies explicit' {
+        $launcher = Get-MarketplacePolicyTemplate PaidAmiLauncher | ForEach-Object Document | ConvertFrom-Json
+        $launcher.Statement.Effect | Sort-Object -Unique | Should -Be 'Allow'
+        $launcher.Statement.Action | Where-Object { $_ -notlike 'ec2:*' } | Should -BeNullOrEmpty
+        foreach ($name in 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication') {
+            $deny = Get-MarketplacePolicyTemplate $name | ForEach-Object Document | ConvertFrom-Json
+            $deny.Statement.Effect | Sort-Object -Unique | Should -Be 'Deny'
+            ($deny.Statement.Sid | Where-Object { $_ }).Count | Should -Be $deny.Statement.Count -Because 'every statement is named, so an audit finding can cite it'
+        }
     }
 
     It 'declares its output type' {

@@ -10,124 +10,75 @@ using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Aws.Changes;
 
-/// <summary>The writes planned for one principal, and what the plan noticed on the way.</summary>
-public sealed class AccessPlan
-{
-    internal AccessPlan(PrincipalRef principal, IReadOnlyList<PlannedChange> changes, IReadOnlyList<string> warnings)
-    {
-        Principal = principal;
-        Changes = changes;
-        Warnings = warnings;
-    }
-
-    public PrincipalRef Principal { get; }
-
-    public IReadOnlyList<PlannedChange> Changes { get; }
-
-    public IReadOnlyList<string> Warnings { get; }
-}
-
 /// <summary>
-/// Reads what the account holds, plans (with <see cref="AccessPlanner"/>) and applies the module's changes:
-/// grant procurement or view access, revoke with the deny policy, or remove everything the module attached. Every
-/// method reads before it writes, and writes only what differs.
+/// The AWS side of the module's changes: reads what the account holds (<see cref="ReadStateAsync"/>), hands it to the
+/// engine's <see cref="AccessPlanner"/>, which decides every write, and applies the plan. Every change is read before
+/// it is written, and only what differs is written. Applying still reads where IAM's answers need it (a creation
+/// whose reply was lost, an answer that says a change is already made), to tell a converged state from a failure.
 /// </summary>
 public sealed class AccessManager
 {
-    private static readonly PolicyTemplate Buyer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
-    private static readonly PolicyTemplate Viewer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer);
-    private static readonly PolicyTemplate Deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
-
     private readonly IamOperations iam;
-    private readonly string partition;
-    private readonly string accountId;
+    private readonly ModulePolicyArns arns;
 
     public AccessManager(IamOperations iam, string partition, string accountId)
     {
         this.iam = iam;
-        this.partition = partition;
-        this.accountId = accountId;
+        arns = new ModulePolicyArns(partition, accountId);
     }
 
     /// <summary>How long to wait for IAM's eventual consistency (a policy just created may not be attachable yet).</summary>
     public TimeSpan ConsistencyDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    public string ArnOf(PolicyTemplate template) => PolicyArn(partition, accountId, template);
+    public string ArnOf(PolicyTemplate template) => arns.Of(template);
 
-    /// <summary>The ARN of the module's policy for a template in an account.</summary>
-    public static string PolicyArn(string partition, string accountId, PolicyTemplate template) =>
-        $"arn:{partition}:iam::{accountId}:policy{template.PolicyPath}{template.PolicyName}";
+    /// <summary>Grant: reads the principal and the template's policy; <see cref="AccessPlanner.PlanGrant"/> decides.</summary>
+    public async Task<AccessPlan> PlanGrantAsync(PrincipalRef principal, PolicyTemplate grant, CancellationToken cancellation) =>
+        AccessPlanner.PlanGrant(await ReadStateAsync(principal, [grant], everyPathPolicy: false, cancellation).ConfigureAwait(false), grant);
 
-    /// <summary>Grant: the template's policy converged and attached; the other grant and the deny detached.</summary>
-    public async Task<AccessPlan> PlanGrantAsync(PrincipalRef principal, PolicyTemplate grant, CancellationToken cancellation)
+    /// <summary>Revoke: reads the principal and the denies of the rules; <see cref="AccessPlanner.PlanRevoke"/> decides.</summary>
+    public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, IReadOnlyCollection<int> rules, CancellationToken cancellation) =>
+        AccessPlanner.PlanRevoke(await ReadStateAsync(principal, rules.Distinct().SelectMany(AccessPlanner.DeniesOf), everyPathPolicy: false, cancellation).ConfigureAwait(false), rules);
+
+    /// <summary>Remove: reads the principal and every policy under the module's path; <see cref="AccessPlanner.PlanRemove"/> decides.</summary>
+    public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation) =>
+        AccessPlanner.PlanRemove(await ReadStateAsync(principal, [], everyPathPolicy: true, cancellation).ConfigureAwait(false));
+
+    /// <summary>
+    /// Reads what a plan decides from (see <see cref="AccessState"/>): the principal's attached policies, in full the
+    /// policies of <paramref name="converge"/>, and the module-path policies attached to the principal or, with
+    /// <paramref name="everyPathPolicy"/>, all of them in the account. Reads only; decides nothing.
+    /// </summary>
+    public async Task<AccessState> ReadStateAsync(PrincipalRef principal, IEnumerable<PolicyTemplate> converge, bool everyPathPolicy, CancellationToken cancellation)
     {
-        var attached = await AttachedAsync(principal, cancellation).ConfigureAwait(false);
-        var changes = new List<PlannedChange>();
-        var warnings = new List<string>();
-        changes.AddRange(AccessPlanner.EnsurePolicy(grant, await ReadPolicyAsync(grant, cancellation).ConfigureAwait(false)));
-        if (!attached.Contains(ArnOf(grant)))
+        var attached = (await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false))
+            .Select(p => new AttachedPolicy(p.Arn, p.Name)).ToList();
+        var policies = new List<ManagedPolicyState>();
+        foreach (var template in converge)
         {
-            changes.Add(AccessPlanner.Attach(grant, ArnOf(grant), principal));
+            policies.Add(await ReadPolicyAsync(template, ArnOf(template), cancellation).ConfigureAwait(false));
         }
 
-        foreach (var other in new[] { Buyer, Viewer }.Where(t => t != grant && attached.Contains(ArnOf(t))))
+        var arnsUnderPath = everyPathPolicy
+            ? (await iam.ListLocalPoliciesAsync(PolicyTemplate.ManagedPolicyPath, cancellation).ConfigureAwait(false)).Select(p => p.Arn)
+            : attached.Select(a => a.Arn).Where(arns.IsUnderPath);
+        var pathPolicies = new List<PathPolicyState>();
+        foreach (var arn in arnsUnderPath.Distinct(StringComparer.Ordinal).ToList())
         {
-            changes.Add(AccessPlanner.Detach(other, ArnOf(other), principal));
-        }
-
-        if (attached.Contains(ArnOf(Deny)))
-        {
-            changes.Add(AccessPlanner.Detach(Deny, ArnOf(Deny), principal));
-            warnings.Add($"{Deny.PolicyName} is attached to {principal} and its explicit deny would override the grant, so the grant detaches it.");
-        }
-
-        return new AccessPlan(principal, changes, warnings);
-    }
-
-    /// <summary>Revoke: the deny policy converged and attached; the module's grants detached.</summary>
-    public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, CancellationToken cancellation)
-    {
-        var ours = await OursAttachedAsync(principal, cancellation).ConfigureAwait(false);
-        var changes = new List<PlannedChange>();
-        changes.AddRange(AccessPlanner.EnsurePolicy(Deny, await ReadPolicyAsync(Deny, cancellation).ConfigureAwait(false)));
-        if (ours.All(p => p.Arn != ArnOf(Deny)))
-        {
-            changes.Add(AccessPlanner.Attach(Deny, ArnOf(Deny), principal));
-        }
-
-        changes.AddRange(ours.Where(p => p.Arn != ArnOf(Deny)).Select(p => AccessPlanner.Detach(p.Template, p.Arn, principal)));
-        return new AccessPlan(principal, changes, []);
-    }
-
-    /// <summary>Undo: every module policy detached from the principal, and deleted when nothing else uses it.</summary>
-    public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation)
-    {
-        var changes = new List<PlannedChange>();
-        var deleting = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (template, arn) in await OursAttachedAsync(principal, cancellation).ConfigureAwait(false))
-        {
-            changes.Add(AccessPlanner.Detach(template, arn, principal));
-            var users = await iam.ListEntitiesForPolicyAsync(arn, cancellation).ConfigureAwait(false);
-            if (users.All(u => u.Kind.ToString() == principal.Kind.ToString() && string.Equals(u.Name, principal.Name, StringComparison.OrdinalIgnoreCase)))
+            ManagedPolicyInfo policy;
+            try
             {
-                changes.Add(AccessPlanner.Delete(template, arn));
-                deleting.Add(arn);
+                policy = await iam.GetPolicyAsync(arn, cancellation).ConfigureAwait(false);
             }
-        }
-
-        // Convergence after an interrupted run: a policy of the module's (under its path, tagged as ours) that nothing
-        // uses any more, because its detach was made and its deletion was not, is deleted now rather than left behind.
-        foreach (var policy in await iam.ListLocalPoliciesAsync(Buyer.PolicyPath, cancellation).ConfigureAwait(false))
-        {
-            if (policy.AttachmentCount == 0 && !deleting.Contains(policy.Arn)
-                && (await iam.GetPolicyAsync(policy.Arn, cancellation).ConfigureAwait(false)).Tags.TryGetValue(AccessPlanner.TagKey, out var tag) && tag == AccessPlanner.TagValue)
+            catch (IamException e) when (e.Code == "NoSuchEntity")
             {
-                var template = new[] { Buyer, Viewer, Deny }.FirstOrDefault(t => ArnOf(t) == policy.Arn) ?? Buyer.WithPolicyName(policy.Name);
-                changes.Add(AccessPlanner.Delete(template, policy.Arn));
+                continue; // deleted since it was listed (by another run): nothing to plan for it
             }
+
+            pathPolicies.Add(new PathPolicyState(policy.Arn, policy.Name, IsOurs(policy), policy.AttachmentCount));
         }
 
-        return new AccessPlan(principal, changes, []);
+        return new AccessState(arns, principal, attached) { Policies = policies, PathPolicies = pathPolicies };
     }
 
     /// <summary>
@@ -311,37 +262,6 @@ public sealed class AccessManager
         }
     }
 
-    /// <summary>
-    /// The module's policies attached to a principal: the templates' and grants made under another -PolicyName, which
-    /// live under the module's path and carry its tag. A custom-named one is described by its own name (the
-    /// template only words the change; detaching and deleting never use its document).
-    /// </summary>
-    private async Task<List<(PolicyTemplate Template, string Arn)>> OursAttachedAsync(PrincipalRef principal, CancellationToken cancellation)
-    {
-        var prefix = $"arn:{partition}:iam::{accountId}:policy{Buyer.PolicyPath}";
-        var ours = new List<(PolicyTemplate, string)>();
-        foreach (var policy in await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false))
-        {
-            if (new[] { Buyer, Viewer, Deny }.FirstOrDefault(t => ArnOf(t) == policy.Arn) is { } template)
-            {
-                ours.Add((template, policy.Arn));
-            }
-            else if (policy.Arn.StartsWith(prefix, StringComparison.Ordinal)
-                && (await iam.GetPolicyAsync(policy.Arn, cancellation).ConfigureAwait(false)).Tags.TryGetValue(AccessPlanner.TagKey, out var tag) && tag == AccessPlanner.TagValue)
-            {
-                ours.Add((Buyer.WithPolicyName(policy.Name), policy.Arn));
-            }
-        }
-
-        return ours;
-    }
-
-    private async Task<HashSet<string>> AttachedAsync(PrincipalRef principal, CancellationToken cancellation) =>
-        (await iam.ListAttachedPoliciesAsync(Kind(principal), principal.Name, cancellation).ConfigureAwait(false)).Select(p => p.Arn).ToHashSet(StringComparer.Ordinal);
-
-    private Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, CancellationToken cancellation) =>
-        ReadPolicyAsync(template, ArnOf(template), cancellation);
-
     private async Task<ManagedPolicyState> ReadPolicyAsync(PolicyTemplate template, string arn, CancellationToken cancellation)
     {
         ManagedPolicyInfo policy;
@@ -356,9 +276,11 @@ public sealed class AccessManager
 
         var versions = await iam.ListPolicyVersionsAsync(arn, cancellation).ConfigureAwait(false);
         var document = (await iam.GetPolicyVersionAsync(arn, policy.DefaultVersionId, cancellation).ConfigureAwait(false)).Document;
-        var ours = policy.Tags.TryGetValue(AccessPlanner.TagKey, out var value) && value == AccessPlanner.TagValue;
-        return new ManagedPolicyState(arn, true, document, versions.Select(v => new PolicyVersionState(v.VersionId, v.IsDefault, v.CreateDate)).ToList(), ours);
+        return new ManagedPolicyState(arn, true, document, versions.Select(v => new PolicyVersionState(v.VersionId, v.IsDefault, v.CreateDate)).ToList(), IsOurs(policy));
     }
+
+    private static bool IsOurs(ManagedPolicyInfo policy) =>
+        policy.Tags.TryGetValue(AccessPlanner.TagKey, out var value) && value == AccessPlanner.TagValue;
 
     private static async Task<bool> IgnoringAsync(string code, Func<Task> call)
     {

@@ -86,7 +86,7 @@ internal sealed class DeserializedAudit
         var id = Required<Guid>(item, "Id");
         if (!runs.TryGetValue(id, out var run))
         {
-            var declaration = new AuditDeclaration(Strings(item, "DeclaredProcurementPrincipals"), Strings(item, "DeclaredViewerPrincipals"), OptionalString(item, "SuppressionPath"));
+            var declaration = new AuditDeclaration(Strings(item, "DeclaredProcurementPrincipals"), Strings(item, "DeclaredViewerPrincipals"), OptionalString(item, "SuppressionPath"), Strings(item, "DeclaredLauncherPrincipals"));
             run = AuditRun.Restore(
                 id,
                 OptionalString(item, "AccountId"),
@@ -97,7 +97,8 @@ internal sealed class DeserializedAudit
                 Strings(item, "ViewerPrincipals"),
                 Required<int>(item, "PrincipalCount"),
                 List(item, "ExpiredSuppressions").Select(Suppression).ToList(),
-                Required<bool>(item, "Incomplete"));
+                Required<bool>(item, "Incomplete"),
+                Strings(item, "LauncherPrincipals"));
             var expected = Required<int>(item, "FindingCount");
             if (expected < 0)
             {

@@ -84,14 +84,14 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
 
         var account = LoadAccount();
         var principals = selectors is null ? account.Principals : Resolve(account, selectors, nameof(Principal));
-        var analyzer = new AccessAnalyzer();
+        var access = new AccountAccess(account);
         var progress = EvaluationProgress(principals.Count);
         var done = 0;
         foreach (var principal in principals)
         {
             foreach (var capability in capabilities)
             {
-                WriteObject(analyzer.Analyze(principal, capability));
+                WriteObject(access.Analyze(principal, capability));
             }
 
             if (++done % 250 == 0)

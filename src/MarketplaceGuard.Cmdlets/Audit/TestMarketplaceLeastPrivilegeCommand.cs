@@ -34,6 +34,13 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? ViewerPrincipal { get; set; }
 
+    /// <summary>Who may launch and replicate paid AMIs (Rule 2); nobody when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
+    public string[]? LauncherPrincipal { get; set; }
+
     /// <summary>A JSON file of suppressions.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -90,11 +97,12 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         var account = LoadAccount();
         var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
         var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
-        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {(viewers.Count == 0 ? "none" : string.Join(", ", viewers.Select(p => p.DisplayName)))}.");
+        var launchers = LauncherPrincipal is null ? [] : Resolve(account, LauncherPrincipal, nameof(LauncherPrincipal));
+        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {Names(viewers)}; launchers: {Names(launchers)}.");
 
         var stopwatch = Stopwatch.StartNew();
-        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath);
-        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration);
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? []);
+        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers);
         WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
 
         foreach (var expired in run.ExpiredSuppressions)
@@ -169,4 +177,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
 
         return [];
     }
+
+    private static string Names(System.Collections.Generic.IReadOnlyList<Engine.Accounts.AccountPrincipal> principals) =>
+        principals.Count == 0 ? "none" : string.Join(", ", principals.Select(p => p.DisplayName));
 }

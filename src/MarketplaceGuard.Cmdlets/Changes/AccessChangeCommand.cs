@@ -140,7 +140,7 @@ public abstract class AccessChangeCommand : AwsCommand
             }
         }
 
-        var refusals = plans.Select(Refusal).OfType<ErrorRecord>().ToList();
+        var refusals = plans.SelectMany(Refusals).ToList();
         if (refusals.Count > 0)
         {
             Stop(refusals);
@@ -157,9 +157,10 @@ public abstract class AccessChangeCommand : AwsCommand
                 continue; // the plan's reads failed: written as a non-terminating error
             }
 
-            if (Refusal(plan) is { } refused)
+            var refusedNow = Refusals(plan).ToList();
+            if (refusedNow.Count > 0)
             {
-                WriteError(refused);
+                refusedNow.ForEach(WriteError);
                 continue;
             }
 
@@ -175,56 +176,21 @@ public abstract class AccessChangeCommand : AwsCommand
     {
     }
 
-    /// <summary>Why a plan must not be applied (the lockout guard), or null; any refusal stops the command before any write.</summary>
-    protected virtual ErrorRecord? Refusal(AccessPlan plan) => null;
+    /// <summary>Why a plan must not be applied (the lockout guard); any refusal stops the command before any write.</summary>
+    protected virtual IEnumerable<ErrorRecord> Refusals(AccessPlan plan) => [];
 
     /// <summary>What else a user should know about a plan before it is applied (read from the account's principals).</summary>
     protected virtual IEnumerable<string> Warnings(AccessPlan plan) => [];
 
-    /// <summary>
-    /// Whether an attached policy is one of the module's procurement grants. The module's policies live under its
-    /// path; any of them but the deny and the billing view counts: a grant made with -PolicyName is one too, and
-    /// counting a custom-named view grant as well errs towards refusing.
-    /// </summary>
-    protected bool IsProcurementGrant(string policyArn)
-    {
-        var procurement = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
-        return policyArn == PolicyArnOf(procurement)
-            || (policyArn.Contains(":policy" + procurement.PolicyPath, StringComparison.Ordinal)
-                && policyArn != PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace))
-                && policyArn != PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)));
-    }
+    /// <summary>The ARNs of the module's policies in the caller's account, and what each one is.</summary>
+    protected ModulePolicyArns Arns => new(connection!.Endpoint.Partition, accountId!);
 
     /// <summary>
-    /// Who may procure today and would be reached by a denying policy of ours: the principal it is attached to by
-    /// this plan and, when the plan rewrites its document, every principal it is already attached to (a drifted copy
-    /// of the deny on the procurement group is widened for them too).
+    /// Who is authorized today (named by <paramref name="namedBy"/>, or holding a grant <paramref name="isGrant"/>
+    /// recognises) and would be reached by the plan's denying policy <paramref name="denyArn"/>: see <see cref="LockoutGuard.ReachedByDeny"/>.
     /// </summary>
-    protected IReadOnlyList<string> ReachedByDeny(AccessPlan plan, string policyArn, IReadOnlyCollection<PrincipalEntry> procurement)
-    {
-        var reached = new List<string>();
-        if (plan.Changes.Any(c => c.Kind == ChangeKind.AttachPolicy && c.PolicyArn == policyArn))
-        {
-            reached.AddRange(ProcurementLockout.Reached(Directory!, plan.Principal, procurement, IsProcurementGrant));
-        }
-
-        if (plan.Changes.Any(c => c.Kind == ChangeKind.CreatePolicyVersion && c.PolicyArn == policyArn))
-        {
-            var holders = Directory!.Users.Where(u => u.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(u => new PrincipalRef(PrincipalKind.User, u.Name))
-                .Concat(Directory.Groups.Where(g => g.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(g => new PrincipalRef(PrincipalKind.Group, g.Name)))
-                .Concat(Directory.Roles.Where(r => r.AttachedPolicies.Any(a => a.Arn == policyArn)).Select(r => new PrincipalRef(PrincipalKind.Role, r.Name)));
-            foreach (var holder in holders)
-            {
-                reached.AddRange(ProcurementLockout.Reached(Directory, holder, procurement, IsProcurementGrant)
-                    .Select(who => $"{who}, through {holder}, which already holds the policy whose document would change"));
-            }
-        }
-
-        return reached.Distinct().ToList();
-    }
-
-    /// <summary>The ARN the module's policy of a template has in this account.</summary>
-    protected string PolicyArnOf(PolicyTemplate template) => AccessManager.PolicyArn(connection!.Endpoint.Partition, accountId!, template);
+    protected IReadOnlyList<string> ReachedByDeny(AccessPlan plan, string denyArn, IReadOnlyCollection<PrincipalEntry> authorized, Func<string, bool> isGrant, string namedBy) =>
+        LockoutGuard.ReachedByDeny(Directory!, plan, denyArn, authorized, isGrant, namedBy);
 
     /// <summary>Writes every error but the first, then stops with the first: nothing was changed.</summary>
     protected void Stop(IReadOnlyList<ErrorRecord> errors)

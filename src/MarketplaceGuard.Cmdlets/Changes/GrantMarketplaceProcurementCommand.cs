@@ -13,7 +13,10 @@ using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Cmdlets.Changes;
 
-/// <summary>Grant-MarketplaceProcurement: the procurement (Buyer) or billing (Viewer) policy, converged and attached.</summary>
+/// <summary>
+/// Grant-MarketplaceProcurement: the procurement (Buyer), billing (Viewer) or paid-AMI launcher (Launcher) policy,
+/// converged and attached.
+/// </summary>
 [Cmdlet(VerbsSecurity.Grant, "MarketplaceProcurement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = GroupSet)]
 [OutputType(typeof(AccessChangeResult))]
 public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
@@ -21,21 +24,28 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     // IAM's rule for policy names (CreatePolicy's PolicyName: 1 to 128 of these characters).
     private static readonly Regex PolicyNamePattern = new(@"^[\w+=,.@-]{1,128}$", RegexOptions.CultureInvariant);
 
-    /// <summary>Buyer (the Procurement template) or Viewer (BillingViewer).</summary>
+    /// <summary>Buyer (the Procurement template), Viewer (BillingViewer) or Launcher (PaidAmiLauncher, Rule 2).</summary>
     [Parameter]
-    [ValidateSet("Buyer", "Viewer", IgnoreCase = true)]
+    [ValidateSet("Buyer", "Viewer", "Launcher", IgnoreCase = true)]
     public string AccessLevel { get; set; } = "Buyer";
 
-    /// <summary>The IAM policy name; the template's default when omitted.</summary>
+    /// <summary>The IAM policy name; the template's default when omitted. Buyer and Viewer only.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PolicyName { get; set; }
 
     protected override string OperationName => $"Grant {Level}";
 
-    private string Level => AccessLevel.Equals("Viewer", StringComparison.OrdinalIgnoreCase) ? "Viewer" : "Buyer";
+    private static readonly string[] Levels = ["Buyer", "Viewer", "Launcher"];
 
-    private PolicyTemplate Template => PolicyTemplateCatalog.Get(Level == "Viewer" ? PolicyTemplateCatalog.BillingViewer : PolicyTemplateCatalog.Procurement);
+    private string Level => Levels.First(l => l.Equals(AccessLevel, StringComparison.OrdinalIgnoreCase));
+
+    private PolicyTemplate Template => PolicyTemplateCatalog.Get(Level switch
+    {
+        "Viewer" => PolicyTemplateCatalog.BillingViewer,
+        "Launcher" => PolicyTemplateCatalog.PaidAmiLauncher,
+        _ => PolicyTemplateCatalog.Procurement,
+    });
 
     protected override void BeginProcessing()
     {
@@ -48,6 +58,17 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
         {
             ThrowTerminatingError(ModuleErrors.Create(
                 $"-PolicyName: {ModuleErrors.Quote(PolicyName)} is not an IAM policy name (1 to 128 letters, digits and +=,.@_-).",
+                ErrorIds.PolicyNameInvalid,
+                ErrorCategory.InvalidArgument,
+                PolicyName));
+        }
+
+        // Revoke's lockout guard and Remove know a launcher by the launcher policy's name: a custom-named copy would
+        // pass for a procurement grant.
+        if (Level == "Launcher")
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} cannot name the launcher grant: it is always {Template.PolicyName}, the name Revoke-MarketplaceAccess's lockout guard knows launchers by. Omit -PolicyName with -AccessLevel Launcher.",
                 ErrorIds.PolicyNameInvalid,
                 ErrorCategory.InvalidArgument,
                 PolicyName));
@@ -72,21 +93,21 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     /// The billing view denies Subscribe explicitly: granting it to someone who may procure today (or to a group of
     /// theirs) would lock them out, so it is refused before any write, as Revoke's guard does.
     /// </summary>
-    protected override ErrorRecord? Refusal(AccessPlan plan)
+    protected override IEnumerable<ErrorRecord> Refusals(AccessPlan plan)
     {
         if (Level != "Viewer")
         {
-            return null;
+            yield break;
         }
 
         var viewer = plan.Changes.FirstOrDefault(c => c.Template.Name == PolicyTemplateCatalog.BillingViewer)?.PolicyArn;
-        var reached = viewer is null ? [] : ReachedByDeny(plan, viewer, []);
+        var reached = viewer is null ? [] : ReachedByDeny(plan, viewer, [], Arns.IsProcurementGrant, "-ProcurementPrincipal");
         if (reached.Count == 0)
         {
-            return null;
+            yield break;
         }
 
-        return ModuleErrors.Create(
+        yield return ModuleErrors.Create(
             $"Granting the billing view to {plan.Principal} would lock out who may procure today: {string.Join("; ", reached)}. " +
             $"{PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer).PolicyName} denies Subscribe explicitly. Remove their procurement grant first (Remove-MarketplaceAccess), or grant the view only to those who must not procure.",
             ErrorIds.WouldLockOutProcurement,
@@ -94,7 +115,7 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
             plan.Principal.DisplayName);
     }
 
-    /// <summary>A deny that a group of the user carries still overrides the grant: say so, with the way out.</summary>
+    /// <summary>A deny of the grant's rule that a group of the user carries still overrides the grant: say so, with the way out.</summary>
     protected override IEnumerable<string> Warnings(AccessPlan plan)
     {
         if (plan.Principal.Kind != PrincipalKind.User || Directory is null)
@@ -102,11 +123,13 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
             yield break;
         }
 
-        var deny = PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace));
         var user = Directory.Users.FirstOrDefault(u => u.Name.Equals(plan.Principal.Name, StringComparison.OrdinalIgnoreCase));
-        foreach (var group in Directory.Groups.Where(g => user is not null && user.GroupNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase) && g.AttachedPolicies.Any(a => a.Arn == deny)))
+        foreach (var deny in AccessPlanner.DeniesOf(Template.Rule))
         {
-            yield return $"{plan.Principal} is in group {group.Name}, which has {PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace).PolicyName}: its explicit deny still overrides the grant. Take the user out of {group.Name} (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName {group.Name}.";
+            foreach (var group in Directory.Groups.Where(g => user is not null && user.GroupNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase) && g.AttachedPolicies.Any(a => a.Arn == Arns.Of(deny))))
+            {
+                yield return $"{plan.Principal} is in group {group.Name}, which has {deny.PolicyName}: its explicit deny still overrides the grant. Take the user out of {group.Name} (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName {group.Name}.";
+            }
         }
     }
 }

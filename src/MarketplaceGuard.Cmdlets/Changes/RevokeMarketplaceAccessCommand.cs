@@ -14,58 +14,104 @@ using MarketplaceGuard.Engine.Templates;
 namespace MarketplaceGuard.Cmdlets.Changes;
 
 /// <summary>
-/// Revoke-MarketplaceAccess: the explicit deny of every aws-marketplace action, converged and attached; the module's
-/// grants detached. Refuses, changing nothing, when the deny would reach someone authorized to procure today; a
-/// -ProcurementPrincipal value that names nothing stops the command before any change.
+/// Revoke-MarketplaceAccess: the explicit denies of the chosen rules converged and attached (Rule 1: every
+/// aws-marketplace action; Rule 2: launching and replicating paid AMIs), and the module's grants of those rules
+/// detached. Refuses, changing nothing, when a deny would reach someone authorized today (to procure for Rule 1, to
+/// launch paid AMIs for Rule 2); a -ProcurementPrincipal or -LauncherPrincipal value that names nothing stops the
+/// command before any change.
 /// </summary>
 [Cmdlet(VerbsSecurity.Revoke, "MarketplaceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = GroupSet)]
 [OutputType(typeof(AccessChangeResult))]
 public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 {
     private IReadOnlyList<PrincipalEntry> procurement = [];
+    private IReadOnlyList<PrincipalEntry> launchers = [];
 
-    /// <summary>Who must keep procuring (users, groups or roles: names, type/name, ARNs, wildcards, or objects): the deny may not reach them.</summary>
+    /// <summary>The rules whose access is revoked: 1 (subscriptions), 2 (paid AMIs); both by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateSet("1", "2")]
+    public int[] Rule { get; set; } = [1, 2];
+
+    /// <summary>Who must keep procuring (users, groups or roles: names, type/name, ARNs, wildcards, or objects): the Rule 1 deny may not reach them.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
     public string[] ProcurementPrincipal { get; set; } = [];
 
-    /// <summary>Apply the deny even to principals authorized to procure today.</summary>
+    /// <summary>Who must keep launching paid AMIs (as -ProcurementPrincipal): the Rule 2 denies may not reach them.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
+    public string[] LauncherPrincipal { get; set; } = [];
+
+    /// <summary>Apply the denies even to principals authorized to procure or launch today.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override string OperationName => "Revoke";
 
     protected override Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation) =>
-        manager.PlanRevokeAsync(principal, cancellation);
+        manager.PlanRevokeAsync(principal, Rule, cancellation);
 
     protected override void BeforeChanges(AuthorizationSnapshot directory, string account)
     {
-        var resolution = PrincipalResolver.Resolve(directory.Directory, ProcurementPrincipal, account);
-        if (PrincipalErrors.Of(resolution, nameof(ProcurementPrincipal), $"account {account}") is { } error)
+        var errors = new List<ErrorRecord>();
+        procurement = Resolve(directory, account, ProcurementPrincipal, nameof(ProcurementPrincipal), errors);
+        launchers = Resolve(directory, account, LauncherPrincipal, nameof(LauncherPrincipal), errors);
+        if (errors.Count > 0)
         {
-            Stop([error]);
+            Stop(errors);
         }
-
-        procurement = resolution.Matches;
     }
 
-    protected override ErrorRecord? Refusal(AccessPlan plan)
+    protected override IEnumerable<ErrorRecord> Refusals(AccessPlan plan)
     {
         if (Force)
         {
-            return null;
+            yield break;
         }
 
-        var reached = ReachedByDeny(plan, PolicyArnOf(PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace)), procurement);
-        if (reached.Count == 0)
+        if (Rule.Contains(1))
         {
-            return null;
+            var reached = ReachedByDeny(plan, Arns.Of(PolicyTemplateCatalog.DenyMarketplace), procurement, Arns.IsProcurementGrant, "-ProcurementPrincipal");
+            if (Refusal(plan, reached, "Marketplace access", "procure", "revoke the others one by one", ErrorIds.WouldLockOutProcurement) is { } refused)
+            {
+                yield return refused;
+            }
         }
 
-        var message = $"Revoking Marketplace access from {plan.Principal} would lock out who may procure today: {string.Join("; ", reached)}. " +
-            "Take them out of the group first, revoke the others one by one, or use -Force to deny them anyway.";
-        return ModuleErrors.Create(message, ErrorIds.WouldLockOutProcurement, ErrorCategory.PermissionDenied, plan.Principal.DisplayName);
+        if (Rule.Contains(2))
+        {
+            var reached = AccessPlanner.DeniesOf(2)
+                .SelectMany(deny => ReachedByDeny(plan, Arns.Of(deny), launchers, Arns.IsLauncherGrant, "-LauncherPrincipal"))
+                .Distinct()
+                .ToList();
+            if (Refusal(plan, reached, "paid-AMI access", "launch paid AMIs", "revoke the others one by one, revoke only -Rule 1", ErrorIds.WouldLockOutLauncher) is { } refused)
+            {
+                yield return refused;
+            }
+        }
     }
 
+    private static ErrorRecord? Refusal(AccessPlan plan, IReadOnlyList<string> reached, string access, string authorizedTo, string alternatives, string errorId) =>
+        reached.Count == 0
+            ? null
+            : ModuleErrors.Create(
+                $"Revoking {access} from {plan.Principal} would lock out who may {authorizedTo} today: {string.Join("; ", reached)}. " +
+                $"Take them out of the group first, {alternatives}, or use -Force to deny them anyway.",
+                errorId,
+                ErrorCategory.PermissionDenied,
+                plan.Principal.DisplayName);
+
+    private static IReadOnlyList<PrincipalEntry> Resolve(AuthorizationSnapshot directory, string account, string[] values, string parameter, List<ErrorRecord> errors)
+    {
+        var resolution = PrincipalResolver.Resolve(directory.Directory, values, account);
+        if (PrincipalErrors.Of(resolution, parameter, $"account {account}") is { } error)
+        {
+            errors.Add(error);
+        }
+
+        return resolution.Matches;
+    }
 }

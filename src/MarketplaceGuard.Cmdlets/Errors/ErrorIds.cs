@@ -28,6 +28,9 @@ public static class ErrorIds
     /// <summary>The change would deny Marketplace access to someone who may procure today.</summary>
     public const string WouldLockOutProcurement = "WouldLockOutProcurement";
 
+    /// <summary>The change would deny launching paid AMIs to someone who may launch them today (Rule 2).</summary>
+    public const string WouldLockOutLauncher = "WouldLockOutLauncher";
+
     // Input files.
 
     /// <summary>A named input file does not exist.</summary>

@@ -18,11 +18,17 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
     [ArgumentCompleter(typeof(PolicyTemplateNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Only the templates of these least-privilege rules (1: subscriptions, 2: paid AMIs).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateSet("1", "2")]
+    public int[]? Rule { get; set; }
+
     protected override void ProcessRecord()
     {
         if (Name is null)
         {
-            WriteObject(PolicyTemplateCatalog.All, enumerateCollection: true);
+            WriteObject(PolicyTemplateCatalog.All.Where(OfRule), enumerateCollection: true);
             return;
         }
 
@@ -52,6 +58,8 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
         }
 
         // Catalog order, each template once, however many names matched it.
-        WriteObject(PolicyTemplateCatalog.All.Where(selected.Contains), enumerateCollection: true);
+        WriteObject(PolicyTemplateCatalog.All.Where(t => selected.Contains(t) && OfRule(t)), enumerateCollection: true);
     }
+
+    private bool OfRule(PolicyTemplate template) => Rule is null || Rule.Contains(template.Rule);
 }

@@ -54,6 +54,14 @@ public sealed class AccountPrincipal
     /// <summary>Service-linked roles are used by AWS services, not people; SCPs do not apply to them.</summary>
     public bool IsServiceLinkedRole => Type == PrincipalType.Role && Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 
+    /// <summary>The account id in the principal's ARN; null when the ARN could not be read.</summary>
+    public string? AccountId => (arnParts ??= ReadArn()).AccountId;
+
+    /// <summary>The partition in the principal's ARN (aws, aws-cn, aws-us-gov); "aws" when the ARN could not be read.</summary>
+    public string Partition => (arnParts ??= ReadArn()).Partition;
+
+    private (string? AccountId, string Partition)? arnParts;
+
     /// <summary>"user/alice", "role/deploy": how reports name the principal.</summary>
     public string DisplayName => (Type == PrincipalType.User ? "user/" : "role/") + Name;
 
@@ -64,6 +72,14 @@ public sealed class AccountPrincipal
     public RequestContext AuditContext => auditContext ??= BuildAuditContext();
 
     public override string ToString() => DisplayName;
+
+    private (string? AccountId, string Partition) ReadArn()
+    {
+        var parts = Arn.Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn"
+            ? (parts[4].Length == 12 ? parts[4] : null, parts[1].Length > 0 ? parts[1] : "aws")
+            : (null, "aws");
+    }
 
     private RequestContext BuildAuditContext()
     {

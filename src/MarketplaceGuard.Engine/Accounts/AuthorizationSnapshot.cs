@@ -108,6 +108,9 @@ public sealed class SnapshotEntity
 
     public string? PermissionsBoundaryArn { get; internal set; }
 
+    /// <summary>For roles: the services its trust policy lets assume it.</summary>
+    public RoleTrust Trust { get; internal set; } = RoleTrust.Unknown;
+
     /// <summary>Parts of the entry that could not be read: the entity cannot be judged with confidence.</summary>
     public List<SnapshotProblem> Problems { get; } = [];
 

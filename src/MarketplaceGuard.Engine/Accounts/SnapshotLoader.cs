@@ -409,6 +409,11 @@ public static class SnapshotLoader
                 }
             }
 
+            if (kind == EntityKind.Role)
+            {
+                entity.Trust = RoleTrust.Read(Document(e, "AssumeRolePolicyDocument"));
+            }
+
             if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind != JsonValueKind.Null)
             {
                 entity.PermissionsBoundaryArn = String(boundary, "PermissionsBoundaryArn");

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
@@ -6,9 +5,16 @@ using MarketplaceGuard.Engine.Evaluation;
 
 namespace MarketplaceGuard.Engine.Audit;
 
+/// <summary>An audit evaluation of one request of a capability for a principal.</summary>
+internal readonly record struct RequestResult(AccessRequest Request, AuditResult Result, AccountPrincipal Principal)
+{
+    /// <summary>The context the request was evaluated in: its own facts over the principal's audit context.</summary>
+    public RequestContext Context => AccessAnalyzer.ContextOf(Principal, Request);
+}
+
 /// <summary>
 /// Decides, for each principal and capability, whether the principal holds it, from audit evaluations of the
-/// capability's actions. A path is as strong as its weakest action; the capability as strong as its strongest path.
+/// capability's requests. A path is as strong as its weakest request; the capability as strong as its strongest path.
 /// </summary>
 public sealed class AccessAnalyzer
 {
@@ -35,33 +41,71 @@ public sealed class AccessAnalyzer
         }
     }
 
-    public AccessEntry Analyze(AccountPrincipal principal, Capability capability)
+    public AccessEntry Analyze(AccountPrincipal principal, Capability capability) =>
+        Decide(principal, capability, capability.RequestList, capability.PathIndexes);
+
+    /// <summary>One request, in the principal's context (the request's own facts laid over it), with its explanation.</summary>
+    internal RequestResult Evaluate(AccountPrincipal principal, AccessRequest request)
+    {
+        var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+        return new RequestResult(request, evaluator.Audit(principal.Policies, request.Action, resource, ContextOf(principal, request)), principal);
+    }
+
+    /// <summary>Only the decision of one request (no allocation but the context's).</summary>
+    private AuditDecision DecisionOf(AccountPrincipal principal, AccessRequest request)
+    {
+        var (resource, facts) = request.Bind(principal.AccountId, principal.Partition);
+        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, facts is null ? principal.AuditContext : facts.Over(principal.AuditContext));
+    }
+
+    /// <summary>The context a request is evaluated in for a principal.</summary>
+    internal static RequestContext ContextOf(AccountPrincipal principal, AccessRequest request)
+    {
+        var (_, facts) = request.Bind(principal.AccountId, principal.Partition);
+        return facts is null ? principal.AuditContext : facts.Over(principal.AuditContext);
+    }
+
+    /// <summary>
+    /// The capability held through paths of requests (positions in <paramref name="requests"/>). Only decisions are
+    /// evaluated here; the evidence (statements, conditions) is built when first read, by evaluating again, with
+    /// explanations, just the requests that decided: most cells of a large account's matrix are never explained.
+    /// </summary>
+    internal AccessEntry Decide(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths)
     {
         // Plain loops: this runs for every principal and capability of the largest accounts.
-        var actions = capability.ActionList;
-        var results = new AuditResult[actions.Count];
-        for (var i = 0; i < actions.Count; i++)
+        var decisions = new AuditDecision[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
         {
-            results[i] = evaluator.Audit(principal.Policies, actions[i], capability.Resource, principal.AuditContext);
+            decisions[i] = DecisionOf(principal, requests[i]);
         }
 
         var decision = AuditDecision.ExplicitDeny;
-        var pathDecisions = new AuditDecision[capability.PathIndexes.Count];
+        var pathDecisions = new AuditDecision[paths.Count];
         for (var p = 0; p < pathDecisions.Length; p++)
         {
             var path = AuditDecision.Allowed;
-            foreach (var index in capability.PathIndexes[p])
+            foreach (var index in paths[p])
             {
-                path = Weakest(path, results[index].Decision);
+                path = Weakest(path, decisions[index]);
             }
 
             pathDecisions[p] = path;
             decision = p == 0 ? path : Strongest(decision, path);
         }
 
-        // The evidence: the results of the actions of the paths that decided it (for a denial, only the actions
-        // that are denied that way).
-        var deciding = new List<AuditResult>();
+        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
+        // certain explicit deny survives that doubt.
+        var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
+        return new AccessEntry(principal, capability, reported, () => Explain(principal, requests, paths, decisions, pathDecisions, decision));
+    }
+
+    private AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions, AuditDecision[] pathDecisions, AuditDecision decision)
+    {
+        // The evidence: the results of the requests of the paths that decided it. An allow needs one allowing path
+        // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
+        // only the requests denied that way.
+        var deciding = new List<RequestResult>();
+        var explained = new HashSet<int>();
         for (var p = 0; p < pathDecisions.Length; p++)
         {
             if (pathDecisions[p] != decision)
@@ -69,12 +113,16 @@ public sealed class AccessAnalyzer
                 continue;
             }
 
-            foreach (var index in capability.PathIndexes[p])
+            if (decision == AuditDecision.Allowed && deciding.Count > 0)
             {
-                var result = results[index];
-                if (!deciding.Contains(result) && (decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || result.Decision == decision))
+                break;
+            }
+
+            foreach (var index in paths[p])
+            {
+                if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && explained.Add(index))
                 {
-                    deciding.Add(result);
+                    deciding.Add(Evaluate(principal, requests[index]));
                 }
             }
         }
@@ -83,7 +131,7 @@ public sealed class AccessAnalyzer
         var conditions = new List<string>();
         foreach (var result in deciding)
         {
-            foreach (var statement in result.MatchedStatements)
+            foreach (var statement in result.Result.MatchedStatements)
             {
                 if (!evidence.Exists(e => e.Describes(statement)))
                 {
@@ -93,7 +141,7 @@ public sealed class AccessAnalyzer
 
             if (decision == AuditDecision.ConditionallyAllowed)
             {
-                foreach (var gate in result.GatingConditions)
+                foreach (var gate in result.Result.GatingConditions)
                 {
                     if (!conditions.Contains(gate.Description))
                     {
@@ -103,21 +151,14 @@ public sealed class AccessAnalyzer
             }
         }
 
-        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
-        // certain explicit deny survives that doubt.
-        if (!principal.CanBeJudged && decision != AuditDecision.ExplicitDeny)
-        {
-            return new AccessEntry(principal, capability, AuditDecision.Unknown, conditions, evidence, deciding);
-        }
-
-        return new AccessEntry(principal, capability, decision, conditions, evidence, deciding);
+        return new AccessEntry.Details(conditions, evidence, deciding);
     }
 
-    /// <summary>AND: a path needs every action.</summary>
-    private static AuditDecision Weakest(AuditDecision a, AuditDecision b) => Rank(a) <= Rank(b) ? a : b;
+    /// <summary>AND: a path needs every request.</summary>
+    internal static AuditDecision Weakest(AuditDecision a, AuditDecision b) => Rank(a) <= Rank(b) ? a : b;
 
     /// <summary>OR: any path gives the capability.</summary>
-    private static AuditDecision Strongest(AuditDecision a, AuditDecision b) => Rank(a) >= Rank(b) ? a : b;
+    internal static AuditDecision Strongest(AuditDecision a, AuditDecision b) => Rank(a) >= Rank(b) ? a : b;
 
     // Explicit deny ranks below implicit: a path with an explicit deny is denied for sure, and for "or" a capability
     // is explicitly denied only when every path is.

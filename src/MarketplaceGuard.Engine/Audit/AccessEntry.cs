@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
@@ -8,18 +10,27 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
 public sealed class AccessEntry
 {
-    private readonly IReadOnlyList<AuditResult> deciding;
+    private readonly Func<Details> explain;
+    private Details? details;
     private string? reason;
 
-    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<AuditResult> deciding)
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, Func<Details> explain)
     {
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        Conditions = conditions;
-        Evidence = evidence;
-        this.deciding = deciding;
+        this.explain = explain;
     }
+
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<RequestResult> deciding)
+        : this(principal, capability, decision, () => new Details(conditions, evidence, deciding))
+    {
+    }
+
+    /// <summary>What explains a decision: the conditions it depends on, the statements, the requests that decided it.</summary>
+    internal sealed record Details(IReadOnlyList<string> Conditions, IReadOnlyList<MatchedStatement> Evidence, IReadOnlyList<RequestResult> Deciding);
+
+    private Details Explained => LazyInitializer.EnsureInitialized(ref details, explain);
 
     public AccountPrincipal Principal { get; }
 
@@ -42,18 +53,27 @@ public sealed class AccessEntry
     public AuditDecision Decision { get; }
 
     /// <summary>For a conditional decision: the conditions it depends on, as sentences.</summary>
-    public IReadOnlyList<string> Conditions { get; }
+    public IReadOnlyList<string> Conditions => Explained.Conditions;
+
+    /// <summary>
+    /// For a capability held only by passing a role to a service that acts for the principal (Rule 2): the role and the
+    /// service, e.g. "role/deploy through cloudformation.amazonaws.com"; null otherwise.
+    /// </summary>
+    public string? Through { get; init; }
+
+    /// <summary>The role of <see cref="Through"/>.</summary>
+    internal AccountPrincipal? ThroughRole { get; init; }
 
     /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
-    public IReadOnlyList<MatchedStatement> Evidence { get; }
+    public IReadOnlyList<MatchedStatement> Evidence => Explained.Evidence;
 
-    /// <summary>The evaluations of the actions that decided it (for an allow: every action of the allowing path).</summary>
-    internal IReadOnlyList<AuditResult> Deciding => deciding;
+    /// <summary>The evaluations of the requests that decided it (for an allow: every request of the allowing path).</summary>
+    internal IReadOnlyList<RequestResult> Deciding => Explained.Deciding;
 
-    /// <summary>Why, per action (built when first read: most cells of a large matrix are never shown).</summary>
+    /// <summary>Why, per request (built when first read: most cells of a large matrix are never shown).</summary>
     public string Reason => reason ??= Decision == AuditDecision.Unknown
         ? "cannot be judged: " + string.Join("; ", Principal.Problems)
-        : string.Join("; ", deciding.Select(r => $"{r.Action}: {r.Reason}"));
+        : string.Join("; ", Deciding.Select(r => $"{r.Request.Label}: {r.Result.Reason}"));
 
     public override string ToString() => $"{Principal.DisplayName} {Capability}: {Decision}";
 }

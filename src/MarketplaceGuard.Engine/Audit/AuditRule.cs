@@ -78,8 +78,36 @@ public static class AuditRules
         "A principal's policies could not be judged",
         "A policy of the principal is invalid, or a managed policy is missing from the snapshot and unknown to the module. The audit does not guess what it grants: fix the snapshot or the policy.");
 
+    public static AuditRule UnauthorizedPaidAmiLaunch { get; } = new(
+        "MG2001", "UnauthorizedPaidAmiLaunch", Severity.High,
+        "An unauthorized principal can launch paid AMIs",
+        "Every instance launched from a Marketplace AMI, or from an AMI derived from one, is billed for the product (Rule 2). Only the launchers may start them. High when always allowed, Medium when allowed only in some contexts (the finding names the conditions).");
+
+    public static AuditRule UnauthorizedPaidAmiReplication { get; } = new(
+        "MG2002", "UnauthorizedPaidAmiReplication", Severity.High,
+        "An unauthorized principal can replicate paid AMIs",
+        "Copies of paid AMIs, their snapshots and volumes keep the product code and its charges, and escape the controls on the original (Rule 2): creating images from paid instances, copying, storing, exporting, snapshotting or registering them is the launchers' job.");
+
+    public static AuditRule UnauthorizedPaidAmiSharing { get; } = new(
+        "MG2003", "UnauthorizedPaidAmiSharing", Severity.High,
+        "An unauthorized principal can share paid AMIs",
+        "Sharing a paid AMI or snapshot with another account hands the paid software to people outside the account's control (Rule 2). AWS blocks public sharing of product-code AMIs, but not sharing with named accounts, organizations or OUs.");
+
+    public static AuditRule PaidAmiLaunchThroughRole { get; } = new(
+        "MG2004", "PaidAmiLaunchThroughRole", Severity.High,
+        "An unauthorized principal can launch paid AMIs only by passing a role",
+        "A principal that may pass a role (iam:PassRole) to a service that launches instances for it (CloudFormation, Service Catalog, Auto Scaling, Spot Fleet) launches with the role's permissions (Rule 2). The finding names the role and the service.");
+
+    public static AuditRule LauncherLockedOut { get; } = new(
+        "MG2005", "LauncherLockedOut", Severity.High,
+        "An authorized launcher cannot launch paid AMIs",
+        "The launchers must be able to start the paid software the company bought. The classic cause: a Rule 2 deny reaches a launcher through another group, and an explicit deny wins over the grant.");
+
     public static IReadOnlyList<AuditRule> All { get; } =
-        [UnauthorizedProcurement, UnauthorizedCancellation, ProcurementLockedOut, ViewerMisconfigured, OnlyImplicitlyDenied, PrivateMarketplaceAdministration, CannotBeJudged];
+    [
+        UnauthorizedProcurement, UnauthorizedCancellation, ProcurementLockedOut, ViewerMisconfigured, OnlyImplicitlyDenied, PrivateMarketplaceAdministration, CannotBeJudged,
+        UnauthorizedPaidAmiLaunch, UnauthorizedPaidAmiReplication, UnauthorizedPaidAmiSharing, PaidAmiLaunchThroughRole, LauncherLockedOut,
+    ];
 
     public static AuditRule? Find(string id) => All.FirstOrDefault(r => r.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
 }

@@ -21,8 +21,9 @@ public sealed class AuditRun
     private readonly List<Finding> findings = [];
     private readonly HashSet<AccountPrincipal> procurementSet;
     private readonly HashSet<AccountPrincipal> viewerSet;
+    private readonly HashSet<AccountPrincipal> launcherSet;
 
-    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, AuditDeclaration declaration, DateTime startedAt)
+    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, IReadOnlyList<AccountPrincipal> launchers, AuditDeclaration declaration, DateTime startedAt)
         : this(
             Guid.NewGuid(),
             AccountIdOf(account),
@@ -31,11 +32,13 @@ public sealed class AuditRun
             declaration,
             procurement.Select(p => p.DisplayName).ToList(),
             viewers.Select(p => p.DisplayName).ToList(),
+            launchers.Select(p => p.DisplayName).ToList(),
             account.Principals.Count)
     {
         Account = account;
         procurementSet = procurement.ToHashSet();
         viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
+        launcherSet = launchers.ToHashSet();
     }
 
     private AuditRun(
@@ -46,6 +49,7 @@ public sealed class AuditRun
         AuditDeclaration declaration,
         IReadOnlyList<string> procurement,
         IReadOnlyList<string> viewers,
+        IReadOnlyList<string> launchers,
         int principalCount)
     {
         Id = id;
@@ -57,9 +61,12 @@ public sealed class AuditRun
         SuppressionPath = declaration.SuppressionPath;
         ProcurementPrincipals = procurement;
         ViewerPrincipals = viewers;
+        DeclaredLauncherPrincipals = declaration.LauncherPrincipals;
+        LauncherPrincipals = launchers;
         PrincipalCount = principalCount;
         procurementSet = [];
         viewerSet = [];
+        launcherSet = [];
     }
 
     /// <summary>Tells the findings of one run from those of another once they have been serialized.</summary>
@@ -85,6 +92,12 @@ public sealed class AuditRun
 
     /// <summary>The principals that may only view, groups expanded.</summary>
     public IReadOnlyList<string> ViewerPrincipals { get; }
+
+    /// <summary>-LauncherPrincipal as given.</summary>
+    public IReadOnlyList<string> DeclaredLauncherPrincipals { get; }
+
+    /// <summary>The principals authorized to launch and replicate paid AMIs, groups expanded.</summary>
+    public IReadOnlyList<string> LauncherPrincipals { get; }
 
     /// <summary>The suppression file, or null when none was given.</summary>
     public string? SuppressionPath { get; }
@@ -127,21 +140,37 @@ public sealed class AuditRun
         IReadOnlyList<string> viewerPrincipals,
         int principalCount,
         IReadOnlyList<Suppression> expiredSuppressions,
-        bool incomplete)
+        bool incomplete,
+        IReadOnlyList<string>? launcherPrincipals = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(declaration);
         ArgumentOutOfRangeException.ThrowIfNegative(principalCount);
-        return new AuditRun(id, accountId, source, startedAt, declaration, procurementPrincipals, viewerPrincipals, principalCount)
+        return new AuditRun(id, accountId, source, startedAt, declaration, procurementPrincipals, viewerPrincipals, launcherPrincipals ?? [], principalCount)
         {
             ExpiredSuppressions = expiredSuppressions,
             Incomplete = incomplete,
         };
     }
 
-    /// <summary>"Procurement", "Viewer" or "Other": how the audit treated a principal (procurement wins when named as both).</summary>
-    public string RoleOf(AccountPrincipal principal) =>
-        procurementSet.Contains(principal) ? "Procurement" : viewerSet.Contains(principal) ? "Viewer" : "Other";
+    /// <summary>
+    /// How the audit treated a principal: "Procurement", "Viewer" (procurement wins when named as both), "Launcher",
+    /// both ("Procurement, Launcher"), or "Other".
+    /// </summary>
+    public string RoleOf(AccountPrincipal principal)
+    {
+        var rule1 = procurementSet.Contains(principal) ? "Procurement" : viewerSet.Contains(principal) ? "Viewer" : null;
+        return (rule1, launcherSet.Contains(principal)) switch
+        {
+            (null, false) => "Other",
+            (null, true) => "Launcher",
+            (_, true) => rule1 + ", Launcher",
+            _ => rule1,
+        };
+    }
+
+    /// <summary>True when the principal was named a launcher of paid AMIs.</summary>
+    public bool IsLauncher(AccountPrincipal principal) => launcherSet.Contains(principal);
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
@@ -165,15 +194,18 @@ public sealed class AuditRun
     }
 }
 
-/// <summary>What the user declared for an audit: the principals as given and the suppression file.</summary>
+/// <summary>What the user declared for an audit: the principals as given (procurement, viewers, launchers) and the suppression file.</summary>
 public sealed class AuditDeclaration
 {
-    public AuditDeclaration(IReadOnlyList<string>? procurementPrincipals = null, IReadOnlyList<string>? viewerPrincipals = null, string? suppressionPath = null)
+    public AuditDeclaration(IReadOnlyList<string>? procurementPrincipals = null, IReadOnlyList<string>? viewerPrincipals = null, string? suppressionPath = null, IReadOnlyList<string>? launcherPrincipals = null)
     {
         ProcurementPrincipals = procurementPrincipals ?? [];
         ViewerPrincipals = viewerPrincipals ?? [];
         SuppressionPath = suppressionPath;
+        LauncherPrincipals = launcherPrincipals ?? [];
     }
+
+    public IReadOnlyList<string> LauncherPrincipals { get; }
 
     public IReadOnlyList<string> ProcurementPrincipals { get; }
 

@@ -5,22 +5,51 @@ using System.Linq;
 namespace MarketplaceGuard.Engine.Audit;
 
 /// <summary>
-/// Something a principal may be able to do in AWS Marketplace, as sets of actions: the capability is held through
-/// any of its paths, and a path needs every one of its actions. "Procure" is Subscribe, or an agreement request,
-/// which AWS only honours together with Subscribe.
+/// Something a principal may be able to do, as sets of requests: the capability is held through any of its paths,
+/// and a path needs every one of its requests. A Rule 1 request is an action on "*" ("Procure" is Subscribe, or an
+/// agreement request, which AWS only honours together with Subscribe); a Rule 2 request names its resource and what
+/// is known of its context ("RunInstances on any image whose ec2:Owner is aws-marketplace").
 /// </summary>
 public sealed class Capability
 {
-    public Capability(string name, int rule, string description, IReadOnlyList<IReadOnlyList<string>> paths, string resource = "*")
+    /// <summary>A capability whose paths are actions on "*".</summary>
+    public Capability(string name, int rule, string description, IReadOnlyList<IReadOnlyList<string>> paths)
+        : this(name, rule, description, paths.Select(p => (IReadOnlyList<AccessRequest>)p.Select(a => new AccessRequest(a)).ToArray()).ToArray())
+    {
+    }
+
+    public Capability(string name, int rule, string description, IReadOnlyList<IReadOnlyList<AccessRequest>> paths)
     {
         Name = name;
         Rule = rule;
         Description = description;
-        Paths = paths;
-        Resource = resource;
-        var actions = paths.SelectMany(p => p).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        ActionList = actions;
-        PathIndexes = paths.Select(p => p.Select(a => Array.FindIndex(actions, x => x.Equals(a, StringComparison.OrdinalIgnoreCase))).ToArray()).ToArray();
+        RequestPaths = paths;
+        Paths = paths.Select(p => (IReadOnlyList<string>)p.Select(r => r.Action).Distinct(StringComparer.OrdinalIgnoreCase).ToArray()).ToArray();
+
+        // Requests that are the same (action, resource and facts) are evaluated once.
+        var requests = new List<AccessRequest>();
+        var indexes = new List<int[]>();
+        foreach (var path in paths)
+        {
+            var positions = new int[path.Count];
+            for (var i = 0; i < path.Count; i++)
+            {
+                var found = requests.FindIndex(r => Same(r, path[i]));
+                if (found < 0)
+                {
+                    found = requests.Count;
+                    requests.Add(path[i]);
+                }
+
+                positions[i] = found;
+            }
+
+            indexes.Add(positions);
+        }
+
+        RequestList = requests;
+        PathIndexes = indexes;
+        ActionList = requests.Select(r => r.Action).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }
 
     public string Name { get; }
@@ -30,25 +59,30 @@ public sealed class Capability
 
     public string Description { get; }
 
-    /// <summary>Each path is a set of actions that, all allowed, give the capability.</summary>
+    /// <summary>Each path as the actions it needs (what a person reads; the requests say on what).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Paths { get; }
 
-    /// <summary>The resource the actions are evaluated on.</summary>
-    public string Resource { get; }
+    /// <summary>Each path as the requests that, all allowed, give the capability.</summary>
+    public IReadOnlyList<IReadOnlyList<AccessRequest>> RequestPaths { get; }
 
     /// <summary>Every action of every path, each once.</summary>
     public IEnumerable<string> Actions => ActionList;
 
-    /// <summary>The actions, each once, in a fixed order (the analyzer indexes results by position).</summary>
+    /// <summary>Every distinct request, in a fixed order (the analyzer indexes results by position).</summary>
+    internal IReadOnlyList<AccessRequest> RequestList { get; }
+
     internal IReadOnlyList<string> ActionList { get; }
 
-    /// <summary>Each path as positions in <see cref="ActionList"/>.</summary>
+    /// <summary>Each path as positions in <see cref="RequestList"/>.</summary>
     internal IReadOnlyList<int[]> PathIndexes { get; }
 
     public override string ToString() => Name;
+
+    private static bool Same(AccessRequest a, AccessRequest b) =>
+        a.Action.Equals(b.Action, StringComparison.OrdinalIgnoreCase) && a.Resource == b.Resource && a.ToString() == b.ToString();
 }
 
-/// <summary>The capabilities the audit reasons about. The list is open: Rule 2's AMI capabilities join it.</summary>
+/// <summary>The capabilities the audit reasons about: Rule 1's (subscriptions), Rule 2's (paid AMIs) and Rule 3's.</summary>
 public static class Capabilities
 {
     public static Capability Procure { get; } = new(
@@ -75,8 +109,14 @@ public static class Capabilities
         "Change which products the Private Marketplace offers",
         [["aws-marketplace:AssociateProductsWithPrivateMarketplace"], ["aws-marketplace:DisassociateProductsFromPrivateMarketplace"]]);
 
+    public static Capability LaunchPaidAmi => PaidAmiCapabilities.LaunchPaidAmi;
+
+    public static Capability ReplicatePaidAmi => PaidAmiCapabilities.ReplicatePaidAmi;
+
+    public static Capability SharePaidAmi => PaidAmiCapabilities.SharePaidAmi;
+
     /// <summary>Every capability, in report order.</summary>
-    public static IReadOnlyList<Capability> All { get; } = [Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace];
+    public static IReadOnlyList<Capability> All { get; } = [Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi];
 
     /// <summary>The capability with this name (case-insensitive), or null.</summary>
     public static Capability? Find(string name) => All.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

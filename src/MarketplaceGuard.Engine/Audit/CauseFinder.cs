@@ -95,7 +95,7 @@ internal sealed class CauseFinder
     /// is allowed, so one suffices. Groups first; each policy's one-policy set is built once (group policies are shared
     /// by their members).
     /// </summary>
-    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, AuditResult allowed)
+    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, RequestResult allowed)
     {
         foreach (var policy in principal.Policies.IdentityPolicies.OrderBy(p => GroupOf(p.Via) is null))
         {
@@ -104,7 +104,7 @@ internal sealed class CauseFinder
                 alone[policy] = set = new PolicySet([policy]);
             }
 
-            if (evaluator.Audit(set, allowed.Action, allowed.Resource, principal.AuditContext).Decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+            if (evaluator.Audit(set, allowed.Result.Action, allowed.Result.Resource, allowed.Context).Decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
             {
                 return policy;
             }

@@ -31,12 +31,16 @@ public sealed class LeastPrivilegeAudit
         IReadOnlyList<Suppression> suppressions,
         DateOnly today,
         IProgress<int>? progress = null,
-        AuditDeclaration? declaration = null)
+        AuditDeclaration? declaration = null,
+        IReadOnlyList<AccountPrincipal>? launchers = null)
     {
-        var run = new AuditRun(account, procurement, viewers, declaration ?? new AuditDeclaration(), DateTime.UtcNow) { Incomplete = account.Snapshot.Incomplete };
+        launchers ??= [];
+        var run = new AuditRun(account, procurement, viewers, launchers, declaration ?? new AuditDeclaration(), DateTime.UtcNow) { Incomplete = account.Snapshot.Incomplete };
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
+        var launcherSet = launchers.ToHashSet();
         var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
+        var launchCauses = new CauseFinder(analyzer.Evaluator, account, launcherSet);
 
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
@@ -46,9 +50,31 @@ public sealed class LeastPrivilegeAudit
         for (var start = 0; start < principals.Count; start += Chunk)
         {
             var end = Math.Min(start + Chunk, principals.Count);
-            Parallel.For(start, end, i => entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray());
+            Parallel.For(start, end, i =>
+            {
+                entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray();
+
+                // Rule 2's findings are the most numerous: what they will explain is explained here, on every core (an
+                // entry explains itself once, when first read).
+                if (!launcherSet.Contains(principals[i]))
+                {
+                    foreach (var entry in entries[i])
+                    {
+                        if (entry.CapabilityDefinition.Rule == 2 && IsAllowed(entry.Decision))
+                        {
+                            _ = entry.Evidence;
+                        }
+                    }
+                }
+            });
             progress?.Report(end);
         }
+
+        // Launching through a role needs every role's own answer first; it is asked only of principals that cannot
+        // launch directly (MG2004 is "only through a role").
+        var access = new AccountAccess(account, analyzer);
+        var launch = IndexOf(Capabilities.LaunchPaidAmi);
+        Parallel.For(0, principals.Count, i => entries[i][launch] = access.Complete(entries[i][launch]));
 
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
         for (var i = 0; i < principals.Count; i++)
@@ -57,6 +83,7 @@ public sealed class LeastPrivilegeAudit
             matrix.AddRange(entries[i]);
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
             Apply(run, principal, role, entries[i], causes);
+            ApplyRule2(run, principal, launcherSet.Contains(principal), entries[i], launchCauses);
         }
 
         run.Matrix = matrix;
@@ -113,8 +140,8 @@ public sealed class LeastPrivilegeAudit
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter}");
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 1");
         }
 
         switch (role)
@@ -171,7 +198,7 @@ public sealed class LeastPrivilegeAudit
                     var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        group is null ? $"Revoke-MarketplaceAccess {principalParameter}" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)}",
+                        group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
                         group is null ? null : "group/" + group);
                 }
 
@@ -195,6 +222,89 @@ public sealed class LeastPrivilegeAudit
         }
     }
 
+    /// <summary>Rule 2: MG2001–MG2005, for launchers and everyone else; service-linked roles launch for AWS services by design.</summary>
+    private static void ApplyRule2(AuditRun run, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries, CauseFinder causes)
+    {
+        void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
+            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
+
+        var launch = entries[IndexOf(Capabilities.LaunchPaidAmi)];
+        var replicate = entries[IndexOf(Capabilities.ReplicatePaidAmi)];
+        var share = entries[IndexOf(Capabilities.SharePaidAmi)];
+        var who = principal.DisplayName;
+        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
+
+        if (isLauncher)
+        {
+            if (IsDenied(launch.Decision))
+            {
+                Add(AuditRules.LauncherLockedOut, Severity.High, launch,
+                    $"{who} is authorized to launch paid AMIs but cannot: {Describe(launch)}",
+                    LockoutFix(principal, launch, principalParameter + " -AccessLevel Launcher"),
+                    causes.Of(principal, launch, PolicyEffect.Deny).Text);
+            }
+
+            return;
+        }
+
+        if (principal.IsServiceLinkedRole)
+        {
+            return;
+        }
+
+        (string Cause, string Fix) Revoke(AccessEntry entry)
+        {
+            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
+            return cause.Group is { } group && causes.CanDenyAt(group)
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 2");
+        }
+
+        if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
+        {
+            var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
+            var fix = run.IsLauncher(role)
+                ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
+                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2";
+            Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch,
+                $"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}",
+                fix, cause);
+        }
+        else if (IsAllowed(launch.Decision))
+        {
+            var (cause, fix) = Revoke(launch);
+            Add(AuditRules.UnauthorizedPaidAmiLaunch, SeverityOf(launch), launch,
+                $"{who} is not authorized to launch paid AMIs but {Describe(launch)}", fix, cause);
+        }
+
+        if (IsAllowed(replicate.Decision))
+        {
+            var (cause, fix) = Revoke(replicate);
+            Add(AuditRules.UnauthorizedPaidAmiReplication, SeverityOf(replicate), replicate,
+                $"{who} is not authorized to replicate paid AMIs but {Describe(replicate)}", fix, cause);
+        }
+
+        if (IsAllowed(share.Decision))
+        {
+            var (cause, fix) = Revoke(share);
+            Add(AuditRules.UnauthorizedPaidAmiSharing, SeverityOf(share), share,
+                $"{who} is not authorized to share paid AMIs but {Describe(share)}", fix, cause);
+        }
+    }
+
+    private static int IndexOf(Capability capability)
+    {
+        for (var i = 0; i < Capabilities.All.Count; i++)
+        {
+            if (Capabilities.All[i] == capability)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"{capability} is not one of the audit's capabilities.", nameof(capability));
+    }
+
     private static bool IsAllowed(AuditDecision decision) => decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed;
 
     private static bool IsDenied(AuditDecision decision) => decision is AuditDecision.ExplicitDeny or AuditDecision.ImplicitDeny;
@@ -215,6 +325,9 @@ public sealed class LeastPrivilegeAudit
         "Cancel" => "cancel subscriptions",
         "ViewSubscriptions" => "view subscriptions",
         "ManagePrivateMarketplace" => "manage the Private Marketplace",
+        "LaunchPaidAmi" => "launch paid AMIs",
+        "ReplicatePaidAmi" => "replicate paid AMIs",
+        "SharePaidAmi" => "share paid AMIs",
         _ => entry.Capability,
     };
 
@@ -227,7 +340,8 @@ public sealed class LeastPrivilegeAudit
 
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
 
-    private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string principalParameter)
+    /// <summary>How an authorized principal gets its access back: out of the group whose deny blocks it, or a Grant.</summary>
+    private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string grantArguments)
     {
         var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
         if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal))
@@ -242,7 +356,7 @@ public sealed class LeastPrivilegeAudit
             return $"The explicit deny comes from the {deny.Layer} {deny.PolicyName}: change it there; MarketplaceGuard cannot override a {deny.Layer}.";
         }
 
-        return $"Grant-MarketplaceProcurement {principalParameter}";
+        return $"Grant-MarketplaceProcurement {grantArguments}";
     }
 
     /// <summary>

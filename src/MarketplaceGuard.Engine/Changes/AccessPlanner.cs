@@ -18,7 +18,7 @@ public enum ChangeKind
     DeletePolicy,
 }
 
-/// <summary>One IAM write, with the words -WhatIf shows ("attach MarketplaceGuard-Procurement to group Procurement").</summary>
+/// <summary>One IAM write, with the words -WhatIf shows ("attach MarketplaceGuard-Procurement to group Procurement"); its template's rule scopes <see cref="AccessPlanner.DependsOn"/>.</summary>
 public sealed record PlannedChange(ChangeKind Kind, PolicyTemplate Template, string PolicyArn, string Description)
 {
     public string? VersionId { get; init; }
@@ -41,7 +41,7 @@ public sealed class AccessChangeResult
         WhatIf = whatIf;
     }
 
-    /// <summary>Grant (Buyer or Viewer), Revoke or Remove.</summary>
+    /// <summary>Grant Buyer, Grant Viewer, Grant Launcher, Revoke or Remove.</summary>
     public string Operation { get; }
 
     public PrincipalKind PrincipalType { get; }
@@ -101,6 +101,120 @@ public static class AccessPlanner
     /// <summary>IAM keeps at most five versions of a managed policy.</summary>
     public const int MaxVersions = 5;
 
+    /// <summary>The grants of each rule: one access level per rule, so granting one detaches the others.</summary>
+    public static IReadOnlyList<PolicyTemplate> GrantsOf(int rule) => rule switch
+    {
+        1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)],
+        2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+    };
+
+    /// <summary>The explicit denies Revoke attaches for each rule.</summary>
+    public static IReadOnlyList<PolicyTemplate> DeniesOf(int rule) => rule switch
+    {
+        1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace)],
+        2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+    };
+
+    /// <summary>
+    /// Grant: the template's policy converged and attached; the rule's other grant detached (one access level per rule),
+    /// and the rule's denies detached, since their explicit deny would override the grant. Other rules' policies are
+    /// left as they are.
+    /// </summary>
+    public static AccessPlan PlanGrant(AccessState state, PolicyTemplate grant)
+    {
+        var arns = state.Arns;
+        var changes = new List<PlannedChange>();
+        var warnings = new List<string>();
+        changes.AddRange(EnsurePolicy(grant, state.Policy(arns.Of(grant))));
+        if (!state.IsAttached(arns.Of(grant)))
+        {
+            changes.Add(Attach(grant, arns.Of(grant), state.Principal));
+        }
+
+        foreach (var other in GrantsOf(grant.Rule).Where(t => arns.Of(t) != arns.Of(grant) && state.IsAttached(arns.Of(t))))
+        {
+            changes.Add(Detach(other, arns.Of(other), state.Principal));
+        }
+
+        foreach (var deny in DeniesOf(grant.Rule).Where(t => state.IsAttached(arns.Of(t))))
+        {
+            changes.Add(Detach(deny, arns.Of(deny), state.Principal));
+            warnings.Add($"{deny.PolicyName} is attached to {state.Principal} and its explicit deny would override the grant, so the grant detaches it.");
+        }
+
+        return new AccessPlan(state.Principal, changes, warnings);
+    }
+
+    /// <summary>
+    /// Revoke: for each rule, its denies converged and attached, then the module's grants of those rules detached
+    /// (Rule 1: Procurement, BillingViewer and grants made with -PolicyName; Rule 2: PaidAmiLauncher).
+    /// </summary>
+    public static AccessPlan PlanRevoke(AccessState state, IReadOnlyCollection<int> rules)
+    {
+        var arns = state.Arns;
+        var ordered = rules.Distinct().Order().ToList();
+        var changes = new List<PlannedChange>();
+        foreach (var deny in ordered.SelectMany(DeniesOf))
+        {
+            changes.AddRange(EnsurePolicy(deny, state.Policy(arns.Of(deny))));
+            if (!state.IsAttached(arns.Of(deny)))
+            {
+                changes.Add(Attach(deny, arns.Of(deny), state.Principal));
+            }
+        }
+
+        var denies = ordered.SelectMany(DeniesOf).Select(arns.Of).ToHashSet(StringComparer.Ordinal);
+        changes.AddRange(OursAttached(state)
+            .Where(p => ordered.Contains(p.Template.Rule) && !denies.Contains(p.Arn))
+            .Select(p => Detach(p.Template, p.Arn, state.Principal)));
+        return new AccessPlan(state.Principal, changes, []);
+    }
+
+    /// <summary>
+    /// Remove, the undo of Grant and Revoke: every policy of the module detached from the principal, and deleted when
+    /// nothing else uses it. A policy of the module's (under its path, tagged as ours) that nothing uses any more,
+    /// because an interrupted run detached it and did not delete it, is deleted too rather than left behind.
+    /// </summary>
+    public static AccessPlan PlanRemove(AccessState state)
+    {
+        var changes = new List<PlannedChange>();
+        var deleting = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (template, arn) in OursAttached(state))
+        {
+            changes.Add(Detach(template, arn, state.Principal));
+
+            // Attached to this principal and to nothing else. A policy the listing missed is kept: never delete blind.
+            if (state.PathPolicy(arn) is { AttachmentCount: <= 1 })
+            {
+                changes.Add(Delete(template, arn));
+                deleting.Add(arn);
+            }
+        }
+
+        foreach (var orphan in state.PathPolicies.Where(p => p.AttachmentCount == 0 && p.IsTaggedAsOurs && !deleting.Contains(p.Arn)))
+        {
+            changes.Add(Delete(TemplateOrCustom(state.Arns, orphan.Arn, orphan.Name), orphan.Arn));
+        }
+
+        return new AccessPlan(state.Principal, changes, []);
+    }
+
+    /// <summary>
+    /// The module's policies attached to the principal: the templates' by their default names, and the grants made
+    /// under another -PolicyName (under the module's path, carrying its tag). A custom-named one is a Rule 1 grant
+    /// (only Buyer and Viewer take -PolicyName), described by its own name: the template only words the change, and
+    /// detaching and deleting never use its document.
+    /// </summary>
+    public static IEnumerable<(PolicyTemplate Template, string Arn)> OursAttached(AccessState state) =>
+        state.Attached
+            .Where(a => state.Arns.TemplateOf(a.Arn) is not null || (state.Arns.IsUnderPath(a.Arn) && state.PathPolicy(a.Arn) is { IsTaggedAsOurs: true }))
+            .Select(a => (TemplateOrCustom(state.Arns, a.Arn, a.Name), a.Arn));
+
+    private static PolicyTemplate TemplateOrCustom(ModulePolicyArns arns, string arn, string name) =>
+        arns.TemplateOf(arn) ?? PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement).WithPolicyName(name);
+
     /// <summary>The writes that make <paramref name="state"/> hold the template's document, tagged as ours.</summary>
     public static IEnumerable<PlannedChange> EnsurePolicy(PolicyTemplate template, ManagedPolicyState state)
     {
@@ -137,14 +251,15 @@ public static class AccessPlanner
     /// True when <paramref name="later"/> must not be made unless <paramref name="earlier"/> (of the same plan) was:
     /// nothing can be versioned, tagged or attached before the policy exists; the new version needs the slot the
     /// rotation frees; an attach must attach the template's document, not the old one; IAM refuses to delete a policy
-    /// still attached; and a detach the plan makes because an attach replaces it (Grant swapping the deny for the
-    /// grant, Revoke swapping grants for the deny) keeps the principal as it was when the attach was declined.
+    /// still attached; and a detach the plan makes because an attach of the same rule replaces it (Grant swapping the
+    /// deny for the grant, Revoke swapping grants for the deny) keeps the principal as it was when the attach was
+    /// declined. Rules are independent: declining Rule 1's deny does not keep Rule 2's grant.
     /// </summary>
     public static bool DependsOn(PlannedChange later, PlannedChange earlier)
     {
         if (later.Kind == ChangeKind.DetachPolicy && earlier.Kind == ChangeKind.AttachPolicy)
         {
-            return later.Principal == earlier.Principal;
+            return later.Principal == earlier.Principal && later.Template.Rule == earlier.Template.Rule;
         }
 
         return later.PolicyArn == earlier.PolicyArn && (earlier.Kind, later.Kind) switch

@@ -31,6 +31,7 @@ public sealed class CompiledCondition
     private readonly bool?[]? booleans;
     private readonly bool nullHoldsIfAbsent;
     private readonly bool nullHoldsIfPresent;
+    private readonly bool matchesAnyValue; // StringLike "*": true for every value a present key can have
 
     private readonly ContextKey key;
 
@@ -47,6 +48,7 @@ public sealed class CompiledCondition
             case ConditionFamily.String:
                 var wildcards = op.Kind is ConditionOperatorKind.StringLike or ConditionOperatorKind.StringNotLike;
                 globs = strings.Select(v => patterns.Glob(v, wildcards, useVariables)).ToArray();
+                matchesAnyValue = Array.Exists(globs, g => g.IsMatchAll);
                 break;
             case ConditionFamily.Numeric:
                 numbers = strings.Select(ConditionValues.ParseNumber).ToArray();
@@ -86,12 +88,15 @@ public sealed class CompiledCondition
 
         if (family == ConditionFamily.Null)
         {
-            return EvaluateNull(state);
+            return EvaluateNull(state == KeyState.Unknown && context.IsKnownPresent(key) ? KeyState.Present : state);
         }
 
         if (state == KeyState.Unknown)
         {
-            return Tristate.Unknown;
+            // A key known to be present, value unknown: only a pattern every value matches ("*") is settled.
+            return matchesAnyValue && op.Qualifier == SetQualifier.None && context.IsKnownPresent(key)
+                ? TristateLogic.From(!op.IsNegated)
+                : Tristate.Unknown;
         }
 
         if (state == KeyState.Absent)

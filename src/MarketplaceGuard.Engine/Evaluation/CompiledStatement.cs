@@ -84,6 +84,40 @@ public sealed class CompiledStatement
         return any;
     }
 
+    /// <summary>
+    /// Whether Resource (or NotResource) covers every resource of a set written as a pattern (an audit's "every
+    /// image"): true when all, false when none, unknown when some or when policy variables decide.
+    /// </summary>
+    public Tristate MatchesResourceSet(string resources)
+    {
+        if (Source.IsNotResource)
+        {
+            var outside = Tristate.True;
+            foreach (var pattern in resources.Length > 0 ? this.resources : [])
+            {
+                outside = TristateLogic.And(outside, pattern.ExcludesSet(resources));
+                if (outside == Tristate.False)
+                {
+                    break;
+                }
+            }
+
+            return outside;
+        }
+
+        var any = Tristate.False;
+        foreach (var pattern in this.resources)
+        {
+            any = TristateLogic.Or(any, pattern.MatchSet(resources));
+            if (any == Tristate.True)
+            {
+                break;
+            }
+        }
+
+        return any;
+    }
+
     /// <summary>Whether every condition holds (AND).</summary>
     public Tristate MatchesConditions(RequestContext context)
     {
@@ -100,10 +134,13 @@ public sealed class CompiledStatement
         return all;
     }
 
-    /// <summary>Resource and conditions, for a statement whose action already matched.</summary>
-    public Tristate MatchesRequest(string resource, RequestContext context)
+    /// <summary>
+    /// Resource and conditions, for a statement whose action already matched. With <paramref name="resourceIsSet"/>,
+    /// <paramref name="resource"/> is a pattern standing for every resource it matches (see <see cref="ResourceSet"/>).
+    /// </summary>
+    public Tristate MatchesRequest(string resource, RequestContext context, bool resourceIsSet = false)
     {
-        var resourceMatch = MatchesResource(resource, context);
+        var resourceMatch = resourceIsSet ? MatchesResourceSet(resource) : MatchesResource(resource, context);
         return resourceMatch == Tristate.False ? Tristate.False : TristateLogic.And(resourceMatch, MatchesConditions(context));
     }
 

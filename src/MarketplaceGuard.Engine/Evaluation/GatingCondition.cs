@@ -31,6 +31,18 @@ public sealed class GatingCondition
                 : $"the resource matches a pattern that uses {resourceDependsOn}");
     }
 
+    internal GatingCondition(MatchedStatement statement, IReadOnlyList<string> patterns, string resources, bool notResource)
+    {
+        Statement = statement;
+        Operator = notResource ? "NotResource" : "Resource";
+        Key = string.Join(", ", patterns);
+        Values = patterns;
+        var named = Key;
+        description = statement.Effect == PolicyEffect.Deny
+            ? (notResource ? $"unless the resource is outside {named}" : $"unless the resource is {named}")
+            : (notResource ? $"only on resources outside {named}" : $"only on {named}") + $" (of {resources})";
+    }
+
     // The sentence is built when first read: an audit of a large account produces many it never shows.
     private readonly PolicyCondition? condition;
     private string? description;

@@ -96,10 +96,14 @@ public sealed class PolicyEvaluator
     /// "Can this principal ever do this?" Context keys the audit context does not hold are unknown, so conditions
     /// are three-valued. A deny that depends on unknown keys can only make an allow conditional, never a denial.
     /// </summary>
+    /// <remarks>
+    /// A resource with wildcards (<c>arn:aws:ec2:*::image/*</c>) stands for every resource it matches: a statement
+    /// whose Resource covers some of them but not all is unsettled, like a condition on an unknown key.
+    /// </remarks>
     public AuditResult Audit(PolicySet policies, string action, string resource, RequestContext context)
     {
         resource = EffectiveResource(action, resource);
-        var trace = Trace.Evaluate(policies, action, resource, context);
+        var trace = Trace.Evaluate(policies, action, resource, context, ResourceSet.IsSet(resource));
 
         if (trace.Deny == Tristate.True)
         {
@@ -126,16 +130,66 @@ public sealed class PolicyEvaluator
             {
                 var matched = entry.ToMatchedStatement();
                 involved.Add(matched);
-                AddUnsettledConditions(gating, matched, entry.Statement, resource, context);
+                AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
             }
         }
 
         return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
     }
 
-    private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context)
+    /// <summary>
+    /// The decision <see cref="Audit"/> returns, without the statements and conditions behind it: no allocation, for
+    /// audits that explain only the few decisions they report.
+    /// </summary>
+    public AuditDecision AuditDecisionOf(PolicySet policies, string action, string resource, RequestContext context)
     {
-        if (statement.MatchesResource(resource, context) == Tristate.Unknown)
+        resource = EffectiveResource(action, resource);
+        var resourceIsSet = ResourceSet.IsSet(resource);
+        var deny = Tristate.False;
+        var allow = Tristate.True;
+        foreach (var layer in policies.Layers)
+        {
+            var layerAllow = Tristate.False;
+            foreach (var policy in layer.Policies)
+            {
+                var statements = policy.Policy.StatementsFor(action);
+                foreach (var statement in statements.Denies)
+                {
+                    deny = TristateLogic.Or(deny, statement.MatchesRequest(resource, context, resourceIsSet));
+                    if (deny == Tristate.True)
+                    {
+                        return AuditDecision.ExplicitDeny;
+                    }
+                }
+
+                if (layerAllow != Tristate.True)
+                {
+                    foreach (var statement in statements.Allows)
+                    {
+                        layerAllow = TristateLogic.Or(layerAllow, statement.MatchesRequest(resource, context, resourceIsSet));
+                        if (layerAllow == Tristate.True)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            allow = TristateLogic.And(allow, layerAllow);
+        }
+
+        return allow == Tristate.False ? AuditDecision.ImplicitDeny
+            : allow == Tristate.True && deny == Tristate.False ? AuditDecision.Allowed
+            : AuditDecision.ConditionallyAllowed;
+    }
+
+    private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context, bool resourceIsSet)
+    {
+        if (resourceIsSet && statement.MatchesResourceSet(resource) == Tristate.Unknown)
+        {
+            gating.Add(new GatingCondition(matched, statement.Source.Resources, resource, statement.Source.IsNotResource));
+        }
+        else if (!resourceIsSet && statement.MatchesResource(resource, context) == Tristate.Unknown)
         {
             var keys = statement.Source.Resources
                 .SelectMany(r => Glob.Compile(r, wildcards: true, variables: true).VariableKeys)
@@ -178,7 +232,7 @@ public sealed class PolicyEvaluator
         public List<Entry> Entries { get; } = new(16);
 
 
-        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context)
+        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)
         {
             var layers = policies.Layers;
             var trace = new Trace(layers.Length);
@@ -197,7 +251,7 @@ public sealed class PolicyEvaluator
                             continue;
                         }
 
-                        var match = statement.MatchesRequest(resource, context);
+                        var match = statement.MatchesRequest(resource, context, resourceIsSet);
                         if (match == Tristate.False)
                         {
                             continue;

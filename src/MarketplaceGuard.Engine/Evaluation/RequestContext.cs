@@ -8,37 +8,53 @@ namespace MarketplaceGuard.Engine.Evaluation;
 /// <summary>
 /// The context keys of a request (aws:SourceIp, aws:username, aws-marketplace:ProductId ...), compared
 /// case-insensitively by name. A concrete context is closed: a key it does not hold is absent from the request. An
-/// audit context is open: a key it does not hold is unknown, unless it was declared absent.
+/// audit context is open: a key it does not hold is unknown, unless it was declared absent, or declared present with
+/// a value nobody knows (an EC2 instance launched from a paid AMI carries <c>ec2:ProductCode</c>, whichever code it is).
+/// An audit context can be laid over another (<see cref="Over"/>): what a request knows of its resource over what the
+/// audit knows of its principal.
 /// </summary>
 public sealed class RequestContext : IVariableSource
 {
     private readonly Dictionary<string, ContextValue> values;
     private readonly HashSet<string> absentKeys;
+    private readonly HashSet<string> presentKeys;
+    private readonly RequestContext? under;
 
-    // Values and known-absent flags by ContextKey.Id: a condition finds its key without hashing the name. A key
-    // interned after this context was built cannot be one of its keys, so an index past the end means "not given".
+    // Values and known-absent/known-present flags by ContextKey.Id: a condition finds its key without hashing the
+    // name. A key interned after this context was built cannot be one of its keys, so an index past the end means
+    // "not given".
     private readonly ContextValue?[] valuesById;
     private readonly bool[] absentById;
+    private readonly bool[] presentById;
 
-    private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, bool unlistedKeysAreUnknown)
+    private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys, bool unlistedKeysAreUnknown, RequestContext? under = null)
     {
         this.values = values;
         this.absentKeys = absentKeys;
+        this.presentKeys = presentKeys;
+        this.under = under;
         UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
+
+        if (under is not null)
+        {
+            // A layer shares the arrays of its top: building one costs one object, which matters per principal and request.
+            valuesById = [];
+            absentById = [];
+            presentById = [];
+            return;
+        }
 
         var valueKeys = values.Keys.Select(ContextKey.Of).ToArray();
         var absent = absentKeys.Select(ContextKey.Of).ToArray();
+        var present = presentKeys.Select(ContextKey.Of).ToArray();
         valuesById = new ContextValue?[valueKeys.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
         foreach (var key in valueKeys)
         {
             valuesById[key.Id] = values[key.Name];
         }
 
-        absentById = new bool[absent.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
-        foreach (var key in absent)
-        {
-            absentById[key.Id] = true;
-        }
+        absentById = Flags(absent);
+        presentById = Flags(present);
     }
 
     /// <summary>A concrete context with no keys.</summary>
@@ -51,42 +67,87 @@ public sealed class RequestContext : IVariableSource
     public bool UnlistedKeysAreUnknown { get; }
 
     /// <summary>The keys this context holds values for.</summary>
-    public IEnumerable<string> Keys => values.Keys;
+    public IEnumerable<string> Keys => under is null ? values.Keys : under.Keys.Concat(Top.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The keys known to be in the request whose values nobody knows.</summary>
+    public IEnumerable<string> PresentKeys => under is null ? presentKeys : under.PresentKeys.Concat(Top.PresentKeys).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when the context states nothing about any key (unknown or absent by default, nothing listed).</summary>
+    public bool IsBlank => values.Count == 0 && absentKeys.Count == 0 && presentKeys.Count == 0 && under is null;
+
+    // A layer's own knowledge lives in the context it was made from.
+    private RequestContext Top => topLayer ?? this;
+
+    private RequestContext? topLayer;
 
     /// <summary>A concrete context: keys not listed are absent from the request.</summary>
     public static RequestContext Concrete(IEnumerable<KeyValuePair<string, ContextValue>> keys) =>
-        new(ToDictionary(keys), new HashSet<string>(StringComparer.OrdinalIgnoreCase), unlistedKeysAreUnknown: false);
+        new(ToDictionary(keys), NewSet(), NewSet(), unlistedKeysAreUnknown: false);
 
-    /// <summary>An audit context: keys not listed are unknown, except <paramref name="absentKeys"/>.</summary>
-    public static RequestContext Audit(IEnumerable<KeyValuePair<string, ContextValue>> keys, IEnumerable<string>? absentKeys = null) =>
-        new(ToDictionary(keys), new HashSet<string>(absentKeys ?? [], StringComparer.OrdinalIgnoreCase), unlistedKeysAreUnknown: true);
+    /// <summary>
+    /// An audit context: keys not listed are unknown, except <paramref name="absentKeys"/> (not in the request) and
+    /// <paramref name="presentKeys"/> (in the request, value unknown).
+    /// </summary>
+    public static RequestContext Audit(IEnumerable<KeyValuePair<string, ContextValue>> keys, IEnumerable<string>? absentKeys = null, IEnumerable<string>? presentKeys = null) =>
+        new(ToDictionary(keys), NewSet(absentKeys), NewSet(presentKeys), unlistedKeysAreUnknown: true);
 
     /// <summary>This context with more keys (values given here win).</summary>
     public RequestContext With(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {
+        RequireSingleLayer();
         var merged = new Dictionary<string, ContextValue>(values, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in keys)
         {
             merged[key] = value;
         }
 
-        return new RequestContext(merged, absentKeys, UnlistedKeysAreUnknown);
+        return new RequestContext(merged, absentKeys, presentKeys, UnlistedKeysAreUnknown);
     }
 
     /// <summary>This context with keys made known-absent (for an audit: e.g. aws:username for a role).</summary>
     public RequestContext WithAbsent(IEnumerable<string> keys)
     {
-        var absent = new HashSet<string>(absentKeys, StringComparer.OrdinalIgnoreCase);
+        RequireSingleLayer();
+        var absent = NewSet(absentKeys);
         absent.UnionWith(keys);
-        return new RequestContext(values, absent, UnlistedKeysAreUnknown);
+        return new RequestContext(values, absent, presentKeys, UnlistedKeysAreUnknown);
+    }
+
+    /// <summary>
+    /// This context laid over <paramref name="below"/>: a key this context knows (a value, absent, or present) is
+    /// answered here; any other key as <paramref name="below"/> answers it. Both must be audit contexts.
+    /// </summary>
+    public RequestContext Over(RequestContext below)
+    {
+        if (!UnlistedKeysAreUnknown || !below.UnlistedKeysAreUnknown)
+        {
+            throw new ArgumentException("Only audit contexts are laid over each other.", nameof(below));
+        }
+
+        if (IsBlank)
+        {
+            return below;
+        }
+
+        RequireSingleLayer();
+        return new RequestContext(values, absentKeys, presentKeys, unlistedKeysAreUnknown: true, below) { topLayer = this };
     }
 
     /// <summary>What the context knows about a key.</summary>
     public KeyState Lookup(string key, out ContextValue? value) => Lookup(ContextKey.Of(key), out value);
 
-    /// <summary>What the context knows about a key.</summary>
+    /// <summary>
+    /// What the context knows about a key. A key known to be present without a known value is
+    /// <see cref="KeyState.Unknown"/> here (its value decides most operators); <see cref="IsKnownPresent"/> tells it apart.
+    /// </summary>
     public KeyState Lookup(ContextKey key, out ContextValue? value)
     {
+        if (under is not null)
+        {
+            var top = topLayer!;
+            return top.Knows(key.Id) ? top.Lookup(key, out value) : under.Lookup(key, out value);
+        }
+
         var id = key.Id;
         value = id < valuesById.Length ? valuesById[id] : null;
         if (value is not null)
@@ -94,7 +155,25 @@ public sealed class RequestContext : IVariableSource
             return KeyState.Present;
         }
 
+        if (id < presentById.Length && presentById[id])
+        {
+            return KeyState.Unknown;
+        }
+
         return UnlistedKeysAreUnknown && !(id < absentById.Length && absentById[id]) ? KeyState.Unknown : KeyState.Absent;
+    }
+
+    /// <summary>True when the key is certainly in the request (with a known value or not).</summary>
+    public bool IsKnownPresent(ContextKey key)
+    {
+        if (under is not null)
+        {
+            var top = topLayer!;
+            return top.Knows(key.Id) ? top.IsKnownPresent(key) : under.IsKnownPresent(key);
+        }
+
+        var id = key.Id;
+        return (id < valuesById.Length && valuesById[id] is not null) || (id < presentById.Length && presentById[id]);
     }
 
     public KeyState TryGetVariable(ContextKey key, out string value)
@@ -109,6 +188,31 @@ public sealed class RequestContext : IVariableSource
         value = string.Empty;
         return state == KeyState.Unknown ? KeyState.Unknown : KeyState.Absent;
     }
+
+    /// <summary>Whether this (single-layer) context says anything of the key: a value, absent or present.</summary>
+    private bool Knows(int id) =>
+        (id < valuesById.Length && valuesById[id] is not null) || (id < absentById.Length && absentById[id]) || (id < presentById.Length && presentById[id]);
+
+    private void RequireSingleLayer()
+    {
+        if (under is not null)
+        {
+            throw new InvalidOperationException("A layered context is read-only: change the contexts it was laid from.");
+        }
+    }
+
+    private static bool[] Flags(ContextKey[] keys)
+    {
+        var flags = new bool[keys.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
+        foreach (var key in keys)
+        {
+            flags[key.Id] = true;
+        }
+
+        return flags;
+    }
+
+    private static HashSet<string> NewSet(IEnumerable<string>? keys = null) => new(keys ?? [], StringComparer.OrdinalIgnoreCase);
 
     private static Dictionary<string, ContextValue> ToDictionary(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {

@@ -113,6 +113,69 @@ public sealed class ArnPattern
     }
 
     /// <summary>
+    /// How the pattern relates to a set of resources written as a pattern (audits: "every image"): true when it covers
+    /// them all, false when none, unknown when some (see <see cref="GlobRelation"/>). Segments compare as in
+    /// <see cref="Match"/>; a segment with policy variables is unknown unless the set is "*".
+    /// </summary>
+    public Tristate MatchSet(string resources)
+    {
+        if (MatchesAll)
+        {
+            return Tristate.True;
+        }
+
+        // Audits ask the same few sets of every pattern again and again: remember the answers.
+        var known = setAnswers ?? System.Threading.Interlocked.CompareExchange(ref setAnswers, new(StringComparer.Ordinal), null) ?? setAnswers;
+        if (known.TryGetValue(resources, out var answer))
+        {
+            return answer;
+        }
+
+        answer = RelateToSet(resources);
+        if (known.Count < 256)
+        {
+            known.TryAdd(resources, answer);
+        }
+
+        return answer;
+    }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<string, Tristate>? setAnswers;
+
+    private Tristate RelateToSet(string resources)
+    {
+
+        if (segments is null)
+        {
+            return whole!.HasVariables ? Tristate.Unknown : GlobRelation.Relate(whole.Text, resources, ignoreCase: false);
+        }
+
+        var parts = resources.Split(':', SegmentCount);
+        if (parts.Length < SegmentCount)
+        {
+            return resources == "*" ? Tristate.Unknown : Tristate.False;
+        }
+
+        var result = Tristate.True;
+        for (var i = 0; i < SegmentCount; i++)
+        {
+            var relation = segments[i].HasVariables
+                ? (segments[i].IsMatchAll ? Tristate.True : Tristate.Unknown)
+                : GlobRelation.Relate(segments[i].Text, parts[i], ignoreCase: i < SegmentCount - 1);
+            result = TristateLogic.And(result, relation);
+            if (result == Tristate.False)
+            {
+                return result;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether none of a set of resources (a pattern, see <see cref="MatchSet"/>) is inside the pattern.</summary>
+    public Tristate ExcludesSet(string resources) => TristateLogic.Not(MatchSet(resources));
+
+    /// <summary>
     /// Whether the resource is outside the pattern, as NotResource asks. A pattern whose policy variables cannot be
     /// resolved neither covers nor excludes anything (the rule of iam-simulate, which this module follows where AWS is
     /// silent), so the answer is then false whatever the resource; unknown when resolving depends on a key nobody

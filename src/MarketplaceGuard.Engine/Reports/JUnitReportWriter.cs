@@ -89,6 +89,7 @@ internal static class JUnitReportWriter
         WriteProperty(xml, "accountId", run.AccountId ?? string.Empty);
         WriteProperty(xml, "procurementPrincipals", ReportText.Principals(run.DeclaredProcurementPrincipals, run.ProcurementPrincipals));
         WriteProperty(xml, "viewerPrincipals", ReportText.Principals(run.DeclaredViewerPrincipals, run.ViewerPrincipals));
+        WriteProperty(xml, "launcherPrincipals", ReportText.Principals(run.DeclaredLauncherPrincipals, run.LauncherPrincipals));
         WriteProperty(xml, "suppressionFile", ReportText.SuppressionFile(run));
         WriteProperty(xml, "expiredSuppressions", ReportText.Expired(run));
         WriteProperty(xml, "incomplete", run.Incomplete ? "true" : "false");

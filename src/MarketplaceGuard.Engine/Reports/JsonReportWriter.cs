@@ -39,6 +39,7 @@ internal static class JsonReportWriter
         json.WriteBoolean("incomplete", run.Incomplete);
         WritePrincipals(json, "procurementPrincipals", run.DeclaredProcurementPrincipals, run.ProcurementPrincipals);
         WritePrincipals(json, "viewerPrincipals", run.DeclaredViewerPrincipals, run.ViewerPrincipals);
+        WritePrincipals(json, "launcherPrincipals", run.DeclaredLauncherPrincipals, run.LauncherPrincipals);
         json.WriteNullable("suppressionFile", run.SuppressionPath);
         json.WriteStartArray("expiredSuppressions");
         foreach (var expired in run.ExpiredSuppressions)

@@ -134,6 +134,8 @@ internal static class SarifReportWriter
         json.WriteStrings("procurementPrincipals", run.ProcurementPrincipals);
         json.WriteStrings("declaredViewerPrincipals", run.DeclaredViewerPrincipals);
         json.WriteStrings("viewerPrincipals", run.ViewerPrincipals);
+        json.WriteStrings("declaredLauncherPrincipals", run.DeclaredLauncherPrincipals);
+        json.WriteStrings("launcherPrincipals", run.LauncherPrincipals);
         json.WriteNullable("suppressionFile", run.SuppressionPath);
         json.WriteStrings("expiredSuppressions", run.ExpiredSuppressions.Select(s => s.ToString()));
         json.WriteNumber("principals", report.PrincipalCount);

@@ -7,15 +7,20 @@ using MarketplaceGuard.Engine.Policies;
 namespace MarketplaceGuard.Engine.Templates;
 
 /// <summary>
-/// The templates shipped with the module. Their documents are embedded JSON files (Templates/Documents), each
-/// semantically equal to the policy of the same role in the source article "Securing access to AMIs in AWS
-/// Marketplace" (AWS Marketplace blog); the tests compare them with copies of the article's policies.
+/// The templates shipped with the module. Their documents are embedded JSON files (Templates/Documents). The Rule 1
+/// templates are semantically equal to the policy of the same role in the source article "Securing access to AMIs in
+/// AWS Marketplace" (AWS Marketplace blog); the tests compare them with copies of the article's policies. The Rule 2
+/// templates are the module's own, built from the EC2 facts of the Service Authorization Reference (each statement's
+/// source is in docs/Get-MarketplacePolicyTemplate.md); the tests check them with the module's evaluator.
 /// </summary>
 public static class PolicyTemplateCatalog
 {
     public const string Procurement = "Procurement";
     public const string BillingViewer = "BillingViewer";
     public const string DenyMarketplace = "DenyMarketplace";
+    public const string PaidAmiLauncher = "PaidAmiLauncher";
+    public const string DenyPaidAmiLaunch = "DenyPaidAmiLaunch";
+    public const string DenyPaidAmiReplication = "DenyPaidAmiReplication";
 
     private static readonly Lazy<IReadOnlyList<PolicyTemplate>> Templates = new(Load);
 
@@ -38,6 +43,9 @@ public static class PolicyTemplateCatalog
         Create(Procurement, 1, "View, subscribe to and unsubscribe from AWS Marketplace products."),
         Create(BillingViewer, 1, "View subscriptions only; Subscribe and Unsubscribe explicitly denied."),
         Create(DenyMarketplace, 1, "Explicitly deny every AWS Marketplace action (everyone else)."),
+        Create(PaidAmiLauncher, 2, "Launch, copy, share and guard-tag paid (Marketplace) AMIs: the authorized launchers."),
+        Create(DenyPaidAmiLaunch, 2, "Explicitly deny launching paid AMIs: Marketplace-owned, guard-tagged, or product-coded instances."),
+        Create(DenyPaidAmiReplication, 2, "Explicitly deny copying, exporting, sharing and guard-tag changes of paid AMIs and their snapshots."),
     ];
 
     private static PolicyTemplate Create(string name, int rule, string description)

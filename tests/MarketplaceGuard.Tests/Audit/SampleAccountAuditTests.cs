@@ -21,8 +21,9 @@ public sealed class SampleAccountAuditTests
         var account = Account.Build(SnapshotLoader.Load(Path.Combine(Examples, "sample-account.json")));
         var procurement = account.Resolve(["Procurement"], out _);
         var viewers = account.Resolve(["Billing"], out _);
+        var launchers = account.Resolve(["AmiOperators", "cfn-deployer"], out _);
         var suppressions = SuppressionFile.Load(Path.Combine(Examples, "suppressions.json"));
-        return (account, new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, Today));
+        return (account, new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, Today, launchers: launchers));
     }
 
     [Fact]
@@ -49,6 +50,22 @@ public sealed class SampleAccountAuditTests
                 "MG1006 Medium role/OrganizationAdmin ManagePrivateMarketplace",
                 "MG1006 Medium user/dave ManagePrivateMarketplace",
                 "MG1007 Medium user/olga -",
+                "MG2001 High role/OrganizationAdmin LaunchPaidAmi",
+                "MG2001 High role/ci-deploy LaunchPaidAmi",
+                "MG2001 High user/carol LaunchPaidAmi",
+                "MG2001 High user/dave LaunchPaidAmi",
+                "MG2001 Medium user/mia LaunchPaidAmi",
+                "MG2002 High role/OrganizationAdmin ReplicatePaidAmi",
+                "MG2002 High role/ci-deploy ReplicatePaidAmi",
+                "MG2002 High user/carol ReplicatePaidAmi",
+                "MG2002 High user/dave ReplicatePaidAmi",
+                "MG2003 High role/OrganizationAdmin SharePaidAmi",
+                "MG2003 High role/ci-deploy SharePaidAmi",
+                "MG2003 High user/carol SharePaidAmi",
+                "MG2003 High user/dave SharePaidAmi",
+                "MG2003 High user/sid SharePaidAmi",
+                "MG2004 High user/dana LaunchPaidAmi",
+                "MG2005 High user/luke LaunchPaidAmi",
             ],
             actual);
         Assert.False(run.Passed);
@@ -79,7 +96,7 @@ public sealed class SampleAccountAuditTests
 
         // The access arrives through the group, which holds nobody authorized: the fix is one deny at the group.
         Assert.Equal("group/Developers", finding.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", finding.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1", finding.Recommendation);
         Assert.Equal("user/dave", finding.Principal);
     }
 
@@ -92,7 +109,7 @@ public sealed class SampleAccountAuditTests
 
         Assert.Equal(AuditDecision.ConditionallyAllowed, finding.Decision);
         Assert.Equal(["only if aws:MultiFactorAuthPresent is true"], finding.Conditions);
-        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'MarketplaceBuyer'", finding.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'MarketplaceBuyer' -Rule 1", finding.Recommendation);
         Assert.False(finding.Suppressed, "its suppression expired on 2026-09-30");
         Assert.Equal("MG1001", Assert.Single(run.ExpiredSuppressions).RuleId);
     }
@@ -144,8 +161,8 @@ public sealed class SampleAccountAuditTests
     {
         var (account, run) = Audit();
 
-        Assert.Equal(13, account.Principals.Count);
-        Assert.Equal(13 * Capabilities.All.Count, run.Matrix.Count);
+        Assert.Equal(18, account.Principals.Count);
+        Assert.Equal(18 * Capabilities.All.Count, run.Matrix.Count);
         Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.CapabilityDefinition == Capabilities.Procure).Decision);
         Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.CapabilityDefinition == Capabilities.Procure).Decision);
     }

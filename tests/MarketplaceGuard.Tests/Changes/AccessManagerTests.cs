@@ -20,6 +20,7 @@ public sealed class AccessManagerTests : IDisposable
 {
     private static readonly PolicyTemplate Buyer = PolicyTemplateCatalog.Get("Procurement");
     private static readonly PrincipalRef Procurement = new(PrincipalKind.Group, "Procurement");
+    private static readonly int[] RuleOne = [1];
 
     private readonly FakeIamServer server;
     private readonly IamClient client;
@@ -93,10 +94,50 @@ public sealed class AccessManagerTests : IDisposable
 
         // The sample's deny policy predates the tag: the first revoke converges it, the second plans nothing.
         var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
-        var first = await manager.PlanRevokeAsync(everyone, None);
+        var first = await manager.PlanRevokeAsync(everyone, RuleOne, None);
         Assert.Equal(["tag MarketplaceGuard-DenyMarketplace managed-by=MarketplaceGuard"], first.Changes.Select(c => c.Description));
         await manager.ApplyAsync(first.Changes, [], None);
-        Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, RuleOne, None)).Changes);
+    }
+
+    [Fact]
+    public async Task RuleTwoChangesConvergeAndASecondRunPlansNoWrite()
+    {
+        var launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
+        var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
+        int[] ruleTwo = [2];
+
+        var revoke = await manager.PlanRevokeAsync(everyone, ruleTwo, None);
+        Assert.Equal(
+            [
+                "create policy MarketplaceGuard-DenyPaidAmiLaunch at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiLaunch to group Everyone",
+                "create policy MarketplaceGuard-DenyPaidAmiReplication at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiReplication to group Everyone",
+            ],
+            revoke.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(revoke.Changes, [], None);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, ruleTwo, None)).Changes);
+        Assert.Equal(["tag MarketplaceGuard-DenyMarketplace managed-by=MarketplaceGuard"], (await manager.PlanRevokeAsync(everyone, [1, 2], None)).Changes.Select(c => c.Description));
+
+        await manager.ApplyAsync((await manager.PlanRevokeAsync(Victor, ruleTwo, None)).Changes, [], None);
+        var grant = await manager.PlanGrantAsync(Victor, launcher, None);
+        Assert.Equal(
+            [
+                "create policy MarketplaceGuard-PaidAmiLauncher at /marketplaceguard/, tagged managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-PaidAmiLauncher to user victor",
+                "detach MarketplaceGuard-DenyPaidAmiLaunch from user victor",
+                "detach MarketplaceGuard-DenyPaidAmiReplication from user victor",
+            ],
+            grant.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(grant.Changes, [], None);
+        Assert.Empty((await manager.PlanGrantAsync(Victor, launcher, None)).Changes);
+
+        var remove = await manager.PlanRemoveAsync(Victor, None);
+        Assert.Equal(["detach MarketplaceGuard-PaidAmiLauncher from user victor", "delete policy MarketplaceGuard-PaidAmiLauncher (nothing uses it any more)"], remove.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(remove.Changes, [], None);
+        Assert.Empty((await manager.PlanRemoveAsync(Victor, None)).Changes);
+        Assert.Equal(["ViewOnlyAccess"], (await new IamOperations(client).ListAttachedPoliciesAsync(IamPrincipalKind.User, "victor", None)).Select(p => p.Name));
     }
 
     private static readonly Dictionary<string, string> OurTag = new() { [AccessPlanner.TagKey] = AccessPlanner.TagValue };
@@ -210,14 +251,14 @@ public sealed class AccessManagerTests : IDisposable
         await ops.CreatePolicyVersionAsync(manager.ArnOf(deny), drifted, setAsDefault: true, None);
 
         // Both runs read the account before either writes: both plan the same new version of the shared deny.
-        var first = await manager.PlanRevokeAsync(everyone, None);
-        var second = await manager.PlanRevokeAsync(developers, None);
+        var first = await manager.PlanRevokeAsync(everyone, RuleOne, None);
+        var second = await manager.PlanRevokeAsync(developers, RuleOne, None);
         Assert.Contains(second.Changes, c => c.Kind == ChangeKind.CreatePolicyVersion);
         await manager.ApplyAsync(first.Changes, [], None);
         await manager.ApplyAsync(second.Changes, [], None);
 
-        Assert.Empty((await manager.PlanRevokeAsync(everyone, None)).Changes);
-        Assert.Empty((await manager.PlanRevokeAsync(developers, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, RuleOne, None)).Changes);
+        Assert.Empty((await manager.PlanRevokeAsync(developers, RuleOne, None)).Changes);
         var versions = await ops.ListPolicyVersionsAsync(manager.ArnOf(deny), None);
         var documents = new List<string?>();
         foreach (var version in versions)

@@ -26,9 +26,14 @@ public sealed class KillPointConvergenceTests
     private static readonly PolicyTemplate Buyer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement);
     private static readonly PolicyTemplate Viewer = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer);
     private static readonly PolicyTemplate Deny = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace);
+    private static readonly PolicyTemplate Launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
+    private static readonly PolicyTemplate DenyReplication = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication);
     private static readonly string[] WriteActions = ["CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "DeletePolicy", "TagPolicy", "AttachUserPolicy", "AttachGroupPolicy", "AttachRolePolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy"];
     private const string Drifted = """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"aws-marketplace:*","Resource":"*"}}""";
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly int[] RuleOne = [1];
+    private static readonly int[] RuleTwo = [2];
+    private static readonly int[] BothRules = [1, 2];
 
     private readonly ITestOutputHelper output;
 
@@ -48,6 +53,11 @@ public sealed class KillPointConvergenceTests
     [InlineData("remove group Procurement", false)]
     [InlineData("remove group Procurement", true)]
     [InlineData("remove group Everyone", true)]
+    [InlineData("launch user victor", false)]
+    [InlineData("launch user victor", true)]
+    [InlineData("revoke both user dave", false)]
+    [InlineData("revoke both user dave", true)]
+    [InlineData("remove launcher user victor", false)]
     public async Task ConvergesAfterAKillAtEveryWrite(string change, bool drifted)
     {
         var killPoints = 0;
@@ -105,11 +115,11 @@ public sealed class KillPointConvergenceTests
 
             // Each run reads, plans and writes on its own: they race for the shared deny's new version.
             await Task.WhenAll(
-                Task.Run(async () => await Manager(one).ApplyAsync((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes, [], None)),
-                Task.Run(async () => await Manager(two).ApplyAsync((await Manager(two).PlanRevokeAsync(User("victor"), None)).Changes, [], None)));
+                Task.Run(async () => await Manager(one).ApplyAsync((await Manager(one).PlanRevokeAsync(Group("Developers"), RuleOne, None)).Changes, [], None)),
+                Task.Run(async () => await Manager(two).ApplyAsync((await Manager(two).PlanRevokeAsync(User("victor"), RuleOne, None)).Changes, [], None)));
 
-            Assert.Empty((await Manager(one).PlanRevokeAsync(Group("Developers"), None)).Changes);
-            Assert.Empty((await Manager(one).PlanRevokeAsync(User("victor"), None)).Changes);
+            Assert.Empty((await Manager(one).PlanRevokeAsync(Group("Developers"), RuleOne, None)).Changes);
+            Assert.Empty((await Manager(one).PlanRevokeAsync(User("victor"), RuleOne, None)).Changes);
             await AssertVersionsSaneAsync(one);
         }
     }
@@ -124,10 +134,35 @@ public sealed class KillPointConvergenceTests
             await manager.ApplyAsync((await manager.PlanGrantAsync(principal, template, None)).Changes, [], None);
         }
 
-        await manager.ApplyAsync((await manager.PlanRevokeAsync(Group("Everyone"), None)).Changes, [], None);
+        await manager.ApplyAsync((await manager.PlanRevokeAsync(Group("Everyone"), RuleOne, None)).Changes, [], None);
+
+        // Rule 2: the denies on Everyone and on victor (a launcher grant detaches his), and a launcher to remove.
+        if (change.Contains("launch", StringComparison.Ordinal) || change.Contains("both", StringComparison.Ordinal))
+        {
+            await manager.ApplyAsync((await manager.PlanRevokeAsync(Group("Everyone"), RuleTwo, None)).Changes, [], None);
+            await manager.ApplyAsync((await manager.PlanRevokeAsync(User("victor"), RuleTwo, None)).Changes, [], None);
+            if (drifted || change.StartsWith("remove launcher", StringComparison.Ordinal))
+            {
+                await manager.ApplyAsync((await manager.PlanGrantAsync(User("sam"), Launcher, None)).Changes, [], None);
+            }
+        }
+
+        if (change.StartsWith("remove launcher", StringComparison.Ordinal))
+        {
+            await manager.ApplyAsync((await manager.PlanGrantAsync(User("victor"), Launcher, None)).Changes, [], None);
+            await manager.ApplyAsync((await manager.PlanRemoveAsync(User("sam"), None)).Changes, [], None);
+        }
+
         if (drifted)
         {
-            var template = change.StartsWith("view", StringComparison.Ordinal) ? Viewer : change.Contains("Everyone", StringComparison.Ordinal) || change.StartsWith("revoke", StringComparison.Ordinal) ? Deny : Buyer;
+            var template = change switch
+            {
+                _ when change.StartsWith("view", StringComparison.Ordinal) => Viewer,
+                _ when change.StartsWith("launch", StringComparison.Ordinal) => Launcher,
+                _ when change.Contains("both", StringComparison.Ordinal) => DenyReplication,
+                _ when change.Contains("Everyone", StringComparison.Ordinal) || change.StartsWith("revoke", StringComparison.Ordinal) => Deny,
+                _ => Buyer,
+            };
             var ops = new IamOperations(client);
             for (var i = 0; i < 4; i++)
             {
@@ -144,7 +179,10 @@ public sealed class KillPointConvergenceTests
             "grant user victor" => (await manager.PlanGrantAsync(User("victor"), Buyer, None)).Changes,
             "grant new policy to user victor" => (await manager.PlanGrantAsync(User("victor"), Buyer.WithPolicyName("Brand"), None)).Changes,
             "view group Developers" => (await manager.PlanGrantAsync(Group("Developers"), Viewer, None)).Changes,
-            "revoke user dave" => (await manager.PlanRevokeAsync(User("dave"), None)).Changes,
+            "revoke user dave" => (await manager.PlanRevokeAsync(User("dave"), RuleOne, None)).Changes,
+            "launch user victor" => (await manager.PlanGrantAsync(User("victor"), Launcher, None)).Changes,
+            "revoke both user dave" => (await manager.PlanRevokeAsync(User("dave"), BothRules, None)).Changes,
+            "remove launcher user victor" => (await manager.PlanRemoveAsync(User("victor"), None)).Changes,
             "remove group Procurement" => (await manager.PlanRemoveAsync(Group("Procurement"), None)).Changes,
             _ => (await manager.PlanRemoveAsync(Group("Everyone"), None)).Changes,
         };

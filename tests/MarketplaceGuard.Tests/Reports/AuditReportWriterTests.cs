@@ -82,7 +82,7 @@ public sealed class AuditReportWriterTests
         Assert.Equal(0, bob.GetProperty("conditions").GetArrayLength());
         Assert.StartsWith("user/bob is not authorized to procure", bob.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("Allow Dev<script>&Ops statement 0", Assert.Single(bob.GetProperty("evidence").EnumerateArray()).GetString());
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'bob'", bob.GetProperty("recommendation").GetString());
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'bob' -Rule 1", bob.GetProperty("recommendation").GetString());
         Assert.False(bob.GetProperty("suppressed").GetBoolean());
         Assert.Equal(JsonValueKind.Null, bob.GetProperty("suppression").ValueKind);
         var location = bob.GetProperty("location");
@@ -159,7 +159,7 @@ public sealed class AuditReportWriterTests
         var result = results.Single(r => r.GetProperty("ruleId").GetString() == "MG1002");
         Assert.Equal(1, result.GetProperty("ruleIndex").GetInt32());
         Assert.Equal("warning", result.GetProperty("level").GetString());
-        Assert.Equal(finding.Reason + " Fix: Revoke-MarketplaceAccess -UserName 'bob'", result.GetProperty("message").GetProperty("text").GetString());
+        Assert.Equal(finding.Reason + " Fix: Revoke-MarketplaceAccess -UserName 'bob' -Rule 1", result.GetProperty("message").GetProperty("text").GetString());
         var location = Assert.Single(result.GetProperty("locations").EnumerateArray());
         var physical = location.GetProperty("physicalLocation");
         Assert.Equal("sample.json", physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
@@ -172,7 +172,7 @@ public sealed class AuditReportWriterTests
         Assert.Equal("user/bob", properties.GetProperty("principal").GetString());
         Assert.Equal("Cancel", properties.GetProperty("capability").GetString());
         Assert.Equal("ConditionallyAllowed", properties.GetProperty("decision").GetString());
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'bob'", properties.GetProperty("recommendation").GetString());
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'bob' -Rule 1", properties.GetProperty("recommendation").GetString());
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class AuditReportWriterTests
         var failure = failed.Element("failure")!;
         Assert.StartsWith("user/bob is not authorized to procure", (string?)failure.Attribute("message"), StringComparison.Ordinal);
         Assert.Contains("Allow Dev<script>&Ops statement 0", failure.Value, StringComparison.Ordinal);
-        Assert.Contains("Fix: Revoke-MarketplaceAccess -UserName 'bob'", failure.Value, StringComparison.Ordinal);
+        Assert.Contains("Fix: Revoke-MarketplaceAccess -UserName 'bob' -Rule 1", failure.Value, StringComparison.Ordinal);
 
         var dave = xml.Descendants("testcase").Single(c => (string?)c.Attribute("classname") == "MG1004 ViewerMisconfigured" && (string?)c.Attribute("name") == "user/dave");
         var both = Assert.Single(dave.Elements("failure"));

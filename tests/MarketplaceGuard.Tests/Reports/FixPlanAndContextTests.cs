@@ -69,7 +69,7 @@ public sealed class FixPlanAndContextTests
         {
             var finding = run.Findings.Single(f => f.RuleId == "MG1001" && f.PrincipalName == name);
             Assert.Equal("group/Developers", finding.Cause);
-            Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", finding.Recommendation);
+            Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1", finding.Recommendation);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class FixPlanAndContextTests
         var hal = GroupAudit().Findings.Single(f => f.RuleId == "MG1001" && f.PrincipalName == "hal");
 
         Assert.Equal("group/Builders", hal.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'hal'", hal.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'hal' -Rule 1", hal.Recommendation);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class FixPlanAndContextTests
         var jo = GroupAudit().Findings.Single(f => f.RuleId == "MG1001" && f.PrincipalName == "jo");
 
         Assert.Equal("policy arn:aws:iam::444455556666:policy/Buyers attached to user/jo", jo.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'jo'", jo.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'jo' -Rule 1", jo.Recommendation);
         Assert.Equal("user/jo", jo.Principal);
         Assert.Equal("arn:aws:iam::444455556666:user/jo", jo.PrincipalArn);
     }
@@ -141,7 +141,7 @@ public sealed class FixPlanAndContextTests
 
         Assert.Equal(AuditDecision.ConditionallyAllowed, ann.Decision);
         Assert.Equal("group/MfaBuyers", ann.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'MfaBuyers'", ann.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'MfaBuyers' -Rule 1", ann.Recommendation);
     }
 
     [Fact]
@@ -153,10 +153,10 @@ public sealed class FixPlanAndContextTests
         var lee = run.Findings.Single(f => f.RuleId == "MG1005" && f.PrincipalName == "lee");
         var max = run.Findings.Single(f => f.RuleId == "MG1005" && f.PrincipalName == "max");
 
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff'", kim.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff' -Rule 1", kim.Recommendation);
         Assert.Equal("group/Staff", kim.Cause);
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff'", lee.Recommendation); // Finance holds the viewer
-        Assert.Equal("Revoke-MarketplaceAccess -UserName 'max'", max.Recommendation);
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Staff' -Rule 1", lee.Recommendation); // Finance holds the viewer
+        Assert.Equal("Revoke-MarketplaceAccess -UserName 'max' -Rule 1", max.Recommendation);
         Assert.Equal("user/max", max.Cause);
     }
 
@@ -167,7 +167,7 @@ public sealed class FixPlanAndContextTests
         var plan = json.RootElement.GetProperty("audits")[0].GetProperty("fixPlan").EnumerateArray().ToList();
 
         var first = plan[0];
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", first.GetProperty("command").GetString());
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1", first.GetProperty("command").GetString());
         Assert.Equal("group/Developers", first.GetProperty("cause").GetString());
         Assert.True(first.GetProperty("atGroup").GetBoolean());
         Assert.Equal(3, first.GetProperty("principalCount").GetInt32());
@@ -176,7 +176,7 @@ public sealed class FixPlanAndContextTests
 
         // One line per command: Developers' three principals and six other findings are fixed by one command.
         Assert.Equal(3, plan.Count);
-        Assert.Contains(plan, i => i.GetProperty("command").GetString() == "Revoke-MarketplaceAccess -UserName 'hal'" && i.GetProperty("cause").GetString() == "group/Builders");
+        Assert.Contains(plan, i => i.GetProperty("command").GetString() == "Revoke-MarketplaceAccess -UserName 'hal' -Rule 1" && i.GetProperty("cause").GetString() == "group/Builders");
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class FixPlanAndContextTests
 
         using var sarif = JsonDocument.Parse(Write(run, ReportFormat.Sarif));
         var sarifPlan = sarif.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("fixPlan");
-        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers'", sarifPlan[0].GetProperty("command").GetString());
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1", sarifPlan[0].GetProperty("command").GetString());
         Assert.Equal(3, sarifPlan[0].GetProperty("principalCount").GetInt32());
 
         var junit = XDocument.Parse(Write(run, ReportFormat.JUnit));

@@ -27,9 +27,10 @@ public sealed class PolicyTemplateCatalogTests
     }
 
     [Fact]
-    public void CatalogListsTheThreeRuleOneTemplatesInOrder()
+    public void CatalogListsTheRuleOneTemplatesThenTheRuleTwoTemplatesInOrder()
     {
-        Assert.Equal(["Procurement", "BillingViewer", "DenyMarketplace"], PolicyTemplateCatalog.Names);
+        Assert.Equal(["Procurement", "BillingViewer", "DenyMarketplace", "PaidAmiLauncher", "DenyPaidAmiLaunch", "DenyPaidAmiReplication"], PolicyTemplateCatalog.Names);
+        Assert.Equal([1, 1, 1, 2, 2, 2], PolicyTemplateCatalog.All.Select(t => t.Rule));
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class PolicyTemplateCatalogTests
         Assert.Null(PolicyTemplateCatalog.Find("Admin"));
 
         var e = Assert.Throws<KeyNotFoundException>(() => PolicyTemplateCatalog.Get("Admin"));
-        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace.", e.Message);
+        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication.", e.Message);
     }
 
     [Fact]

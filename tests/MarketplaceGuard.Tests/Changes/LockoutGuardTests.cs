@@ -6,8 +6,8 @@ using MarketplaceGuard.Engine.Principals;
 
 namespace MarketplaceGuard.Tests.Changes;
 
-/// <summary>Revoke's lockout guard: who a deny would reach among those authorized to procure today.</summary>
-public sealed class ProcurementLockoutTests
+/// <summary>Revoke's lockout guard: who a deny would reach among those authorized today.</summary>
+public sealed class LockoutGuardTests
 {
     private const string Buyer = "arn:aws:iam::111122223333:policy/marketplaceguard/MarketplaceGuard-Procurement";
     private static readonly AuthorizationSnapshot Sample = SnapshotLoader.Load(Path.Combine(AppContext.BaseDirectory, "Examples", "sample-account.json"));
@@ -15,7 +15,7 @@ public sealed class ProcurementLockoutTests
     private static PrincipalEntry[] Named(params string[] values) => [.. PrincipalResolver.Resolve(Sample.Directory, values, Sample.AccountId).Matches];
 
     private static string[] Reached(PrincipalKind kind, string name, params string[] procurement) =>
-        [.. ProcurementLockout.Reached(Sample, new PrincipalRef(kind, name), Named(procurement), arn => arn == Buyer)];
+        [.. LockoutGuard.Reached(Sample, new PrincipalRef(kind, name), Named(procurement), arn => arn == Buyer, "-ProcurementPrincipal")];
 
     [Fact]
     public void FindsHoldersOfTheProcurementPolicyThroughGroups() =>
