@@ -1,5 +1,8 @@
+using System;
 using System.Linq;
+using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.PaidResources;
+using MarketplaceGuard.Engine.Templates;
 
 namespace MarketplaceGuard.Tests.PaidResources;
 
@@ -26,5 +29,15 @@ public sealed class GuardTagTests
     }
 
     [Fact]
-    public void TheKeyIsTheOneTheTemplatesUse() => Assert.Equal("marketplaceguard:product-code", GuardTag.Key);
+    public void TheTemplatesAndTheAuditUseTheKeyProtectWrites()
+    {
+        Assert.Equal("marketplaceguard:product-code", GuardTag.Key);
+        Assert.Equal(GuardTag.Key, PaidAmiCapabilities.GuardTagKey);
+        foreach (var name in new[] { PolicyTemplateCatalog.DenyPaidAmiLaunch, PolicyTemplateCatalog.DenyPaidAmiReplication })
+        {
+            var document = PolicyTemplateCatalog.Find(name)!.Document;
+            Assert.Contains("aws:ResourceTag/" + GuardTag.Key, document, StringComparison.Ordinal);
+            Assert.DoesNotContain("ResourceTag/marketplaceguard:", document.Replace("ResourceTag/" + GuardTag.Key, string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+    }
 }
