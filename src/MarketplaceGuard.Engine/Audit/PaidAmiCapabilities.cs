@@ -25,7 +25,7 @@ namespace MarketplaceGuard.Engine.Audit;
 public static class PaidAmiCapabilities
 {
     /// <summary>The tag that marks the account's own paid images, snapshots and volumes.</summary>
-    public const string GuardTagKey = "marketplaceguard:product-code";
+    public const string GuardTagKey = PaidResources.GuardTag.Key;
 
     private const string Image = "arn:{partition}:ec2:*::image/*";
     private const string Snapshot = "arn:{partition}:ec2:*::snapshot/*";
