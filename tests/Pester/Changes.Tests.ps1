@@ -80,8 +80,15 @@ Describe 'The article, end to end, on a fake IAM endpoint' {
         $procure = $findings | Where-Object RuleId -EQ 'MG1001'
         $procure.PrincipalName | Should -Be 'newdev'
         $procure.Severity | Should -Be 'High'
+        $procure.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'newdev' -Rule 1"
+        # PowerUserAccess launches, copies and shares paid AMIs too (Rule 2), a finding with its own recommendation.
+        $launch = $findings | Where-Object RuleId -EQ 'MG2001'
+        $launch.PrincipalName | Should -Be 'newdev'
+        $launch.Severity | Should -Be 'High'
+        $launch.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'newdev' -Rule 2"
 
-        Invoke-Expression $procure.Recommendation
+        # Each recommendation, run as written, once: together they fix every finding.
+        $findings.Recommendation | Sort-Object -Unique | ForEach-Object { Invoke-Expression $_ }
         Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Should -BeNullOrEmpty
     }
 

@@ -103,6 +103,9 @@ public sealed class AccessManagerTests : IDisposable
     [Fact]
     public async Task RuleTwoChangesConvergeAndASecondRunPlansNoWrite()
     {
+        // The sample account holds the Rule 2 policies already (AmiOperators, NoPaidAmis, cfn-deployer); this test is
+        // about an account that has none of them yet, so they are taken out first. The sample account as it is: below.
+        WithoutTheSampleRuleTwoPolicies();
         var launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
         var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
         int[] ruleTwo = [2];
@@ -138,6 +141,65 @@ public sealed class AccessManagerTests : IDisposable
         await manager.ApplyAsync(remove.Changes, [], None);
         Assert.Empty((await manager.PlanRemoveAsync(Victor, None)).Changes);
         Assert.Equal(["ViewOnlyAccess"], (await new IamOperations(client).ListAttachedPoliciesAsync(IamPrincipalKind.User, "victor", None)).Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task RuleTwoChangesOnTheSampleAccountTagItsPoliciesAndKeepTheLauncherPolicyOthersUse()
+    {
+        // The sample's Rule 2 policies predate the tag: the first run tags them instead of creating them, and removing
+        // victor's launcher access keeps MarketplaceGuard-PaidAmiLauncher, which AmiOperators and cfn-deployer still use.
+        var launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
+        var everyone = new PrincipalRef(PrincipalKind.Group, "Everyone");
+        int[] ruleTwo = [2];
+
+        var revoke = await manager.PlanRevokeAsync(everyone, ruleTwo, None);
+        Assert.Equal(
+            [
+                "tag MarketplaceGuard-DenyPaidAmiLaunch managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiLaunch to group Everyone",
+                "tag MarketplaceGuard-DenyPaidAmiReplication managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-DenyPaidAmiReplication to group Everyone",
+            ],
+            revoke.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(revoke.Changes, [], None);
+        Assert.Empty((await manager.PlanRevokeAsync(everyone, ruleTwo, None)).Changes);
+        Assert.Equal(["tag MarketplaceGuard-DenyMarketplace managed-by=MarketplaceGuard"], (await manager.PlanRevokeAsync(everyone, [1, 2], None)).Changes.Select(c => c.Description));
+
+        await manager.ApplyAsync((await manager.PlanRevokeAsync(Victor, ruleTwo, None)).Changes, [], None);
+        var grant = await manager.PlanGrantAsync(Victor, launcher, None);
+        Assert.Equal(
+            [
+                "tag MarketplaceGuard-PaidAmiLauncher managed-by=MarketplaceGuard",
+                "attach MarketplaceGuard-PaidAmiLauncher to user victor",
+                "detach MarketplaceGuard-DenyPaidAmiLaunch from user victor",
+                "detach MarketplaceGuard-DenyPaidAmiReplication from user victor",
+            ],
+            grant.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(grant.Changes, [], None);
+        Assert.Empty((await manager.PlanGrantAsync(Victor, launcher, None)).Changes);
+
+        var remove = await manager.PlanRemoveAsync(Victor, None);
+        Assert.Equal(["detach MarketplaceGuard-PaidAmiLauncher from user victor"], remove.Changes.Select(c => c.Description));
+        await manager.ApplyAsync(remove.Changes, [], None);
+        Assert.Empty((await manager.PlanRemoveAsync(Victor, None)).Changes);
+        Assert.Equal(["ViewOnlyAccess"], (await new IamOperations(client).ListAttachedPoliciesAsync(IamPrincipalKind.User, "victor", None)).Select(p => p.Name));
+        Assert.Contains(await new IamOperations(client).ListLocalPoliciesAsync("/marketplaceguard/", None), p => p.Name == "MarketplaceGuard-PaidAmiLauncher");
+    }
+
+    /// <summary>Detaches and deletes the sample account's Rule 2 policies, leaving the account as it was before Rule 2.</summary>
+    private void WithoutTheSampleRuleTwoPolicies()
+    {
+        var account = server.Account;
+        foreach (var name in new[] { "MarketplaceGuard-PaidAmiLauncher", "MarketplaceGuard-DenyPaidAmiLaunch", "MarketplaceGuard-DenyPaidAmiReplication" })
+        {
+            var policy = account.RequirePolicy($"arn:aws:iam::111122223333:policy/marketplaceguard/{name}");
+            foreach (var principal in account.Users.Cast<FakeIam.FakePrincipal>().Concat(account.Groups).Concat(account.Roles).Where(p => p.IsAttached(policy.Arn)).ToList())
+            {
+                account.DetachPolicy(principal, policy.Arn);
+            }
+
+            account.DeletePolicy(policy);
+        }
     }
 
     private static readonly Dictionary<string, string> OurTag = new() { [AccessPlanner.TagKey] = AccessPlanner.TagValue };

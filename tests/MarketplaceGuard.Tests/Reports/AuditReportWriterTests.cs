@@ -135,7 +135,7 @@ public sealed class AuditReportWriterTests
         Assert.Equal("MarketplaceGuard", driver.GetProperty("name").GetString());
         Assert.False(driver.TryGetProperty("informationUri", out _));
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
-        Assert.Equal(7, rules.Count);
+        Assert.Equal(12, rules.Count); // MG1001–MG1007 and MG2001–MG2005
         Assert.Equal(AuditRules.All.Select(r => r.Id), rules.Select(r => r.GetProperty("id").GetString()));
         var mg1001 = rules[0];
         Assert.Equal("UnauthorizedProcurement", mg1001.GetProperty("name").GetString());
@@ -241,13 +241,13 @@ public sealed class AuditReportWriterTests
         Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", text, StringComparison.Ordinal);
         var suite = Assert.Single(xml.Root!.Elements("testsuite"));
         Assert.Equal("MarketplaceGuard least privilege", (string?)suite.Attribute("name"));
-        Assert.Equal(7 * 5, (int)suite.Attribute("tests")!);
-        Assert.Equal(7 * 5, suite.Elements("testcase").Count());
+        Assert.Equal(12 * 5, (int)suite.Attribute("tests")!); // 12 rules, 5 principals
+        Assert.Equal(12 * 5, suite.Elements("testcase").Count());
         Assert.Equal(3, (int)suite.Attribute("failures")!); // bob MG1001, bob MG1002, dave MG1004 (two findings, one case)
         Assert.Equal(1, (int)suite.Attribute("skipped")!);
         Assert.Equal("2026-11-27T12:00:00", (string?)suite.Attribute("timestamp"));
         Assert.Equal(3, suite.Descendants("failure").Count());
-        Assert.Equal(35, (int)xml.Root.Attribute("tests")!);
+        Assert.Equal(60, (int)xml.Root.Attribute("tests")!);
     }
 
     [Fact]
@@ -293,10 +293,10 @@ public sealed class AuditReportWriterTests
         Assert.Contains("Generated: 2026-11-27 12:00 UTC", markdown, StringComparison.Ordinal);
         Assert.Contains("**Verdict: failed, 4 findings to fix**", markdown, StringComparison.Ordinal);
         Assert.Contains("| High | 3 |\n| Medium | 1 |\n| Low | 0 |\n| Suppressed | 1 |\n| Principals audited | 5 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| Principal | Role | Procure | Cancel | ViewSubscriptions | ManagePrivateMarketplace |\n|---|---|---|---|---|---|", markdown, StringComparison.Ordinal);
-        Assert.Contains("| user/alice | Procurement | Allowed | Allowed | Allowed | Allowed |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| user/bob | Other | Allowed | Conditional | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| role/deployer | Other | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (explicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Principal | Role | Procure | Cancel | ViewSubscriptions | ManagePrivateMarketplace | LaunchPaidAmi | ReplicatePaidAmi | SharePaidAmi |\n|---|---|---|---|---|---|---|---|---|", markdown, StringComparison.Ordinal);
+        Assert.Contains("| user/alice | Procurement | Allowed | Allowed | Allowed | Allowed | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| user/bob | Other | Allowed | Conditional | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| role/deployer | Other | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -312,7 +312,7 @@ public sealed class AuditReportWriterTests
         Assert.Matches(new Regex(@"^- \*\*MG1001\*\* `user/bob`: user/bob is not authorized to procure", RegexOptions.Multiline), markdown);
 
         // Markdown-active characters from the account are escaped, so a policy name cannot inject a tag.
-        Assert.Contains("  - Allow Dev\\<script\\>\\&Ops statement 0\n  - Cause: policy arn:aws:iam::111122223333:policy/DevOps attached to user/bob\n  - Fix: `Revoke-MarketplaceAccess -UserName 'bob'`", markdown, StringComparison.Ordinal);
+        Assert.Contains("  - Allow Dev\\<script\\>\\&Ops statement 0\n  - Cause: policy arn:aws:iam::111122223333:policy/DevOps attached to user/bob\n  - Fix: `Revoke-MarketplaceAccess -UserName 'bob' -Rule 1`", markdown, StringComparison.Ordinal);
         Assert.Contains("  - suppressed: Billing reviews \\<quarterly\\> \\& signs off (until 2027-03-31)", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", markdown, StringComparison.Ordinal);
     }
@@ -342,7 +342,7 @@ public sealed class AuditReportWriterTests
 
         Assert.Contains("Allow Dev&lt;script&gt;&amp;Ops statement 0", html, StringComparison.Ordinal);
         Assert.Contains("<td>Billing reviews &lt;quarterly&gt; &amp; signs off</td><td>2027-03-31</td>", html, StringComparison.Ordinal);
-        Assert.Contains("<code>Revoke-MarketplaceAccess -UserName &#39;bob&#39;</code>", html, StringComparison.Ordinal);
+        Assert.Contains("<code>Revoke-MarketplaceAccess -UserName &#39;bob&#39; -Rule 1</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("href=", html, StringComparison.OrdinalIgnoreCase);
@@ -427,7 +427,7 @@ public sealed class AuditReportWriterTests
         using var junitText = new StringWriter();
         AuditReportWriter.Write(run, ReportFormat.JUnit, junitText, ReportFixture.GeneratedAt);
         var suite = XDocument.Parse(junitText.ToString()).Root!.Element("testsuite")!;
-        Assert.Equal(7, (int)suite.Attribute("tests")!);
+        Assert.Equal(12, (int)suite.Attribute("tests")!); // one case per rule for the one principal
         Assert.Equal(0, (int)suite.Attribute("failures")!);
 
         using var htmlText = new StringWriter();
@@ -463,7 +463,7 @@ public sealed class AuditReportWriterTests
 
         var suites = XDocument.Parse(Write(findings, ReportFormat.JUnit)).Root!.Elements("testsuite").ToList();
         Assert.Equal(2, suites.Count);
-        Assert.Equal(70, suites.Sum(s => (int)s.Attribute("tests")!));
+        Assert.Equal(120, suites.Sum(s => (int)s.Attribute("tests")!));
     }
 
     [Fact]

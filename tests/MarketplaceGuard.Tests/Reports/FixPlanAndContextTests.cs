@@ -191,14 +191,14 @@ public sealed class FixPlanAndContextTests
 
         var junit = XDocument.Parse(Write(run, ReportFormat.JUnit));
         var systemOut = junit.Root!.Element("testsuite")!.Element("system-out")!.Value;
-        Assert.Contains("Fix plan:\n  Revoke-MarketplaceAccess -GroupName 'Developers'    # fixes 3 principals (MG1001, MG1002, MG1006); cause: group/Developers", systemOut, StringComparison.Ordinal);
+        Assert.Contains("Fix plan:\n  Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1    # fixes 3 principals (MG1001, MG1002, MG1006); cause: group/Developers", systemOut, StringComparison.Ordinal);
 
         var markdown = Write(run, ReportFormat.Markdown);
-        Assert.Contains("## Fix plan\n\nOne command per cause, group-level fixes first:\n\n1. `Revoke-MarketplaceAccess -GroupName 'Developers'`: fixes 3 principals (MG1001, MG1002, MG1006); cause: group/Developers\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Fix plan\n\nOne command per cause, group-level fixes first:\n\n1. `Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 1`: fixes 3 principals (MG1001, MG1002, MG1006); cause: group/Developers\n", markdown, StringComparison.Ordinal);
 
         var html = Write(run, ReportFormat.Html);
         Assert.Contains("<h2>Fix plan</h2>", html, StringComparison.Ordinal);
-        Assert.Contains("<tr><td>fixes 3 principals (MG1001, MG1002, MG1006)</td><td>group/Developers</td><td><code>Revoke-MarketplaceAccess -GroupName &#39;Developers&#39;</code></td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>fixes 3 principals (MG1001, MG1002, MG1006)</td><td>group/Developers</td><td><code>Revoke-MarketplaceAccess -GroupName &#39;Developers&#39; -Rule 1</code></td></tr>", html, StringComparison.Ordinal);
     }
 
     [Fact]
