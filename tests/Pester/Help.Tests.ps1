@@ -63,6 +63,7 @@ Describe 'About topics' {
     It '<Topic> fits an 80-column console and prints no markdown table' -ForEach @(
         @{ Topic = 'about_MarketplaceGuard' }
         @{ Topic = 'about_MarketplaceGuardAudit' }
+        @{ Topic = 'about_MarketplaceGuardPaidAmis' }
     ) {
         $lines = (Get-Help $Topic | Out-String) -split '\r?\n'
         $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
