@@ -88,7 +88,6 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
                 }
             }
 
-
             var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post);
             var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
             var done = 0;
