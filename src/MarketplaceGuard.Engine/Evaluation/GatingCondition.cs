@@ -60,7 +60,9 @@ public sealed class GatingCondition
     public IReadOnlyList<string> Values { get; }
 
     /// <summary>A sentence a person reads, e.g. "only if aws:MultiFactorAuthPresent is true".</summary>
-    public string Description => description ??= Sentence(Statement.Effect, condition!);
+    public string Description => description ??= Statement.Effect == PolicyEffect.Allow
+        ? condition!.AllowSentence ??= Sentence(PolicyEffect.Allow, condition)
+        : condition!.DenySentence ??= Sentence(PolicyEffect.Deny, condition);
 
     public override string ToString() => Description;
 

@@ -229,7 +229,7 @@ public sealed class PolicyEvaluator
 
         public Tristate[] LayerAllows { get; }
 
-        public List<Entry> Entries { get; } = new(16);
+        public List<Entry> Entries { get; } = new(4);
 
 
         public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)

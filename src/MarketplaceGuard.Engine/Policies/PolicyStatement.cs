@@ -80,4 +80,9 @@ public sealed class PolicyCondition
     public string Key { get; }
 
     public IReadOnlyList<string> Values { get; }
+
+    /// <summary>How an audit words the condition from an allow and from a deny, built once (conditions are shared).</summary>
+    internal string? AllowSentence { get; set; }
+
+    internal string? DenySentence { get; set; }
 }
