@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -104,8 +106,8 @@ public sealed class AccessAnalyzer
         // The evidence: the results of the requests of the paths that decided it. An allow needs one allowing path
         // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
         // only the requests denied that way.
-        var deciding = new List<RequestResult>();
-        var explained = new HashSet<int>();
+        var deciding = new List<RequestResult>(requests.Count);
+        var explained = new bool[requests.Count];
         for (var p = 0; p < pathDecisions.Length; p++)
         {
             if (pathDecisions[p] != decision)
@@ -120,20 +122,24 @@ public sealed class AccessAnalyzer
 
             foreach (var index in paths[p])
             {
-                if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && explained.Add(index))
+                if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && !explained[index])
                 {
+                    explained[index] = true;
                     deciding.Add(Evaluate(principal, requests[index]));
                 }
             }
         }
 
         var evidence = new List<MatchedStatement>();
+        var seenEvidence = new HashSet<(int, PolicyEffect, PolicyLayer, int, string, string?)>();
         var conditions = new List<string>();
+        var seenConditions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var result in deciding)
         {
             foreach (var statement in result.Result.MatchedStatements)
             {
-                if (!evidence.Exists(e => e.Describes(statement)))
+                // The same statement reached the same way (see MatchedStatement.Describes) is evidence once.
+                if (seenEvidence.Add((statement.StatementIndex, statement.Effect, statement.Layer, statement.Level, statement.PolicyName, statement.Via)))
                 {
                     evidence.Add(statement);
                 }
@@ -143,7 +149,7 @@ public sealed class AccessAnalyzer
             {
                 foreach (var gate in result.Result.GatingConditions)
                 {
-                    if (!conditions.Contains(gate.Description))
+                    if (seenConditions.Add(gate.Description))
                     {
                         conditions.Add(gate.Description);
                     }
