@@ -10,7 +10,7 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
 public sealed class AccessEntry
 {
-    private readonly Func<Details> explain;
+    private Func<Details>? explain; // dropped once used: what it captured is garbage then
     private Details? details;
     private string? reason;
 
@@ -30,7 +30,27 @@ public sealed class AccessEntry
     /// <summary>What explains a decision: the conditions it depends on, the statements, the requests that decided it.</summary>
     internal sealed record Details(IReadOnlyList<string> Conditions, IReadOnlyList<MatchedStatement> Evidence, IReadOnlyList<RequestResult> Deciding);
 
-    private Details Explained => LazyInitializer.EnsureInitialized(ref details, explain);
+    private Details Explained
+    {
+        get
+        {
+            if (Volatile.Read(ref details) is { } known)
+            {
+                return known;
+            }
+
+            lock (this)
+            {
+                if (details is null)
+                {
+                    details = explain!();
+                    explain = null;
+                }
+
+                return details;
+            }
+        }
+    }
 
     public AccountPrincipal Principal { get; }
 

@@ -64,12 +64,26 @@ public sealed class MatchedStatement
 
     public PolicyEffect Effect { get; }
 
+    /// <summary>The gating condition of one of the statement's conditions, one object per condition.</summary>
+    internal GatingCondition Gate(Policies.PolicyCondition condition)
+    {
+        var known = gates ?? System.Threading.Interlocked.CompareExchange(ref gates, new(ReferenceEqualityComparer.Instance), null) ?? gates;
+        return known.GetOrAdd(condition, static (c, statement) => new GatingCondition(statement, (Policies.PolicyCondition)c), this);
+    }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<object, GatingCondition>? gates;
+
     /// <summary>True when both name the same statement reached the same way.</summary>
     public bool Describes(MatchedStatement other) =>
         StatementIndex == other.StatementIndex && Layer == other.Layer && Level == other.Level && Effect == other.Effect
         && string.Equals(PolicyName, other.PolicyName, System.StringComparison.Ordinal) && string.Equals(Via, other.Via, System.StringComparison.Ordinal);
 
-    public override string ToString()
+    /// <summary>"Allow PowerUserAccess statement 0 via group Developers" (built once: evidence objects are shared).</summary>
+    public override string ToString() => text ??= Describe();
+
+    private string? text;
+
+    private string Describe()
     {
         var statement = Sid is { Length: > 0 } ? $"statement {StatementIndex} (Sid {Sid})" : $"statement {StatementIndex}";
         var via = Via is null ? string.Empty : $" via {Via}";

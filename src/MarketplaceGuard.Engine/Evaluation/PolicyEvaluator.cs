@@ -202,7 +202,7 @@ public sealed class PolicyEvaluator
         {
             if (condition.Evaluate(context) == Tristate.Unknown)
             {
-                gating.Add(new GatingCondition(matched, condition.Source));
+                gating.Add(matched.Gate(condition.Source));
             }
         }
     }
@@ -229,7 +229,21 @@ public sealed class PolicyEvaluator
 
         public Tristate[] LayerAllows { get; }
 
-        public List<Entry> Entries { get; } = new(4);
+        /// <summary>
+        /// The statements that may apply. The list is the thread's own and reused by its next trace: a trace lives only
+        /// while one Decide, Explain or Audit call builds its result from it, and those calls never nest.
+        /// </summary>
+        public List<Entry> Entries { get; } = TakeThreadEntries();
+
+        [ThreadStatic]
+        private static List<Entry>? threadEntries;
+
+        private static List<Entry> TakeThreadEntries()
+        {
+            var entries = threadEntries ??= new List<Entry>(32);
+            entries.Clear();
+            return entries;
+        }
 
 
         public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)
@@ -278,15 +292,24 @@ public sealed class PolicyEvaluator
         }
 
         /// <summary>The statements of one effect that matched (with exactly <paramref name="match"/>, or at all when null).</summary>
-        public List<MatchedStatement> Matched(PolicyEffect effect, Tristate? match) =>
-            Entries.Where(e => e.Statement.Effect == effect && (match is null || e.Match == match))
-                .Select(e => e.ToMatchedStatement())
-                .ToList();
+        public List<MatchedStatement> Matched(PolicyEffect effect, Tristate? match)
+        {
+            var matched = new List<MatchedStatement>(Entries.Count);
+            foreach (var entry in Entries)
+            {
+                if (entry.Statement.Effect == effect && (match is null || entry.Match == match))
+                {
+                    matched.Add(entry.ToMatchedStatement());
+                }
+            }
+
+            return matched;
+        }
 
         /// <summary>One statement that may apply; entries are recorded in document order.</summary>
         public readonly record struct Entry(CompiledStatement Statement, int LayerIndex, PolicySet.Layer Layer, NamedPolicy Policy, Tristate Match)
         {
-            public MatchedStatement ToMatchedStatement() => new(Policy, Layer.Kind, Layer.Level, Statement);
+            public MatchedStatement ToMatchedStatement() => Policy.Matched(Statement, Layer.Kind, Layer.Level);
         }
     }
 }

@@ -32,6 +32,18 @@ public sealed class NamedPolicy
     public string? Via { get; }
 
     public override string ToString() => Via is null ? Name : $"{Name} (via {Via})";
+
+    /// <summary>
+    /// The evidence a statement of this policy gives, one object per statement and layer: a group's policies are
+    /// shared by its members, so an audit of thousands of members names each statement once.
+    /// </summary>
+    internal MatchedStatement Matched(CompiledStatement statement, PolicyLayer layer, int level)
+    {
+        var known = matched ?? System.Threading.Interlocked.CompareExchange(ref matched, new(), null) ?? matched;
+        return known.GetOrAdd((statement, layer, level), static (key, policy) => new MatchedStatement(policy, key.Layer, key.Level, key.Statement), this);
+    }
+
+    private System.Collections.Concurrent.ConcurrentDictionary<(CompiledStatement Statement, PolicyLayer Layer, int Level), MatchedStatement>? matched;
 }
 
 /// <summary>
