@@ -20,7 +20,7 @@ internal sealed class CauseFinder
     private readonly PolicyEvaluator evaluator;
     private readonly HashSet<string> authorizedGroups;
     private readonly Account account;
-    private readonly Dictionary<NamedPolicy, PolicySet> alone = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NamedPolicy, PolicySet> alone = new(); // the audit asks from every core
 
     public CauseFinder(PolicyEvaluator evaluator, Account account, IEnumerable<AccountPrincipal> authorized)
     {
@@ -99,12 +99,8 @@ internal sealed class CauseFinder
     {
         foreach (var policy in principal.Policies.IdentityPolicies.OrderBy(p => GroupOf(p.Via) is null))
         {
-            if (!alone.TryGetValue(policy, out var set))
-            {
-                alone[policy] = set = new PolicySet([policy]);
-            }
-
-            if (evaluator.Audit(set, allowed.Result.Action, allowed.Result.Resource, allowed.Context).Decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+            var set = alone.GetOrAdd(policy, static p => new PolicySet([p]));
+            if (evaluator.AuditDecisionOf(set, allowed.Result.Action, allowed.Result.Resource, allowed.Context) is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
             {
                 return policy;
             }

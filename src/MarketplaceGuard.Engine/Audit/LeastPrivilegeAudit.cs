@@ -76,14 +76,22 @@ public sealed class LeastPrivilegeAudit
         var launch = IndexOf(Capabilities.LaunchPaidAmi);
         Parallel.For(0, principals.Count, i => entries[i][launch] = access.Complete(entries[i][launch]));
 
+        // The rules, per principal on every core; the findings then join the run in account order.
+        var found = new List<Finding>[principals.Count];
+        Parallel.For(0, principals.Count, i =>
+        {
+            var principal = principals[i];
+            var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
+            found[i] = [];
+            Apply(run, found[i], principal, role, entries[i], causes);
+            ApplyRule2(run, found[i], principal, launcherSet.Contains(principal), entries[i], launchCauses);
+        });
+
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
         for (var i = 0; i < principals.Count; i++)
         {
-            var principal = principals[i];
             matrix.AddRange(entries[i]);
-            var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            Apply(run, principal, role, entries[i], causes);
-            ApplyRule2(run, principal, launcherSet.Contains(principal), entries[i], launchCauses);
+            found[i].ForEach(run.Add);
         }
 
         run.Matrix = matrix;
@@ -115,10 +123,10 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, AccountPrincipal principal, Role role, AccessEntry[] entries, CauseFinder causes)
+    private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, AccessEntry[] entries, CauseFinder causes)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
-            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
+            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
 
         if (!principal.CanBeJudged)
         {
@@ -223,10 +231,10 @@ public sealed class LeastPrivilegeAudit
     }
 
     /// <summary>Rule 2: MG2001–MG2005, for launchers and everyone else; service-linked roles launch for AWS services by design.</summary>
-    private static void ApplyRule2(AuditRun run, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries, CauseFinder causes)
+    private static void ApplyRule2(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries, CauseFinder causes)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
-            run.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
+            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
 
         var launch = entries[IndexOf(Capabilities.LaunchPaidAmi)];
         var replicate = entries[IndexOf(Capabilities.ReplicatePaidAmi)];
