@@ -53,11 +53,11 @@ public sealed class AccessAnalyzer
         return new RequestResult(request, evaluator.Audit(principal.Policies, request.Action, resource, ContextOf(principal, request)), principal);
     }
 
-    /// <summary>The decision of one request; for a conditional one, also what explains it.</summary>
-    private AuditDecision DecisionOf(AccountPrincipal principal, AccessRequest request, out PolicyEvaluator.ConditionalTrace? conditional)
+    /// <summary>Only the decision of one request (no allocation but the context's).</summary>
+    private AuditDecision DecisionOf(AccountPrincipal principal, AccessRequest request)
     {
         var (resource, facts) = request.Bind(principal.AccountId, principal.Partition);
-        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, facts is null ? principal.AuditContext : facts.Over(principal.AuditContext), out conditional);
+        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, facts is null ? principal.AuditContext : facts.Over(principal.AuditContext));
     }
 
     /// <summary>The context a request is evaluated in for a principal.</summary>
@@ -76,14 +76,9 @@ public sealed class AccessAnalyzer
     {
         // Plain loops: this runs for every principal and capability of the largest accounts.
         var decisions = new AuditDecision[requests.Count];
-        PolicyEvaluator.ConditionalTrace?[]? conditionals = null;
         for (var i = 0; i < requests.Count; i++)
         {
-            decisions[i] = DecisionOf(principal, requests[i], out var conditional);
-            if (conditional is not null)
-            {
-                (conditionals ??= new PolicyEvaluator.ConditionalTrace?[requests.Count])[i] = conditional;
-            }
+            decisions[i] = DecisionOf(principal, requests[i]);
         }
 
         var decision = AuditDecision.ExplicitDeny;
@@ -103,23 +98,11 @@ public sealed class AccessAnalyzer
         // A policy that could not be read might allow what the others do not, or deny what they allow; only a
         // certain explicit deny survives that doubt.
         var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
-        return new AccessEntry(principal, capability, reported, () => Explain(principal, requests, paths, decisions, conditionals, pathDecisions, decision));
+        return new AccessEntry(principal, capability, reported, () => Explain(principal, requests, paths, decisions, pathDecisions, decision));
     }
 
-    private AccessEntry.Details Explain(
-        AccountPrincipal principal,
-        IReadOnlyList<AccessRequest> requests,
-        IReadOnlyList<int[]> paths,
-        AuditDecision[] decisions,
-        PolicyEvaluator.ConditionalTrace?[]? conditionals,
-        AuditDecision[] pathDecisions,
-        AuditDecision decision)
+    private AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions, AuditDecision[] pathDecisions, AuditDecision decision)
     {
-        // A conditional request is explained from what its decision kept; any other is evaluated again, with reasons.
-        RequestResult Explained(int index) => conditionals?[index] is { } conditional
-            ? new RequestResult(requests[index], PolicyEvaluator.ExplainConditional(principal.Policies, conditional, ContextOf(principal, requests[index])), principal)
-            : Evaluate(principal, requests[index]);
-
         // The evidence: the results of the requests of the paths that decided it. An allow needs one allowing path
         // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
         // only the requests denied that way.
@@ -142,7 +125,7 @@ public sealed class AccessAnalyzer
                 if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && !explained[index])
                 {
                     explained[index] = true;
-                    deciding.Add(Explained(index));
+                    deciding.Add(Evaluate(principal, requests[index]));
                 }
             }
         }

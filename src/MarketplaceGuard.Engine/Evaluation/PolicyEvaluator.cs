@@ -120,69 +120,68 @@ public sealed class PolicyEvaluator
             return new AuditResult(action, resource, AuditDecision.Allowed, trace.Matched(PolicyEffect.Allow, Tristate.True), [], policies, trace.LayerAllows);
         }
 
-        return Conditional(policies, action, resource, context, trace.GatingEntries(), trace.LayerAllows);
-    }
-
-    /// <summary>
-    /// A conditional audit result from the statements that gate it (see <see cref="Trace.GatingEntries"/>): the allows of
-    /// layers that are not settled, and every deny that may apply, each with the conditions it could not settle.
-    /// </summary>
-    private static AuditResult Conditional(PolicySet policies, string action, string resource, RequestContext context, IEnumerable<Trace.Entry> gatingEntries, Tristate[] layerAllows)
-    {
+        // Conditional: the allows of layers that are not settled, and every deny that may apply, gate the access.
         var gating = new List<GatingCondition>();
         var involved = new List<MatchedStatement>();
-        var resourceIsSet = ResourceSet.IsSet(resource);
-        foreach (var entry in gatingEntries)
+        foreach (var entry in trace.Entries)
         {
-            var matched = entry.ToMatchedStatement();
-            involved.Add(matched);
-            AddUnsettledConditions(gating, matched, entry.Statement, resource, context, resourceIsSet);
+            var gates = entry.Statement.Effect == PolicyEffect.Deny || trace.LayerAllows[entry.LayerIndex] == Tristate.Unknown;
+            if (gates && entry.Match == Tristate.Unknown)
+            {
+                var matched = entry.ToMatchedStatement();
+                involved.Add(matched);
+                AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
+            }
         }
 
-        return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, layerAllows);
+        return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
     }
 
     /// <summary>
-    /// The decision <see cref="Audit"/> returns, without the statements and conditions behind it: no allocation but the
-    /// trace's, for audits that explain only the few decisions they report.
+    /// The decision <see cref="Audit"/> returns, without the statements and conditions behind it: no allocation, for
+    /// audits that explain only the few decisions they report.
     /// </summary>
-    public AuditDecision AuditDecisionOf(PolicySet policies, string action, string resource, RequestContext context) =>
-        AuditDecisionOf(policies, action, resource, context, out _);
-
-    /// <summary>
-    /// The decision <see cref="Audit"/> returns; when it is conditional, also what explains it, kept so that
-    /// <see cref="ExplainConditional"/> can build the same result as <see cref="Audit"/> without evaluating again.
-    /// </summary>
-    internal AuditDecision AuditDecisionOf(PolicySet policies, string action, string resource, RequestContext context, out ConditionalTrace? conditional)
+    public AuditDecision AuditDecisionOf(PolicySet policies, string action, string resource, RequestContext context)
     {
         resource = EffectiveResource(action, resource);
-        var trace = Trace.Evaluate(policies, action, resource, context, ResourceSet.IsSet(resource), stopAtCertainDeny: true);
-        conditional = null;
-        if (trace.Deny == Tristate.True)
+        var resourceIsSet = ResourceSet.IsSet(resource);
+        var deny = Tristate.False;
+        var allow = Tristate.True;
+        foreach (var layer in policies.Layers)
         {
-            return AuditDecision.ExplicitDeny;
+            var layerAllow = Tristate.False;
+            foreach (var policy in layer.Policies)
+            {
+                var statements = policy.Policy.StatementsFor(action);
+                foreach (var statement in statements.Denies)
+                {
+                    deny = TristateLogic.Or(deny, statement.MatchesRequest(resource, context, resourceIsSet));
+                    if (deny == Tristate.True)
+                    {
+                        return AuditDecision.ExplicitDeny;
+                    }
+                }
+
+                if (layerAllow != Tristate.True)
+                {
+                    foreach (var statement in statements.Allows)
+                    {
+                        layerAllow = TristateLogic.Or(layerAllow, statement.MatchesRequest(resource, context, resourceIsSet));
+                        if (layerAllow == Tristate.True)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            allow = TristateLogic.And(allow, layerAllow);
         }
 
-        if (trace.Allow == Tristate.False)
-        {
-            return AuditDecision.ImplicitDeny;
-        }
-
-        if (trace.Allow == Tristate.True && trace.Deny == Tristate.False)
-        {
-            return AuditDecision.Allowed;
-        }
-
-        conditional = new ConditionalTrace(action, resource, trace.GatingEntries().ToArray(), trace.LayerAllows);
-        return AuditDecision.ConditionallyAllowed;
+        return allow == Tristate.False ? AuditDecision.ImplicitDeny
+            : allow == Tristate.True && deny == Tristate.False ? AuditDecision.Allowed
+            : AuditDecision.ConditionallyAllowed;
     }
-
-    /// <summary>The result <see cref="Audit"/> gives for a conditional decision, from what <see cref="AuditDecisionOf(PolicySet, string, string, RequestContext, out ConditionalTrace?)"/> kept.</summary>
-    internal static AuditResult ExplainConditional(PolicySet policies, ConditionalTrace trace, RequestContext context) =>
-        Conditional(policies, trace.Action, trace.Resource, context, trace.Gating, trace.LayerAllows);
-
-    /// <summary>What explains a conditional audit decision: the statements that gate it, and each layer's allow.</summary>
-    internal sealed record ConditionalTrace(string Action, string Resource, Trace.Entry[] Gating, Tristate[] LayerAllows);
 
     private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context, bool resourceIsSet)
     {
@@ -217,7 +216,7 @@ public sealed class PolicyEvaluator
     }
 
     /// <summary>Every statement that may apply, with its three-valued match, and each layer's allow.</summary>
-    internal sealed class Trace
+    private sealed class Trace
     {
         private Trace(int layers)
         {
@@ -247,8 +246,7 @@ public sealed class PolicyEvaluator
         }
 
 
-        /// <param name="stopAtCertainDeny">Stop at the first statement that certainly denies (only the decision is wanted then).</param>
-        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false, bool stopAtCertainDeny = false)
+        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)
         {
             var layers = policies.Layers;
             var trace = new Trace(layers.Length);
@@ -276,10 +274,6 @@ public sealed class PolicyEvaluator
                         if (isDeny)
                         {
                             trace.Deny = TristateLogic.Or(trace.Deny, match);
-                            if (stopAtCertainDeny && trace.Deny == Tristate.True)
-                            {
-                                return trace;
-                            }
                         }
                         else
                         {
@@ -295,21 +289,6 @@ public sealed class PolicyEvaluator
             }
 
             return trace;
-        }
-
-        /// <summary>
-        /// For a conditional result: the statements that may apply and gate it, in document order: every deny, and the
-        /// allows of layers whose allow is not settled.
-        /// </summary>
-        public IEnumerable<Entry> GatingEntries()
-        {
-            foreach (var entry in Entries)
-            {
-                if (entry.Match == Tristate.Unknown && (entry.Statement.Effect == PolicyEffect.Deny || LayerAllows[entry.LayerIndex] == Tristate.Unknown))
-                {
-                    yield return entry;
-                }
-            }
         }
 
         /// <summary>The statements of one effect that matched (with exactly <paramref name="match"/>, or at all when null).</summary>
