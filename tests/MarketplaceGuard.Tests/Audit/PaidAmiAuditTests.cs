@@ -121,6 +121,38 @@ public sealed class PaidAmiAuditTests
         }
     }
 
+    /// <summary>
+    /// The audit decides every request with <see cref="PolicyEvaluator.AuditDecisionOf"/> (no explanation) and explains
+    /// only what it reports with <see cref="PolicyEvaluator.Audit"/>: both must give the same decision, for every
+    /// principal and every request of every capability, conditional ones included.
+    /// </summary>
+    [Fact]
+    public void FastDecisionsAreTheFullAuditsDecisions()
+    {
+        var mfaDeny = """{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}""";
+        var fromOffice = """{"Effect":"Allow","Action":["ec2:RunInstances","ec2:CopySnapshot"],"Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}""";
+        var someImages = """{"Effect":"Allow","Action":"ec2:*","Resource":"arn:aws:ec2:us-east-1::image/*"}""";
+        var conditional = Build(
+            Principal("user", "m", Allow(["ec2:*", "aws-marketplace:*"]), mfaDeny),
+            Principal("user", "o", fromOffice, someImages),
+            Principal("role", "r", Allow(["ec2:*"]), """{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"StringEquals":{"ec2:ProductCode":"abc"}}}"""));
+        var evaluator = PolicyEvaluator.Default;
+        var seen = new System.Collections.Generic.HashSet<AuditDecision>();
+        foreach (var principal in SampleAccount().Principals.Concat(conditional.Principals))
+        {
+            foreach (var request in Capabilities.All.SelectMany(c => c.RequestList))
+            {
+                var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+                var context = AccessAnalyzer.ContextOf(principal, request);
+                var full = evaluator.Audit(principal.Policies, request.Action, resource, context).Decision;
+                Assert.Equal(full, evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, context));
+                seen.Add(full);
+            }
+        }
+
+        Assert.Equal(4, seen.Count); // allowed, conditional, explicit and implicit deny all occur
+    }
+
     [Fact]
     public void OrdinaryLaunchesAreNotDeniedByTheTemplates()
     {
