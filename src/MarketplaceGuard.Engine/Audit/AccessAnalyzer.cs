@@ -157,7 +157,8 @@ public sealed class AccessAnalyzer
             }
         }
 
-        return new AccessEntry.Details(conditions, evidence, deciding);
+        var decidingRequests = deciding.Select(r => r.Request).ToArray();
+        return new AccessEntry.Details(conditions, evidence, decidingRequests, () => decidingRequests.Select(r => Evaluate(principal, r)).ToArray());
     }
 
     /// <summary>AND: a path needs every request.</summary>

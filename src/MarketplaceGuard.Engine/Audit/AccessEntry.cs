@@ -23,12 +23,20 @@ public sealed class AccessEntry
     }
 
     internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<RequestResult> deciding)
-        : this(principal, capability, decision, () => new Details(conditions, evidence, deciding))
+        : this(principal, capability, decision, () => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding))
     {
     }
 
-    /// <summary>What explains a decision: the conditions it depends on, the statements, the requests that decided it.</summary>
-    internal sealed record Details(IReadOnlyList<string> Conditions, IReadOnlyList<MatchedStatement> Evidence, IReadOnlyList<RequestResult> Deciding);
+    /// <summary>
+    /// What explains a decision: the conditions it depends on, the statements, the requests that decided it, and how to
+    /// evaluate those again with reasons (kept as a function: an audit reports thousands of entries and reads few
+    /// per-request reasons, so the evaluations are not kept alive with the entry).
+    /// </summary>
+    internal sealed record Details(
+        IReadOnlyList<string> Conditions,
+        IReadOnlyList<MatchedStatement> Evidence,
+        IReadOnlyList<AccessRequest> DecidingRequests,
+        Func<IReadOnlyList<RequestResult>> ExplainDeciding);
 
     private Details Explained
     {
@@ -88,7 +96,12 @@ public sealed class AccessEntry
     public IReadOnlyList<MatchedStatement> Evidence => Explained.Evidence;
 
     /// <summary>The evaluations of the requests that decided it (for an allow: every request of the allowing path).</summary>
-    internal IReadOnlyList<RequestResult> Deciding => Explained.Deciding;
+    internal IReadOnlyList<RequestResult> Deciding => deciding ??= Explained.ExplainDeciding();
+
+    private IReadOnlyList<RequestResult>? deciding;
+
+    /// <summary>The requests that decided it (see <see cref="Deciding"/>).</summary>
+    internal IReadOnlyList<AccessRequest> DecidingRequests => Explained.DecidingRequests;
 
     /// <summary>Why, per request (built when first read: most cells of a large matrix are never shown).</summary>
     public string Reason => reason ??= Decision == AuditDecision.Unknown

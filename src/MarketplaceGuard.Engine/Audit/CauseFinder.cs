@@ -64,7 +64,7 @@ internal sealed class CauseFinder
 
         // A conditional allow is explained by the statements that gate it (denies), not by the allow: find the
         // identity policy that grants it, groups first.
-        return effect == PolicyEffect.Allow && entry.Deciding.Count > 0 && GrantingPolicy(principal, entry.Deciding[0]) is { } policy
+        return effect == PolicyEffect.Allow && entry.DecidingRequests.Count > 0 && GrantingPolicy(principal, entry.DecidingRequests[0]) is { } policy
             ? GroupOf(policy.Via) is { } via ? ("group/" + via, via) : (PolicyCause(principal, policy.Name), null)
             : (principal.DisplayName, null);
     }
@@ -95,12 +95,14 @@ internal sealed class CauseFinder
     /// is allowed, so one suffices. Groups first; each policy's one-policy set is built once (group policies are shared
     /// by their members).
     /// </summary>
-    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, RequestResult allowed)
+    private NamedPolicy? GrantingPolicy(AccountPrincipal principal, AccessRequest allowed)
     {
+        var (resource, _) = allowed.Bind(principal.AccountId, principal.Partition);
+        var context = AccessAnalyzer.ContextOf(principal, allowed);
         foreach (var policy in principal.Policies.IdentityPolicies.OrderBy(p => GroupOf(p.Via) is null))
         {
             var set = alone.GetOrAdd(policy, static p => new PolicySet([p]));
-            if (evaluator.AuditDecisionOf(set, allowed.Result.Action, allowed.Result.Resource, allowed.Context) is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+            if (evaluator.AuditDecisionOf(set, allowed.Action, resource, context) is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
             {
                 return policy;
             }
