@@ -103,10 +103,10 @@ public sealed class AccessAnalyzer
 
     private AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions, AuditDecision[] pathDecisions, AuditDecision decision)
     {
-        // The evidence: the results of the requests of the paths that decided it. An allow needs one allowing path
+        // The evidence: the statements of the requests of the paths that decided it. An allow needs one allowing path
         // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
-        // only the requests denied that way.
-        var deciding = new List<RequestResult>(requests.Count);
+        // only the requests denied that way. Each request is evaluated again with reasons, into shared buffers.
+        var deciding = new List<AccessRequest>(requests.Count);
         var explained = new bool[requests.Count];
         for (var p = 0; p < pathDecisions.Length; p++)
         {
@@ -125,7 +125,7 @@ public sealed class AccessAnalyzer
                 if ((decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed || decisions[index] == decision) && !explained[index])
                 {
                     explained[index] = true;
-                    deciding.Add(Evaluate(principal, requests[index]));
+                    deciding.Add(requests[index]);
                 }
             }
         }
@@ -134,9 +134,15 @@ public sealed class AccessAnalyzer
         var seenEvidence = new HashSet<(int, PolicyEffect, PolicyLayer, int, string, string?)>();
         var conditions = new List<string>();
         var seenConditions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var result in deciding)
+        var statements = new List<MatchedStatement>();
+        var gates = new List<GatingCondition>();
+        foreach (var request in deciding)
         {
-            foreach (var statement in result.Result.MatchedStatements)
+            statements.Clear();
+            gates.Clear();
+            var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+            evaluator.AuditInto(principal.Policies, request.Action, resource, ContextOf(principal, request), statements, gates);
+            foreach (var statement in statements)
             {
                 // The same statement reached the same way (see MatchedStatement.Describes) is evidence once.
                 if (seenEvidence.Add((statement.StatementIndex, statement.Effect, statement.Layer, statement.Level, statement.PolicyName, statement.Via)))
@@ -147,7 +153,7 @@ public sealed class AccessAnalyzer
 
             if (decision == AuditDecision.ConditionallyAllowed)
             {
-                foreach (var gate in result.Result.GatingConditions)
+                foreach (var gate in gates)
                 {
                     if (seenConditions.Add(gate.Description))
                     {
@@ -157,7 +163,7 @@ public sealed class AccessAnalyzer
             }
         }
 
-        var decidingRequests = deciding.Select(r => r.Request).ToArray();
+        var decidingRequests = deciding.ToArray();
         return new AccessEntry.Details(conditions, evidence, decidingRequests, () => decidingRequests.Select(r => Evaluate(principal, r)).ToArray());
     }
 

@@ -123,18 +123,52 @@ public sealed class PolicyEvaluator
         // Conditional: the allows of layers that are not settled, and every deny that may apply, gate the access.
         var gating = new List<GatingCondition>();
         var involved = new List<MatchedStatement>();
-        foreach (var entry in trace.Entries)
+        foreach (var entry in trace.GatingEntries())
         {
-            var gates = entry.Statement.Effect == PolicyEffect.Deny || trace.LayerAllows[entry.LayerIndex] == Tristate.Unknown;
-            if (gates && entry.Match == Tristate.Unknown)
-            {
-                var matched = entry.ToMatchedStatement();
-                involved.Add(matched);
-                AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
-            }
+            var matched = entry.ToMatchedStatement();
+            involved.Add(matched);
+            AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
         }
 
         return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
+    }
+
+    /// <summary>
+    /// What <see cref="Audit"/> says of a request, written into the caller's lists instead of a result: the statements
+    /// (<see cref="AuditResult.MatchedStatements"/>) and, for a conditional decision, the conditions
+    /// (<see cref="AuditResult.GatingConditions"/>). For audits that explain many requests and keep only the union.
+    /// </summary>
+    internal AuditDecision AuditInto(PolicySet policies, string action, string resource, RequestContext context, List<MatchedStatement> statements, List<GatingCondition> gates)
+    {
+        resource = EffectiveResource(action, resource);
+        var resourceIsSet = ResourceSet.IsSet(resource);
+        var trace = Trace.Evaluate(policies, action, resource, context, resourceIsSet);
+        var (decision, effect, match) =
+            trace.Deny == Tristate.True ? (AuditDecision.ExplicitDeny, PolicyEffect.Deny, (Tristate?)Tristate.True)
+            : trace.Allow == Tristate.False ? (AuditDecision.ImplicitDeny, PolicyEffect.Allow, null)
+            : trace.Allow == Tristate.True && trace.Deny == Tristate.False ? (AuditDecision.Allowed, PolicyEffect.Allow, Tristate.True)
+            : (AuditDecision.ConditionallyAllowed, PolicyEffect.Allow, (Tristate?)null);
+        if (decision != AuditDecision.ConditionallyAllowed)
+        {
+            foreach (var entry in trace.Entries)
+            {
+                if (entry.Statement.Effect == effect && (match is null || entry.Match == match))
+                {
+                    statements.Add(entry.ToMatchedStatement());
+                }
+            }
+
+            return decision;
+        }
+
+        foreach (var entry in trace.GatingEntries())
+        {
+            var matched = entry.ToMatchedStatement();
+            statements.Add(matched);
+            AddUnsettledConditions(gates, matched, entry.Statement, resource, context, resourceIsSet);
+        }
+
+        return decision;
     }
 
     /// <summary>
@@ -289,6 +323,21 @@ public sealed class PolicyEvaluator
             }
 
             return trace;
+        }
+
+        /// <summary>
+        /// For a conditional result: the statements that may apply and gate it, in document order: every deny, and the
+        /// allows of layers whose allow is not settled.
+        /// </summary>
+        public IEnumerable<Entry> GatingEntries()
+        {
+            foreach (var entry in Entries)
+            {
+                if (entry.Match == Tristate.Unknown && (entry.Statement.Effect == PolicyEffect.Deny || LayerAllows[entry.LayerIndex] == Tristate.Unknown))
+                {
+                    yield return entry;
+                }
+            }
         }
 
         /// <summary>The statements of one effect that matched (with exactly <paramref name="match"/>, or at all when null).</summary>
