@@ -56,15 +56,58 @@ public sealed class AccessAnalyzer
     /// <summary>Only the decision of one request (no allocation but the context's).</summary>
     private AuditDecision DecisionOf(AccountPrincipal principal, AccessRequest request)
     {
-        var (resource, facts) = request.Bind(principal.AccountId, principal.Partition);
-        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, facts is null ? principal.AuditContext : facts.Over(principal.AuditContext));
+        var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+        return evaluator.AuditDecisionOf(principal.Policies, request.Action, resource, ContextOf(principal, request));
     }
 
-    /// <summary>The context a request is evaluated in for a principal.</summary>
+    /// <summary>The context a request is evaluated in for a principal: the request's facts over the principal's context.</summary>
     internal static RequestContext ContextOf(AccountPrincipal principal, AccessRequest request)
     {
         var (_, facts) = request.Bind(principal.AccountId, principal.Partition);
-        return facts is null ? principal.AuditContext : facts.Over(principal.AuditContext);
+        if (facts is null)
+        {
+            return principal.AuditContext;
+        }
+
+        // A thread asks about one principal at a time, many requests sharing the same facts: the layered contexts of
+        // the current principal are remembered until the thread moves on to another.
+        var cache = layeredCache ??= new LayeredContexts();
+        if (!ReferenceEquals(cache.Principal, principal))
+        {
+            cache.Principal = principal;
+            cache.Count = 0;
+        }
+
+        for (var i = 0; i < cache.Count; i++)
+        {
+            if (ReferenceEquals(cache.Facts[i], facts))
+            {
+                return cache.Contexts[i]!;
+            }
+        }
+
+        var context = facts.Over(principal.AuditContext);
+        if (cache.Count < cache.Facts.Length)
+        {
+            cache.Facts[cache.Count] = facts;
+            cache.Contexts[cache.Count++] = context;
+        }
+
+        return context;
+    }
+
+    [ThreadStatic]
+    private static LayeredContexts? layeredCache;
+
+    private sealed class LayeredContexts
+    {
+        public AccountPrincipal? Principal { get; set; }
+
+        public int Count { get; set; }
+
+        public RequestContext?[] Facts { get; } = new RequestContext?[32];
+
+        public RequestContext?[] Contexts { get; } = new RequestContext?[32];
     }
 
     /// <summary>
