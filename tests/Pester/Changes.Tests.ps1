@@ -99,6 +99,69 @@ Describe 'The article, end to end, on a fake IAM endpoint' {
     }
 }
 
+Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM and EC2)' {
+    BeforeAll {
+        # us-east-1: a Marketplace AMI, an instance of it with its root volume, a snapshot of that volume and an AMI
+        # registered from the snapshot (the account's own paid copies); an Amazon AMI and a free instance.
+        $seed = Join-Path $TestDrive 'rule2-ec2.json'
+        @'
+{
+  "publicImages": { "us-east-1": [
+      { "imageId": "ami-0000000000000ab01", "name": "vendor-appliance", "productCodes": ["prodcode1abc"], "snapshotIds": ["snap-0000000000000ab01"] },
+      { "imageId": "ami-0000000000000fe01", "name": "amzn-linux", "ownerAlias": "amazon", "snapshotIds": ["snap-0000000000000fe01"] } ] },
+  "accounts": [ { "regions": { "us-east-1": {
+      "instances": [ { "instanceId": "i-00000000000000a01", "imageId": "ami-0000000000000ab01" },
+                     { "instanceId": "i-00000000000000f01", "imageId": "ami-0000000000000fe01" } ],
+      "volumes":   [ { "volumeId": "vol-00000000000000a01", "snapshotId": "snap-0000000000000ab01", "instanceId": "i-00000000000000a01" },
+                     { "volumeId": "vol-00000000000000f01", "snapshotId": "snap-0000000000000fe01", "instanceId": "i-00000000000000f01" } ],
+      "snapshots": [ { "snapshotId": "snap-00000000000000a02", "volumeId": "vol-00000000000000a01" } ],
+      "images":    [ { "imageId": "ami-00000000000000a02", "name": "golden", "snapshotIds": ["snap-00000000000000a02"] } ] } } } ]
+}
+'@ | Set-Content -LiteralPath $seed
+        $script:Fake = Start-FakeIam @('--ec2', $seed)
+        Use-FakeIam $Fake
+    }
+
+    AfterAll { Stop-FakeIam $Fake }
+
+    It 'discovers, protects, grants the launchers, denies the rest, and audits clean' {
+        # Rule 1 as the article has it; then drift: Everyone gets PowerUserAccess, which launches, copies and shares AMIs.
+        Grant-MarketplaceProcurement -GroupName Procurement
+        Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer
+        Revoke-MarketplaceAccess -GroupName Everyone -Rule 1 -ProcurementPrincipal Procurement
+        Invoke-TestIam $Fake 'AttachGroupPolicy' @{ GroupName = 'Everyone'; PolicyArn = 'arn:aws:iam::aws:policy/PowerUserAccess' }
+        Invoke-TestIam $Fake 'CreateGroup' @{ GroupName = 'AmiOperators' }
+        Invoke-TestIam $Fake 'AddUserToGroup' @{ GroupName = 'AmiOperators'; UserName = 'pat' }  # the buyer also runs the AMIs
+        $audit = @{ ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'; LauncherPrincipal = 'AmiOperators' }
+        $before = Test-MarketplaceLeastPrivilege @audit
+        ($before | Where-Object PrincipalName -EQ 'dev').RuleId | Sort-Object | Should -Be @('MG2001', 'MG2002', 'MG2003')
+        ($before | Where-Object PrincipalName -EQ 'pat').RuleId | Should -Be 'MG2005' # a launcher that cannot launch yet
+
+        # 1. Discover: the Marketplace AMI in use, its instance, and the account's own paid copies.
+        $paid = Get-MarketplacePaidResource -Region us-east-1
+        ($paid | ForEach-Object { "$($_.ResourceType) $($_.ResourceId)" } | Sort-Object) | Should -Be @(
+            'Image ami-00000000000000a02', 'Image ami-0000000000000ab01', 'Instance i-00000000000000a01',
+            'Snapshot snap-00000000000000a02', 'Volume vol-00000000000000a01')
+
+        # 2. Protect: the account's paid AMI, snapshot and volume get the guard tag; a second run writes nothing.
+        $tagged = $paid | Protect-MarketplacePaidResource -PassThru
+        ($tagged | Where-Object Status -EQ 'Tagged' | ForEach-Object ResourceId | Sort-Object) | Should -Be @('ami-00000000000000a02', 'snap-00000000000000a02', 'vol-00000000000000a01')
+        (Get-MarketplacePaidResource -Region us-east-1 | Protect-MarketplacePaidResource -PassThru | Where-Object Status -EQ 'Tagged') | Should -BeNullOrEmpty
+        (Get-MarketplacePaidResource -Region us-east-1 -ResourceType Image | Where-Object ResourceId -EQ 'ami-00000000000000a02').Protected | Should -BeTrue
+
+        # 3. The launchers; 4. everyone else, refused while it would reach a launcher.
+        Grant-MarketplaceProcurement -GroupName AmiOperators -AccessLevel Launcher
+        Invoke-TestIam $Fake 'AddUserToGroup' @{ GroupName = 'Everyone'; UserName = 'pat' }
+        { Revoke-MarketplaceAccess -GroupName Everyone -Rule 2 -LauncherPrincipal AmiOperators -ErrorAction Stop } | Should -Throw -ErrorId 'WouldLockOutLauncher,*'
+        Invoke-TestIam $Fake 'RemoveUserFromGroup' @{ GroupName = 'Everyone'; UserName = 'pat' }
+        Revoke-MarketplaceAccess -GroupName Everyone -Rule 2 -LauncherPrincipal AmiOperators
+
+        # 5. The audit is clean: nobody but the launchers launches, copies or shares, and the launchers can.
+        Test-MarketplaceLeastPrivilege @audit | Should -BeNullOrEmpty
+        Test-MarketplaceLeastPrivilege @audit -Quiet | Should -BeTrue
+    }
+}
+
 Describe 'Safe changes' {
     BeforeEach {
         $script:Fake = Start-FakeIam
