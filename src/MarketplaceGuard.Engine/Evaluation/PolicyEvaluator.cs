@@ -142,7 +142,7 @@ public sealed class PolicyEvaluator
     {
         resource = EffectiveResource(action, resource);
         var resourceIsSet = ResourceSet.IsSet(resource);
-        var trace = Trace.Evaluate(policies, action, resource, context, resourceIsSet);
+        var trace = Trace.Evaluate(policies, action, resource, context, resourceIsSet, reuse: true);
         var (decision, effect, match) =
             trace.Deny == Tristate.True ? (AuditDecision.ExplicitDeny, PolicyEffect.Deny, (Tristate?)Tristate.True)
             : trace.Allow == Tristate.False ? (AuditDecision.ImplicitDeny, PolicyEffect.Allow, null)
@@ -161,11 +161,14 @@ public sealed class PolicyEvaluator
             return decision;
         }
 
-        foreach (var entry in trace.GatingEntries())
+        foreach (var entry in trace.Entries)
         {
-            var matched = entry.ToMatchedStatement();
-            statements.Add(matched);
-            AddUnsettledConditions(gates, matched, entry.Statement, resource, context, resourceIsSet);
+            if (trace.Gates(entry))
+            {
+                var matched = entry.ToMatchedStatement();
+                statements.Add(matched);
+                AddUnsettledConditions(gates, matched, entry.Statement, resource, context, resourceIsSet);
+            }
         }
 
         return decision;
@@ -261,7 +264,33 @@ public sealed class PolicyEvaluator
 
         public Tristate Allow { get; private set; } = Tristate.True;
 
-        public Tristate[] LayerAllows { get; }
+        public Tristate[] LayerAllows { get; private set; }
+
+        [ThreadStatic]
+        private static Trace? threadTrace;
+
+        /// <summary>
+        /// A trace for <paramref name="layers"/> layers: a new one, or with <paramref name="reuse"/> the thread's own,
+        /// for callers that keep nothing of it (not even <see cref="LayerAllows"/>) once their call returns.
+        /// </summary>
+        private static Trace Start(int layers, bool reuse)
+        {
+            if (!reuse)
+            {
+                return new Trace(layers);
+            }
+
+            var trace = threadTrace ??= new Trace(layers);
+            if (trace.LayerAllows.Length != layers)
+            {
+                trace.LayerAllows = new Tristate[layers];
+            }
+
+            trace.Deny = Tristate.False;
+            trace.Allow = Tristate.True;
+            trace.Entries.Clear();
+            return trace;
+        }
 
         /// <summary>
         /// The statements that may apply. The list is the thread's own and reused by its next trace: a trace lives only
@@ -280,10 +309,10 @@ public sealed class PolicyEvaluator
         }
 
 
-        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false)
+        public static Trace Evaluate(PolicySet policies, string action, string resource, RequestContext context, bool resourceIsSet = false, bool reuse = false)
         {
             var layers = policies.Layers;
-            var trace = new Trace(layers.Length);
+            var trace = Start(layers.Length, reuse);
             for (var l = 0; l < layers.Length; l++)
             {
                 var layerAllow = Tristate.False;
@@ -333,12 +362,16 @@ public sealed class PolicyEvaluator
         {
             foreach (var entry in Entries)
             {
-                if (entry.Match == Tristate.Unknown && (entry.Statement.Effect == PolicyEffect.Deny || LayerAllows[entry.LayerIndex] == Tristate.Unknown))
+                if (Gates(entry))
                 {
                     yield return entry;
                 }
             }
         }
+
+        /// <summary>Whether the entry gates a conditional result (see <see cref="GatingEntries"/>).</summary>
+        public bool Gates(Entry entry) =>
+            entry.Match == Tristate.Unknown && (entry.Statement.Effect == PolicyEffect.Deny || LayerAllows[entry.LayerIndex] == Tristate.Unknown);
 
         /// <summary>The statements of one effect that matched (with exactly <paramref name="match"/>, or at all when null).</summary>
         public List<MatchedStatement> Matched(PolicyEffect effect, Tristate? match)
