@@ -121,10 +121,12 @@ public static class PaidAmiCapabilities
         ? Request(action, resource, "the instance")
         : Request(action, resource, $"the new {what}", absent: GuardTagKeys);
 
+    /// <summary>
+    /// Deleting the guard tag. aws:TagKeys stays unknown: DeleteTags names the keys it deletes, or none, and then deletes
+    /// every tag (EC2 API reference), so a deny that reads aws:TagKeys does not settle it; one on the resource's tag does.
+    /// </summary>
     private static AccessRequest Untag(string resource, string what) =>
-        Request("DeleteTags", resource, $"the guard tag of a paid {what}",
-            values: new Dictionary<string, ContextValue> { ["aws:TagKeys"] = ContextValue.ListOf([GuardTagKey]) },
-            present: GuardTagKeys);
+        Request("DeleteTags", resource, $"the guard tag of a paid {what}", present: GuardTagKeys);
 
     private static AccessRequest Request(
         string action,

@@ -153,6 +153,26 @@ public sealed class PaidAmiAuditTests
         Assert.Equal(4, seen.Count); // allowed, conditional, explicit and implicit deny all occur
     }
 
+    /// <summary>
+    /// DeleteTags without keys deletes every tag of the resource and carries no aws:TagKeys: the audit does not assume
+    /// the request names the guard key, and the replication template denies untagging a guard-tagged resource anyway.
+    /// </summary>
+    [Fact]
+    public void DeletingEveryTagOfAPaidResourceIsDeniedToo()
+    {
+        var dana = SampleAccount().Principals.Single(p => p.Name == "dana");
+        var everyTag = Eval.Concrete(("aws:ResourceTag/marketplaceguard:product-code", "prodcode1abc"));
+        Assert.Equal(Decision.ExplicitDeny, PolicyEvaluator.Default.Decide(dana.Policies, "ec2:DeleteTags", "arn:aws:ec2:us-east-1::image/ami-0abc", everyTag));
+        Assert.Equal(Decision.ExplicitDeny, PolicyEvaluator.Default.Decide(dana.Policies, "ec2:DeleteTags", "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", everyTag));
+        Assert.Equal(Decision.Allowed, PolicyEvaluator.Default.Decide(dana.Policies, "ec2:DeleteTags", "arn:aws:ec2:us-east-1::image/ami-0abc", Eval.Concrete(("aws:TagKeys", new[] { "owner" }))));
+
+        // Without that statement, a deny on aws:TagKeys alone leaves sharing conditional, not denied.
+        var keysOnly = """{"Effect":"Deny","Action":["ec2:DeleteTags","ec2:ModifyImageAttribute","ec2:ModifySnapshotAttribute"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["marketplaceguard:product-code"]}}}""";
+        var taggedOnly = """{"Effect":"Deny","Action":["ec2:ModifyImageAttribute","ec2:ModifySnapshotAttribute"],"Resource":"*","Condition":{"Null":{"aws:ResourceTag/marketplaceguard:product-code":"false"}}}""";
+        var account = Build(Principal("user", "u", Allow(["ec2:*"]), keysOnly, taggedOnly));
+        Assert.Equal(AuditDecision.ConditionallyAllowed, new AccessAnalyzer().Analyze(account.Principals[0], Capabilities.SharePaidAmi).Decision);
+    }
+
     [Fact]
     public void OrdinaryLaunchesAreNotDeniedByTheTemplates()
     {
