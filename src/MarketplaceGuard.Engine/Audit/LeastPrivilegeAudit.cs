@@ -260,12 +260,14 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
+        // Revoke refuses to deny a holder of the launcher grant unless forced (its lockout guard): a principal that holds
+        // it without being named a launcher is, for this audit, not authorized, so its fix says -Force.
         (string Cause, string Fix) Revoke(AccessEntry entry)
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 2");
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2{Force(run.Account!.MembersOf(group))}")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 2{Force([principal])}");
         }
 
         if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
@@ -273,7 +275,7 @@ public sealed class LeastPrivilegeAudit
             var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
             var fix = run.IsLauncher(role)
                 ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
-                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2";
+                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force([role])}";
             Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch,
                 $"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}",
                 fix, cause);
@@ -299,6 +301,12 @@ public sealed class LeastPrivilegeAudit
                 $"{who} is not authorized to share paid AMIs but {Describe(share)}", fix, cause);
         }
     }
+
+    /// <summary>" -Force" when one of the principals holds the module's launcher grant (Revoke's guard protects them).</summary>
+    private static string Force(IEnumerable<AccountPrincipal> reached) =>
+        reached.Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, LauncherPolicyName, StringComparison.Ordinal))) ? " -Force" : string.Empty;
+
+    private static readonly string LauncherPolicyName = Templates.PolicyTemplateCatalog.Get(Templates.PolicyTemplateCatalog.PaidAmiLauncher).PolicyName;
 
     private static int IndexOf(Capability capability)
     {

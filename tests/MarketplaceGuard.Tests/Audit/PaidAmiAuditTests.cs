@@ -250,6 +250,22 @@ public sealed class PaidAmiAuditTests
         Assert.Equal("Launcher", run.RoleOf(account.Principals[0]));
     }
 
+    /// <summary>
+    /// Revoke refuses to deny holders of the launcher grant unless forced. A holder the audit was not told is a launcher
+    /// is unauthorized, and its recommended fix must run as written: it says -Force.
+    /// </summary>
+    [Fact]
+    public void FixesThatReachAnUndeclaredHolderOfTheLauncherGrantSayForce()
+    {
+        var run = new LeastPrivilegeAudit().Run(SampleAccount(), [], [], [], new DateOnly(2026, 11, 30));
+        string Fix(string rule, string principal) => run.Findings.Single(f => f.RuleId == rule && f.Principal == principal).Recommendation;
+
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'AmiOperators' -Rule 2 -Force", Fix("MG2001", "user/lena"));
+        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'cfn-deployer' -Rule 2 -Force", Fix("MG2001", "role/cfn-deployer"));
+        Assert.Equal("Revoke-MarketplaceAccess -RoleName 'cfn-deployer' -Rule 2 -Force", Fix("MG2004", "user/dana"));
+        Assert.Equal("Revoke-MarketplaceAccess -GroupName 'Developers' -Rule 2", Fix("MG2001", "user/dave"));
+    }
+
     [Fact]
     public void AConditionalLaunchIsMediumAndNamesTheCondition()
     {
