@@ -162,6 +162,26 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
     }
 }
 
+Describe 'Service-linked roles' {
+    BeforeAll {
+        # The sample account has one (AWSServiceRoleForMarketplaceLicenseManagement); a later --account wins.
+        $script:Fake = Start-FakeIam @('--account', (Join-Path $RepoRoot 'examples/sample-account.json'))
+        Use-FakeIam $Fake
+    }
+
+    AfterAll { Stop-FakeIam $Fake }
+
+    It 'refuses one named alone and skips one a wildcard matches, writing nothing to it' {
+        { Revoke-MarketplaceAccess -RoleName AWSServiceRoleForMarketplaceLicenseManagement -Rule 2 -ErrorAction Stop } | Should -Throw -ErrorId 'ServiceLinkedRole,*'
+        $calls = Get-Calls { try { $null = Revoke-MarketplaceAccess -RoleName 'AWSServiceRole*' -Rule 2 -ErrorAction Stop } catch { $null = $_ } }
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        $results = Revoke-MarketplaceAccess -RoleName '*' -Rule 2 -WhatIf -PassThru -WarningVariable warned -WarningAction SilentlyContinue -LauncherPrincipal AmiOperators, cfn-deployer -Force 6> $null
+        $results.Principal | Should -Not -Contain 'role/AWSServiceRoleForMarketplaceLicenseManagement'
+        $results.Principal | Should -Contain 'role/ci-deploy'
+        ($warned -join ' ') | Should -BeLike '*AWSServiceRoleForMarketplaceLicenseManagement, a service-linked role: skipped*'
+    }
+}
+
 Describe 'Safe changes' {
     BeforeEach {
         $script:Fake = Start-FakeIam

@@ -242,7 +242,25 @@ public abstract class AccessChangeCommand : AwsCommand
                 continue;
             }
 
-            targets.AddRange(resolution.Matches.Select(m => m.Ref).Where(r => !targets.Contains(r)));
+            // IAM refuses to attach policies to service-linked roles (UnmodifiableEntity), and they act for AWS services:
+            // one named alone is an error, one a wildcard also matches is skipped with a warning.
+            var serviceLinked = resolution.Matches.Where(IsServiceLinked).ToList();
+            if (serviceLinked.Count > 0 && serviceLinked.Count == resolution.Matches.Count)
+            {
+                problems.Add(ModuleErrors.Create(
+                    $"-{request.Parameter}: {ModuleErrors.Quote(request.Value)} names only service-linked roles ({string.Join(", ", serviceLinked.Select(m => m.Ref.DisplayName))}): IAM lets no policy be attached to them, and they act for AWS services, so MarketplaceGuard leaves them alone.",
+                    ErrorIds.ServiceLinkedRole,
+                    ErrorCategory.InvalidArgument,
+                    request.Value));
+                continue;
+            }
+
+            foreach (var skipped in serviceLinked)
+            {
+                WriteWarning($"-{request.Parameter}: {ModuleErrors.Quote(request.Value)} also matches {skipped.Ref.DisplayName}, a service-linked role: skipped (IAM lets no policy be attached to it).");
+            }
+
+            targets.AddRange(resolution.Matches.Where(m => !IsServiceLinked(m)).Select(m => m.Ref).Where(r => !targets.Contains(r)));
         }
 
         if (problems.Count > 0)
@@ -252,6 +270,9 @@ public abstract class AccessChangeCommand : AwsCommand
 
         return targets;
     }
+
+    private static bool IsServiceLinked(PrincipalEntry entry) =>
+        entry.Kind == PrincipalKind.Role && entry.Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 
     private void Apply(AccessPlan plan)
     {

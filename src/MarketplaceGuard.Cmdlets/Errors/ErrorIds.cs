@@ -19,6 +19,8 @@ public static class ErrorIds
     /// <summary>A pipeline object that names more than one kind of principal (both GroupName and UserName).</summary>
     public const string PrincipalAmbiguous = "PrincipalAmbiguous";
 
+    public const string ServiceLinkedRole = "ServiceLinkedRole";
+
     /// <summary>A pipeline object with no property that names a principal.</summary>
     public const string PrincipalMissing = "PrincipalMissing";
 
