@@ -264,6 +264,17 @@ Describe 'Protect-MarketplacePaidResource' {
         ($results | ForEach-Object { "$($_.ResourceId) $($_.Status)" } | Sort-Object) | Should -Be 'ami-00000000000000b01 Tagged', 'i-00000000000000b01 Skipped', 'snap-00000000000000b01 Tagged'
     }
 
+    It 'reads product codes a script set as an array, and refuses codes flattened to text' {
+        $file = Join-Path $TestDrive 'paid-codes.xml'
+        Get-MarketplacePaidResource @OwnLive -Region eu-west-1 -ResourceType Image | Export-Clixml -LiteralPath $file
+        $image = Import-Clixml -LiteralPath $file
+        $image.ProductCodes = @('prodcode1abc', 'second2')
+        ($image | Protect-MarketplacePaidResource @OwnLive -PassThru -WhatIf 6> $null).TagValue | Should -Be 'prodcode1abc,second2'
+        $image.ProductCodes = 'System.Object[]'
+        $image | Protect-MarketplacePaidResource @OwnLive -PassThru -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InputNotAPaidResource,*'
+    }
+
     It 'reports a failing region as not tagged and the other region as tagged' {
         $paid = Get-MarketplacePaidResource @OwnLive -Region us-east-1, eu-west-1 -ResourceType Image
         # Resources claimed in a disabled region: its calls fail (OptInRequired), the other region goes on.

@@ -35,9 +35,18 @@ internal static class PaidResourceInput
             return null;
         }
 
-        var codes = input.Properties[nameof(PaidResource.ProductCodes)]?.Value is PSObject { BaseObject: IEnumerable list } && list is not string
+        // A list whether it came back wrapped (deserialized) or was set by a script ($r.ProductCodes = @('a', 'b')); a
+        // code is letters and digits (EC2's product codes), so a list flattened to text never becomes a tag value.
+        var value = input.Properties[nameof(PaidResource.ProductCodes)]?.Value;
+        var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
+        var codes = raw is IEnumerable list and not string
             ? list.Cast<object?>().Select(c => c?.ToString()).OfType<string>().ToArray()
-            : Text(nameof(PaidResource.ProductCodes)) is { Length: > 0 } one ? [one] : [];
+            : raw?.ToString() is { Length: > 0 } one ? [one] : [];
+        if (codes.Any(c => c.Length == 0 || !c.All(char.IsAsciiLetterOrDigit)))
+        {
+            return null;
+        }
+
         var owned = bool.TryParse(Text(nameof(PaidResource.IsAccountOwned)), out var isOwned) && isOwned;
         return new GuardTagTarget(type, id, region, codes, owned, Text(nameof(PaidResource.OwnerId)));
     }
