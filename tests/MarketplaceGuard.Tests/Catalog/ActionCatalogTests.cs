@@ -11,8 +11,20 @@ public sealed class ActionCatalogTests
         var catalog = ActionCatalog.Default;
 
         Assert.Equal(96, catalog.Actions.Count(a => a.Service == "aws-marketplace"));
-        Assert.Equal(29, catalog.Actions.Count(a => a.Service == "ec2"));
+        Assert.Equal(51, catalog.Actions.Count(a => a.Service == "ec2"));
         Assert.Equal(["aws-marketplace", "ec2"], catalog.Services);
+    }
+
+    /// <summary>Every EC2 action the Rule 2 templates and audit requests name is in the catalog (Test-MarketplacePolicy evaluates them).</summary>
+    [Fact]
+    public void KnowsEveryEc2ActionOfTheRule2TemplatesAndPaths()
+    {
+        var named = MarketplaceGuard.Engine.Templates.PolicyTemplateCatalog.All.Where(t => t.Rule == 2)
+            .SelectMany(t => t.Policy.Statements).SelectMany(s => s.Actions)
+            .Concat(MarketplaceGuard.Engine.Audit.Capabilities.All.SelectMany(c => c.Actions))
+            .Where(a => a.StartsWith("ec2:", System.StringComparison.Ordinal))
+            .Distinct();
+        Assert.All(named, action => Assert.NotNull(ActionCatalog.Default.Find(action)));
     }
 
     [Theory]
@@ -23,6 +35,9 @@ public sealed class ActionCatalogTests
     [InlineData("aws-marketplace:PutResourcePolicy", "Permissions management", false)]
     [InlineData("ec2:RunInstances", "Write", false)]
     [InlineData("ec2:RunScheduledInstances", "Write", true)]
+    [InlineData("ec2:DeleteTags", "Tagging", false)]
+    [InlineData("ec2:DescribeVolumes", "List", true)]
+    [InlineData("ec2:AttachVolume", "Write", false)]
     public void KnowsAccessLevelAndResourceTypes(string action, string accessLevel, bool wildcardOnly)
     {
         var found = ActionCatalog.Default.Find(action.ToUpperInvariant());
