@@ -35,7 +35,7 @@ public sealed class ActionCatalog
     /// <summary>Every action, ordered by service then name.</summary>
     public IReadOnlyList<CatalogAction> Actions { get; }
 
-    /// <summary>The service prefixes the catalog covers (for EC2, only the AMI-related actions).</summary>
+    /// <summary>The service prefixes the catalog covers (for EC2, only the actions Rule 2 reasons about).</summary>
     public IReadOnlyList<string> Services { get; }
 
     /// <summary>The action with this full name ("aws-marketplace:Subscribe", any case), or null.</summary>
