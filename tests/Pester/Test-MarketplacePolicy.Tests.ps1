@@ -200,7 +200,7 @@ Describe 'Test-MarketplacePolicy fails closed' {
     It 'refuses an action the catalog does not list for its service, with the nearest names: <Action>' -ForEach @(
         @{ Action = 'aws-marketplace:Subscrib'; Message = "The action 'aws-marketplace:Subscrib' is not an action of aws-marketplace (the module's catalog lists all of them). Did you mean aws-marketplace:Subscribe?" }
         @{ Action = 'Subscribe'; Message = "The action 'Subscribe' is not a full action name: write it as service:Action (aws-marketplace:Subscribe). Did you mean aws-marketplace:Subscribe?" }
-        @{ Action = 'ec2:RunInstance'; Message = "The action 'ec2:RunInstance' is not an action of ec2 (the module's catalog lists all of them). Did you mean ec2:RunInstances?" }
+        @{ Action = 'ec2:RunInstance'; Message = "The action 'ec2:RunInstance' is not among the ec2 actions the module's catalog holds, and one of them is spelled almost the same. Did you mean ec2:RunInstances?" }
     ) {
         $results = Get-MarketplacePolicyTemplate Procurement | Test-MarketplacePolicy -Action $Action, aws-marketplace:ViewSubscriptions -ErrorVariable errors -ErrorAction SilentlyContinue
         $results.Action | Should -Be 'aws-marketplace:ViewSubscriptions'
@@ -209,6 +209,13 @@ Describe 'Test-MarketplacePolicy fails closed' {
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $errors[0].TargetObject | Should -Be $Action
         $errors[0].Exception.Message | Should -Be $Message
+    }
+
+    It 'evaluates an ec2 action the catalog''s selection leaves out, with a warning' {
+        $result = Get-MarketplacePolicyTemplate PaidAmiLauncher | Test-MarketplacePolicy -Action ec2:DescribeRegions, ec2:DeleteTags -WarningVariable warnings -WarningAction SilentlyContinue
+        ($result | ForEach-Object { "$($_.Action) $($_.Decision)" }) | Should -Be 'ec2:DescribeRegions ImplicitDeny', 'ec2:DeleteTags Allowed'
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "'ec2:DescribeRegions' is not among the ec2 actions the module's catalog holds (a selection)*"
     }
 
     It 'evaluates actions of services the catalog does not cover, warning when the service looks like a typo' {

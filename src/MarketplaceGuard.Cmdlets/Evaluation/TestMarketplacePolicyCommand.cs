@@ -218,18 +218,25 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
             {
                 resolved.Add(known.FullName);
             }
-            else if (colon <= 0 || colon == action.Length - 1 || catalog.Covers(action.AsSpan(0, colon)))
+            else if (colon <= 0 || colon == action.Length - 1 || catalog.IsComplete(action.AsSpan(0, colon)) || LooksLikeATypo(catalog, action, colon))
             {
                 var problem = colon <= 0 || colon == action.Length - 1
                     ? $"The action {ModuleErrors.Quote(action)} is not a full action name: write it as service:Action (aws-marketplace:Subscribe)."
-                    : $"The action {ModuleErrors.Quote(action)} is not an action of {action[..colon]} (the module's catalog lists all of them).";
+                    : catalog.IsComplete(action.AsSpan(0, colon))
+                        ? $"The action {ModuleErrors.Quote(action)} is not an action of {action[..colon]} (the module's catalog lists all of them)."
+                        : $"The action {ModuleErrors.Quote(action)} is not among the {action[..colon]} actions the module's catalog holds, and one of them is spelled almost the same.";
                 WriteError(ModuleErrors.Create(problem + DidYouMean(catalog.Suggest(action)), ErrorIds.ActionUnknown, ErrorCategory.InvalidArgument, action));
             }
             else
             {
                 var suggestions = catalog.Suggest(action);
+                if (catalog.Covers(action.AsSpan(0, colon)))
+                {
+                    // A service of which the catalog holds a selection (ec2): the action may exist, or be a typo of one.
+                    WriteWarning($"{ModuleErrors.Quote(action)} is not among the {action[..colon]} actions the module's catalog holds (a selection), so it is evaluated as given." + DidYouMean(suggestions));
+                }
                 // Only long prefixes are checked: short ones have real neighbours (ecr and ecs next to ec2).
-                if (suggestions.Count > 0 && ClosestNames.Find(action[..colon], catalog.Services.Where(s => s.Length > 4), 1).Count > 0)
+                else if (suggestions.Count > 0 && ClosestNames.Find(action[..colon], catalog.Services.Where(s => s.Length > 4), 1).Count > 0)
                 {
                     WriteWarning($"{action[..colon]} is not a service the module's catalog covers, so {ModuleErrors.Quote(action)} is evaluated as given." + DidYouMean(suggestions));
                 }
@@ -240,6 +247,18 @@ public sealed class TestMarketplacePolicyCommand : PSCmdlet
 
         return resolved.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
+
+    /// <summary>
+    /// For a service of which the catalog holds a selection (ec2): a name one or two letters away from a listed action,
+    /// with the same beginning (ec2:RunInstance), is refused as a typo; another name may be a real action the selection
+    /// leaves out (ec2:DescribeRegions) and is evaluated as given, with a warning.
+    /// </summary>
+    private static bool LooksLikeATypo(Engine.Catalog.ActionCatalog catalog, string action, int colon) =>
+        catalog.Covers(action.AsSpan(0, colon))
+        && catalog.Suggest(action, 1) is [var nearest]
+        && Math.Abs(nearest.Length - action.Length) <= 2
+        && nearest.Length >= colon + 7 && action.Length >= colon + 7
+        && string.Compare(nearest, 0, action, 0, colon + 7, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static string DidYouMean(IReadOnlyList<string> suggestions) =>
         suggestions.Count == 0 ? string.Empty : $" Did you mean {string.Join(" or ", suggestions)}?";

@@ -21,10 +21,11 @@ public sealed class ActionCatalog
     private readonly FrozenDictionary<string, CatalogAction> byName;
     private readonly FrozenDictionary<string, CatalogAction>.AlternateLookup<ReadOnlySpan<char>> byNameSpan;
 
-    private ActionCatalog(IReadOnlyList<CatalogAction> actions, IReadOnlyList<string> services)
+    private ActionCatalog(IReadOnlyList<CatalogAction> actions, IReadOnlyList<string> services, IReadOnlyList<string> completeServices)
     {
         Actions = actions;
         Services = services;
+        CompleteServices = completeServices;
         byName = actions.ToFrozenDictionary(a => a.FullName, StringComparer.OrdinalIgnoreCase);
         byNameSpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -40,6 +41,23 @@ public sealed class ActionCatalog
 
     /// <summary>The action with this full name ("aws-marketplace:Subscribe", any case), or null.</summary>
     public CatalogAction? Find(ReadOnlySpan<char> action) => byNameSpan.TryGetValue(action, out var found) ? found : null;
+
+    /// <summary>The services of which the catalog lists every action (aws-marketplace; EC2 is a selection).</summary>
+    public IReadOnlyList<string> CompleteServices { get; }
+
+    /// <summary>Whether the catalog lists every action of this service prefix (any case), so an unknown name is a mistake.</summary>
+    public bool IsComplete(ReadOnlySpan<char> service)
+    {
+        foreach (var known in CompleteServices)
+        {
+            if (service.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether the catalog lists the actions of this service prefix (any case).</summary>
     public bool Covers(ReadOnlySpan<char> service)
@@ -94,10 +112,16 @@ public sealed class ActionCatalog
         using var document = JsonDocument.Parse(json);
         var actions = new List<CatalogAction>();
         var services = new List<string>();
+        var completeServices = new List<string>();
         foreach (var service in document.RootElement.GetProperty("services").EnumerateArray())
         {
             var prefix = service.GetProperty("prefix").GetString()!;
             services.Add(prefix);
+            if (!service.TryGetProperty("complete", out var complete) || complete.GetBoolean())
+            {
+                completeServices.Add(prefix);
+            }
+
             foreach (var action in service.GetProperty("actions").EnumerateArray())
             {
                 actions.Add(new CatalogAction(
@@ -109,7 +133,7 @@ public sealed class ActionCatalog
             }
         }
 
-        return new ActionCatalog(actions, services);
+        return new ActionCatalog(actions, services, completeServices);
     }
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();

@@ -57,6 +57,7 @@ $services = foreach ($file in $Path) {
 
     [ordered]@{
         prefix        = $prefix
+        complete      = -not $keep
         actions       = @($actions | ForEach-Object {
                 [ordered]@{
                     name          = $_.Name
