@@ -162,7 +162,7 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
     }
 }
 
-Describe 'Service-linked roles' {
+Describe 'On the sample account: service-linked roles, group grants' {
     BeforeAll {
         # The sample account has one (AWSServiceRoleForMarketplaceLicenseManagement); a later --account wins.
         $script:Fake = Start-FakeIam @('--account', (Join-Path $RepoRoot 'examples/sample-account.json'))
@@ -179,6 +179,12 @@ Describe 'Service-linked roles' {
         $results.Principal | Should -Not -Contain 'role/AWSServiceRoleForMarketplaceLicenseManagement'
         $results.Principal | Should -Contain 'role/ci-deploy'
         ($warned -join ' ') | Should -BeLike '*AWSServiceRoleForMarketplaceLicenseManagement, a service-linked role: skipped*'
+    }
+
+    It 'warns, granting a group, for each member another group denies' {
+        $null = Grant-MarketplaceProcurement -GroupName Developers -AccessLevel Launcher -WhatIf -WarningVariable warned -WarningAction SilentlyContinue 6> $null
+        $warned.Message | Should -Contain 'user dana (a member of group Developers) is in group NoPaidAmis, which has MarketplaceGuard-DenyPaidAmiLaunch: its explicit deny still overrides the grant. Take the user out of NoPaidAmis (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName NoPaidAmis.'
+        $warned.Message | Where-Object { $_ -like 'user dave*' -or $_ -like 'user carol*' } | Should -BeNullOrEmpty
     }
 }
 

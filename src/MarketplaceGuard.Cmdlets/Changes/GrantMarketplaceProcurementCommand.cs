@@ -115,20 +115,30 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
             plan.Principal.DisplayName);
     }
 
-    /// <summary>A deny of the grant's rule that a group of the user carries still overrides the grant: say so, with the way out.</summary>
+    /// <summary>
+    /// A deny of the grant's rule that a group of the user carries still overrides the grant: say so, with the way out.
+    /// A grant to a group warns for each member another group denies.
+    /// </summary>
     protected override IEnumerable<string> Warnings(AccessPlan plan)
     {
-        if (plan.Principal.Kind != PrincipalKind.User || Directory is null)
+        if (Directory is null || plan.Principal.Kind == PrincipalKind.Role)
         {
             yield break;
         }
 
-        var user = Directory.Users.FirstOrDefault(u => u.Name.Equals(plan.Principal.Name, StringComparison.OrdinalIgnoreCase));
-        foreach (var deny in AccessPlanner.DeniesOf(Template.Rule))
+        var users = plan.Principal.Kind == PrincipalKind.User
+            ? Directory.Users.Where(u => u.Name.Equals(plan.Principal.Name, StringComparison.OrdinalIgnoreCase))
+            : Directory.Users.Where(u => u.GroupNames.Contains(plan.Principal.Name, StringComparer.OrdinalIgnoreCase));
+        foreach (var user in users)
         {
-            foreach (var group in Directory.Groups.Where(g => user is not null && user.GroupNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase) && g.AttachedPolicies.Any(a => a.Arn == Arns.Of(deny))))
+            foreach (var deny in AccessPlanner.DeniesOf(Template.Rule))
             {
-                yield return $"{plan.Principal} is in group {group.Name}, which has {deny.PolicyName}: its explicit deny still overrides the grant. Take the user out of {group.Name} (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName {group.Name}.";
+                foreach (var group in Directory.Groups.Where(g => user.GroupNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase)
+                    && !g.Name.Equals(plan.Principal.Name, StringComparison.OrdinalIgnoreCase) && g.AttachedPolicies.Any(a => a.Arn == Arns.Of(deny))))
+                {
+                    var who = plan.Principal.Kind == PrincipalKind.User ? plan.Principal.ToString() : $"user {user.Name} (a member of {plan.Principal})";
+                    yield return $"{who} is in group {group.Name}, which has {deny.PolicyName}: its explicit deny still overrides the grant. Take the user out of {group.Name} (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName {group.Name}.";
+                }
             }
         }
     }
