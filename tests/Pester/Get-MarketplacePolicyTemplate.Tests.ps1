@@ -111,4 +111,12 @@ Describe 'Get-MarketplacePolicyTemplate' {
         $text | Should -Match 'DenyMarketplace\s+MarketplaceGuard-DenyMarketplace\s+1 Explicitly deny every'
         $text | Should -Not -Match 'Statement' -Because 'the document is not part of the table'
     }
+
+    It 'says so when -Rule leaves out a template named in full, and reads policy names and bad patterns' {
+        Get-MarketplacePolicyTemplate -Rule 1 -Name PaidAmiLauncher -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].Exception.Message | Should -Be 'The policy template PaidAmiLauncher serves rule 2, not -Rule 1.'
+        (Get-MarketplacePolicyTemplate -Name MarketplaceGuard-PaidAmiLauncher).Name | Should -Be 'PaidAmiLauncher'
+        { Get-MarketplacePolicyTemplate -Name 'Deny[' -ErrorAction Stop } | Should -Throw -ErrorId 'TemplateNotFound,*'
+        (Get-MarketplacePolicyTemplate -Name 'Deny*' -Rule 2).Name | Should -Be 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+    }
 }

@@ -38,11 +38,33 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
             if (WildcardPattern.ContainsWildcardCharacters(name))
             {
                 // A pattern that matches nothing is not an error, as with Get-Command or Get-Process.
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                selected.UnionWith(PolicyTemplateCatalog.All.Where(t => pattern.IsMatch(t.Name)));
+                WildcardPattern pattern;
+                try
+                {
+                    pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                    selected.UnionWith(PolicyTemplateCatalog.All.Where(t => pattern.IsMatch(t.Name)));
+                }
+                catch (WildcardPatternException)
+                {
+                    WriteError(ModuleErrors.Create(
+                        $"-Name: {ModuleErrors.Quote(name)} is not a valid wildcard pattern (a '[' without its ']'?). Valid names: {string.Join(", ", PolicyTemplateCatalog.Names)}.",
+                        ErrorIds.TemplateNotFound,
+                        ErrorCategory.InvalidArgument,
+                        name));
+                }
             }
-            else if (PolicyTemplateCatalog.Find(name) is { } template)
+            else if ((PolicyTemplateCatalog.Find(name) ?? PolicyTemplateCatalog.All.FirstOrDefault(t => t.PolicyName.Equals(name, System.StringComparison.OrdinalIgnoreCase))) is { } template)
             {
+                // A named template that -Rule leaves out is said, not silently dropped.
+                if (!OfRule(template))
+                {
+                    WriteError(ModuleErrors.Create(
+                        $"The policy template {template.Name} serves rule {template.Rule}, not -Rule {string.Join(", ", Rule!)}.",
+                        ErrorIds.TemplateNotFound,
+                        ErrorCategory.InvalidArgument,
+                        name));
+                }
+
                 selected.Add(template);
             }
             else
