@@ -181,6 +181,18 @@ Describe 'On the sample account: service-linked roles, group grants' {
         ($warned -join ' ') | Should -BeLike '*AWSServiceRoleForMarketplaceLicenseManagement, a service-linked role: skipped*'
     }
 
+    It 'refuses a finding whose fix is not a revoke of its principal, repeating the fix, and changes nothing' {
+        $findings = Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -WarningAction SilentlyContinue
+        $passRole = $findings | Where-Object RuleId -EQ 'MG2004'
+        $passRole.Principal | Should -Be 'user/dana'
+        $calls = Get-Calls { try { $passRole | Revoke-MarketplaceAccess -Rule 2 -ErrorAction Stop } catch { $script:refusal = $_ } }
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'FindingNotFixedHere,*'
+        $refusal.Exception.Message | Should -Be "-InputObject: the MG2004 finding of user/dana is not fixed by revoking user/dana's access. Its recommendation: $($passRole.Recommendation)"
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        { $findings | Where-Object RuleId -EQ 'MG2005' | Revoke-MarketplaceAccess -ErrorAction Stop } | Should -Throw -ErrorId 'FindingNotFixedHere,*'
+        ($findings | Where-Object { $_.RuleId -eq 'MG2003' -and $_.Principal -eq 'user/sid' } | Revoke-MarketplaceAccess -Rule 2 -WhatIf -PassThru 6> $null).Principal | Should -Be 'user/sid'
+    }
+
     It 'warns, granting a group, for each member another group denies' {
         $null = Grant-MarketplaceProcurement -GroupName Developers -AccessLevel Launcher -WhatIf -WarningVariable warned -WarningAction SilentlyContinue 6> $null
         $warned.Message | Should -Contain 'user dana (a member of group Developers) is in group NoPaidAmis, which has MarketplaceGuard-DenyPaidAmiLaunch: its explicit deny still overrides the grant. Take the user out of NoPaidAmis (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName NoPaidAmis.'

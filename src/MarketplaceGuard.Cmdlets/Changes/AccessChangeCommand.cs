@@ -87,6 +87,12 @@ public abstract class AccessChangeCommand : AwsCommand
 
         foreach (var item in InputObject)
         {
+            if (RefuseFinding(PSObject.AsPSObject(item)) is { } notThisFix)
+            {
+                refused.Add(ModuleErrors.Create($"-InputObject: {notThisFix}", ErrorIds.FindingNotFixedHere, ErrorCategory.InvalidArgument, item));
+                continue;
+            }
+
             if (PrincipalValue.FromObject(item, out var problem) is { } value)
             {
                 requested.Add(new RequestedPrincipal(value, null, nameof(InputObject)));
@@ -178,6 +184,12 @@ public abstract class AccessChangeCommand : AwsCommand
 
     /// <summary>Why a plan must not be applied (the lockout guard); any refusal stops the command before any write.</summary>
     protected virtual IEnumerable<ErrorRecord> Refusals(AccessPlan plan) => [];
+
+    /// <summary>
+    /// Why a finding piped in is not fixed by this command on its principal (a sentence), or null. By default every
+    /// finding's principal is accepted.
+    /// </summary>
+    protected virtual string? RefuseFinding(PSObject item) => null;
 
     /// <summary>What else a user should know about a plan before it is applied (read from the account's principals).</summary>
     protected virtual IEnumerable<string> Warnings(AccessPlan plan) => [];

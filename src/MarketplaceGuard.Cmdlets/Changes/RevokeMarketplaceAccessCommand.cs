@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -113,5 +114,25 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
         }
 
         return resolution.Matches;
+    }
+
+    /// <summary>
+    /// A finding whose fix is not a revoke of its own principal is refused: a lockout (MG1003, MG2005) would get worse,
+    /// an MG2004 is fixed at the passed role or at iam:PassRole, an MG1007 by fixing the policy. Its recommendation says
+    /// what to run instead.
+    /// </summary>
+    protected override string? RefuseFinding(PSObject item)
+    {
+        if (!item.TypeNames.Any(t => t.EndsWith("MarketplaceGuard.Engine.Audit.Finding", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var rule = item.Properties["RuleId"]?.Value?.ToString();
+        var fix = item.Properties["Recommendation"]?.Value?.ToString() ?? string.Empty;
+        var principal = item.Properties["Principal"]?.Value?.ToString();
+        return rule is "MG2004" || !fix.StartsWith("Revoke-MarketplaceAccess", StringComparison.Ordinal)
+            ? $"the {rule} finding of {principal} is not fixed by revoking {principal}'s access. Its recommendation: {fix}"
+            : null;
     }
 }

@@ -21,6 +21,8 @@ public static class ErrorIds
 
     public const string ServiceLinkedRole = "ServiceLinkedRole";
 
+    public const string FindingNotFixedHere = "FindingNotFixedHere";
+
     /// <summary>A pipeline object with no property that names a principal.</summary>
     public const string PrincipalMissing = "PrincipalMissing";
 
