@@ -73,7 +73,9 @@ Describe 'Get-MarketplacePolicyTemplate' {
         (Get-MarketplacePolicyTemplate -Rule 2).Name | Should -Be 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
         (Get-MarketplacePolicyTemplate -Rule 1, 2).Count | Should -Be 6
         (Get-MarketplacePolicyTemplate -Name Deny* -Rule 2).Name | Should -Be 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
-        Get-MarketplacePolicyTemplate -Name Procurement -Rule 2 | Should -BeNullOrEmpty
+        Get-MarketplacePolicyTemplate -Name Procurement -Rule 2 -ErrorAction SilentlyContinue -ErrorVariable leftOut | Should -BeNullOrEmpty
+        $leftOut[0].Exception.Message | Should -Be 'The policy template Procurement serves rule 1, not -Rule 2.'
+        Get-MarketplacePolicyTemplate -Name Proc* -Rule 2 | Should -BeNullOrEmpty # a pattern that -Rule empties is no error
     }
 
     It 'refuses a -Rule that is no rule, naming the parameter: <Case>' -TestCases @(
