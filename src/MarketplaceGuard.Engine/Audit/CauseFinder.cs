@@ -99,12 +99,21 @@ internal sealed class CauseFinder
     {
         var (resource, _) = allowed.Bind(principal.AccountId, principal.Partition);
         var context = AccessAnalyzer.ContextOf(principal, allowed);
-        foreach (var policy in principal.Policies.IdentityPolicies.OrderBy(p => GroupOf(p.Via) is null))
+        var policies = principal.Policies.IdentityPolicies;
+        for (var groupsFirst = 0; groupsFirst < 2; groupsFirst++)
         {
-            var set = alone.GetOrAdd(policy, static p => new PolicySet([p]));
-            if (evaluator.AuditDecisionOf(set, allowed.Action, resource, context) is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+            foreach (var policy in policies)
             {
-                return policy;
+                if ((GroupOf(policy.Via) is null) != (groupsFirst == 1))
+                {
+                    continue;
+                }
+
+                var set = alone.GetOrAdd(policy, static p => new PolicySet([p]));
+                if (evaluator.AuditDecisionOf(set, allowed.Action, resource, context) is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+                {
+                    return policy;
+                }
             }
         }
 
