@@ -133,6 +133,13 @@ Describe 'Get-MarketplacePaidResource' {
         $problems[0].Exception.Message | Should -Match "'us-est-1' is not a region .* Did you mean us-east-1"
     }
 
+    It 'says that -Region takes no wildcards, naming the regions a pattern would mean' {
+        $null = Get-MarketplacePaidResource @Live -Region 'us-east-*', 'eu-[' -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems | Should -HaveCount 2
+        $problems[0].Exception.Message | Should -BeLike "'us-east-*' is not a region * -Region takes region codes, not wildcards: name them, or use -AllRegions (us-east-1*match it)."
+        $problems[1].Exception.Message | Should -Match ([regex]::Escape("'eu-[' is not a region") + '.* -Region takes region codes, not wildcards: name them, or use -AllRegions\.$')
+    }
+
     It 'writes RegionDisabled for an opt-in region the account has not enabled (asking DescribeRegions in the home region)' {
         $verbose = Get-MarketplacePaidResource @Live -Region af-south-1 -ErrorVariable problems -ErrorAction SilentlyContinue -Verbose 4>&1 | ForEach-Object Message
         $verbose | Should -Contain 'DescribeRegions failed in af-south-1 (OptInRequired); asking us-east-1.'

@@ -126,6 +126,21 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
         });
     }
 
+    /// <summary>" (us-east-1, us-east-2 match it)": the enabled regions a wildcard would have meant, for the error.</summary>
+    private static string Matching(string pattern, IReadOnlyList<Ec2RegionInfo> known)
+    {
+        try
+        {
+            var wildcard = new System.Management.Automation.WildcardPattern(pattern, System.Management.Automation.WildcardOptions.IgnoreCase);
+            var names = known.Where(r => r.IsEnabled && wildcard.IsMatch(r.Name)).Select(r => r.Name).ToList();
+            return names.Count == 0 ? string.Empty : $" ({string.Join(", ", names)} match it)";
+        }
+        catch (System.Management.Automation.WildcardPatternException)
+        {
+            return string.Empty;
+        }
+    }
+
     /// <summary>The requested regions EC2 lists and the account has enabled; an error for each other one. Duplicates count once.</summary>
     private List<string> Usable(IReadOnlyList<string> requested, IReadOnlyList<Ec2RegionInfo> known, Action<Action> post)
     {
@@ -136,7 +151,9 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
             if (info is null)
             {
                 var closest = ClosestNames.Find(name, known.Select(r => r.Name));
-                var hint = closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : string.Empty;
+                var hint = name.IndexOfAny(['*', '?', '[']) >= 0
+                    ? $" -Region takes region codes, not wildcards: name them, or use -AllRegions{Matching(name, known)}."
+                    : closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : string.Empty;
                 post(() => WriteError(ModuleErrors.Create(
                     $"{ModuleErrors.Quote(name)} is not a region EC2 lists for this account; it was not searched.{hint}",
                     ErrorIds.RegionUnknown, ErrorCategory.InvalidArgument, name)));
