@@ -12,12 +12,10 @@ namespace MarketplaceGuard.Engine.Audit;
 /// </summary>
 public sealed class AccountAccess
 {
-    private readonly Account account;
     private readonly Lazy<LaunchRoutes> routes;
 
     public AccountAccess(Account account, AccessAnalyzer? analyzer = null)
     {
-        this.account = account;
         Analyzer = analyzer ?? new AccessAnalyzer();
         routes = new Lazy<LaunchRoutes>(() => new LaunchRoutes(account.Principals.Where(p => p.Type == PrincipalType.Role).Select(r => Analyzer.Analyze(r, Capabilities.LaunchPaidAmi))));
     }
@@ -41,7 +39,4 @@ public sealed class AccountAccess
         var known = routes.Value;
         return known.Count == 0 ? entry : known.Best(Analyzer, entry.Principal) ?? entry;
     }
-
-    /// <summary>The account's principals (for callers that keep only this object).</summary>
-    public Account Account => account;
 }

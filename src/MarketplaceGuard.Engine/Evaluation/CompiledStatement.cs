@@ -93,7 +93,7 @@ public sealed class CompiledStatement
         if (Source.IsNotResource)
         {
             var outside = Tristate.True;
-            foreach (var pattern in resources.Length > 0 ? this.resources : [])
+            foreach (var pattern in this.resources)
             {
                 outside = TristateLogic.And(outside, pattern.ExcludesSet(resources));
                 if (outside == Tristate.False)

@@ -123,11 +123,14 @@ public sealed class PolicyEvaluator
         // Conditional: the allows of layers that are not settled, and every deny that may apply, gate the access.
         var gating = new List<GatingCondition>();
         var involved = new List<MatchedStatement>();
-        foreach (var entry in trace.GatingEntries())
+        foreach (var entry in trace.Entries)
         {
-            var matched = entry.ToMatchedStatement();
-            involved.Add(matched);
-            AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
+            if (trace.Gates(entry))
+            {
+                var matched = entry.ToMatchedStatement();
+                involved.Add(matched);
+                AddUnsettledConditions(gating, matched, entry.Statement, resource, context, ResourceSet.IsSet(resource));
+            }
         }
 
         return new AuditResult(action, resource, AuditDecision.ConditionallyAllowed, involved, gating, policies, trace.LayerAllows);
@@ -355,21 +358,9 @@ public sealed class PolicyEvaluator
         }
 
         /// <summary>
-        /// For a conditional result: the statements that may apply and gate it, in document order: every deny, and the
-        /// allows of layers whose allow is not settled.
+        /// Whether the entry gates a conditional result: a statement that may apply, and is a deny or an allow of a layer
+        /// whose allow is not settled.
         /// </summary>
-        public IEnumerable<Entry> GatingEntries()
-        {
-            foreach (var entry in Entries)
-            {
-                if (Gates(entry))
-                {
-                    yield return entry;
-                }
-            }
-        }
-
-        /// <summary>Whether the entry gates a conditional result (see <see cref="GatingEntries"/>).</summary>
         public bool Gates(Entry entry) =>
             entry.Match == Tristate.Unknown && (entry.Statement.Effect == PolicyEffect.Deny || LayerAllows[entry.LayerIndex] == Tristate.Unknown);
 

@@ -69,9 +69,6 @@ public sealed class RequestContext : IVariableSource
     /// <summary>The keys this context holds values for.</summary>
     public IEnumerable<string> Keys => under is null ? values.Keys : under.Keys.Concat(Top.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The keys known to be in the request whose values nobody knows.</summary>
-    public IEnumerable<string> PresentKeys => under is null ? presentKeys : under.PresentKeys.Concat(Top.PresentKeys).Distinct(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>True when the context states nothing about any key (unknown or absent by default, nothing listed).</summary>
     public bool IsBlank => values.Count == 0 && absentKeys.Count == 0 && presentKeys.Count == 0 && under is null;
 
