@@ -73,8 +73,24 @@ public sealed class Account
         AwsManagedPolicyLibrary? library = null,
         PolicyCompiler? compiler = null)
     {
+        var documents = (serviceControlPolicies ?? []).ToList();
+        IReadOnlyList<ServiceControlPolicyLevelInput> levels = documents.Count == 0 ? [] : [new ServiceControlPolicyLevelInput(null, documents)];
+        return BuildWithLevels(snapshot, levels, library, compiler);
+    }
+
+    /// <summary>
+    /// Builds the account of an organization: <paramref name="levels"/> are the SCP levels from the root down to the
+    /// account (each must allow), named after the node they are attached to; service-linked roles are exempt. A
+    /// compiler shared by the accounts of one organization compiles each distinct document once.
+    /// </summary>
+    public static Account BuildWithLevels(
+        AuthorizationSnapshot snapshot,
+        IReadOnlyList<ServiceControlPolicyLevelInput> levels,
+        AwsManagedPolicyLibrary? library = null,
+        PolicyCompiler? compiler = null)
+    {
         var builder = new Builder(snapshot, library ?? AwsManagedPolicyLibrary.Default, compiler ?? new PolicyCompiler());
-        return builder.Build(serviceControlPolicies ?? []);
+        return builder.Build(levels);
     }
 
     /// <summary>Every user, group and role of the account: what principal values resolve against.</summary>
@@ -126,7 +142,7 @@ public sealed class Account
             groups = snapshot.Groups.ToDictionary(g => g.Name, StringComparer.OrdinalIgnoreCase);
         }
 
-        public Account Build(IEnumerable<(string Name, string Document)> serviceControlPolicies)
+        public Account Build(IReadOnlyList<ServiceControlPolicyLevelInput> scpLevels)
         {
             // Parse and compile every distinct document on every core first; the loops below then find them compiled.
             var documents = snapshot.Policies.Values.Select(p => p.DefaultDocument)
@@ -147,20 +163,26 @@ public sealed class Account
 
             // Service control policies are the caller's input, not the account's: one that cannot be read is an
             // error, never a reason to leave every principal unjudged.
-            var scps = new List<NamedPolicy>();
-            foreach (var (name, document) in serviceControlPolicies)
+            var compiledLevels = new List<List<NamedPolicy>>(scpLevels.Count);
+            foreach (var level in scpLevels)
             {
-                try
+                var scps = new List<NamedPolicy>();
+                foreach (var (name, document) in level.Policies)
                 {
-                    scps.Add(new NamedPolicy(name, compiler.Compile(document)));
+                    try
+                    {
+                        scps.Add(new NamedPolicy(name, compiler.Compile(document), level.AttachedTo));
+                    }
+                    catch (PolicyValidationException e)
+                    {
+                        throw new PolicyValidationException(level.AttachedTo is null ? name : $"SCP {name} attached to {level.AttachedTo}", e.Errors);
+                    }
                 }
-                catch (PolicyValidationException e)
-                {
-                    throw new PolicyValidationException(name, e.Errors);
-                }
+
+                compiledLevels.Add(scps);
             }
 
-            IEnumerable<IEnumerable<NamedPolicy>>? levels = scps.Count > 0 ? [scps] : null;
+            IEnumerable<IEnumerable<NamedPolicy>>? levels = compiledLevels.Count > 0 ? compiledLevels : null;
             var principals = new List<AccountPrincipal>(snapshot.Users.Count + snapshot.Roles.Count);
             foreach (var user in snapshot.Users)
             {
@@ -322,3 +344,9 @@ public sealed class Account
         }
     }
 }
+
+/// <summary>
+/// One level of service control policies for <see cref="Account.BuildWithLevels"/>: the node they are attached to
+/// ("OU Sandbox (ou-a1b2-c3d4e5f6)", null for documents given without an organization) and their documents.
+/// </summary>
+public sealed record ServiceControlPolicyLevelInput(string? AttachedTo, IReadOnlyList<(string Name, string Document)> Policies);

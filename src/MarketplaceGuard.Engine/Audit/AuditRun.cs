@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Organizations;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -75,6 +76,18 @@ public sealed class AuditRun
     /// <summary>The 12-digit account id, from the principals' ARNs; null for an account without principals.</summary>
     public string? AccountId { get; }
 
+    /// <summary>The account's name in the organization; null for an account audited on its own.</summary>
+    public string? AccountName { get; internal set; }
+
+    /// <summary>The account's place in the organization ("Root / Workloads / Sandbox"); null outside an organization audit.</summary>
+    public string? OrganizationPath { get; internal set; }
+
+    /// <summary>The organization audit this run is part of (shared by its runs); null for an account audited on its own.</summary>
+    public OrganizationScope? Organization { get; internal set; }
+
+    /// <summary>Whether SCPs were applied to this account, and which of them matter.</summary>
+    public ServiceControlPolicyAssessment ServiceControlPolicies { get; internal set; } = ServiceControlPolicyAssessment.NotRead;
+
     /// <summary>The snapshot file (or "account ... (live, ...)").</summary>
     public string Source { get; }
 
@@ -111,8 +124,8 @@ public sealed class AuditRun
     /// <summary>True when the snapshot was incomplete (audited with -AllowIncomplete): what it lacks was never audited, so the run cannot pass.</summary>
     public bool Incomplete { get; internal set; }
 
-    /// <summary>The account model; null for a run restored from serialization.</summary>
-    public Account? Account { get; }
+    /// <summary>The account model; null for a run restored from serialization, and once <see cref="Release"/>d.</summary>
+    public Account? Account { get; private set; }
 
     /// <summary>Every principal × capability; empty for a restored run.</summary>
     public IReadOnlyList<AccessEntry> Matrix { get; internal set; } = [];
@@ -177,6 +190,34 @@ public sealed class AuditRun
         $"Audit of {AccountId ?? "an account without principals"} ({Source}) at {StartedAt:yyyy-MM-dd HH:mm:ss} UTC: {findings.Count(f => !f.Suppressed)} finding(s) to fix, {findings.Count(f => f.Suppressed)} suppressed");
 
     internal void Add(Finding finding) => findings.Add(finding);
+
+    /// <summary>
+    /// Lets go of the account model and the matrix once the run is done, keeping the summary and the findings (with
+    /// their evidence as text): an organization audit keeps hundreds of runs, and each account's model is the bulk of
+    /// its memory. Suppressions must be applied before (they match the principals' models).
+    /// </summary>
+    public void Release()
+    {
+        foreach (var finding in findings)
+        {
+            finding.Release();
+        }
+
+        Matrix = [];
+        Account = null;
+        procurementSet.Clear();
+        viewerSet.Clear();
+        launcherSet.Clear();
+    }
+
+    /// <summary>Sets what an organization audit knows of the account: its name, place, scope and SCPs.</summary>
+    public void SetOrganizationContext(string? accountName, string? organizationPath, OrganizationScope? scope, ServiceControlPolicyAssessment serviceControlPolicies)
+    {
+        AccountName = accountName;
+        OrganizationPath = organizationPath;
+        Organization = scope;
+        ServiceControlPolicies = serviceControlPolicies;
+    }
 
     private static string? AccountIdOf(Account account)
     {

@@ -131,11 +131,28 @@ public sealed class Finding
     /// <summary>The audit that produced it: account, declared principals, suppressions, matrix and totals.</summary>
     public AuditRun Run { get; }
 
-    /// <summary>The matrix cell behind it; null for MG1007 and for a restored finding.</summary>
-    internal AccessEntry? Access { get; }
+    /// <summary>The 12-digit account of the principal (from the run; for an organization audit, the audited account).</summary>
+    public string? AccountId => Run.AccountId;
 
-    /// <summary>The principal's model; null for a restored finding.</summary>
-    internal AccountPrincipal? Subject { get; }
+    /// <summary>The account's name in the organization; null for an account audited on its own.</summary>
+    public string? AccountName => Run.AccountName;
+
+    /// <summary>The matrix cell behind it; null for MG1007, for a restored finding and once released.</summary>
+    internal AccessEntry? Access { get; private set; }
+
+    /// <summary>The principal's model; null for a restored finding and once released.</summary>
+    internal AccountPrincipal? Subject { get; private set; }
+
+    /// <summary>
+    /// Lets go of the account model (see <see cref="AuditRun.Release"/>). The evidence stays: its statements name policies
+    /// and groups, they hold no compiled policy.
+    /// </summary>
+    internal void Release()
+    {
+        _ = EvidenceText;
+        Access = null;
+        Subject = null;
+    }
 
     /// <summary>The evidence as the reports write it (a restored finding has only this text).</summary>
     internal IReadOnlyList<string> EvidenceText

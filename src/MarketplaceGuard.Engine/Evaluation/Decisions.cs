@@ -86,6 +86,12 @@ public sealed class MatchedStatement
     private string Describe()
     {
         var statement = Sid is { Length: > 0 } ? $"statement {StatementIndex} (Sid {Sid})" : $"statement {StatementIndex}";
+        if (Layer == PolicyLayer.ServiceControlPolicy)
+        {
+            // An SCP reaches the account through the node it is attached to: "Deny SCP DenyMarketplace statement 0 attached to OU Sandbox (ou-…)".
+            return $"{Effect} SCP {PolicyName} {statement}" + (Via is null ? string.Empty : $" attached to {Via}");
+        }
+
         var via = Via is null ? string.Empty : $" via {Via}";
         return $"{Effect} {PolicyName} {statement}{via}";
     }

@@ -101,7 +101,9 @@ public sealed class PolicySet
         {
             PolicyLayer.Identity => "no identity policy allows it",
             PolicyLayer.PermissionsBoundary => $"the permissions boundary {Policies[0].Name} does not allow it",
-            PolicyLayer.ServiceControlPolicy => $"no service control policy at level {Level} allows it",
+            PolicyLayer.ServiceControlPolicy => Policies.Length > 0 && Policies[0].Via is { } attachedTo
+                ? $"no SCP attached to {attachedTo} allows it"
+                : $"no service control policy at level {Level} allows it",
             _ => $"the session policy {Policies[0].Name} does not allow it",
         };
     }

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MarketplaceGuard.Engine.Organizations;
+
+/// <summary>
+/// Whether an audit of an account took service control policies into account, and which of them matter: the
+/// reports say it for every account, because an audit that ignored SCPs may report access an SCP blocks, or miss a
+/// lockout an SCP causes.
+/// </summary>
+/// <param name="Considered">True when the SCPs governing the account were read and applied (or the account is exempt).</param>
+/// <param name="Summary">One sentence: "applied: root r-a1b2, OU Sandbox (ou-…), account dev (…)", "not considered: …", "exempt: …".</param>
+/// <param name="Relevant">The SCPs on the account's path that name an audited action (all but allow-everything ones), as "DenyMarketplace (OU Sandbox)".</param>
+public sealed record ServiceControlPolicyAssessment(bool Considered, string Summary, IReadOnlyList<string> Relevant)
+{
+    /// <summary>A single-account audit that was given no SCPs.</summary>
+    public static ServiceControlPolicyAssessment NotRead { get; } = new(false,
+        "not considered: the account was audited on its own (give -AccountId or -AllAccounts to read the organization's SCPs, or -ServiceControlPolicyPath)", []);
+
+    public static ServiceControlPolicyAssessment NotConsidered(string why) => new(false, "not considered: " + why, []);
+}
+
+/// <summary>An account the organization audit did not audit, and why (AssumeRole denied, suspended, not in the organization ...).</summary>
+public sealed record UnauditedAccount(string AccountId, string? AccountName, string Reason);
+
+/// <summary>
+/// What a fan-out over accounts shares: the organization (when it could be read), whether SCPs were applied, and the
+/// accounts that were not audited. Every run of the fan-out refers to it, so that findings piped into a report still
+/// say which accounts were left out, and shards of one organization merge into one summary.
+/// </summary>
+public sealed class OrganizationScope
+{
+    private readonly object gate = new();
+    private readonly List<UnauditedAccount> unaudited = [];
+
+    public OrganizationScope(string? organizationId, string? managementAccountId, bool serviceControlPoliciesRead, string? notReadReason, int accountsRequested)
+    {
+        OrganizationId = organizationId;
+        ManagementAccountId = managementAccountId;
+        ServiceControlPoliciesRead = serviceControlPoliciesRead;
+        NotReadReason = notReadReason;
+        AccountsRequested = accountsRequested;
+    }
+
+    /// <summary>"o-a1b2c3d4e5"; null when the organization could not be read.</summary>
+    public string? OrganizationId { get; }
+
+    public string? ManagementAccountId { get; }
+
+    /// <summary>True when the organization's SCPs were read and applied to every audited account.</summary>
+    public bool ServiceControlPoliciesRead { get; }
+
+    /// <summary>Why the organization (and so its SCPs) could not be read; null when it was.</summary>
+    public string? NotReadReason { get; }
+
+    /// <summary>How many accounts the fan-out set out to audit.</summary>
+    public int AccountsRequested { get; }
+
+    /// <summary>The accounts that were not audited, in account id order.</summary>
+    public IReadOnlyList<UnauditedAccount> Unaudited
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unaudited.OrderBy(a => a.AccountId, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Records an account that could not be audited (thread-safe: accounts finish on several threads).</summary>
+    public void AddUnaudited(UnauditedAccount account)
+    {
+        lock (gate)
+        {
+            if (!unaudited.Any(a => a.AccountId == account.AccountId))
+            {
+                unaudited.Add(account);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One scope for several: the union of their unaudited accounts (an account audited by one shard is audited), the
+    /// organization when they agree, SCPs read only when every shard read them.
+    /// </summary>
+    public static OrganizationScope Merge(IReadOnlyCollection<OrganizationScope> scopes, IReadOnlySet<string> auditedAccounts)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(scopes.Count);
+        var ids = scopes.Select(s => s.OrganizationId).Distinct(StringComparer.Ordinal).ToList();
+        var read = scopes.All(s => s.ServiceControlPoliciesRead);
+        var reason = read ? null : scopes.Select(s => s.NotReadReason).FirstOrDefault(r => r is not null);
+        var merged = new OrganizationScope(
+            ids.Count == 1 ? ids[0] : null,
+            scopes.Select(s => s.ManagementAccountId).Distinct(StringComparer.Ordinal).Count() == 1 ? scopes.First().ManagementAccountId : null,
+            read,
+            reason,
+            scopes.Sum(s => s.AccountsRequested));
+        foreach (var account in scopes.SelectMany(s => s.Unaudited).Where(a => !auditedAccounts.Contains(a.AccountId)))
+        {
+            merged.AddUnaudited(account);
+        }
+
+        return merged;
+    }
+}
