@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MarketplaceGuard.Engine.Audit;
 
 namespace MarketplaceGuard.Engine.Organizations;
 
@@ -33,6 +34,7 @@ public sealed class OrganizationScope
 {
     private readonly object gate = new();
     private readonly List<UnauditedAccount> unaudited = [];
+    private readonly List<AuditRun> runs = [];
 
     public OrganizationScope(string? organizationId, string? managementAccountId, bool serviceControlPoliciesRead, string? notReadReason, int accountsRequested)
     {
@@ -69,6 +71,34 @@ public sealed class OrganizationScope
         }
     }
 
+    /// <summary>
+    /// The runs of the audited accounts, in account id order: a report of some findings of the scope still covers every
+    /// account (the ones that passed too).
+    /// </summary>
+    public IReadOnlyList<AuditRun> Runs
+    {
+        get
+        {
+            lock (gate)
+            {
+                return runs.OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.Source, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    /// <summary>Records the run of an audited account (thread-safe).</summary>
+    public void AddRun(AuditRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (gate)
+        {
+            if (!runs.Contains(run))
+            {
+                runs.Add(run);
+            }
+        }
+    }
+
     /// <summary>Records an account that could not be audited (thread-safe: accounts finish on several threads).</summary>
     public void AddUnaudited(UnauditedAccount account)
     {
@@ -82,10 +112,11 @@ public sealed class OrganizationScope
     }
 
     /// <summary>
-    /// One scope for several: the union of their unaudited accounts (an account audited by one shard is audited), the
+    /// One scope for several (shards of one organization): the union of their runs and of their unaudited accounts (an
+    /// account audited by one shard is audited), the
     /// organization when they agree, SCPs read only when every shard read them.
     /// </summary>
-    public static OrganizationScope Merge(IReadOnlyCollection<OrganizationScope> scopes, IReadOnlySet<string> auditedAccounts)
+    public static OrganizationScope Merge(IReadOnlyCollection<OrganizationScope> scopes)
     {
         ArgumentOutOfRangeException.ThrowIfZero(scopes.Count);
         var ids = scopes.Select(s => s.OrganizationId).Distinct(StringComparer.Ordinal).ToList();
@@ -97,7 +128,13 @@ public sealed class OrganizationScope
             read,
             reason,
             scopes.Sum(s => s.AccountsRequested));
-        foreach (var account in scopes.SelectMany(s => s.Unaudited).Where(a => !auditedAccounts.Contains(a.AccountId)))
+        foreach (var run in scopes.SelectMany(s => s.Runs))
+        {
+            merged.AddRun(run);
+        }
+
+        var audited = merged.Runs.Select(r => r.AccountId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var account in scopes.SelectMany(s => s.Unaudited).Where(a => !audited.Contains(a.AccountId)))
         {
             merged.AddUnaudited(account);
         }
