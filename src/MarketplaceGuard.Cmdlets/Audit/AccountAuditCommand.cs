@@ -133,7 +133,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
     /// the pipeline thread. Accounts that cannot be audited are non-terminating errors naming them; the returned scope
     /// holds the runs the work added and the accounts left out.
     /// </summary>
-    internal OrganizationScope AuditAccounts(Action<AccountWork, PipelinePump> work)
+    internal OrganizationScope AuditAccounts(Action<AccountWork, PipelinePump> work, out int audited)
     {
         CheckOrganizationParameters();
         if (ServiceControlPolicyPath is not null)
@@ -180,7 +180,8 @@ public abstract class AccountAuditCommand : OrganizationCommand
             throw new PipelineStoppedException();
         }
 
-        WriteAccountSummary(scope, scope.Runs.Count);
+        audited = runner.Audited;
+        WriteAccountSummary(scope, audited);
         return scope;
     }
 

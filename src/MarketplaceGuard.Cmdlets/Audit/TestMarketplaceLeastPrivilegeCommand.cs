@@ -176,9 +176,9 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
                     WriteObject(run.Findings, enumerateCollection: true);
                 }
             });
-        });
+        }, out var audited);
 
-        var unmatched = selectors.ReportUnmatched(scope.Runs.Count);
+        var unmatched = selectors.ReportUnmatched(audited);
         if (Quiet)
         {
             WriteObject(!unmatched && scope.Unaudited.Count == 0 && scope.Runs.Count > 0 && scope.Runs.All(r => r.Passed));

@@ -35,6 +35,11 @@ internal sealed class AccountRunner
 
     public OrganizationScope Scope => scope;
 
+    /// <summary>How many accounts the work was done for.</summary>
+    public int Audited => audited;
+
+    private int audited;
+
     /// <summary>
     /// Runs <paramref name="work"/> for every target with at most <paramref name="throttleLimit"/> accounts at once;
     /// <paramref name="done"/> is told the number of accounts finished (audited or not).
@@ -58,6 +63,7 @@ internal sealed class AccountRunner
                 var scps = ServiceControlPoliciesOf(target);
                 var account = Account.BuildWithLevels(snapshot, scps.Levels, compiler: compiler);
                 work(new AccountWork(target, account, scps.Assessment, scope));
+                Interlocked.Increment(ref audited);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
