@@ -113,7 +113,8 @@ Describe 'Organization runs from an organization snapshot' {
         { Test-MarketplaceLeastPrivilege @OrgArgs -AccountId '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         { Test-MarketplaceLeastPrivilege @OrgArgs -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         { Test-MarketplaceLeastPrivilege @OrgArgs -ThrottleLimit 100000 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
-        { Test-MarketplaceLeastPrivilege @OrgArgs -ServiceControlPolicyPath $Sample } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*reads each account*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -ServiceControlPolicyPath $Sample } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+        { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -AccountId 111122223333 -ServiceControlPolicyPath $Sample } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*reads each account*'
         { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ThrottleLimit 4 -RoleName Audit } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*-RoleName, -ThrottleLimit are used only with -AccountId or -AllAccounts*'
         { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -AccountId 111122223333 -AllAccounts } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*give one of them*'
         # A snapshot of one account has no accounts to fan out to: PowerShell itself refuses the combination.

@@ -32,8 +32,9 @@ public abstract class AccountAuditCommand : OrganizationCommand
     [ValidateNotNullOrEmpty]
     public string AuthorizationDetailsPath { get; set; } = string.Empty;
 
-    /// <summary>Service control policy documents of the account's organization level.</summary>
-    [Parameter]
+    /// <summary>Service control policy documents of the account's organization level (an account audited on its own).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter(ParameterSetName = SnapshotParameterSet)]
     [ValidateNotNullOrEmpty]
     public string[]? ServiceControlPolicyPath { get; set; }
 
