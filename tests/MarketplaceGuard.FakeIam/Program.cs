@@ -112,7 +112,7 @@ public static class Program
         }
         catch (ArgumentException e)
         {
-            return WrongArguments(e.Message);
+            return WrongArguments(ArgumentExceptionText.Plain(e));
         }
     }
 

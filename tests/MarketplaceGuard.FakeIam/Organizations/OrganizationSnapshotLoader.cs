@@ -147,8 +147,7 @@ internal static class OrganizationSnapshotLoader
         }
         catch (ArgumentException e)
         {
-            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
-            throw new FormatException($"{item.Path}{suffix}: {message}", e);
+            throw new FormatException($"{item.Path}{suffix}: {ArgumentExceptionText.Plain(e)}", e);
         }
     }
 
