@@ -8,6 +8,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml;
 using System.Xml.Linq;
+using Amazon.Runtime;
+using MarketplaceGuard.Aws.Accounts;
 using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Aws.Transport;
 
@@ -17,8 +19,8 @@ namespace MarketplaceGuard.Aws.Iam;
 /// A small client for IAM's Query protocol (and STS GetCallerIdentity): form POSTs signed with AWSSDK.Core's SigV4
 /// signer, XML replies, retries with backoff and jitter for transient failures, correction of a skewed clock, and
 /// cancellation. AWSSDK.IdentityManagement is not available to this module; the Query protocol is small and stable.
-/// STS's one call goes through the same client rather than AWSSDK.SecurityToken, so that both services share one
-/// signing, retry, logging and endpoint-override path (the test endpoint serves both).
+/// STS's calls (GetCallerIdentity, AssumeRole) go through the same client rather than AWSSDK.SecurityToken, so that
+/// both services share one signing, retry, logging and endpoint-override path (the test endpoint serves both).
 /// </summary>
 public sealed class IamClient : IDisposable
 {
@@ -78,6 +80,43 @@ public sealed class IamClient : IDisposable
     {
         var result = await SendAsync("sts", "GetCallerIdentity", StsVersion, [], cancellation).ConfigureAwait(false);
         return (Child(result, "Account")?.Value ?? string.Empty, Child(result, "Arn")?.Value ?? string.Empty);
+    }
+
+    /// <summary>
+    /// STS AssumeRole: temporary credentials for <paramref name="role"/>, returned as a connection to the role's account
+    /// with this connection's endpoints and region. Like GetCallerIdentity it goes through this client's Query path
+    /// rather than AWSSDK.SecurityToken (which would also do): so IAM and STS share one signing, retry, logging and
+    /// endpoint-override path, and the test endpoint that serves IAM serves AssumeRole too. The reply's secret key and
+    /// session token go straight into the returned connection's credentials: no record, message or exception of this
+    /// client ever holds them, and the connection names them only as "role ... in ... (assumed)".
+    /// </summary>
+    /// <param name="durationSeconds">900 to 43200, and at most the role's maximum session duration (1 hour when chaining roles).</param>
+    /// <param name="externalId">The ExternalId the role's trust policy asks for, or null.</param>
+    public async Task<AwsConnection> AssumeRoleAsync(CrossAccountRole role, string roleSessionName, string? externalId, int durationSeconds, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        List<KeyValuePair<string, string>> parameters =
+        [
+            new("RoleArn", role.Arn),
+            new("RoleSessionName", roleSessionName),
+            new("DurationSeconds", durationSeconds.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (externalId is not null)
+        {
+            parameters.Add(new("ExternalId", externalId));
+        }
+
+        var result = await SendAsync("sts", "AssumeRole", StsVersion, parameters, cancellation).ConfigureAwait(false);
+        var credentials = Child(result, "Credentials");
+        var accessKey = credentials is null ? null : Child(credentials, "AccessKeyId")?.Value;
+        var secretKey = credentials is null ? null : Child(credentials, "SecretAccessKey")?.Value;
+        var sessionToken = credentials is null ? null : Child(credentials, "SessionToken")?.Value;
+        if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey) || string.IsNullOrEmpty(sessionToken))
+        {
+            throw new IamException("AssumeRole", "MalformedResponse", "the reply has no complete Credentials (AccessKeyId, SecretAccessKey, SessionToken)", 200, null, 1);
+        }
+
+        return connection.WithCredentials(new SessionAWSCredentials(accessKey, secretKey, sessionToken), $"{role} (assumed)");
     }
 
     public void Dispose() => sender.Dispose();
