@@ -52,7 +52,7 @@ public sealed class CrossAccountRole
     public static (string Path, string Name) Validate(string roleName)
     {
         ArgumentNullException.ThrowIfNull(roleName);
-        var parts = roleName.Trim('/').Split('/');
+        var parts = roleName.TrimStart('/').Split('/');
         if (!NamePattern.IsMatch(parts[^1]))
         {
             throw new ArgumentException($"'{roleName}' is not a role name: give the name (1 to 64 letters, digits and +=,.@_-), optionally after its path, like {DefaultName} or audit/MarketplaceGuardAudit.", nameof(roleName));
