@@ -90,7 +90,10 @@ public sealed class AccountFanOut
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.ThrottleLimit, CancellationToken = cancellation };
             await Parallel.ForEachAsync(accounts, parallel, async (account, token) =>
-                events.TryWrite(await RunOneAsync(account, work, events, token).ConfigureAwait(false))).ConfigureAwait(false);
+            {
+                var outcome = await RunOneAsync(account, work, events, token).ConfigureAwait(false);
+                events.TryWrite(outcome);
+            }).ConfigureAwait(false);
             events.TryComplete();
         }
         catch (Exception e)

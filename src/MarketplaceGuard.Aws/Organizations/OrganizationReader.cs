@@ -19,7 +19,9 @@ namespace MarketplaceGuard.Aws.Organizations;
 /// concurrently, as many as the client allows (<see cref="OrganizationsClient.MaxConcurrentRequests"/>); the client's
 /// <see cref="OrganizationsClient.RequestCount"/> tells what the read cost. The first failure stops the calls still
 /// waiting. AccessDeniedException and AWSOrganizationsNotInUseException become an
-/// <see cref="OrganizationNotReadableException"/>; any other error an <see cref="OrganizationsException"/>.
+/// <see cref="OrganizationNotReadableException"/>; any other error an <see cref="OrganizationsException"/>, and an
+/// account state this module does not know an InvalidDataException (guessing it could audit a closed account as
+/// active, or skip an active one).
 /// </summary>
 public static class OrganizationReader
 {
