@@ -235,8 +235,8 @@ public sealed class AssumeRoleTests : IDisposable
         var managements = await management.QueryAsync("ec2", "2016-11-15", "DescribeInstances");
 
         Assert.Equal(200, mine.Status);
-        Assert.Single(mine.Root.Descendants().Where(e => e.Name.LocalName == "instanceId"));
-        Assert.Empty(managements.Root.Descendants().Where(e => e.Name.LocalName == "instanceId"));
+        Assert.Single(mine.Root.Descendants(), e => e.Name.LocalName == "instanceId");
+        Assert.DoesNotContain(managements.Root.Descendants(), e => e.Name.LocalName == "instanceId");
     }
 
     [Fact]

@@ -55,6 +55,7 @@ internal sealed class AccountDirectory
         }
     }
 
+    /// <summary>Serves another account; an id can be served once.</summary>
     public void Add(FakeIamAccount account)
     {
         lock (gate)
@@ -85,6 +86,7 @@ internal sealed class AccountDirectory
         }
     }
 
+    /// <summary>Requests signed with the (long-term) key act as the account, which must be served already.</summary>
     public void MapAccessKey(string accessKeyId, string accountId)
     {
         lock (gate)

@@ -135,6 +135,7 @@ public sealed class FakeIamServer : IDisposable
     public FakeIamAccount IamAccount(string accountId) =>
         accounts.Find(accountId) ?? throw new ArgumentException($"The server serves no account {accountId}.", nameof(accountId));
 
+    /// <summary>The IAM account with this id, or null when the server does not serve it.</summary>
     public FakeIamAccount? FindAccount(string accountId) => accounts.Find(accountId);
 
     /// <summary>Requests signed with this (long-term) access key act as this account, for IAM, STS, EC2 and Organizations.</summary>

@@ -31,6 +31,7 @@ public sealed class FakeOrganization
     private readonly List<FakeDelegatedAdministrator> delegatedAdministrators = new();
     private readonly Random random;
 
+    /// <summary>An organization without roots yet; its id is generated from the management account id when not given.</summary>
     public FakeOrganization(string managementAccountId, string? id = null, string? managementAccountEmail = null, string featureSet = "ALL")
     {
         CheckId(managementAccountId, OrganizationIds.Account(), "account id");

@@ -32,6 +32,7 @@ public sealed class FakeOrganizationsService
         }
     }
 
+    /// <summary>Undoes a <see cref="Deny"/> with the same arguments.</summary>
     public void Allow(string operation, string? callerAccountId = null)
     {
         lock (gate)

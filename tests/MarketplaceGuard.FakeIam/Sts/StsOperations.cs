@@ -28,6 +28,7 @@ internal sealed partial class StsOperations
         this.ec2 = ec2;
     }
 
+    /// <summary>Runs the request's action for <paramref name="caller"/>; returns the reply document or throws <see cref="IamException"/>.</summary>
     public string Execute(QueryRequest request, CallerIdentity caller, string requestId)
     {
         var action = request.Action!;

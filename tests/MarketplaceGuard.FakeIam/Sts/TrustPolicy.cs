@@ -29,6 +29,7 @@ internal static class TrustPolicy
         Unknown,
     }
 
+    /// <summary>Whether <paramref name="document"/> lets <paramref name="caller"/> assume the role with <paramref name="externalId"/> (null: none sent).</summary>
     public static bool Allows(string document, CallerIdentity caller, string? externalId)
     {
         List<JsonElement> statements;
