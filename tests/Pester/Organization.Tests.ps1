@@ -234,6 +234,35 @@ Describe 'Organization runs live, on the fake endpoints' {
         }
     }
 
+    It 'finds the paid resources of every account, each tagged with its account, and names an account it cannot reach' {
+        $seed = Join-Path $TestDrive 'org-ec2.json'
+        @'
+{
+  "publicImages": { "us-east-1": [ { "imageId": "ami-0000000000000ab01", "name": "vendor-appliance", "productCodes": ["prodcode1abc"] } ] },
+  "accounts": [
+    { "accountId": "111122223333", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000a01", "imageId": "ami-0000000000000ab01" } ] } } },
+    { "accountId": "222233334444", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000b01", "imageId": "ami-0000000000000ab01" } ] } } },
+    { "accountId": "444455556666", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000c01", "imageId": "ami-0000000000000fe99" } ] } } }
+  ]
+}
+'@ | Set-Content $seed
+        $fake = Start-FakeOrganization @('--ec2', $seed)
+        try {
+            $aws = @{ EndpointUrl = $fake.Url; AccessKey = 'AKIAORGANIZATIONTEST'; SecretKey = $Secret; Region = 'us-east-1' }
+            $found = Get-MarketplacePaidResource Instance @aws -AllAccounts -WarningAction SilentlyContinue
+            $found | ForEach-Object { "$($_.AccountName) $($_.AccountId) $($_.ResourceId)" } | Sort-Object |
+                Should -Be @('management 111122223333 i-00000000000000a01', 'sandbox 222233334444 i-00000000000000b01')
+
+            $found = Get-MarketplacePaidResource Instance @aws -AccountId 222233334444, 444455556666 -RoleName NoSuchRole -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $found | Should -BeNullOrEmpty
+            $errors.Count | Should -Be 2
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotAudited,*'
+        }
+        finally {
+            Stop-FakeOrganization $fake
+        }
+    }
+
     It 'refuses role, session and external id values AWS would refuse, before any call' {
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleSessionName 'has space' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleSessionName*'
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -ExternalId 'x' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-ExternalId*'
