@@ -20,6 +20,7 @@
         'Test-MarketplaceLeastPrivilege'
         'Export-MarketplaceAuditReport'
         'Export-MarketplaceAuthorizationSnapshot'
+        'Export-MarketplaceOrganizationSnapshot'
         'Grant-MarketplaceProcurement'
         'Revoke-MarketplaceAccess'
         'Remove-MarketplaceAccess'
