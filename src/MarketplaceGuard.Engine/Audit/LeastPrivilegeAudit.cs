@@ -332,10 +332,17 @@ public sealed class LeastPrivilegeAudit
         AuditDecision.Allowed => $"can always {Verb(entry)} ({Evidence(entry)})",
         AuditDecision.ConditionallyAllowed => $"can {Verb(entry)} {string.Join(" and ", entry.Conditions)} ({Evidence(entry)})",
         AuditDecision.ExplicitDeny => $"explicitly denied by {Evidence(entry)}",
-        _ => entry.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } gaps
-            ? string.Join("; ", gaps)
-            : "no policy allows it",
+        _ => ServiceControlPolicyGaps(entry) is { Count: > 0 } gaps ? string.Join("; ", gaps) : "no policy allows it",
     };
+
+    /// <summary>
+    /// For an implicit deny: the SCP levels that allow none of it. Asked only of principals under SCPs: the answer
+    /// needs each deciding request evaluated again, and most implicit denies of an account on its own have no SCP.
+    /// </summary>
+    private static List<string> ServiceControlPolicyGaps(AccessEntry entry) =>
+        entry.Decision != AuditDecision.ImplicitDeny || entry.Principal.Policies.ServiceControlPolicyLevels.Count == 0
+            ? []
+            : entry.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).Distinct(StringComparer.Ordinal).ToList();
 
     private static string Verb(AccessEntry entry) => entry.Capability switch
     {
@@ -379,7 +386,7 @@ public sealed class LeastPrivilegeAudit
             return $"The explicit deny comes from the {deny.Layer} {deny.PolicyName}: change it there; MarketplaceGuard cannot override a {deny.Layer}.";
         }
 
-        if (procure.Decision == AuditDecision.ImplicitDeny && procure.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).FirstOrDefault() is { } gap)
+        if (ServiceControlPolicyGaps(procure).FirstOrDefault() is { } gap)
         {
             return $"The organization's SCPs do not allow it ({gap}): allow it in AWS Organizations; an IAM grant in the account cannot pass an SCP.";
         }
