@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Organizations;
 
 namespace MarketplaceGuard.Engine.Reports;
 
@@ -14,8 +15,11 @@ namespace MarketplaceGuard.Engine.Reports;
 /// <remarks>
 /// A report always states the audit it comes from: it is written from whole runs, or from findings, which carry
 /// their run. Nothing at all is an <see cref="ArgumentException"/>, never an empty "passed" report. Several runs give
-/// several sections: SARIF runs, JUnit test suites, entries of the JSON "audits" array, consecutive Markdown and HTML
-/// sections. The totals count the findings given, so a filtered list of findings gives a report that agrees with itself.
+/// several sections, in account id order: SARIF runs, JUnit test suites, entries of the JSON "audits" array, account
+/// sections in Markdown and HTML. A run of an organization audit brings every run of its
+/// <see cref="AuditRun.Organization"/>, and such a report (or any of several runs) opens with a summary of every
+/// account, those not audited included; it passes only when every account was audited and passed. The totals count
+/// the findings given, so a filtered list of findings gives a report that agrees with itself.
 /// </remarks>
 public static class AuditReportWriter
 {
@@ -79,6 +83,19 @@ public static class AuditReportWriter
         if (order.Count == 0)
         {
             throw new ArgumentException("Nothing to report: no audit run and no finding.", nameof(findings));
+        }
+
+        // An organization audit comes whole with any of its runs: the report of some of its findings still covers every
+        // account, those that passed too. A run none of the given findings belongs to is reported with all its findings,
+        // so an account is never shown as passed because its findings were left out.
+        foreach (var scope in order.Select(r => r.Organization).OfType<OrganizationScope>().Distinct().ToList())
+        {
+            foreach (var run in scope.Runs.Where(r => !given.ContainsKey(r)))
+            {
+                order.Add(run);
+                given[run] = [];
+                whole.Add(run);
+            }
         }
 
         var sections = order.Select(r => new RunReport(r, whole.Contains(r) ? r.Findings : given[r])).ToList();
