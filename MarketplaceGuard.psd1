@@ -19,6 +19,7 @@
         'Get-MarketplaceAccess'
         'Test-MarketplaceLeastPrivilege'
         'Export-MarketplaceAuditReport'
+        'Import-MarketplaceAuditReport'
         'Export-MarketplaceAuthorizationSnapshot'
         'Grant-MarketplaceProcurement'
         'Revoke-MarketplaceAccess'

@@ -13,8 +13,8 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 
 /// <summary>
 /// Export-MarketplaceAuditReport: writes the audit runs and findings on the pipeline as JSON, SARIF, JUnit, Markdown
-/// or HTML. A report always comes from an audit: when no valid finding nor run arrived, no file is written and the
-/// command fails.
+/// or HTML (a run of an organization audit brings every account of it: see <see cref="AuditReportWriter"/>). A report
+/// always comes from an audit: when no valid finding nor run arrived, no file is written and the command fails.
 /// </summary>
 [Cmdlet(VerbsData.Export, "MarketplaceAuditReport", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -85,8 +85,8 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
                 ? $"none of the {rejected} object(s) received was a finding or an audit run (see the errors above)"
                 : "nothing was received";
             ThrowTerminatingError(ModuleErrors.Create(
-                $"No report written to {ModuleErrors.Quote(file.Path)}: {why}. A report is written from the findings of Test-MarketplaceLeastPrivilege or from its audit run " +
-                "(Test-MarketplaceLeastPrivilege -PassThru), so an audit that found nothing is reported as passed only when its run arrives.",
+                $"No report written to {ModuleErrors.Quote(file.Path)}: {why}. A report is written from the findings of Test-MarketplaceLeastPrivilege or Import-MarketplaceAuditReport, or from " +
+                "their audit runs (-PassThru), so an audit that found nothing is reported as passed only when its run arrives.",
                 ErrorIds.ReportHasNoAudit,
                 ErrorCategory.InvalidData,
                 file.Path));
