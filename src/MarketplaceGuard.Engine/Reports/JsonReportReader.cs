@@ -111,19 +111,33 @@ public static class JsonReportReader
     /// <summary>What the JSON parser's complaint means for a report file; a file that stops mid-way is said to be truncated.</summary>
     private static string NotJson(JsonException e, ReadOnlySpan<byte> content)
     {
-        var line = e.LineNumber ?? 0;
-        var lineStart = 0;
-        for (var i = 0; i < line && lineStart < content.Length; i++)
-        {
-            var next = content[lineStart..].IndexOf((byte)'\n');
-            lineStart = next < 0 ? content.Length : lineStart + next + 1;
-        }
+        var line = (e.LineNumber ?? 0) + 1;
+        return IsBeginningOfJson(content)
+            ? string.Create(CultureInfo.InvariantCulture, $"the file ends before its JSON does (line {line}): it is truncated, perhaps by an interrupted copy or write; write or copy it again")
+            : string.Create(CultureInfo.InvariantCulture, $"not valid JSON (line {line}): {e.Message}");
+    }
 
-        // The parser stops where the text does: nothing is wrong in what is there, the rest is missing.
-        var truncated = lineStart + (e.BytePositionInLine ?? 0) >= content.Length;
-        return truncated
-            ? string.Create(CultureInfo.InvariantCulture, $"the file ends before its JSON does (line {line + 1}): it is truncated, perhaps by an interrupted copy or write; write or copy it again")
-            : string.Create(CultureInfo.InvariantCulture, $"not valid JSON (line {line + 1}): {e.Message}");
+    /// <summary>
+    /// True when nothing is wrong with the text but that it stops: read as the first part of a longer document, every
+    /// token is valid, the document is not complete, and the reader only asks for more.
+    /// </summary>
+    private static bool IsBeginningOfJson(ReadOnlySpan<byte> content)
+    {
+        var reader = new Utf8JsonReader(content, isFinalBlock: false, state: default);
+        try
+        {
+            var complete = false;
+            while (reader.Read())
+            {
+                complete = reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName);
+            }
+
+            return !complete;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A strict reader of one report.</summary>
