@@ -6,8 +6,12 @@ using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Aws.Snapshots;
 using MarketplaceGuard.Cmdlets.Aws;
+using MarketplaceGuard.Cmdlets.Organizations;
 using MarketplaceGuard.Cmdlets.Principals;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Organizations;
+using System.Threading;
+using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Policies;
 using MarketplaceGuard.Cmdlets.Errors;
 
@@ -17,7 +21,7 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// What the audit cmdlets share: reading a snapshot (with progress and timings in -Verbose), the account's service
 /// control policies, and resolving principal selectors into principals.
 /// </summary>
-public abstract class AccountAuditCommand : AwsCommand
+public abstract class AccountAuditCommand : OrganizationCommand
 {
     /// <summary>The parameter set that reads a snapshot file instead of the account.</summary>
     protected const string SnapshotParameterSet = "Snapshot";
@@ -28,14 +32,58 @@ public abstract class AccountAuditCommand : AwsCommand
     [ValidateNotNullOrEmpty]
     public string AuthorizationDetailsPath { get; set; } = string.Empty;
 
-    /// <summary>Service control policy documents of the account's organization level.</summary>
-    [Parameter]
+    /// <summary>Service control policy documents of the account's organization level (an account audited on its own).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter(ParameterSetName = SnapshotParameterSet)]
     [ValidateNotNullOrEmpty]
     public string[]? ServiceControlPolicyPath { get; set; }
 
+    /// <summary>The parameter set that reads an organization snapshot folder instead of the organization.</summary>
+    protected const string OrganizationSnapshotParameterSet = "OrganizationSnapshot";
+
     /// <summary>Audits a snapshot that says it is truncated ("IsTruncated": true) instead of refusing it; the audit then never passes.</summary>
     [Parameter(ParameterSetName = SnapshotParameterSet)]
+    [Parameter(ParameterSetName = OrganizationSnapshotParameterSet)]
     public SwitchParameter AllowIncomplete { get; set; }
+
+    /// <summary>An organization snapshot folder (Export-MarketplaceOrganizationSnapshot): its accounts are audited offline, with their SCPs.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OrganizationSnapshotParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public string OrganizationSnapshotPath { get; set; } = string.Empty;
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter(ParameterSetName = OrganizationSnapshotParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public override string[]? AccountId { get => base.AccountId; set => base.AccountId = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    public override SwitchParameter AllAccounts { get => base.AllAccounts; set => base.AllAccounts = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public override string? RoleName { get => base.RoleName; set => base.RoleName = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public override string? ExternalId { get => base.ExternalId; set => base.ExternalId = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [ValidateNotNullOrEmpty]
+    public override string? RoleSessionName { get => base.RoleSessionName; set => base.RoleSessionName = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = LiveParameterSet)]
+    [Parameter(ParameterSetName = OrganizationSnapshotParameterSet)]
+    [ValidateRange(1, MaximumThrottleLimit)]
+    public override int ThrottleLimit { get => base.ThrottleLimit; set => base.ThrottleLimit = value; }
+
+    /// <summary>True when the command works on the accounts of an organization (-AccountId, -AllAccounts, -OrganizationSnapshotPath).</summary>
+    protected override bool IsOrganizationRun => ParameterSetName == OrganizationSnapshotParameterSet || base.IsOrganizationRun;
 
     // The AWS parameters, in the Live set only: with -AuthorizationDetailsPath they would be silently ignored, and a
     // user could believe a live account was audited. PowerShell reads only these overrides' attributes.
@@ -79,6 +127,160 @@ public abstract class AccountAuditCommand : AwsCommand
     /// <inheritdoc/>
     [Parameter(ParameterSetName = LiveParameterSet)]
     public override string? EndpointUrl { get => base.EndpointUrl; set => base.EndpointUrl = value; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each account of the organization run (-AccountId, -AllAccounts,
+    /// -OrganizationSnapshotPath), a bounded number at a time on worker threads: what it writes goes through the pump to
+    /// the pipeline thread. Accounts that cannot be audited are non-terminating errors naming them; the returned scope
+    /// holds the runs the work added and the accounts left out.
+    /// </summary>
+    internal OrganizationScope AuditAccounts(Action<AccountWork, PipelinePump> work, out int audited)
+    {
+        CheckOrganizationParameters();
+        if (ServiceControlPolicyPath is not null)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                "-ServiceControlPolicyPath gives the SCPs of an account audited on its own; an organization run reads each account's SCPs from the organization. Leave it out.",
+                ErrorIds.ParameterConflict,
+                ErrorCategory.InvalidArgument,
+                "-ServiceControlPolicyPath"));
+        }
+
+        var (organization, notRead, folder) = ReadOrganization();
+        var requested = AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0;
+        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, requested);
+        if (organization is null)
+        {
+            WriteWarning($"SCPs were not considered: {notRead}. Every report says so; an SCP may block access these findings report, or cause a lockout they do not show.");
+        }
+
+        var targets = SelectAccounts(organization, scope, folder);
+        var runner = new AccountRunner(organization, scope, notRead);
+        var progress = new ProgressRecord(3, "Auditing accounts", $"0 of {targets.Count}");
+        using var pump = new PipelinePump();
+        var task = runner.RunAsync(
+            targets,
+            ThrottleLimit,
+            (target, token) => LoadAccountSnapshot(target, pump, token),
+            account => work(account, pump),
+            (target, reason, cause) => pump.Post(() => WriteError(ModuleErrors.Create($"Account {target.Label} was not audited: {reason}", ErrorIds.AccountNotAudited, ErrorCategory.NotSpecified, target.AccountId, cause))),
+            done => pump.Post(() =>
+            {
+                progress.StatusDescription = $"{done} of {targets.Count}";
+                progress.PercentComplete = targets.Count == 0 ? 100 : done * 100 / targets.Count;
+                progress.RecordType = done >= targets.Count ? ProgressRecordType.Completed : ProgressRecordType.Processing;
+                WriteProgress(progress);
+            }),
+            Cancellation);
+        try
+        {
+            pump.Run(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        audited = runner.Audited;
+        WriteAccountSummary(scope, audited);
+        return scope;
+    }
+
+    /// <summary>The organization of the run: read from the snapshot folder, or (live) from Organizations; null with the reason when it cannot be read.</summary>
+    private (Organization? Organization, string? NotRead, string? Folder) ReadOrganization()
+    {
+        if (ParameterSetName != OrganizationSnapshotParameterSet)
+        {
+            return ReadLiveOrganization();
+        }
+
+        var folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
+        try
+        {
+            var organization = OrganizationSnapshotFile.Read(folder);
+            foreach (var problem in organization.Validate())
+            {
+                WriteWarning($"{folder}: {problem}.");
+            }
+
+            return (organization, null, folder);
+        }
+        catch (OrganizationSnapshotException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OrganizationSnapshotInvalid, ErrorCategory.InvalidData, OrganizationSnapshotPath));
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"-OrganizationSnapshotPath: {folder} cannot be read: {e.Message}", ErrorIds.OrganizationSnapshotInvalid, ErrorCategory.ReadError, OrganizationSnapshotPath, e));
+            throw;
+        }
+    }
+
+    /// <summary>Reads one account's authorization snapshot for an organization run (on a worker thread).</summary>
+    private Task<AuthorizationSnapshot> LoadAccountSnapshot(AccountTarget target, PipelinePump pump, CancellationToken cancellation)
+    {
+        if (target.SnapshotFile is null)
+        {
+            return LoadLiveAccountSnapshot(target, pump, cancellation);
+        }
+
+        AuthorizationSnapshot snapshot;
+        try
+        {
+            snapshot = SnapshotLoader.Load(target.SnapshotFile);
+        }
+        catch (SnapshotFormatException e)
+        {
+            throw new AccountFailedException($"its snapshot {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AccountFailedException($"its snapshot {target.SnapshotFile} cannot be read: {e.Message}", e);
+        }
+
+        return Task.FromResult(Checked(snapshot, target, pump));
+    }
+
+    private (Organization? Organization, string? NotRead, string? Folder) ReadLiveOrganization() =>
+        throw new NotSupportedException("live organization runs land with the Organizations client");
+
+    private Task<AuthorizationSnapshot> LoadLiveAccountSnapshot(AccountTarget target, PipelinePump pump, CancellationToken cancellation) =>
+        throw new NotSupportedException("live organization runs land with the Organizations client");
+
+    /// <summary>An account snapshot's problems as warnings; an incomplete one fails the account unless -AllowIncomplete.</summary>
+    private AuthorizationSnapshot Checked(AuthorizationSnapshot snapshot, AccountTarget target, PipelinePump pump)
+    {
+        foreach (var problem in snapshot.Problems)
+        {
+            pump.Post(() => WriteWarning($"Account {target.Label}: {problem}; the principals it concerns cannot be judged (MG1007)."));
+        }
+
+        if (snapshot.Incomplete && !AllowIncomplete)
+        {
+            throw new AccountFailedException($"{snapshot.Source} is incomplete (it says IsTruncated, or holds a Marker or NextToken), so an audit of it would pass what it never saw; export the account again, or give -AllowIncomplete");
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>A folder input resolved against PowerShell's location; a missing one is a terminating FileNotFound.</summary>
+    protected string ResolveFolder(string path, string parameter)
+    {
+        var resolved = GetUnresolvedProviderPathFromPSPath(path);
+        if (!Directory.Exists(resolved))
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                File.Exists(resolved)
+                    ? $"-{parameter}: {ModuleErrors.Quote(resolved)} is a file; give the folder that Export-MarketplaceOrganizationSnapshot wrote (it holds {OrganizationSnapshotFile.FileName})."
+                    : $"-{parameter}: the folder {ModuleErrors.Quote(resolved)} does not exist.",
+                ErrorIds.FileNotFound,
+                ErrorCategory.ObjectNotFound,
+                path));
+        }
+
+        return resolved;
+    }
 
     /// <summary>Loads (from the file, or live from IAM) and builds the account; a failure is a terminating error.</summary>
     protected Account LoadAccount()

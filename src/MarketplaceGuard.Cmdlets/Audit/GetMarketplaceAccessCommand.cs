@@ -4,6 +4,7 @@ using System.Management.Automation;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Cmdlets.Principals;
+using MarketplaceGuard.Cmdlets.Organizations;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -17,10 +18,14 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
 
     /// <summary>
     /// Users, roles or groups (names, ARNs, wildcards), also from the pipeline (strings, or objects with UserName,
-    /// RoleName, GroupName, PrincipalArn or Arn); all principals only when omitted and nothing is piped.
+    /// GroupName, PrincipalArn or Arn); all principals only when omitted and nothing is piped.
     /// </summary>
+    /// <remarks>
+    /// No RoleName alias: -RoleName is the role assumed in each account of an organization run, as on every fan-out
+    /// cmdlet. AWS.Tools' role objects still bind, by their Arn.
+    /// </remarks>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserName", "RoleName", "GroupName", "PrincipalArn", "Arn")]
+    [Alias("UserName", "GroupName", "PrincipalArn", "Arn")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [PrincipalTransformation]
@@ -55,7 +60,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
         if (selectors is null && MyInvocation.ExpectingInput)
         {
             ThrowTerminatingError(ModuleErrors.Create(
-                "-Principal: nothing arrived from the pipeline (it was empty, or its objects had no UserName, RoleName, GroupName, PrincipalArn or Arn), so nothing was evaluated. " +
+                "-Principal: nothing arrived from the pipeline (it was empty, or its objects had no UserName, GroupName, PrincipalArn or Arn), so nothing was evaluated. " +
                 "To evaluate every principal of the account, run Get-MarketplaceAccess without pipeline input.",
                 ErrorIds.PrincipalMissing,
                 ErrorCategory.InvalidArgument,
@@ -82,6 +87,13 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
             capabilities = Capability.Select(c => Capabilities.Find(c)!).Distinct().ToList();
         }
 
+        if (IsOrganizationRun)
+        {
+            AnalyzeOrganization(selectors, capabilities);
+            return;
+        }
+
+        CheckOrganizationParameters();
         var account = LoadAccount();
         var principals = selectors is null ? account.Principals : Resolve(account, selectors, nameof(Principal));
         var access = new AccountAccess(account);
@@ -101,5 +113,32 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
         }
 
         progress.Report(principals.Count);
+    }
+
+    /// <summary>
+    /// The matrix of every account of an organization run, each entry tagged with its account; -Principal names apply in
+    /// every account, ARNs in their own (see OrganizationPrincipals).
+    /// </summary>
+    private void AnalyzeOrganization(string[]? selectors, List<Capability> capabilities)
+    {
+        var named = new OrganizationPrincipals(this, (nameof(Principal), selectors));
+        AuditAccounts((work, pump) =>
+        {
+            var principals = selectors is null ? work.Account.Principals : named.Resolve(work, nameof(Principal), pump);
+            var access = new AccountAccess(work.Account);
+            var entries = new List<AccessEntry>(principals.Count * capabilities.Count);
+            foreach (var principal in principals)
+            {
+                foreach (var capability in capabilities)
+                {
+                    var entry = access.Analyze(principal, capability);
+                    entry.AccountName = work.Target.Name;
+                    entries.Add(entry);
+                }
+            }
+
+            pump.Post(() => WriteObject(entries, enumerateCollection: true));
+        }, out var audited);
+        named.ReportUnmatched(audited);
     }
 }

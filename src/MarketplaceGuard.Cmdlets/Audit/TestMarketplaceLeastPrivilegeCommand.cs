@@ -9,6 +9,7 @@ using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Reports;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Cmdlets.Output;
+using MarketplaceGuard.Cmdlets.Organizations;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -94,6 +95,13 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         report?.Reserve();
 
         var suppressions = LoadSuppressions(out var suppressionPath);
+        if (IsOrganizationRun)
+        {
+            AuditOrganization(report, reportFormat, suppressions, suppressionPath);
+            return;
+        }
+
+        CheckOrganizationParameters();
         var account = LoadAccount();
         var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
         var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
@@ -133,6 +141,62 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
                 AuditReportWriter.Write(run, reportFormat!.Value, writer, baseDirectory: location);
             });
             WriteVerbose($"Wrote the {reportFormat} report to {report.Path}.");
+        }
+    }
+
+    /// <summary>
+    /// The audit of every account of an organization run: findings stream out as each account is done (tagged with its
+    /// AccountId and AccountName); -Quiet answers for the whole organization, -PassThru returns the organization scope
+    /// (every run and the accounts left out), -ReportPath writes one report of all accounts.
+    /// </summary>
+    private void AuditOrganization(OutputFile? report, ReportFormat? reportFormat, System.Collections.Generic.IReadOnlyList<Suppression> suppressions, string? suppressionPath)
+    {
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? []);
+        var today = DateOnly.FromDateTime(DateTime.Today);
+        var selectors = new OrganizationPrincipals(this, (nameof(ProcurementPrincipal), ProcurementPrincipal), (nameof(ViewerPrincipal), ViewerPrincipal), (nameof(LauncherPrincipal), LauncherPrincipal));
+        var scope = AuditAccounts((work, pump) =>
+        {
+            var procurement = selectors.Resolve(work, nameof(ProcurementPrincipal), pump);
+            var viewers = selectors.Resolve(work, nameof(ViewerPrincipal), pump);
+            var launchers = selectors.Resolve(work, nameof(LauncherPrincipal), pump);
+            var run = new LeastPrivilegeAudit().Run(work.Account, procurement, viewers, suppressions, today, null, declaration, launchers);
+            run.SetOrganizationContext(work.Target.Name, work.Target.Path, work.Scope, work.ServiceControlPolicies);
+            work.Scope.AddRun(run);
+            run.Release();
+            pump.Post(() =>
+            {
+                WriteVerbose($"Account {work.Target.Label}: {run.PrincipalCount} principals, {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed; SCPs {work.ServiceControlPolicies.Summary}.");
+                foreach (var expired in run.ExpiredSuppressions)
+                {
+                    WriteWarning($"Account {work.Target.Label}: the suppression of {expired.RuleId} for {expired.Principal} expired on {expired.Expires:yyyy-MM-dd} and no longer applies ({expired.Justification}).");
+                }
+
+                if (!Quiet && !PassThru)
+                {
+                    WriteObject(run.Findings, enumerateCollection: true);
+                }
+            });
+        }, out var audited);
+
+        var unmatched = selectors.ReportUnmatched(audited);
+        if (Quiet)
+        {
+            WriteObject(!unmatched && scope.Unaudited.Count == 0 && scope.Runs.Count > 0 && scope.Runs.All(r => r.Passed));
+        }
+        else if (PassThru)
+        {
+            WriteObject(scope);
+        }
+
+        if (report is not null)
+        {
+            var location = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            report.Write(stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                AuditReportWriter.Write(scope.Runs, scope.Runs.SelectMany(r => r.Findings), reportFormat!.Value, writer, baseDirectory: location);
+            });
+            WriteVerbose($"Wrote the {reportFormat} report of {scope.Runs.Count} account(s) to {report.Path}.");
         }
     }
 

@@ -162,4 +162,22 @@ public static class ErrorIds
     /// "IamThrottling" (still throttled after every retry). The codes are AWS's, so they are stable too.
     /// </summary>
     public const string IamPrefix = "Iam";
+
+    /// <summary>-AccountId: a value that is not a 12-digit account id.</summary>
+    public const string AccountIdInvalid = "AccountIdInvalid";
+
+    /// <summary>An account named with -AccountId is not in the organization.</summary>
+    public const string AccountNotInOrganization = "AccountNotInOrganization";
+
+    /// <summary>An account named with -AccountId is not active (suspended, closing, closed).</summary>
+    public const string AccountNotActive = "AccountNotActive";
+
+    /// <summary>An account of an organization run could not be worked on (AssumeRole refused, snapshot missing or unreadable, an SCP on its path invalid ...); the others go on.</summary>
+    public const string AccountNotAudited = "AccountNotAudited";
+
+    /// <summary>The organization cannot be read (not the management account nor a delegated administrator, or no organization) where it is needed (-AllAccounts).</summary>
+    public const string OrganizationUnreadable = "OrganizationUnreadable";
+
+    /// <summary>An organization snapshot folder that cannot be read (missing organization.json, invalid JSON, an unknown member, a broken tree).</summary>
+    public const string OrganizationSnapshotInvalid = "OrganizationSnapshotInvalid";
 }

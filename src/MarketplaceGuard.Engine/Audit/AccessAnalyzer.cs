@@ -187,6 +187,13 @@ public sealed class AccessAnalyzer
             evaluator.AuditInto(principal.Policies, request.Action, resource, ContextOf(principal, request), statements, gates);
             foreach (var statement in statements)
             {
+                // An SCP's allow only lets the identity policies' grant through (FullAWSAccess at every level, as a rule):
+                // the grant is the evidence of an allow. An SCP's deny, and what SCPs fail to allow, are always told.
+                if (statement.Layer == PolicyLayer.ServiceControlPolicy && statement.Effect == PolicyEffect.Allow && decision is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed)
+                {
+                    continue;
+                }
+
                 // The same statement reached the same way (see MatchedStatement.Describes) is evidence once.
                 if (seenEvidence.Add((statement.StatementIndex, statement.Effect, statement.Layer, statement.Level, statement.PolicyName, statement.Via)))
                 {

@@ -68,6 +68,12 @@ public sealed class AccessEntry
 
     public string PrincipalArn => Principal.Arn;
 
+    /// <summary>The principal's 12-digit account.</summary>
+    public string? AccountId => Principal.AccountId;
+
+    /// <summary>The account's name in the organization (organization runs); null for an account read on its own.</summary>
+    public string? AccountName { get; set; }
+
     /// <summary>
     /// The capability's name (Procure, Cancel ...). A string, so that PowerShell compares it as a name:
     /// <c>Where-Object Capability -eq Procure</c>, also on deserialized entries and in CSV.

@@ -332,7 +332,9 @@ public sealed class LeastPrivilegeAudit
         AuditDecision.Allowed => $"can always {Verb(entry)} ({Evidence(entry)})",
         AuditDecision.ConditionallyAllowed => $"can {Verb(entry)} {string.Join(" and ", entry.Conditions)} ({Evidence(entry)})",
         AuditDecision.ExplicitDeny => $"explicitly denied by {Evidence(entry)}",
-        _ => "no policy allows it",
+        _ => entry.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } gaps
+            ? string.Join("; ", gaps)
+            : "no policy allows it",
     };
 
     private static string Verb(AccessEntry entry) => entry.Capability switch
@@ -367,9 +369,19 @@ public sealed class LeastPrivilegeAudit
             return $"Remove-IAMUserFromGroup -GroupName {Quoted(group)} -UserName {Quoted(principal.Name)}";
         }
 
+        if (procure.Decision == AuditDecision.ExplicitDeny && deny is { Layer: PolicyLayer.ServiceControlPolicy })
+        {
+            return $"The explicit deny comes from the SCP {deny.PolicyName}{(deny.Via is null ? string.Empty : " attached to " + deny.Via)}: change the SCP or the account's place in AWS Organizations; no IAM change in the account can override an SCP.";
+        }
+
         if (procure.Decision == AuditDecision.ExplicitDeny && deny is not null && deny.Layer != PolicyLayer.Identity)
         {
             return $"The explicit deny comes from the {deny.Layer} {deny.PolicyName}: change it there; MarketplaceGuard cannot override a {deny.Layer}.";
+        }
+
+        if (procure.Decision == AuditDecision.ImplicitDeny && procure.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).FirstOrDefault() is { } gap)
+        {
+            return $"The organization's SCPs do not allow it ({gap}): allow it in AWS Organizations; an IAM grant in the account cannot pass an SCP.";
         }
 
         return $"Grant-MarketplaceProcurement {grantArguments}";

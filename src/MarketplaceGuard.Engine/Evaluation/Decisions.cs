@@ -174,5 +174,13 @@ public sealed class AuditResult
         _ => "allowed only in some contexts: " + string.Join("; ", GatingConditions.Select(c => c.Description).Distinct()),
     };
 
+    /// <summary>
+    /// For an implicit deny that service control policies decide: the levels whose SCPs allow nothing of it ("no SCP
+    /// attached to OU Sandbox (ou-…) allows it"); empty when the SCPs are not why.
+    /// </summary>
+    public IReadOnlyList<string> ServiceControlPolicyGaps => Decision != AuditDecision.ImplicitDeny
+        ? []
+        : policies.Layers.Where((l, i) => l.Kind == PolicyLayer.ServiceControlPolicy && layerAllows[i] == Tristate.False).Select(l => l.Describe()).ToList();
+
     public override string ToString() => $"{Action} on {Resource}: {Decision} ({Reason})";
 }

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Organizations;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Cmdlets.Organizations;
+
+/// <summary>
+/// Runs a cmdlet's per-account work over the accounts of an organization, a bounded number at a time: each account's
+/// snapshot is read (by <paramref name="load"/>: a file of an organization snapshot, or the live account through an
+/// assumed role), built with the SCPs of its place in the organization, handed to the work, and then let go. An
+/// account that fails (its snapshot cannot be read, an SCP on its path is not a valid policy, the role cannot be
+/// assumed ...) is recorded in the scope as not audited, reported through <paramref name="failed"/>, and the others go
+/// on. Plain C#: the cmdlet decides how failures and results reach PowerShell (through a <see cref="PipelinePump"/>).
+/// </summary>
+internal sealed class AccountRunner
+{
+    private readonly Organization? organization;
+    private readonly OrganizationScope scope;
+    private readonly PolicyCompiler compiler = new();
+    private readonly string? scpsNotConsideredReason;
+
+    public AccountRunner(Organization? organization, OrganizationScope scope, string? scpsNotConsideredReason)
+    {
+        this.organization = organization;
+        this.scope = scope;
+        this.scpsNotConsideredReason = scpsNotConsideredReason;
+    }
+
+    public OrganizationScope Scope => scope;
+
+    /// <summary>How many accounts the work was done for.</summary>
+    public int Audited => audited;
+
+    private int audited;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for every target with at most <paramref name="throttleLimit"/> accounts at once;
+    /// <paramref name="done"/> is told the number of accounts finished (audited or not).
+    /// </summary>
+    public async Task RunAsync(
+        IReadOnlyList<AccountTarget> targets,
+        int throttleLimit,
+        Func<AccountTarget, CancellationToken, Task<AuthorizationSnapshot>> load,
+        Action<AccountWork> work,
+        Action<AccountTarget, string, Exception?> failed,
+        Action<int> done,
+        CancellationToken cancellation)
+    {
+        var finished = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellation };
+        await Parallel.ForEachAsync(targets, options, async (target, token) =>
+        {
+            try
+            {
+                var snapshot = await load(target, token).ConfigureAwait(false);
+                var scps = ServiceControlPoliciesOf(target);
+                var account = Account.BuildWithLevels(snapshot, scps.Levels, compiler: compiler);
+                work(new AccountWork(target, account, scps.Assessment, scope));
+                Interlocked.Increment(ref audited);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (AccountFailedException e)
+            {
+                Fail(target, e.Message, e.InnerException);
+            }
+            catch (Exception e) when (e is PolicyValidationException or SnapshotFormatException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                Fail(target, e.Message, e);
+            }
+
+            done(Interlocked.Increment(ref finished));
+        }).ConfigureAwait(false);
+
+        void Fail(AccountTarget target, string reason, Exception? cause)
+        {
+            scope.AddUnaudited(new UnauditedAccount(target.AccountId, target.Name, reason));
+            failed(target, reason, cause);
+        }
+    }
+
+    private AccountServiceControlPolicies ServiceControlPoliciesOf(AccountTarget target)
+    {
+        if (organization is null)
+        {
+            return AccountServiceControlPolicies.NotConsidered(scpsNotConsideredReason ?? "the organization was not read");
+        }
+
+        var scps = AccountServiceControlPolicies.For(organization, target.AccountId, compiler);
+        return scps;
+    }
+}
+
+/// <summary>An account that cannot be worked on, with the one sentence that says why (it names the account).</summary>
+internal sealed class AccountFailedException : Exception
+{
+    public AccountFailedException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}

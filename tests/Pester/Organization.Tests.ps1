@@ -1,0 +1,150 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ManifestPath -Force
+    $script:SampleOrg = Join-Path $RepoRoot 'examples/organization'
+    $script:Sample = Join-Path $RepoRoot 'examples/sample-account.json'
+    $script:OrgArgs = @{
+        OrganizationSnapshotPath = $SampleOrg
+        ProcurementPrincipal     = 'Procurement'
+        ViewerPrincipal          = 'Billing'
+        LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+        SuppressionPath          = Join-Path $RepoRoot 'examples/suppressions.json'
+    }
+
+    function Copy-SampleOrganization {
+        <# A writable copy of the sample organization, for tests that damage it. #>
+        $copy = Join-Path $TestDrive ([guid]::NewGuid())
+        Copy-Item $SampleOrg $copy -Recurse
+        $copy
+    }
+}
+
+Describe 'Organization runs from an organization snapshot' {
+    It 'audits every active exported account, tags findings with their account, and leaves the suspended one out' {
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -WarningAction SilentlyContinue
+
+        ($findings.AccountId | Sort-Object -Unique) | Should -Be @('111122223333', '222233334444', '444455556666')
+        ($findings | Where-Object AccountId -eq '222233334444').AccountName | Sort-Object -Unique | Should -Be 'sandbox'
+    }
+
+    It 'gives the management account the findings of the account audited on its own: SCPs never restrict it' {
+        $alone = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -SuppressionPath $OrgArgs.SuppressionPath -WarningAction SilentlyContinue
+        $inOrg = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 111122223333 -WarningAction SilentlyContinue
+
+        ($inOrg | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Reason)" }) | Should -Be ($alone | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Reason)" })
+    }
+
+    It 'lets an SCP deny decide: the procurement team of the sandbox is locked out by the SCP, named with its OU' {
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 222233334444 -WarningAction SilentlyContinue
+        $pat = $findings | Where-Object { $_.RuleId -eq 'MG1003' -and $_.Principal -eq 'user/pat' }
+
+        $pat.Reason | Should -Match 'Deny SCP DenyMarketplaceSubscriptions statement 0 \(Sid DenyMarketplaceSubscriptions\) attached to OU Sandbox \(ou-ex12-sandbox1\)'
+        $pat.Recommendation | Should -Match 'change the SCP'
+        # Nobody else in the sandbox can subscribe: the SCP stops what IAM allows.
+        $findings | Where-Object RuleId -eq 'MG1001' | Should -BeNullOrEmpty
+    }
+
+    It 'returns the organization scope with -PassThru, and $false with -Quiet when an account fails' {
+        $scope = Test-MarketplaceLeastPrivilege @OrgArgs -PassThru -WarningAction SilentlyContinue
+        $scope.OrganizationId | Should -Be 'o-ex12sample'
+        $scope.ServiceControlPoliciesRead | Should -BeTrue
+        $scope.Runs.AccountName | Should -Be @('management', 'sandbox', 'workloads')
+        $scope.Runs[1].ServiceControlPolicies.Relevant | Should -Be 'DenyMarketplaceSubscriptions (OU Sandbox (ou-ex12-sandbox1))'
+        $scope.Runs[0].ServiceControlPolicies.Summary | Should -Match '^exempt'
+
+        Test-MarketplaceLeastPrivilege @OrgArgs -Quiet -AccountId 999999999999, 222233334444 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeFalse
+    }
+
+    It 'names an account that is not in the organization, and audits the others' {
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 999999999999, 444455556666 -ErrorVariable errors -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotInOrganization,*'
+        $errors[0].Exception.Message | Should -Match '999999999999.*not an account of the organization o-ex12sample'
+        ($findings.AccountId | Sort-Object -Unique) | Should -Be '444455556666'
+        ($warnings -join "`n") | Should -Match '1 of 2 account\(s\) were not audited: 999999999999'
+    }
+
+    It 'refuses a suspended account named with -AccountId' {
+        Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 555566667777 -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotActive,*'
+        $errors[0].Exception.Message | Should -Match 'SUSPENDED'
+    }
+
+    It 'fails only the account whose snapshot is damaged' {
+        $copy = Copy-SampleOrganization
+        Set-Content (Join-Path $copy 'accounts/222233334444.json') '{ "UserDetailList": [ '
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $copy -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $errors.FullyQualifiedErrorId | Should -BeLike 'AccountNotAudited,*'
+        $errors[0].Exception.Message | Should -Match 'sandbox \(222233334444\) was not audited: .*222233334444\.json'
+        ($findings.AccountId | Sort-Object -Unique) | Should -Be @('111122223333', '444455556666')
+    }
+
+    It 'fails only the accounts under an SCP that is not valid JSON, naming the SCP and its OU' {
+        $copy = Copy-SampleOrganization
+        $file = Join-Path $copy 'organization.json'
+        $org = Get-Content $file -Raw | ConvertFrom-Json
+        ($org.Policies | Where-Object Name -eq 'DenyMarketplaceSubscriptions').Content = '{ "Version": "2012-10-17", "Statement": ['
+        $org | ConvertTo-Json -Depth 10 | Set-Content $file
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $copy -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $errors.Count | Should -Be 1
+        $errors[0].Exception.Message | Should -Match 'sandbox \(222233334444\) was not audited: .*SCP DenyMarketplaceSubscriptions \(p-ex12denysub\) attached to OU Sandbox'
+        ($findings.AccountId | Sort-Object -Unique) | Should -Be @('111122223333', '444455556666')
+    }
+
+    It 'refuses a malformed organization snapshot, naming the file and the JSON path' {
+        $copy = Copy-SampleOrganization
+        $file = Join-Path $copy 'organization.json'
+        (Get-Content $file -Raw) -replace '"OrganizationalUnits"', '"OrganisationalUnits"' | Set-Content $file
+
+        { Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $copy } | Should -Throw -ErrorId 'OrganizationSnapshotInvalid,*' -ExpectedMessage '*organization.json: $.OrganisationalUnits*'
+    }
+
+    It 'refuses a path that is not an organization snapshot folder' {
+        { Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath (Join-Path $TestDrive 'nowhere') } | Should -Throw -ErrorId 'FileNotFound,*' -ExpectedMessage '*does not exist*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $Sample } | Should -Throw -ErrorId 'FileNotFound,*' -ExpectedMessage '*is a file*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $TestDrive } | Should -Throw -ErrorId 'OrganizationSnapshotInvalid,*' -ExpectedMessage '*there is no organization.json*'
+    }
+
+    It 'refuses account ids that are not 12 digits, and conflicting or ignored parameters' {
+        { Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 12345 } | Should -Throw -ErrorId 'AccountIdInvalid,*' -ExpectedMessage "*'12345' is not an AWS account id*"
+        { Test-MarketplaceLeastPrivilege @OrgArgs -AccountId ('1' * 5000) } | Should -Throw -ErrorId 'AccountIdInvalid,*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -AccountId '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -ThrottleLimit 100000 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        { Test-MarketplaceLeastPrivilege @OrgArgs -ServiceControlPolicyPath $Sample } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+        { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -AccountId 111122223333 -ServiceControlPolicyPath $Sample } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*reads each account*'
+        { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ThrottleLimit 4 -RoleName Audit } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*-RoleName, -ThrottleLimit are used only with -AccountId or -AllAccounts*'
+        { Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -AccountId 111122223333 -AllAccounts } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*give one of them*'
+        # A snapshot of one account has no accounts to fan out to: PowerShell itself refuses the combination.
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -AllAccounts } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+
+    It 'reports a principal that names nobody in any account, and does not pass' {
+        Test-MarketplaceLeastPrivilege @OrgArgs -ProcurementPrincipal Procurment -Quiet -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeFalse
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'PrincipalNotFound,*'
+        $errors[0].Exception.Message | Should -Match "'Procurment' names no user, group or role in any of the 3 audited account"
+    }
+
+    It 'applies an ARN only in its own account' {
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -ProcurementPrincipal 'arn:aws:iam::444455556666:group/Procurement' -WarningAction SilentlyContinue
+        # pat is authorized only in workloads; elsewhere, pat's subscribe rights are a finding.
+        $findings | Where-Object { $_.Principal -eq 'user/pat' -and $_.RuleId -eq 'MG1001' } | ForEach-Object AccountId | Should -Be '111122223333'
+        $findings | Where-Object { $_.Principal -eq 'user/pat' -and $_.AccountId -eq '444455556666' -and $_.RuleId -eq 'MG1001' } | Should -BeNullOrEmpty
+    }
+
+    It 'writes one report of all accounts' {
+        $report = Join-Path $TestDrive 'org.json'
+        Test-MarketplaceLeastPrivilege @OrgArgs -ReportPath $report -WarningAction SilentlyContinue | Out-Null
+        $json = Get-Content $report -Raw | ConvertFrom-Json
+        $json.audits.accountId | Should -Be @('111122223333', '222233334444', '444455556666')
+    }
+
+    It 'gives Get-MarketplaceAccess entries of every account, tagged with it' {
+        $entries = Get-MarketplaceAccess -OrganizationSnapshotPath $SampleOrg -Principal pat -Capability Procure
+
+        $entries | ForEach-Object { "$($_.AccountName) $($_.Decision)" } | Sort-Object | Should -Be @('management Allowed', 'sandbox ExplicitDeny', 'workloads Allowed')
+        { Get-MarketplaceAccess -OrganizationSnapshotPath $SampleOrg -Principal nobodyx -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalNotFound,*'
+    }
+}
