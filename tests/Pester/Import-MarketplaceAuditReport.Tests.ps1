@@ -217,3 +217,85 @@ Describe 'Import-MarketplaceAuditReport' {
         $out | Should -HaveCount 0
     }
 }
+
+Describe 'Organization audits read back' {
+    BeforeAll {
+        $script:OrgArgs = @{
+            OrganizationSnapshotPath = Join-Path $RepoRoot 'examples/organization'
+            ProcurementPrincipal     = 'Procurement'
+            ViewerPrincipal          = 'Billing'
+            LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+            SuppressionPath          = Join-Path $RepoRoot 'examples/suppressions.json'
+            WarningAction            = 'SilentlyContinue'
+        }
+    }
+
+    It 'joins shards audited by separate runs into the report of one run over all their accounts' {
+        $shards = New-Item -ItemType Directory (Join-Path $TestDrive 'org-shards')
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 111122223333, 222233334444 -ReportPath (Join-Path $shards 'shard-1.json')
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 444455556666 -ReportPath (Join-Path $shards 'shard-2.json')
+        $whole = Join-Path $TestDrive 'org-whole.json'
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 111122223333, 222233334444, 444455556666 -ReportPath $whole
+
+        $merged = Join-Path $TestDrive 'org-merged.json'
+        Import-MarketplaceAuditReport (Join-Path $shards '*.json') | Export-MarketplaceAuditReport -Format Json -Path $merged
+
+        # The shards and the whole are separate audits: each run has its own id and start time, and each report the
+        # time it was written. Nothing else may differ.
+        $normalize = { param($path) (Get-Content $path -Raw) -replace '"(generatedAt|runId|startedAt)": "[^"]+"', '"$1": ""' }
+        & $normalize $merged | Should -BeExactly (& $normalize $whole)
+        (Get-Content $merged -Raw | ConvertFrom-Json).summary.verdict | Should -Be 'Failed, 79 findings to fix in 3 accounts'
+    }
+
+    It 'writes the report of an organization run again from what it read, but for the time' {
+        $report = Join-Path $TestDrive 'org.json'
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -ReportPath $report
+        $again = Join-Path $TestDrive 'org-again.json'
+
+        Import-MarketplaceAuditReport $report | Export-MarketplaceAuditReport -Format Json -Path $again
+
+        Get-ReportText $again | Should -BeExactly (Get-ReportText $report)
+    }
+
+    It 'returns the organization audit with -PassThru, as the audit does, and Export-MarketplaceAuditReport reports it whole' {
+        $report = Join-Path $TestDrive 'org-passthru.json'
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -ReportPath $report
+
+        $scope = Import-MarketplaceAuditReport $report -PassThru
+        $scope.GetType().FullName | Should -Be 'MarketplaceGuard.Engine.Organizations.OrganizationScope'
+        $scope.OrganizationId | Should -Be 'o-ex12sample'
+        $scope.Runs.AccountName | Should -Be 'management', 'sandbox', 'workloads'
+
+        $fromAudit = Join-Path $TestDrive 'org-from-audit.json'
+        Test-MarketplaceLeastPrivilege @OrgArgs -PassThru | Export-MarketplaceAuditReport -Format Json -Path $fromAudit
+        (Get-Content $fromAudit -Raw | ConvertFrom-Json).summary.accounts.accountId | Should -Be '111122223333', '222233334444', '444455556666'
+    }
+
+    It 'keeps an account that was not audited in the report read back, which then does not pass' {
+        $report = Join-Path $TestDrive 'org-suspended.json'
+        $null = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 444455556666, 555566667777 -ReportPath $report -ErrorAction SilentlyContinue
+        $junit = Join-Path $TestDrive 'org-suspended.xml'
+
+        Import-MarketplaceAuditReport $report | Export-MarketplaceAuditReport -Format JUnit -Path $junit
+
+        $summary = (Get-Content $report -Raw | ConvertFrom-Json).summary
+        $summary.passed | Should -BeFalse
+        $summary.verdict | Should -BeLike 'Not passed: 1 account not audited (* (555566667777)), * findings to fix'
+        $xml = [xml](Get-Content $junit -Raw)
+        $xml.testsuites.errors | Should -Be '1'
+        $notAudited = $xml.testsuites.testsuite[0].testcase | Where-Object { $_.error }
+        $notAudited.name | Should -BeLike '*(555566667777)'
+        $notAudited.error.type | Should -Be 'AccountNotAudited'
+    }
+
+    It 'refuses an organization audit that went through serialization, saying how to move one' {
+        $xml = Join-Path $TestDrive 'scope.xml'
+        Test-MarketplaceLeastPrivilege @OrgArgs -PassThru | Export-Clixml $xml
+        $path = Join-Path $TestDrive 'scope.json'
+        $thrown = $null
+        try { Import-Clixml $xml | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InputNotAFinding,*'
+        $errors[0].Exception.Message | Should -BeLike '*organization audit cannot be rebuilt*Import-MarketplaceAuditReport*'
+    }
+}

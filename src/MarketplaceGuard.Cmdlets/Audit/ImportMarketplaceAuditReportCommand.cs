@@ -5,13 +5,14 @@ using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Organizations;
 using MarketplaceGuard.Engine.Reports;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
 /// <summary>
-/// Import-MarketplaceAuditReport: reads MarketplaceGuard JSON reports back into findings (or, with -PassThru, audit
-/// runs), so that the reports of separate jobs or machines (shards of one organization) are joined into one by
+/// Import-MarketplaceAuditReport: reads MarketplaceGuard JSON reports back into findings (or, with -PassThru, the
+/// organization audits and the runs of accounts audited on their own), so that the reports of separate jobs or machines (shards of one organization) are joined into one by
 /// Export-MarketplaceAuditReport. The reading and joining are the engine's (<see cref="JsonReportReader"/>).
 /// </summary>
 /// <remarks>
@@ -19,7 +20,7 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// be read is a non-terminating error that leaves nothing of it in the output, and the other files are still read.
 /// </remarks>
 [Cmdlet(VerbsData.Import, "MarketplaceAuditReport")]
-[OutputType(typeof(Finding), typeof(AuditRun))]
+[OutputType(typeof(Finding), typeof(OrganizationScope), typeof(AuditRun))]
 public sealed class ImportMarketplaceAuditReportCommand : PSCmdlet
 {
     private readonly List<ReportFile> files = [];
@@ -31,7 +32,10 @@ public sealed class ImportMarketplaceAuditReportCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>Return the audit runs (each with its findings), those that found nothing too, instead of the findings.</summary>
+    /// <summary>
+    /// Return the organization audits (each with its runs and the accounts not audited) and the runs of accounts audited
+    /// on their own, those that found nothing too, instead of the findings.
+    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -48,21 +52,29 @@ public sealed class ImportMarketplaceAuditReportCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        var runs = JsonReportReader.Combine(files);
+        var combined = JsonReportReader.Combine(files);
+        var runs = combined.Runs;
         var given = files.Sum(f => f.Runs.Count);
         WriteVerbose(given == runs.Count
             ? $"Read {files.Count} report(s): {runs.Count} audit run(s), {runs.Sum(r => r.Findings.Count)} finding(s)."
             : $"Read {files.Count} report(s): {runs.Count} audit run(s), {runs.Sum(r => r.Findings.Count)} finding(s); {given - runs.Count} run(s) given twice (the same run id) were taken once.");
         if (PassThru)
         {
-            WriteObject(runs, enumerateCollection: true);
+            // As Test-MarketplaceLeastPrivilege -PassThru: an organization audit as its scope, an account on its own as its run.
+            WriteObject(combined.Organizations, enumerateCollection: true);
+            WriteObject(runs.Where(r => r.Organization is null), enumerateCollection: true);
             return;
+        }
+
+        // An organization audit comes with the findings of any of its accounts (through its scope); one without any
+        // finding, or a run on its own that found nothing, would be lost without -PassThru.
+        foreach (var organization in combined.Organizations.Where(o => o.Runs.All(r => r.Findings.Count == 0)))
+        {
+            WriteWarning($"The organization audit {organization.OrganizationId ?? "(organization not read)"} has no finding to return ({organization.Runs.Count} account(s) audited, {organization.Unaudited.Count} not audited); give -PassThru to get it, which Export-MarketplaceAuditReport reports whole.");
         }
 
         foreach (var run in runs)
         {
-            // A run of an organization audit comes with the findings of any account of it (through its scope); a run on
-            // its own that found nothing would be lost without -PassThru.
             if (run.Findings.Count == 0 && run.Organization is null)
             {
                 WriteWarning($"The audit of {run.AccountId ?? "an account without principals"} ({run.Source}) found nothing, so it has no finding to return; give -PassThru to get its run, which Export-MarketplaceAuditReport reports as passed.");

@@ -63,49 +63,55 @@ public static class JsonReportReader
     }
 
     /// <summary>
-    /// The runs of several report files as one audit: a run given twice (the same run id: the same file twice, or a
-    /// whole report with one of its shards) is taken once, from the first file that holds it; the scopes of one
-    /// organization id are merged (<see cref="OrganizationScope.Merge"/>) and every run of them refers to the merged scope,
-    /// so that a report of their findings covers every account of every shard. Scopes whose organization was not read
-    /// (no organization id) cannot be told apart from other organizations' and stay as they are. In account id order,
-    /// then in the order of the files.
+    /// The audits of several report files as one: a run given twice (the same run id: the same file twice, or a whole
+    /// report with one of its shards) is taken once, from the first file that holds it; the scopes of one organization
+    /// id are merged (<see cref="OrganizationScope.Merge"/>) and every run of them refers to the merged scope, so that a
+    /// report of their findings covers every account of every shard. Scopes whose organization was not read (no
+    /// organization id) cannot be told apart from other organizations': they are merged only when they share a run.
     /// </summary>
-    public static IReadOnlyList<AuditRun> Combine(IReadOnlyList<ReportFile> files)
+    public static CombinedReports Combine(IReadOnlyList<ReportFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var runs = new Dictionary<Guid, AuditRun>();
-        var order = new List<AuditRun>();
-        void Take(AuditRun run)
+        var groups = new List<List<OrganizationScope>>();
+        foreach (var scope in files.Select(f => f.Organization).OfType<OrganizationScope>())
         {
-            if (runs.TryAdd(run.Id, run))
+            var runIds = scope.Runs.Select(r => r.Id).ToHashSet();
+            var same = groups.FirstOrDefault(g => scope.OrganizationId is not null
+                ? g[0].OrganizationId == scope.OrganizationId
+                : g[0].OrganizationId is null && g.Any(s => s.Runs.Any(r => runIds.Contains(r.Id))));
+            if (same is null)
             {
-                order.Add(run);
+                groups.Add([scope]);
+            }
+            else
+            {
+                same.Add(scope);
             }
         }
 
-        var scopes = files.Select(f => f.Organization).OfType<OrganizationScope>().ToList();
-        foreach (var group in scopes.Where(s => s.OrganizationId is not null).GroupBy(s => s.OrganizationId, StringComparer.Ordinal))
+        var organizations = new List<OrganizationScope>();
+        foreach (var group in groups)
         {
-            var merged = group.Count() == 1 ? group.First() : OrganizationScope.Merge(group.ToList());
+            var merged = group.Count == 1 ? group[0] : OrganizationScope.Merge(group);
             foreach (var run in merged.Runs)
             {
                 run.SetOrganizationContext(run.AccountName, run.OrganizationPath, merged, run.ServiceControlPolicies);
-                Take(run);
             }
+
+            organizations.Add(merged);
         }
 
-        foreach (var run in scopes.Where(s => s.OrganizationId is null).SelectMany(s => s.Runs))
+        // The runs of the organizations first: a run read in a scope and outside one is the scope's.
+        var runs = new Dictionary<Guid, AuditRun>();
+        foreach (var run in organizations.SelectMany(o => o.Runs).Concat(files.SelectMany(f => f.Runs).Where(r => r.Organization is null)))
         {
-            Take(run);
-        }
-
-        foreach (var run in files.SelectMany(f => f.Runs).Where(r => r.Organization is null))
-        {
-            Take(run);
+            runs.TryAdd(run.Id, run);
         }
 
         var position = files.SelectMany(f => f.Runs).Select((r, i) => (r.Id, i)).GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.Min(p => p.i));
-        return order.OrderBy(r => r.AccountId ?? string.Empty, StringComparer.Ordinal).ThenBy(r => position[r.Id]).ToList();
+        return new CombinedReports(
+            organizations,
+            runs.Values.OrderBy(r => r.AccountId ?? string.Empty, StringComparer.Ordinal).ThenBy(r => position[r.Id]).ToList());
     }
 
     /// <summary>What the JSON parser's complaint means for a report file; a file that stops mid-way is said to be truncated.</summary>
@@ -174,9 +180,9 @@ public static class JsonReportReader
 
             var scope = Member(root, "$", "organization").ValueKind == JsonValueKind.Null ? null : Organization(root.GetProperty("organization"));
             var audits = Array(root, "$", "audits");
-            if (audits.Count == 0)
+            if (audits.Count == 0 && scope is null)
             {
-                throw Error("$.audits", "holds no audit: a report is always written from one");
+                throw Error("$.audits", "holds no audit, and no organization audit: a report is always written from one");
             }
 
             var runs = audits.Select((a, i) => Run(a, $"$.audits[{i}]", scope)).ToList();
@@ -468,6 +474,25 @@ public sealed class ReportFile
 
     /// <summary>The organization audit of the runs that were part of one; null for a report outside an organization audit.</summary>
     public OrganizationScope? Organization { get; }
+}
+
+/// <summary>
+/// What several report files hold, joined (<see cref="JsonReportReader.Combine"/>): the organization audits, shards of
+/// one organization merged, and every run once.
+/// </summary>
+public sealed class CombinedReports
+{
+    internal CombinedReports(IReadOnlyList<OrganizationScope> organizations, IReadOnlyList<AuditRun> runs)
+    {
+        Organizations = organizations;
+        Runs = runs;
+    }
+
+    /// <summary>The organization audits, those that audited no account too.</summary>
+    public IReadOnlyList<OrganizationScope> Organizations { get; }
+
+    /// <summary>Every run, those of the organization audits too, in account id order, then in the order of the files.</summary>
+    public IReadOnlyList<AuditRun> Runs { get; }
 }
 
 /// <summary>Why a file cannot be read back as a report.</summary>

@@ -44,12 +44,12 @@ internal sealed class OrganizationSummary
     }
 
     /// <summary>
-    /// The summary of a report's runs (in account id order): null for one run outside an organization audit, whose report
-    /// keeps its single-account shape. The runs' scopes are merged into one (shards of one organization).
+    /// The summary of a report's runs (in account id order) and organization audits: null for one run outside an
+    /// organization audit, whose report keeps its single-account shape. The scopes are merged into one (shards of one
+    /// organization).
     /// </summary>
-    public static OrganizationSummary? Of(IReadOnlyList<RunReport> runs)
+    public static OrganizationSummary? Of(IReadOnlyList<RunReport> runs, IReadOnlyList<OrganizationScope> scopes)
     {
-        var scopes = runs.Select(r => r.Run.Organization).OfType<OrganizationScope>().Distinct().ToList();
         if (scopes.Count == 0 && runs.Count < 2)
         {
             return null;

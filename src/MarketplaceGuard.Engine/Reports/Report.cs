@@ -17,14 +17,15 @@ namespace MarketplaceGuard.Engine.Reports;
 /// </summary>
 internal sealed class Report
 {
-    public Report(IReadOnlyList<RunReport> runs, DateTimeOffset generatedAt, string? baseDirectory)
+    /// <param name="organizations">The organization audits of the runs (and those given whole, which may have no run).</param>
+    public Report(IReadOnlyList<RunReport> runs, IReadOnlyList<OrganizationScope> organizations, DateTimeOffset generatedAt, string? baseDirectory)
     {
         // Account id order (a stable sort: runs of one account keep the order given), so the report of an organization
         // reads the same however its runs arrived: from one fan-out, from shards, or findings piped in any order.
         Runs = runs.OrderBy(r => r.Run.AccountId ?? string.Empty, StringComparer.Ordinal).ToList();
         GeneratedAt = generatedAt.ToUniversalTime();
         BaseDirectory = baseDirectory;
-        Organization = OrganizationSummary.Of(Runs);
+        Organization = OrganizationSummary.Of(Runs, organizations);
     }
 
     public const string ToolName = "MarketplaceGuard";
@@ -32,7 +33,7 @@ internal sealed class Report
     /// <summary>The module version without build metadata ("0.1.0", not "0.1.0+3f2a..."), so reports stay comparable.</summary>
     public static string ToolVersion { get; } = ReadToolVersion();
 
-    /// <summary>In account id order.</summary>
+    /// <summary>In account id order; empty only for an organization audit that audited no account.</summary>
     public IReadOnlyList<RunReport> Runs { get; }
 
     /// <summary>The summary of every account; null for the report of one run outside an organization audit.</summary>

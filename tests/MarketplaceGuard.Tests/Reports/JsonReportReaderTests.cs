@@ -12,16 +12,18 @@ namespace MarketplaceGuard.Tests.Reports;
 /// <summary>JSON reports read back: the same reports again, shards merged into one, and every bad file refused with where.</summary>
 public sealed class JsonReportReaderTests
 {
-    private static string Write(IEnumerable<AuditRun> runs, IEnumerable<Finding> findings, ReportFormat format)
+    private static string Write(IEnumerable<AuditRun> runs, IEnumerable<Finding> findings, ReportFormat format, IEnumerable<OrganizationScope>? organizations = null)
     {
         using var output = new StringWriter { NewLine = "\n" };
-        AuditReportWriter.Write(runs, findings, format, output, ReportFixture.GeneratedAt, Environment.CurrentDirectory);
+        AuditReportWriter.Write(organizations ?? [], runs, findings, format, output, ReportFixture.GeneratedAt, Environment.CurrentDirectory);
         return output.ToString();
     }
 
     private static ReportFile Parse(string json, string source = "report.json") => JsonReportReader.Parse(Encoding.UTF8.GetBytes(json), source);
 
-    private static IReadOnlyList<AuditRun> Import(params string[] reports) =>
+    private static IReadOnlyList<AuditRun> Import(params string[] reports) => Combine(reports).Runs;
+
+    private static CombinedReports Combine(params string[] reports) =>
         JsonReportReader.Combine(reports.Select((r, i) => Parse(r, $"shard{i}.json")).ToList());
 
     public static TheoryData<ReportFormat> Formats => [ReportFormat.Json, ReportFormat.Sarif, ReportFormat.JUnit, ReportFormat.Markdown, ReportFormat.Html];
@@ -169,6 +171,41 @@ public sealed class JsonReportReaderTests
 
         Assert.Equal(["111122223333", "222233334444"], runs.Select(r => r.AccountId));
         Assert.All(runs, r => Assert.Null(r.Organization));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void AnOrganizationAuditThatAuditedNoAccountIsReportedReadBackAndNeverPasses(ReportFormat format)
+    {
+        var scope = new OrganizationScope(OrganizationFixture.OrganizationId, null, true, null, 2);
+        scope.AddUnaudited(new UnauditedAccount("444455556666", "legacy", OrganizationFixture.NotAuditedReason));
+        scope.AddUnaudited(new UnauditedAccount("111122223333", null, "the snapshot accounts/111122223333.json is not valid JSON"));
+        using var output = new StringWriter { NewLine = "\n" };
+        AuditReportWriter.Write(scope, format, output, ReportFixture.GeneratedAt, Environment.CurrentDirectory);
+        var report = output.ToString();
+
+        var organization = Assert.Single(Combine(Write([], [], ReportFormat.Json, [scope])).Organizations);
+
+        Assert.Contains("ot passed: 2 accounts not audited (111122223333, legacy (444455556666))", report, StringComparison.Ordinal); // "Not" or, in Markdown, "not"
+        Assert.Empty(organization.Runs);
+        Assert.Equal(["111122223333", "444455556666"], organization.Unaudited.Select(a => a.AccountId));
+        Assert.Equal(report, Write([], [], format, [organization]));
+    }
+
+    [Fact]
+    public void ScopesWhoseOrganizationWasNotReadAreJoinedOnlyWhenTheyShareARun()
+    {
+        var organization = new OrganizationFixture(release: true);
+        var first = new OrganizationScope(null, null, false, "AccessDenied on DescribeOrganization", 2);
+        var second = new OrganizationScope(null, null, false, "AccessDenied on DescribeOrganization", 1);
+        organization.Join(first, organization.Prod, organization.Dev);
+        organization.Join(second, organization.Sandbox);
+        var firstJson = Write([organization.Prod], [], ReportFormat.Json);
+        var secondJson = Write([organization.Sandbox], [], ReportFormat.Json);
+
+        Assert.Single(Combine(firstJson, firstJson).Organizations);
+        Assert.Equal(2, Combine(firstJson, firstJson).Runs.Count);
+        Assert.Equal(2, Combine(firstJson, secondJson).Organizations.Count);
     }
 
     // ---- Bad files ----
