@@ -79,6 +79,71 @@ public sealed class ConsoleTests
         Assert.Contains("does-not-exist.json", process.StandardError.ReadToEnd());
     }
 
+    [Fact]
+    public async Task ItServesAnOrganizationFolderAsTheManagementAccountOrTheCallerAccount()
+    {
+        var folder = WriteOrganizationFolder();
+        try
+        {
+            using var management = Start($"--organization \"{folder}\" --org-empty-pages --latency-ms 50");
+            using var member = Start($"--organization \"{folder}\" --caller-account 222222222222 --delegated-admin 222222222222");
+            using var unused = Start($"--organization \"{folder}\" --organizations-not-in-use");
+            var managementUrl = await ReadUrlAsync(management);
+            var memberUrl = await ReadUrlAsync(member);
+            var unusedUrl = await ReadUrlAsync(unused);
+
+            var firstPage = await OrganizationsAsync(managementUrl, "ListAccounts");
+            var delegatedList = await OrganizationsAsync(memberUrl, "ListAccounts");
+            var memberUser = await GetUserAsync(memberUrl, "pat");
+            var notInUse = await OrganizationsAsync(unusedUrl, "DescribeOrganization");
+            management.StandardInput.Close();
+            member.StandardInput.Close();
+            unused.StandardInput.Close();
+
+            Assert.StartsWith("""{"Accounts":[],"NextToken":""", firstPage, StringComparison.Ordinal);
+            Assert.Contains("333333333333", delegatedList, StringComparison.Ordinal);
+            Assert.Contains("arn:aws:iam::222222222222:user/pat", memberUser, StringComparison.Ordinal);
+            Assert.Contains("AWSOrganizationsNotInUseException", notInUse, StringComparison.Ordinal);
+            Assert.True(management.WaitForExit(Patience) && member.WaitForExit(Patience) && unused.WaitForExit(Patience));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AnUnreadableOrganizationFolderExitsWithOneAndWrongCombinationsWithTwo()
+    {
+        using var missing = Start("--organization does-not-exist");
+        using var both = Start("--organization x --account y");
+        using var callerAlone = Start("--caller-account 222222222222");
+
+        Assert.True(missing.WaitForExit(Patience) && both.WaitForExit(Patience) && callerAlone.WaitForExit(Patience));
+        Assert.Equal((1, 2, 2), (missing.ExitCode, both.ExitCode, callerAlone.ExitCode));
+        Assert.Contains("does-not-exist", missing.StandardError.ReadToEnd(), StringComparison.Ordinal);
+    }
+
+    private static string WriteOrganizationFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "fake-org-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(folder, "accounts"));
+        File.WriteAllText(Path.Combine(folder, "organization.json"), OrganizationFolderTests.Sample());
+        File.Copy(TestData.SampleAccountPath, Path.Combine(folder, "accounts", "222222222222.json"));
+        return folder;
+    }
+
+    private static async Task<string> OrganizationsAsync(Uri url, string operation)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = Patience };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{}") };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "AWSOrganizationsV20161128." + operation);
+        request.Headers.TryAddWithoutValidation("Authorization", IamTestClient.Authorization);
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static Process Start(string arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "MarketplaceGuard.FakeIam.dll");

@@ -157,7 +157,7 @@ public sealed class RequestTests : IDisposable
         var reply = await client.PostAsync(new[] { ("Action", "GetCallerIdentity"), ("Version", "2011-06-15") },
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0");
         var wrongVersion = await client.CallAsync("GetCallerIdentity");
-        var otherStsAction = await client.PostAsync(new[] { ("Action", "AssumeRole"), ("Version", "2011-06-15") });
+        var otherStsAction = await client.PostAsync(new[] { ("Action", "GetSessionToken"), ("Version", "2011-06-15") });
         var me = await client.CallAsync("GetUser");
 
         reply.AssertOk();

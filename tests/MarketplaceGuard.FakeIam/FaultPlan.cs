@@ -8,10 +8,10 @@ public enum FaultKind
 {
     None,
 
-    /// <summary>A throttling error (IAM: 400 Throttling, EC2: 503 RequestLimitExceeded); the operation does not run.</summary>
+    /// <summary>A throttling error (IAM and STS: 400 Throttling, EC2: 503 RequestLimitExceeded, Organizations: 400 TooManyRequestsException); the operation does not run.</summary>
     Throttle,
 
-    /// <summary>An error status (500 ServiceFailure for IAM, InternalError for EC2, by default); the operation does not run.</summary>
+    /// <summary>An error status (500 ServiceFailure for IAM and STS, InternalError for EC2, ServiceException for Organizations, by default); the operation does not run.</summary>
     Failure,
 
     /// <summary>The connection closes inside the status line of the reply.</summary>
@@ -20,7 +20,7 @@ public enum FaultKind
     /// <summary>The reply comes late; otherwise normal.</summary>
     Delay,
 
-    /// <summary>A 200 whose XML body (the operation's reply, or its error) is cut in half; the operation runs.</summary>
+    /// <summary>A 200 whose body (the operation's XML or JSON reply, or its error) is cut in half; the operation runs.</summary>
     Malformed,
 }
 
@@ -56,13 +56,14 @@ public sealed class FaultPlan
     }
 
     /// <summary>
-    /// The next <paramref name="n"/> requests are throttled: IAM answers 400 Throttling ("Rate exceeded"), EC2 503
-    /// RequestLimitExceeded, unless <paramref name="code"/> names another code (with IAM's 400, EC2's 503).
+    /// The next <paramref name="n"/> requests are throttled: IAM and STS answer 400 Throttling ("Rate exceeded"), EC2 503
+    /// RequestLimitExceeded, Organizations 400 TooManyRequestsException, unless <paramref name="code"/> names another
+    /// code (with the service's own status).
     /// </summary>
     public void ThrottleNext(int n, string? code = null, string? operation = null) =>
         Plan(n, new PlannedFault(FaultKind.Throttle, operation, 0, code));
 
-    /// <summary>The next <paramref name="n"/> requests get <paramref name="status"/> with <paramref name="code"/> (IAM: ServiceFailure, EC2: InternalError).</summary>
+    /// <summary>The next <paramref name="n"/> requests get <paramref name="status"/> with <paramref name="code"/> (IAM: ServiceFailure, EC2: InternalError, Organizations: ServiceException).</summary>
     public void FailNext(int n, int status = 500, string? code = null, string? operation = null) =>
         Plan(n, new PlannedFault(FaultKind.Failure, operation, status, code));
 
@@ -78,7 +79,7 @@ public sealed class FaultPlan
     public void DelayNext(int n, TimeSpan delay, string? operation = null) =>
         Plan(n, new PlannedFault(FaultKind.Delay, operation, Delay: delay));
 
-    /// <summary>The next <paramref name="n"/> requests run, then get a 200 whose XML body is truncated.</summary>
+    /// <summary>The next <paramref name="n"/> requests run, then get a 200 whose body is truncated.</summary>
     public void MalformedNext(int n, string? operation = null) =>
         Plan(n, new PlannedFault(FaultKind.Malformed, operation));
 

@@ -16,6 +16,9 @@ internal sealed partial class IamOperations
     private readonly FakeIamAccount account;
     private readonly Dictionary<string, Action<QueryRequest, IamXmlWriter>> handlers;
 
+    /// <summary>The ARN of the caller whose request is running (set under the account's lock, for GetUser without a name).</summary>
+    private string callerArn = string.Empty;
+
     public IamOperations(FakeIamAccount account)
     {
         this.account = account;
@@ -62,8 +65,8 @@ internal sealed partial class IamOperations
 
     public IReadOnlyCollection<string> Operations => handlers.Keys;
 
-    /// <summary>Runs the request's action; returns the reply document or throws <see cref="IamException"/>.</summary>
-    public string Execute(QueryRequest request, string requestId)
+    /// <summary>Runs the request's action for <paramref name="caller"/>; returns the reply document or throws <see cref="IamException"/>.</summary>
+    public string Execute(QueryRequest request, CallerIdentity caller, string requestId)
     {
         var action = request.Action!;
         if (!handlers.TryGetValue(action, out var handler))
@@ -74,6 +77,7 @@ internal sealed partial class IamOperations
         var writer = new IamXmlWriter(action, IamXmlWriter.IamNamespace);
         lock (account.SyncRoot)
         {
+            callerArn = caller.Arn;
             handler(request, writer);
         }
 
@@ -248,13 +252,13 @@ internal sealed partial class IamOperations
         }
         else
         {
-            var marker = account.CallerArn.IndexOf(":user/", StringComparison.Ordinal);
+            var marker = callerArn.IndexOf(":user/", StringComparison.Ordinal);
             if (marker < 0)
             {
                 throw new IamException("ValidationError", 400, "Must specify userName when calling with non-User credentials");
             }
 
-            user = account.RequireUser(account.CallerArn[(account.CallerArn.LastIndexOf('/') + 1)..]);
+            user = account.RequireUser(callerArn[(callerArn.LastIndexOf('/') + 1)..]);
         }
 
         WriteResult(w, "User", () => IamShapes.User(w, user, withBoundaryAndTags: true));

@@ -1,106 +1,124 @@
 using System;
-using System.Globalization;
+using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
+using MarketplaceGuard.FakeIam.Organizations;
 
 namespace MarketplaceGuard.FakeIam;
 
 /// <summary>
 /// The fake as a child process (for Pester and scripts):
-/// <c>dotnet MarketplaceGuard.FakeIam.dll [--account snapshot.json] [--ec2 seed.json] [--port N] [--throttle-fraction F --seed S] [--ignore-stdin] [--verbose] [--request-log file]</c>.
+/// <c>dotnet MarketplaceGuard.FakeIam.dll [--account snapshot.json | --organization folder [--caller-account id]
+/// [--delegated-admin id]... [--organizations-not-in-use] [--org-empty-pages]] [--ec2 seed.json] [--latency-ms N]
+/// [--port N] [--throttle-fraction F --seed S] [--ignore-stdin] [--verbose] [--request-log file]</c>.
 /// The first line of stdout is <c>listening http://127.0.0.1:PORT/</c>. It serves until stdin reaches end of file
 /// (the parent closed it or exited), or until SIGTERM or Ctrl+C; then it exits with 0. Wrong arguments exit with 2,
-/// an unreadable snapshot or EC2 seed with 1.
+/// an unreadable snapshot, organization folder or EC2 seed with 1.
 /// </summary>
 public static class Program
 {
-    private const string Usage =
-        "usage: MarketplaceGuard.FakeIam [--account <get-account-authorization-details.json>] [--ec2 <ec2-seed.json>] [--port <n>] " +
-        "[--throttle-fraction <0..1> [--seed <n>]] [--ignore-stdin] [--verbose] [--request-log <file>]";
-
     public static int Main(string[] args)
     {
-        string? accountPath = null;
-        string? ec2Path = null;
-        string? requestLogPath = null;
-        var port = 0;
-        var fraction = 0.0;
-        var seed = 1;
-        var watchStdin = true;
-        var verbose = false;
+        ProgramOptions options;
         try
         {
-            for (var i = 0; i < args.Length; i++)
-            {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
-                switch (args[i])
-                {
-                    case "--account":
-                        accountPath = Value();
-                        break;
-                    case "--ec2":
-                        ec2Path = Value();
-                        break;
-                    case "--port":
-                        port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-                        break;
-                    case "--throttle-fraction":
-                        fraction = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
-                        break;
-                    case "--seed":
-                        seed = int.Parse(Value(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                        break;
-                    case "--ignore-stdin":
-                        watchStdin = false;
-                        break;
-                    case "--request-log":
-                        requestLogPath = Value();
-                        break;
-                    case "--verbose":
-                        verbose = true;
-                        break;
-                    default:
-                        throw new FormatException($"Unknown argument {args[i]}.");
-                }
-            }
+            options = ProgramOptions.Parse(args);
         }
         catch (FormatException e)
         {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(Usage);
-            return 2;
+            return WrongArguments(e.Message);
         }
 
-        FakeIamAccount account;
-        try
+        var exitCode = TryStart(options, out var started);
+        if (started is null)
         {
-            account = accountPath is null ? new FakeIamAccount() : FakeIamAccount.LoadAuthorizationDetailsFile(accountPath);
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"Cannot load the account snapshot {accountPath}: {e.Message}");
-            return 1;
+            return exitCode;
         }
 
-        using var server = FakeIamServer.Start(account, port);
-        if (ec2Path is not null)
+        using var server = started;
+        server.Organizations.NotInUse = options.OrganizationsNotInUse;
+        server.Organizations.EmptyPagesFirst = options.EmptyPagesFirst;
+        server.Latency = TimeSpan.FromMilliseconds(options.LatencyMs);
+        if (options.Ec2Path is not null)
         {
             try
             {
-                server.Ec2.LoadSeedFile(ec2Path);
+                server.Ec2.LoadSeedFile(options.Ec2Path);
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"Cannot load the EC2 seed {ec2Path}: {e.Message}");
+                Console.Error.WriteLine($"Cannot load the EC2 seed {options.Ec2Path}: {e.Message}");
                 return 1;
             }
         }
 
-        if (fraction > 0)
+        if (options.ThrottleFraction > 0)
         {
-            server.Faults.ThrottleRandomly(fraction, seed);
+            server.Faults.ThrottleRandomly(options.ThrottleFraction, options.Seed);
         }
 
+        Serve(server, options);
+        return 0;
+    }
+
+    private static int WrongArguments(string message)
+    {
+        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(ProgramOptions.Usage);
+        return 2;
+    }
+
+    /// <summary>Starts the server on the account snapshot or the organization folder; otherwise returns the exit code.</summary>
+    private static int TryStart(ProgramOptions options, out FakeIamServer? server)
+    {
+        server = null;
+        if (options.OrganizationPath is not { } folder)
+        {
+            FakeIamAccount account;
+            try
+            {
+                account = options.AccountPath is null ? new FakeIamAccount() : FakeIamAccount.LoadAuthorizationDetailsFile(options.AccountPath);
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"Cannot load the account snapshot {options.AccountPath}: {e.Message}");
+                return 1;
+            }
+
+            server = FakeIamServer.Start(account, options.Port);
+            return 0;
+        }
+
+        FakeOrganization organization;
+        try
+        {
+            organization = FakeOrganization.LoadFolder(folder);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Cannot load the organization {folder}: {e.Message}");
+            return 1;
+        }
+
+        try
+        {
+            foreach (var id in options.DelegatedAdministrators)
+            {
+                organization.AddDelegatedAdministrator(id);
+            }
+
+            server = FakeIamServer.Start(organization, options.CallerAccountId, options.Port);
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            return WrongArguments(ArgumentExceptionText.Plain(e));
+        }
+    }
+
+    /// <summary>Prints the URL, then serves until stdin closes or a signal comes, writing the request log as it goes.</summary>
+    private static void Serve(FakeIamServer server, ProgramOptions options)
+    {
         using var stop = new ManualResetEventSlim();
         void OnSignal(PosixSignalContext context)
         {
@@ -113,7 +131,7 @@ public static class Program
         Console.Out.WriteLine($"listening {server.Url}");
         Console.Out.Flush();
 
-        if (watchStdin)
+        if (options.WatchStdin)
         {
             new Thread(() =>
             {
@@ -123,7 +141,7 @@ public static class Program
                     {
                     }
                 }
-                catch (Exception e) when (e is System.IO.IOException or ObjectDisposedException)
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
                 }
 
@@ -131,7 +149,7 @@ public static class Program
             }) { IsBackground = true, Name = "stdin watcher" }.Start();
         }
 
-        using var requestLog = requestLogPath is null ? null : new System.IO.StreamWriter(requestLogPath, append: false);
+        using var requestLog = options.RequestLogPath is null ? null : new StreamWriter(options.RequestLogPath, append: false);
         var logged = 0;
         void WriteRequests()
         {
@@ -140,7 +158,7 @@ public static class Program
             {
                 var r = requests[logged];
                 var line = $"{r.Time:O} {r.HttpMethod} {r.SigningService} {r.SigningRegion} {r.Operation} {r.StatusCode} {r.ErrorCode} {r.Fault}";
-                if (verbose)
+                if (options.Verbose)
                 {
                     Console.Error.WriteLine(line);
                 }
@@ -151,7 +169,7 @@ public static class Program
             requestLog?.Flush();
         }
 
-        var logging = verbose || requestLog is not null;
+        var logging = options.Verbose || requestLog is not null;
         while (!stop.Wait(TimeSpan.FromMilliseconds(logging ? 100 : 1000)))
         {
             if (logging)
@@ -164,7 +182,5 @@ public static class Program
         {
             WriteRequests();
         }
-
-        return 0;
     }
 }

@@ -6,8 +6,9 @@ using System.Linq;
 namespace MarketplaceGuard.FakeIam;
 
 /// <summary>
-/// One request as the server saw and answered it. Parameters are the decoded form (and query string) values;
-/// secrets are not kept: no signature, no session token (only whether there was one).
+/// One request as the server saw and answered it. Parameters are the decoded form (and query string) values, or for
+/// Organizations the JSON body's members (strings as they are, other values as JSON text); secrets are not kept: no
+/// signature, no session token (only whether there was one), no MFA code.
 /// </summary>
 public sealed record RecordedRequest(
     long Sequence,
@@ -24,6 +25,9 @@ public sealed record RecordedRequest(
     FaultKind Fault,
     string RequestId)
 {
+    /// <summary>The account the request acted as; null when it was refused before its caller was known.</summary>
+    public string? AccountId { get; init; }
+
     /// <summary>True when the connection was dropped; <see cref="StatusCode"/> is then 0.</summary>
     public bool WasDropped => Fault == FaultKind.DropConnection;
 

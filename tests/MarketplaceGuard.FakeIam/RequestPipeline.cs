@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.FakeIam.Ec2;
+using MarketplaceGuard.FakeIam.Organizations;
+using MarketplaceGuard.FakeIam.Sts;
 
 namespace MarketplaceGuard.FakeIam;
 
@@ -18,75 +22,120 @@ internal enum ReplyShape
     CutOff,
 }
 
-internal sealed record Reply(int Status, string Body, string RequestId, ReplyShape Shape);
+internal sealed record Reply(int Status, string Body, string RequestId, ReplyShape Shape, string ContentType);
+
+/// <summary>The services the listener answers.</summary>
+internal enum AwsService
+{
+    Iam,
+    Sts,
+    Ec2,
+    Organizations,
+}
+
+/// <summary>An error reply of any service: the code, HTTP status, message and (Organizations' InvalidInputException) reason.</summary>
+internal sealed record ServiceError(string Code, int Status, string Message, string? Reason = null);
 
 /// <summary>
-/// Turns an HTTP request into a reply: checks path, method and the SigV4 Authorization header, applies the planned
-/// fault, routes to IAM, STS or EC2 (by the Version parameter, else the credential scope's service), and records the request (before the reply is written, so a client that has its
-/// answer always finds the request in the log).
+/// Turns an HTTP request into a reply: waits the configured latency, checks path, method and the SigV4 Authorization
+/// header, finds the caller (the account and identity of the access key; issued keys need their session token),
+/// applies the planned fault, routes to IAM, STS or EC2 (Query protocol: by the Version parameter, else the credential
+/// scope's service) or Organizations (JSON 1.1: by X-Amz-Target), and records the request (before the reply is
+/// written, so a client that has its answer always finds the request in the log).
 /// </summary>
 internal sealed class RequestPipeline
 {
-    private static readonly string[] SecretParameters = { "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential" };
-    private readonly IamOperations iam;
+    private const string XmlContentType = "text/xml";
+    private static readonly string[] SecretParameters = { "X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "TokenCode" };
+    private readonly AccountDirectory accounts;
     private readonly StsOperations sts;
     private readonly Ec2Operations ec2;
+    private readonly OrganizationsOperations organizations;
     private readonly FaultPlan faults;
     private readonly RequestLog log;
     private long sequence;
 
-    public RequestPipeline(FakeIamAccount account, FakeEc2 ec2State, FaultPlan faults, RequestLog log)
+    public RequestPipeline(AccountDirectory accounts, FakeEc2 ec2State, FakeOrganizationsService organizationsState, FaultPlan faults, RequestLog log)
     {
-        iam = new IamOperations(account);
-        sts = new StsOperations(account);
+        this.accounts = accounts;
+        sts = new StsOperations(accounts, ec2State);
         ec2 = new Ec2Operations(ec2State);
+        organizations = new OrganizationsOperations(organizationsState);
         this.faults = faults;
         this.log = log;
     }
+
+    /// <summary>How long every request waits before it is processed.</summary>
+    public TimeSpan Latency { get; set; }
 
     public async Task<Reply> ProcessAsync(RawHttpRequest http, CancellationToken cancel)
     {
         var number = Interlocked.Increment(ref sequence);
         var time = DateTimeOffset.UtcNow;
         var requestId = Guid.NewGuid().ToString();
-        var query = QueryRequest.FromHttp(http);
+        var latency = Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, cancel);
+        }
+
         var credential = SigV4Credential.Parse(http.Header("Authorization"));
-        var isSts = query.Version == StsOperations.ApiVersion || (query.Version is null && credential?.Service == "sts");
-        var isEc2 = query.Version == Ec2Operations.ApiVersion || (query.Version is null && credential?.Service == "ec2");
-        var xmlNamespace = isSts ? IamXmlWriter.StsNamespace : IamXmlWriter.IamNamespace;
+        var target = http.Header("X-Amz-Target");
+        var query = QueryRequest.FromHttp(http);
+        var service = target is not null ? AwsService.Organizations
+            : query.Version == StsOperations.ApiVersion || (query.Version is null && credential?.Service == "sts") ? AwsService.Sts
+            : query.Version == Ec2Operations.ApiVersion || (query.Version is null && credential?.Service == "ec2") ? AwsService.Ec2
+            : AwsService.Iam;
+        var operation = target is not null ? OrganizationsRequest.OperationOf(target) : query.Action;
+        var contentType = service == AwsService.Organizations ? OrganizationsRequest.ContentType : XmlContentType;
+        var parameters = query.Parameters;
+        CallerIdentity? caller = null;
 
         Reply Finish(int status, string body, string? errorCode, FaultKind fault, ReplyShape shape)
         {
-            var parameters = query.Parameters.Where(p => !SecretParameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-            log.Add(new RecordedRequest(number, time, http.Method, query.Action, parameters, credential?.AccessKeyId, credential?.Region,
-                credential?.Service, http.Header("X-Amz-Security-Token") is not null, status, errorCode, fault, requestId));
-            return new Reply(status, body, requestId, shape);
+            var logged = parameters.Where(p => !SecretParameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            log.Add(new RecordedRequest(number, time, http.Method, operation, logged, credential?.AccessKeyId, credential?.Region,
+                credential?.Service, http.Header("X-Amz-Security-Token") is not null, status, errorCode, fault, requestId) { AccountId = caller?.AccountId });
+            return new Reply(status, body, requestId, shape, contentType);
         }
 
-        // Each service answers errors in its own document: IAM and STS an ErrorResponse, EC2 Response/Errors/Error.
-        string ErrorBody(IamException error) => isEc2
-            ? Ec2XmlWriter.Error(new Ec2Exception(error.Code, error.StatusCode, error.Message), requestId)
-            : IamXmlWriter.Error(xmlNamespace, error, requestId);
+        Reply Error(ServiceError error, FaultKind fault = FaultKind.None, ReplyShape shape = ReplyShape.Whole) =>
+            Finish(shape == ReplyShape.CutOff ? 0 : shape == ReplyShape.Truncated ? 200 : error.Status, ErrorBody(service, error, requestId), error.Code, fault, shape);
 
-        Reply Error(IamException error, FaultKind fault = FaultKind.None, ReplyShape shape = ReplyShape.Whole) =>
-            Finish(error.StatusCode, ErrorBody(error), error.Code, fault, shape);
-
-        var rejection = Check(http, query, credential);
+        var rejection = Check(http, service, query, credential);
         if (rejection is not null)
         {
             return Error(rejection);
         }
 
-        var planned = faults.Take(query.Action);
+        JsonElement body = default;
+        if (service == AwsService.Organizations)
+        {
+            try
+            {
+                body = OrganizationsRequest.ParseBody(http);
+                parameters = OrganizationsRequest.LogParameters(body);
+            }
+            catch (OrganizationsException e)
+            {
+                return Error(new ServiceError(e.Code, e.StatusCode, e.Message));
+            }
+        }
+
+        caller = accounts.Resolve(credential!.AccessKeyId, http.Header("X-Amz-Security-Token") ?? query.Get("X-Amz-Security-Token"), out var problem);
+        if (caller is null)
+        {
+            return Error(CredentialError(service, problem));
+        }
+
+        var planned = faults.Take(operation);
         var kind = planned?.Kind ?? FaultKind.None;
         switch (kind)
         {
             case FaultKind.Throttle:
-                return isEc2
-                    ? Error(new IamException(planned!.Code ?? "RequestLimitExceeded", planned.Status == 0 ? 503 : planned.Status, "Request limit exceeded."), kind)
-                    : Error(new IamException(planned!.Code ?? "Throttling", planned.Status == 0 ? 400 : planned.Status, "Rate exceeded"), kind);
+                return Error(Throttling(service, planned!), kind);
             case FaultKind.Failure:
-                return Error(new IamException(planned!.Code ?? (isEc2 ? "InternalError" : "ServiceFailure"), planned.Status, "The request processing has failed because of an unknown error."), kind);
+                return Error(Failure(service, planned!), kind);
             case FaultKind.DropConnection when !planned!.AfterProcessing:
                 return Finish(0, string.Empty, null, kind, ReplyShape.CutOff);
             case FaultKind.Delay:
@@ -102,21 +151,68 @@ internal sealed class RequestPipeline
         };
         try
         {
-            var body = isEc2 ? ec2.Execute(query, credential!.AccessKeyId, credential.Region ?? RegionOfHost(http.Header("Host")), requestId)
-                : isSts ? sts.Execute(query, requestId)
-                : iam.Execute(query, requestId);
-            return Finish(shape == ReplyShape.CutOff ? 0 : 200, body, null, kind, shape);
-        }
-        catch (Exception e) when (e is IamException or Ec2Exception)
-        {
-            var error = e is Ec2Exception ec2Error ? new IamException(ec2Error.Code, ec2Error.StatusCode, ec2Error.Message) : (IamException)e;
-            return shape switch
+            var reply = service switch
             {
-                ReplyShape.CutOff => Finish(0, string.Empty, error.Code, kind, shape),
-                ReplyShape.Truncated => Finish(200, ErrorBody(error), error.Code, kind, shape),
-                _ => Error(error, kind),
+                AwsService.Ec2 => ec2.Execute(query, credential.AccessKeyId, credential.Region ?? RegionOfHost(http.Header("Host")), requestId),
+                AwsService.Sts => sts.Execute(query, caller, requestId),
+                AwsService.Organizations => organizations.Execute(operation!, body, caller),
+                _ => accounts.OperationsFor(caller.Account).Execute(query, caller, requestId),
             };
+            return Finish(shape == ReplyShape.CutOff ? 0 : 200, reply, null, kind, shape);
         }
+        catch (IamException e)
+        {
+            return Error(new ServiceError(e.Code, e.StatusCode, e.Message), kind, shape);
+        }
+        catch (Ec2Exception e)
+        {
+            return Error(new ServiceError(e.Code, e.StatusCode, e.Message), kind, shape);
+        }
+        catch (OrganizationsException e)
+        {
+            return Error(new ServiceError(e.Code, e.StatusCode, e.Message, e.Reason), kind, shape);
+        }
+    }
+
+    /// <summary>Each service answers errors in its own document: IAM and STS an ErrorResponse, EC2 Response/Errors/Error, Organizations JSON.</summary>
+    private static string ErrorBody(AwsService service, ServiceError error, string requestId) => service switch
+    {
+        AwsService.Ec2 => Ec2XmlWriter.Error(new Ec2Exception(error.Code, error.Status, error.Message), requestId),
+        AwsService.Organizations => OrganizationsJson.Error(error.Code, error.Message, error.Reason),
+        _ => IamXmlWriter.Error(service == AwsService.Sts ? IamXmlWriter.StsNamespace : IamXmlWriter.IamNamespace,
+            new IamException(error.Code, error.Status, error.Message), requestId),
+    };
+
+    private static ServiceError Throttling(AwsService service, PlannedFault planned) => service switch
+    {
+        AwsService.Ec2 => new(planned.Code ?? "RequestLimitExceeded", planned.Status == 0 ? 503 : planned.Status, "Request limit exceeded."),
+        AwsService.Organizations => new(planned.Code ?? "TooManyRequestsException", planned.Status == 0 ? 400 : planned.Status,
+            "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
+        _ => new(planned.Code ?? "Throttling", planned.Status == 0 ? 400 : planned.Status, "Rate exceeded"),
+    };
+
+    private static ServiceError Failure(AwsService service, PlannedFault planned) => service switch
+    {
+        AwsService.Ec2 => new(planned.Code ?? "InternalError", planned.Status, "The request processing has failed because of an unknown error."),
+        AwsService.Organizations => new(planned.Code ?? "ServiceException", planned.Status,
+            "AWS Organizations can't complete your request because of an internal service error. Try again later."),
+        _ => new(planned.Code ?? "ServiceFailure", planned.Status, "The request processing has failed because of an unknown error."),
+    };
+
+    /// <summary>Issued credentials without their session token, or expired: each service's own answer.</summary>
+    private static ServiceError CredentialError(AwsService service, CredentialProblem problem)
+    {
+        var expired = problem == CredentialProblem.Expired;
+        return service switch
+        {
+            AwsService.Ec2 => new("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
+            AwsService.Organizations => expired
+                ? new("ExpiredTokenException", 400, "The security token included in the request is expired")
+                : new("UnrecognizedClientException", 400, "The security token included in the request is invalid."),
+            _ => expired
+                ? new("ExpiredToken", 403, "The security token included in the request is expired")
+                : new("InvalidClientTokenId", 403, "The security token included in the request is invalid."),
+        };
     }
 
     /// <summary>The region of a host such as ec2.eu-west-1.amazonaws.com; null for 127.0.0.1.</summary>
@@ -126,32 +222,33 @@ internal sealed class RequestPipeline
         return parts.Length > 2 && parts[0] == "ec2" ? parts[1] : null;
     }
 
-    private static IamException? Check(RawHttpRequest http, QueryRequest query, SigV4Credential? credential)
+    private static ServiceError? Check(RawHttpRequest http, AwsService service, QueryRequest query, SigV4Credential? credential)
     {
+        var json = service == AwsService.Organizations;
         if (http.Path != "/")
         {
-            return new IamException("NotFound", 404, $"Nothing is served at {http.Path}; the Query API is at /.");
+            return new ServiceError("NotFound", 404, $"Nothing is served at {http.Path}; the API is at /.");
         }
 
-        if (http.Method is not ("POST" or "GET"))
+        if (json ? http.Method != "POST" : http.Method is not ("POST" or "GET"))
         {
-            return new IamException("MethodNotAllowed", 405, $"The method {http.Method} is not allowed; use POST or GET.");
+            return new ServiceError("MethodNotAllowed", 405, $"The method {http.Method} is not allowed; use {(json ? "POST" : "POST or GET")}.");
         }
 
         if (http.Header("Authorization") is null)
         {
-            return new IamException("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+            return new ServiceError(json ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken", 403, "Request is missing Authentication Token");
         }
 
         if (credential is null)
         {
-            return new IamException("IncompleteSignature", 400,
+            return new ServiceError(json ? "IncompleteSignatureException" : "IncompleteSignature", 400,
                 "Authorization header requires a 'Credential' parameter in the AWS4-HMAC-SHA256 scheme.");
         }
 
-        if (string.IsNullOrEmpty(query.Action))
+        if (!json && string.IsNullOrEmpty(query.Action))
         {
-            return new IamException("MissingAction", 400, "The request must contain the parameter Action.");
+            return new ServiceError("MissingAction", 400, "The request must contain the parameter Action.");
         }
 
         return null;

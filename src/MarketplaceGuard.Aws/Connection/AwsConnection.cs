@@ -5,11 +5,12 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Aws.Organizations;
 
 namespace MarketplaceGuard.Aws.Connection;
 
 /// <summary>
-/// Credentials and IAM endpoint for one cmdlet call, resolved in AWS.Tools' order: -AccessKey/-SecretKey
+/// Credentials and endpoints (IAM and STS, EC2, Organizations) for one cmdlet call, resolved in AWS.Tools' order: -AccessKey/-SecretKey
 /// (+ -SessionToken); -ProfileName (with -ProfileLocation; a missing profile is an error, never a fall-back);
 /// -Credential; $StoredAWSCredentials; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); the "default"
 /// profile; the legacy "AWS PS Default" profile; then the rest of the SDK's chain (web identity, SSO, container and
@@ -19,13 +20,14 @@ namespace MarketplaceGuard.Aws.Connection;
 /// </summary>
 public sealed class AwsConnection
 {
-    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint, string? region, Uri? ec2EndpointOverride)
+    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint, string? region, Uri? ec2EndpointOverride, OrganizationsEndpoint organizationsEndpoint)
     {
         Credentials = credentials;
         CredentialSource = credentialSource;
         Endpoint = endpoint;
         Region = region;
         Ec2EndpointOverride = ec2EndpointOverride;
+        OrganizationsEndpoint = organizationsEndpoint;
     }
 
     /// <summary>Where the credentials came from, e.g. "-AccessKey", "profile 'audit' in ~/.aws/credentials".</summary>
@@ -39,6 +41,9 @@ public sealed class AwsConnection
     /// <summary>Where EC2 calls go instead of the regional endpoints (-EndpointUrl, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL); null for none.</summary>
     public Uri? Ec2EndpointOverride { get; }
 
+    /// <summary>Where Organizations calls go: the partition's endpoint, or -EndpointUrl, AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL.</summary>
+    public OrganizationsEndpoint OrganizationsEndpoint { get; }
+
     internal AWSCredentials Credentials { get; }
 
     /// <summary>Resolves a request; throws <see cref="AwsConnectionException"/> with a clear reason.</summary>
@@ -48,10 +53,12 @@ public sealed class AwsConnection
         var region = FirstNonEmpty(request.Region, request.StoredRegion, Env("AWS_REGION"), Env("AWS_DEFAULT_REGION"));
         IamEndpoint endpoint;
         Uri? ec2Endpoint;
+        OrganizationsEndpoint organizationsEndpoint;
         try
         {
             endpoint = IamEndpoint.Resolve(region, request.EndpointUrl, Env);
             ec2Endpoint = Ec2Endpoint.OverrideUrl(request.EndpointUrl, Env);
+            organizationsEndpoint = OrganizationsEndpoint.Resolve(endpoint.Partition, request.EndpointUrl, Env);
         }
         catch (ArgumentException e)
         {
@@ -59,8 +66,15 @@ public sealed class AwsConnection
         }
 
         var (credentials, source) = ResolveCredentials(request, Env);
-        return new AwsConnection(credentials, source, endpoint, region, ec2Endpoint);
+        return new AwsConnection(credentials, source, endpoint, region, ec2Endpoint, organizationsEndpoint);
     }
+
+    /// <summary>
+    /// The same endpoints and region with other credentials, such as a role assumed in another account of the
+    /// organization; <paramref name="credentialSource"/> names them ("role Audit in 222222222222 (assumed)").
+    /// </summary>
+    internal AwsConnection WithCredentials(AWSCredentials credentials, string credentialSource) =>
+        new(credentials, credentialSource, Endpoint, Region, Ec2EndpointOverride, OrganizationsEndpoint);
 
     public override string ToString() => $"{Endpoint.Url} with credentials from {CredentialSource}";
 

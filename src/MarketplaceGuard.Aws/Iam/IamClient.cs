@@ -1,35 +1,26 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml;
 using System.Xml.Linq;
-using Amazon;
-using Amazon.Runtime.Signing;
+using Amazon.Runtime;
+using MarketplaceGuard.Aws.Accounts;
 using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Transport;
 
 namespace MarketplaceGuard.Aws.Iam;
-
-/// <summary>One AWS call as -Verbose shows it: what, how it ended, which attempt, how long. Nothing secret.</summary>
-public sealed record IamCallRecord(string Service, string Operation, int StatusCode, string Outcome, int Attempt, TimeSpan Elapsed, string? RequestId)
-{
-    public override string ToString() =>
-        $"{Service} {Operation}: {(StatusCode == 0 ? Outcome : $"HTTP {StatusCode} {Outcome}")}, attempt {Attempt}, {Elapsed.TotalMilliseconds:N0} ms" +
-        (RequestId is null ? string.Empty : $", request id {RequestId}");
-}
 
 /// <summary>
 /// A small client for IAM's Query protocol (and STS GetCallerIdentity): form POSTs signed with AWSSDK.Core's SigV4
 /// signer, XML replies, retries with backoff and jitter for transient failures, correction of a skewed clock, and
 /// cancellation. AWSSDK.IdentityManagement is not available to this module; the Query protocol is small and stable.
-/// STS's one call goes through the same client rather than AWSSDK.SecurityToken, so that both services share one
-/// signing, retry, logging and endpoint-override path (the test endpoint serves both).
+/// STS's calls (GetCallerIdentity, AssumeRole) go through the same client rather than AWSSDK.SecurityToken, so that
+/// both services share one signing, retry, logging and endpoint-override path (the test endpoint serves both).
 /// </summary>
 public sealed class IamClient : IDisposable
 {
@@ -37,21 +28,24 @@ public sealed class IamClient : IDisposable
     private const string StsVersion = "2011-06-15";
 
     private readonly AwsConnection connection;
-    private readonly HttpClient http;
-    private readonly IamRetryPolicy retry;
-    private readonly Random jitter = new();
-    private TimeSpan clockOffset;
+    private readonly SignedHttpSender sender;
 
     public IamClient(AwsConnection connection, IamRetryPolicy? retry = null, HttpMessageHandler? handler = null)
     {
         this.connection = connection;
-        this.retry = retry ?? IamRetryPolicy.Default;
-        http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.Timeout = Timeout.InfiniteTimeSpan; // each attempt has its own timeout
+        sender = new SignedHttpSender(
+            connection.Credentials,
+            retry ?? IamRetryPolicy.Default,
+            handler,
+            (operation, code, message, status, requestId, inner) => new IamException(operation, code, message, status, requestId, 1, inner));
     }
 
     /// <summary>Called after every attempt (for -Verbose).</summary>
-    public Action<IamCallRecord>? CallCompleted { get; set; }
+    public Action<IamCallRecord>? CallCompleted
+    {
+        get => sender.CallCompleted;
+        set => sender.CallCompleted = value;
+    }
 
     /// <summary>Where the calls go.</summary>
     public IamEndpoint Endpoint => connection.Endpoint;
@@ -88,141 +82,90 @@ public sealed class IamClient : IDisposable
         return (Child(result, "Account")?.Value ?? string.Empty, Child(result, "Arn")?.Value ?? string.Empty);
     }
 
-    public void Dispose() => http.Dispose();
+    /// <summary>
+    /// STS AssumeRole: temporary credentials for <paramref name="role"/>, returned as a connection to the role's account
+    /// with this connection's endpoints and region. Like GetCallerIdentity it goes through this client's Query path
+    /// rather than AWSSDK.SecurityToken (which would also do): so IAM and STS share one signing, retry, logging and
+    /// endpoint-override path, and the test endpoint that serves IAM serves AssumeRole too. The reply's secret key and
+    /// session token go straight into the returned connection's credentials: no record, message or exception of this
+    /// client ever holds them, and the connection names them only as "role ... in ... (assumed)".
+    /// </summary>
+    /// <param name="durationSeconds">900 to 43200, and at most the role's maximum session duration (1 hour when chaining roles).</param>
+    /// <param name="externalId">The ExternalId the role's trust policy asks for, or null.</param>
+    public async Task<AwsConnection> AssumeRoleAsync(CrossAccountRole role, string roleSessionName, string? externalId, int durationSeconds, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        List<KeyValuePair<string, string>> parameters =
+        [
+            new("RoleArn", role.Arn),
+            new("RoleSessionName", roleSessionName),
+            new("DurationSeconds", durationSeconds.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (externalId is not null)
+        {
+            parameters.Add(new("ExternalId", externalId));
+        }
+
+        var result = await SendAsync("sts", "AssumeRole", StsVersion, parameters, cancellation).ConfigureAwait(false);
+        var credentials = Child(result, "Credentials");
+        var accessKey = credentials is null ? null : Child(credentials, "AccessKeyId")?.Value;
+        var secretKey = credentials is null ? null : Child(credentials, "SecretAccessKey")?.Value;
+        var sessionToken = credentials is null ? null : Child(credentials, "SessionToken")?.Value;
+        if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey) || string.IsNullOrEmpty(sessionToken))
+        {
+            throw new IamException("AssumeRole", "MalformedResponse", "the reply has no complete Credentials (AccessKeyId, SecretAccessKey, SessionToken)", 200, null, 1);
+        }
+
+        return connection.WithCredentials(new SessionAWSCredentials(accessKey, secretKey, sessionToken), $"{role} (assumed)");
+    }
+
+    public void Dispose() => sender.Dispose();
 
     /// <summary>The child element with this local name, whatever the XML namespace.</summary>
     public static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 
-    private async Task<XElement> SendAsync(string service, string operation, string version, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellation)
-    {
-        var body = Encode([new("Action", operation), new("Version", version), .. parameters]);
-        var started = Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var clock = Stopwatch.StartNew();
-            var offsetBefore = clockOffset;
-            IamException failure;
-            try
-            {
-                var (status, result, requestId) = await AttemptAsync(service, operation, body, cancellation).ConfigureAwait(false);
-                CallCompleted?.Invoke(new IamCallRecord(service.ToUpperInvariant(), operation, status, "OK", attempt, clock.Elapsed, requestId));
-                return result;
-            }
-            catch (IamException e)
-            {
-                failure = new IamException(operation, e.Code, e.AwsMessage, e.StatusCode, e.RequestId, attempt, e.InnerException);
-            }
-
-            CallCompleted?.Invoke(new IamCallRecord(service.ToUpperInvariant(), operation, failure.StatusCode, failure.Code, attempt, clock.Elapsed, failure.RequestId));
-            // A signature refused for its time is worth one more try when the reply's Date taught us a new clock offset.
-            var skewed = failure.Code is "RequestExpired" or "RequestTimeTooSkewed" or "InvalidSignatureException" or "SignatureDoesNotMatch" && clockOffset != offsetBefore;
-            if (!(failure.IsTransient || skewed) || attempt >= retry.MaxAttempts
-                || (IamRetryPolicy.IsNonIdempotent(operation) && IamRetryPolicy.MayHaveApplied(failure.Code, failure.StatusCode)))
-            {
-                throw failure;
-            }
-
-            var delay = skewed ? TimeSpan.Zero : retry.DelayBefore(attempt + 1, jitter);
-            if (started.Elapsed + delay > retry.MaxTotalTime)
-            {
-                throw failure;
-            }
-
-            await Task.Delay(delay, cancellation).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<(int Status, XElement Result, string? RequestId)> AttemptAsync(string service, string operation, byte[] body, CancellationToken cancellation)
+    private Task<XElement> SendAsync(string service, string operation, string version, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellation)
     {
         var endpoint = connection.Endpoint;
-        var uri = service == "iam" || connection.Endpoint.IsOverridden ? endpoint.Url : StsEndpoint(endpoint);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
-        Sign(request, service, body);
+        var request = new SignedRequest(
+            service.ToUpperInvariant(),
+            service,
+            endpoint.SigningRegion,
+            service == "iam" || endpoint.IsOverridden ? endpoint.Url : StsEndpoint(endpoint),
+            operation,
+            "application/x-www-form-urlencoded; charset=utf-8",
+            Encode([new("Action", operation), new("Version", version), .. parameters]),
+            []);
+        return sender.SendAsync(request, reply => Read(operation, reply), cancellation);
+    }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(retry.AttemptTimeout);
-        HttpResponseMessage response;
-        string text;
+    private static Attempt<XElement> Read(string operation, HttpReply reply)
+    {
+        XElement root;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            root = XElement.Parse(reply.Text);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (XmlException e)
         {
-            throw new IamException(operation, "Timeout", $"no complete reply within {retry.AttemptTimeout.TotalSeconds:N0} s", 0, null, 1);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new IamException(operation, "ConnectionFailed", e.Message, 0, null, 1, e);
-        }
-        catch (System.IO.IOException e)
-        {
-            throw new IamException(operation, "ConnectionFailed", e.Message, 0, null, 1, e);
+            throw new IamException(operation, reply.StatusCode >= 500 ? "ServiceFailure" : "MalformedResponse", $"the reply is not valid XML (HTTP {reply.StatusCode})", reply.StatusCode, null, 1, e);
         }
 
-        using (response)
+        if (reply.IsSuccess)
         {
-            var status = (int)response.StatusCode;
-            RememberServerClock(response);
-            XElement root;
-            try
-            {
-                root = XElement.Parse(text);
-            }
-            catch (XmlException e)
-            {
-                throw new IamException(operation, status >= 500 ? "ServiceFailure" : "MalformedResponse", $"the reply is not valid XML (HTTP {status})", status, null, 1, e);
-            }
-
-            if (response.IsSuccessStatusCode)
-            {
-                var result = Child(root, operation + "Result") ?? new XElement(operation + "Result");
-                var requestId = Child(root, "ResponseMetadata") is { } metadata ? Child(metadata, "RequestId")?.Value : null;
-                return (status, result, requestId);
-            }
-
-            var error = Child(root, "Error") ?? root;
-            throw new IamException(
-                operation,
-                Child(error, "Code")?.Value ?? $"Http{status}",
-                Child(error, "Message")?.Value ?? response.ReasonPhrase ?? "no message",
-                status,
-                Child(root, "RequestId")?.Value,
-                1);
+            var result = Child(root, operation + "Result") ?? new XElement(operation + "Result");
+            var requestId = Child(root, "ResponseMetadata") is { } metadata ? Child(metadata, "RequestId")?.Value : null;
+            return new Attempt<XElement>(result, reply.StatusCode, requestId);
         }
-    }
 
-    private void Sign(HttpRequestMessage request, string service, byte[] body)
-    {
-        var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = request.RequestUri!, Content = body };
-        signing.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
-        var parameters = new AWSSigV4Parameters
-        {
-            Credentials = connection.Credentials,
-            Region = RegionEndpoint.GetBySystemName(connection.Endpoint.SigningRegion),
-            Service = service,
-            SignedAt = DateTime.UtcNow + clockOffset,
-        };
-        foreach (var (name, value) in AWSSigV4Signer.Sign(signing, parameters).Headers)
-        {
-            if (!name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && !name.Equals("Host", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-    }
-
-    // A signature dated too far from AWS's clock is refused; the reply's Date header tells how far off we are.
-    private void RememberServerClock(HttpResponseMessage response)
-    {
-        if (response.Headers.Date is { } serverNow)
-        {
-            var offset = serverNow.UtcDateTime - DateTime.UtcNow;
-            clockOffset = Math.Abs(offset.TotalMinutes) > 4 ? offset : clockOffset;
-        }
+        var error = Child(root, "Error") ?? root;
+        throw new IamException(
+            operation,
+            Child(error, "Code")?.Value ?? $"Http{reply.StatusCode}",
+            Child(error, "Message")?.Value ?? reply.ReasonPhrase ?? "no message",
+            reply.StatusCode,
+            Child(root, "RequestId")?.Value,
+            1);
     }
 
     private static Uri StsEndpoint(IamEndpoint endpoint) => endpoint.Partition switch

@@ -1,12 +1,13 @@
 using System;
 using Amazon;
+using MarketplaceGuard.Aws.Connection;
 
 namespace MarketplaceGuard.Aws.Iam;
 
 /// <summary>
 /// Where IAM requests go and which region signs them. IAM is a global service with one endpoint per partition,
 /// signed for that partition's home region (us-east-1 in the aws partition). An explicit endpoint URL wins, then the
-/// AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL environment variables, as in the AWS SDKs and AWS.Tools.
+/// AWS_ENDPOINT_URL_IAM and AWS_ENDPOINT_URL environment variables (<see cref="EndpointOverride"/>).
 /// </summary>
 public sealed class IamEndpoint
 {
@@ -14,7 +15,7 @@ public sealed class IamEndpoint
     private static readonly System.Text.RegularExpressions.Regex RegionPattern = new(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public const string ServiceSpecificEndpointVariable = "AWS_ENDPOINT_URL_IAM";
-    public const string GlobalEndpointVariable = "AWS_ENDPOINT_URL";
+    public const string GlobalEndpointVariable = EndpointOverride.GlobalVariable;
 
     private IamEndpoint(Uri url, string signingRegion, string partition, bool isOverridden)
     {
@@ -48,24 +49,9 @@ public sealed class IamEndpoint
 
         var (partition, homeRegion, host) = PartitionOf(region);
 
-        var overrideUrl = FirstNonEmpty(endpointUrl, environment(ServiceSpecificEndpointVariable), environment(GlobalEndpointVariable));
-        if (overrideUrl is not null)
-        {
-            if (!Uri.TryCreate(overrideUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-            {
-                throw new ArgumentException($"The endpoint URL '{overrideUrl}' is not an absolute http or https URL.");
-            }
-
-            if (url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
-            {
-                // Said without the URL: its user part may hold a password, and secrets never reach output or logs.
-                throw new ArgumentException($"The endpoint URL for {url.Host} carries a user name, password or query string (which may hold a token); give credentials with -AccessKey/-SecretKey, a profile or -Credential instead.");
-            }
-
-            return new IamEndpoint(url, homeRegion, partition, isOverridden: true);
-        }
-
-        return new IamEndpoint(new Uri("https://" + host + "/"), homeRegion, partition, isOverridden: false);
+        return EndpointOverride.Resolve(endpointUrl, ServiceSpecificEndpointVariable, environment) is { } url
+            ? new IamEndpoint(url, homeRegion, partition, isOverridden: true)
+            : new IamEndpoint(new Uri("https://" + host + "/"), homeRegion, partition, isOverridden: false);
     }
 
     private static (string Partition, string HomeRegion, string Host) PartitionOf(string? region)
@@ -85,18 +71,5 @@ public sealed class IamEndpoint
             "aws-iso-b" => (partition, "us-isob-east-1", "iam.us-isob-east-1.sc2s.sgov.gov"),
             _ => ("aws", "us-east-1", "iam.amazonaws.com"),
         };
-    }
-
-    private static string? FirstNonEmpty(params string?[] values)
-    {
-        foreach (var value in values)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                return value.Trim();
-            }
-        }
-
-        return null;
     }
 }

@@ -5,7 +5,8 @@ namespace MarketplaceGuard.Aws.Iam;
 /// <summary>
 /// When and how long to wait before trying a call again: exponential backoff with full jitter, bounded both in
 /// attempts and in total time. Throttling, 5xx and transport failures are retried; quota errors (LimitExceeded),
-/// missing entities, malformed documents and permission errors are not: retrying cannot fix them.
+/// missing entities, malformed documents and permission errors are not: retrying cannot fix them. One policy for every
+/// service the module calls (IAM, STS, Organizations, EC2).
 /// </summary>
 public sealed class IamRetryPolicy
 {
@@ -24,9 +25,13 @@ public sealed class IamRetryPolicy
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
     public static bool IsTransient(string code, int statusCode) =>
-        code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" or "RequestThrottled"
-            or "ServiceUnavailable" or "InternalFailure" or "InternalError" or "ServiceFailure" or "ConnectionFailed" or "Timeout" or "MalformedResponse"
+        IsThrottling(code)
+        || code is "ServiceUnavailable" or "InternalFailure" or "InternalError" or "ServiceFailure" or "ConnectionFailed" or "Timeout" or "MalformedResponse"
         || statusCode >= 500;
+
+    /// <summary>The services' ways of saying "too many requests" (IAM, STS, EC2, Organizations' TooManyRequestsException).</summary>
+    public static bool IsThrottling(string code) =>
+        code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" or "RequestThrottled";
 
     /// <summary>
     /// Writes that IAM would apply twice if repeated (a second policy, a second version). After a failure that may

@@ -15,7 +15,7 @@ internal static class Ec2SeedLoader
     public static void Load(FakeEc2 ec2, string json)
     {
         using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var root = new Node(document.RootElement, "$");
+        var root = new JsonPathNode(document.RootElement, "$");
         root.Only("accounts", "publicImages", "propagateProductCodes");
         lock (ec2.SyncRoot)
         {
@@ -78,7 +78,7 @@ internal static class Ec2SeedLoader
         }
     }
 
-    private static void LoadRegion(FakeEc2Region region, Node resources)
+    private static void LoadRegion(FakeEc2Region region, JsonPathNode resources)
     {
         foreach (var item in resources.Items("snapshots"))
         {
@@ -118,87 +118,24 @@ internal static class Ec2SeedLoader
         }
     }
 
-    /// <summary>A JSON value with its path, and accessors that fail with that path.</summary>
-    private readonly record struct Node(JsonElement Element, string Path)
+    /// <summary>"productCodes": ["code", {"code": "x", "type": "devpay"}].</summary>
+    private static List<FakeProductCode> ProductCodes(this JsonPathNode node) => node.Items("productCodes").Select(n =>
     {
-        public FormatException Error(string message) => new($"{Path}: {message}");
-
-        public void Only(params string[] names)
+        if (n.Element.ValueKind == JsonValueKind.String)
         {
-            if (Element.ValueKind != JsonValueKind.Object)
-            {
-                throw Error("must be an object");
-            }
-
-            foreach (var property in Element.EnumerateObject())
-            {
-                if (!names.Contains(property.Name, StringComparer.Ordinal))
-                {
-                    throw Error($"unknown member '{property.Name}' (known: {string.Join(", ", names)})");
-                }
-            }
+            return new FakeProductCode(n.Element.GetString()!);
         }
 
-        public Node? Member(string name) =>
-            Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? new Node(value, $"{Path}.{name}") : null;
+        n.Only("code", "type");
+        return new FakeProductCode(n.String("code") ?? throw n.Error("needs a code"), n.String("type") ?? "marketplace");
+    }).ToList();
 
-        public string? String(string name) => Member(name) is { } node
-            ? node.Element.ValueKind == JsonValueKind.String ? node.Element.GetString() : throw node.Error("must be a string")
-            : null;
-
-        public bool? Bool(string name) => Member(name) is { } node
-            ? node.Element.ValueKind is JsonValueKind.True or JsonValueKind.False ? node.Element.GetBoolean() : throw node.Error("must be true or false")
-            : null;
-
-        public IEnumerable<Node> Items(string name) => Member(name) is { } node ? node.Items() : [];
-
-        public IEnumerable<Node> Items()
+    /// <summary>"tags": { "key": "value" }.</summary>
+    private static void AddTags(this JsonPathNode node, FakeEc2Resource resource)
+    {
+        foreach (var (key, value) in node.Object("tags"))
         {
-            if (Element.ValueKind != JsonValueKind.Array)
-            {
-                throw Error("must be an array");
-            }
-
-            var path = Path;
-            return Element.EnumerateArray().Select((e, i) => new Node(e, $"{path}[{i}]")).ToList();
-        }
-
-        public IEnumerable<string> Strings(string name) =>
-            Items(name).Select(n => n.Element.ValueKind == JsonValueKind.String ? n.Element.GetString()! : throw n.Error("must be a string")).ToList();
-
-        public IEnumerable<(string Name, Node Value)> Object(string name)
-        {
-            if (Member(name) is not { } node)
-            {
-                return [];
-            }
-
-            if (node.Element.ValueKind != JsonValueKind.Object)
-            {
-                throw node.Error("must be an object");
-            }
-
-            return node.Element.EnumerateObject().Select(p => (p.Name, new Node(p.Value, $"{node.Path}.{p.Name}"))).ToList();
-        }
-
-        /// <summary>"productCodes": ["code", {"code": "x", "type": "devpay"}].</summary>
-        public List<FakeProductCode> ProductCodes() => Items("productCodes").Select(n =>
-        {
-            if (n.Element.ValueKind == JsonValueKind.String)
-            {
-                return new FakeProductCode(n.Element.GetString()!);
-            }
-
-            n.Only("code", "type");
-            return new FakeProductCode(n.String("code") ?? throw n.Error("needs a code"), n.String("type") ?? "marketplace");
-        }).ToList();
-
-        public void AddTags(FakeEc2Resource resource)
-        {
-            foreach (var (key, value) in Object("tags"))
-            {
-                resource.Tags[key] = value.Element.ValueKind == JsonValueKind.String ? value.Element.GetString()! : throw value.Error("must be a string");
-            }
+            resource.Tags[key] = value.Element.ValueKind == JsonValueKind.String ? value.Element.GetString()! : throw value.Error("must be a string");
         }
     }
 }

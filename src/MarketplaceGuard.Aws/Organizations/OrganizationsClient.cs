@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Aws.Transport;
+
+namespace MarketplaceGuard.Aws.Organizations;
+
+/// <summary>
+/// A small client for Organizations' JSON 1.1 protocol: a POST of a JSON body to the partition's endpoint with
+/// <c>X-Amz-Target: AWSOrganizationsV20161128.&lt;Operation&gt;</c>, signed for the service <c>organizations</c>;
+/// replies and errors (<c>{"__type": "...", "Message": "..."}</c>) in JSON. AWSSDK.Organizations is not available to
+/// this module; the protocol is small, and this way Organizations shares the IAM client's signing, retries, clock
+/// correction, call records and endpoint overrides (<see cref="SignedHttpSender"/>). Organizations throttles hard,
+/// so at most <see cref="MaxConcurrentRequests"/> calls of one client are under way at a time (a call waiting for a
+/// retry keeps its place). Safe for concurrent use.
+/// </summary>
+public sealed class OrganizationsClient : IDisposable
+{
+    /// <summary>How many calls one client runs at once.</summary>
+    public const int MaxConcurrentRequests = 4;
+
+    /// <summary>MaxResults of every list call: Organizations' largest page.</summary>
+    public const int PageSize = 20;
+
+    private const string TargetPrefix = "AWSOrganizationsV20161128.";
+
+    private readonly SignedHttpSender sender;
+    private readonly SemaphoreSlim slots = new(MaxConcurrentRequests);
+
+    public OrganizationsClient(AwsConnection connection, IamRetryPolicy? retry = null, HttpMessageHandler? handler = null)
+    {
+        Endpoint = connection.OrganizationsEndpoint;
+        sender = new SignedHttpSender(
+            connection.Credentials,
+            retry ?? IamRetryPolicy.Default,
+            handler,
+            (operation, code, message, status, requestId, inner) => new OrganizationsException(operation, code, message, status, requestId, 1, inner));
+    }
+
+    /// <summary>Called after every attempt (for -Verbose); from several threads when calls run concurrently.</summary>
+    public Action<IamCallRecord>? CallCompleted
+    {
+        get => sender.CallCompleted;
+        set => sender.CallCompleted = value;
+    }
+
+    public OrganizationsEndpoint Endpoint { get; }
+
+    /// <summary>How many requests this client sent, every attempt counted: what an organization read costs in Organizations' quota.</summary>
+    public int RequestCount => sender.RequestCount;
+
+    /// <summary>Calls an operation and returns its reply object (empty for operations without output).</summary>
+    public Task<JsonElement> CallAsync(string operation, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellation) =>
+        SendAsync(operation, Body(parameters, page: null), cancellation);
+
+    /// <summary>
+    /// Calls a list operation with MaxResults <see cref="PageSize"/> and follows NextToken until a reply has none,
+    /// yielding each page, also after an empty page: Organizations may return an empty page that is not the last.
+    /// </summary>
+    public async IAsyncEnumerable<JsonElement> PagesAsync(
+        string operation,
+        IReadOnlyList<KeyValuePair<string, string>> parameters,
+        [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        string? nextToken = null;
+        do
+        {
+            var page = await SendAsync(operation, Body(parameters, (PageSize, nextToken)), cancellation).ConfigureAwait(false);
+            yield return page;
+            nextToken = page.TryGetProperty("NextToken", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } text ? text : null;
+        }
+        while (nextToken is not null);
+    }
+
+    public void Dispose()
+    {
+        sender.Dispose();
+        slots.Dispose();
+    }
+
+    private async Task<JsonElement> SendAsync(string operation, byte[] body, CancellationToken cancellation)
+    {
+        var request = new SignedRequest(
+            "Organizations",
+            "organizations",
+            Endpoint.SigningRegion,
+            Endpoint.Url,
+            operation,
+            "application/x-amz-json-1.1",
+            body,
+            [new("X-Amz-Target", TargetPrefix + operation)]);
+        await slots.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            return await sender.SendAsync(request, reply => Read(operation, reply), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static byte[] Body(IEnumerable<KeyValuePair<string, string>> parameters, (int MaxResults, string? NextToken)? page)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in parameters)
+            {
+                json.WriteString(name, value);
+            }
+
+            if (page is { } paging)
+            {
+                json.WriteNumber("MaxResults", paging.MaxResults);
+                if (paging.NextToken is not null)
+                {
+                    json.WriteString("NextToken", paging.NextToken);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Attempt<JsonElement> Read(string operation, HttpReply reply)
+    {
+        var requestId = reply.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(reply.Text) ? "{}" : reply.Text);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new OrganizationsException(operation, reply.StatusCode >= 500 ? "ServiceFailure" : "MalformedResponse", $"the reply is not valid JSON (HTTP {reply.StatusCode})", reply.StatusCode, requestId, 1, e);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new OrganizationsException(operation, "MalformedResponse", $"the reply is not a JSON object (HTTP {reply.StatusCode})", reply.StatusCode, requestId, 1);
+        }
+
+        if (reply.IsSuccess)
+        {
+            return new Attempt<JsonElement>(root, reply.StatusCode, requestId);
+        }
+
+        var type = Text(root, "__type") ?? (reply.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null);
+        throw new OrganizationsException(
+            operation,
+            string.IsNullOrWhiteSpace(type) ? $"Http{reply.StatusCode}" : ErrorCode(type),
+            Text(root, "Message") ?? Text(root, "message") ?? reply.ReasonPhrase ?? "no message",
+            reply.StatusCode,
+            requestId,
+            1);
+    }
+
+    /// <summary>
+    /// The error name of a JSON protocol's error type: without the namespace before '#'
+    /// ("com.amazonaws.organizations#AccessDeniedException") and without what a header appends after ':'.
+    /// </summary>
+    internal static string ErrorCode(string type)
+    {
+        var name = type[(type.LastIndexOf('#') + 1)..];
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        return (colon < 0 ? name : name[..colon]).Trim();
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,54 @@
+using System;
+
+namespace MarketplaceGuard.FakeIam.Organizations;
+
+/// <summary>
+/// An error as Organizations reports it in JSON 1.1: <c>{"__type": Code, "Message": ...}</c>, with <c>Reason</c> for
+/// InvalidInputException and <c>Type</c> for TooManyRequestsException; HTTP 400, or 500 for ServiceException.
+/// </summary>
+internal sealed class OrganizationsException : Exception
+{
+    public OrganizationsException(string code, string message, int statusCode = 400, string? reason = null)
+        : base(message)
+    {
+        Code = code;
+        StatusCode = statusCode;
+        Reason = reason;
+    }
+
+    public string Code { get; }
+
+    public int StatusCode { get; }
+
+    /// <summary>InvalidInputException's Reason (INPUT_REQUIRED, INVALID_PATTERN, INVALID_NEXT_TOKEN ...).</summary>
+    public string? Reason { get; }
+
+    public static OrganizationsException NotInUse() =>
+        new("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
+
+    public static OrganizationsException AccessDenied() =>
+        new("AccessDeniedException", "You don't have permissions to access this resource.");
+
+    public static OrganizationsException InvalidInput(string reason, string message) =>
+        new("InvalidInputException", message, reason: reason);
+
+    public static OrganizationsException UnknownOperation(string target) =>
+        new("UnknownOperationException", $"The operation {target} is not known to AWS Organizations.");
+
+    public static OrganizationsException Serialization(string message) => new("SerializationException", message);
+
+    public static OrganizationsException ParentNotFound() =>
+        new("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.");
+
+    public static OrganizationsException ChildNotFound() =>
+        new("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+
+    public static OrganizationsException TargetNotFound() =>
+        new("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.");
+
+    public static OrganizationsException PolicyNotFound() =>
+        new("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.");
+
+    public static OrganizationsException AccountNotFound() =>
+        new("AccountNotFoundException", "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.");
+}
