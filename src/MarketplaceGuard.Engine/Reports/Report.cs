@@ -301,9 +301,8 @@ internal static class ReportText
     }
 
     /// <summary>What an organization summary says of the organization: "o-a1b2c3d4e5 (management account 111111111111)", or why it is unknown.</summary>
-    public static string Organization(OrganizationScope? scope) => scope switch
+    public static string Organization(OrganizationScope scope) => scope switch
     {
-        null => "none (the runs were not part of an organization audit)",
         { OrganizationId: null } => "unknown" + (scope.NotReadReason is null ? string.Empty : $" ({scope.NotReadReason})"),
         { ManagementAccountId: null } => scope.OrganizationId,
         _ => $"{scope.OrganizationId} (management account {scope.ManagementAccountId})",
