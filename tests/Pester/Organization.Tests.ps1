@@ -148,3 +148,95 @@ Describe 'Organization runs from an organization snapshot' {
         { Get-MarketplaceAccess -OrganizationSnapshotPath $SampleOrg -Principal nobodyx -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalNotFound,*'
     }
 }
+
+Describe 'Organization runs live, on the fake endpoints' {
+    BeforeAll {
+        $script:FakeIam = Join-Path $RepoRoot 'artifacts/bin/MarketplaceGuard.FakeIam/release/MarketplaceGuard.FakeIam.dll'
+        $script:Secret = 'organization-secret-do-not-print'
+
+        function Start-FakeOrganization([string[]] $Arguments = @()) {
+            $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($a in @($FakeIam, '--organization', $SampleOrg, '--request-log', (Join-Path $TestDrive 'requests.log')) + $Arguments) { $info.ArgumentList.Add($a) }
+            $info.RedirectStandardInput = $true; $info.RedirectStandardOutput = $true; $info.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($info)
+            $line = $process.StandardOutput.ReadLine()
+            if ($line -notmatch '^listening (http://127\.0\.0\.1:\d+/)') { throw "The fake endpoint did not start: $line" }
+            [pscustomobject]@{ Process = $process; Url = $Matches[1] }
+        }
+
+        function Stop-FakeOrganization($fake) {
+            $fake.Process.StandardInput.Close()
+            if (-not $fake.Process.WaitForExit(5000)) { $fake.Process.Kill() }
+        }
+
+        $script:Fake = Start-FakeOrganization
+        $script:Live = @{ EndpointUrl = $Fake.Url; AccessKey = 'AKIAORGANIZATIONTEST'; SecretKey = $Secret }
+        $script:Principals = @{ ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'; LauncherPrincipal = 'AmiOperators', 'cfn-deployer'; SuppressionPath = $OrgArgs.SuppressionPath }
+    }
+
+    AfterAll {
+        Stop-FakeOrganization $Fake
+    }
+
+    It 'gives the findings of the organization snapshot, account by account, with -AllAccounts' {
+        $live = Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -WarningAction SilentlyContinue
+        $offline = Test-MarketplaceLeastPrivilege @Principals -OrganizationSnapshotPath $SampleOrg -WarningAction SilentlyContinue
+
+        $key = { "$($_.AccountId) $($_.AccountName) $($_.RuleId) $($_.Principal) $($_.Reason) $($_.Recommendation)" }
+        ($live | ForEach-Object $key | Sort-Object) | Should -Be ($offline | ForEach-Object $key | Sort-Object)
+        ($live.AccountId | Sort-Object -Unique) | Should -Be @('111122223333', '222233334444', '444455556666')
+    }
+
+    It 'makes exactly one AssumeRole and one authorization-details call per member account, and none for its own' {
+        $log = Join-Path $TestDrive 'requests.log'
+        $before = @(Get-Content $log -ErrorAction SilentlyContinue).Count
+        Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -WarningAction SilentlyContinue | Out-Null
+        Start-Sleep -Milliseconds 300   # the fake flushes its log every 100 ms
+        $lines = @(Get-Content $log | Select-Object -Skip $before)
+        @($lines | Where-Object { $_ -match ' AssumeRole 200 ' }).Count | Should -Be 2
+        @($lines | Where-Object { $_ -match ' GetAccountAuthorizationDetails 200 ' }).Count | Should -Be 3
+    }
+
+    It 'audits an account that refuses the role as an error naming it, and the others' {
+        $findings = Test-MarketplaceLeastPrivilege @Principals @Live -AccountId 222233334444, 444455556666 -RoleName NoSuchRole -ErrorVariable errors -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $findings | Should -BeNullOrEmpty
+        $errors.Count | Should -Be 2
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotAudited,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $errors.Exception.Message -join "`n" | Should -Match 'AssumeRole of arn:aws:iam::222233334444:role/NoSuchRole was denied'
+        ($warnings -join "`n") | Should -Match '2 of 2 account\(s\) were not audited'
+    }
+
+    It 'never shows the secret key or an assumed session in its output, verbose lines or errors' {
+        $all = Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -PassThru -Verbose -WarningAction SilentlyContinue 4>&1 3>&1 2>&1
+        $text = ($all | Out-String) + ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message | Out-String)
+        $text | Should -Not -Match $Secret
+        $text | Should -Not -Match 'ASIA[A-Z0-9]{12,}'
+        $text | Should -Match '222233334444: STS AssumeRole: HTTP 200 OK'
+    }
+
+    It 'reads the organization from a member account only as far as it may: -AllAccounts stops, -AccountId warns and goes on without SCPs' {
+        $member = Start-FakeOrganization @('--caller-account', '222233334444')
+        try {
+            $asMember = @{ EndpointUrl = $member.Url; AccessKey = 'AKIAORGANIZATIONTEST'; SecretKey = $Secret }
+            { Test-MarketplaceLeastPrivilege @Principals @asMember -AllAccounts } | Should -Throw -ErrorId 'OrganizationUnreadable,*' -ExpectedMessage '*management account or a delegated administrator*'
+
+            $scope = Test-MarketplaceLeastPrivilege @Principals @asMember -AccountId 222233334444 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match 'SCPs were not considered'
+            $scope.ServiceControlPoliciesRead | Should -BeFalse
+            $scope.Runs[0].ServiceControlPolicies.Considered | Should -BeFalse
+            # Without the Sandbox SCP, pat is no longer locked out: the same account, other findings, and the reports say why.
+            $scope.Runs[0].Findings | Where-Object { $_.RuleId -eq 'MG1003' -and $_.Principal -eq 'user/pat' } | Should -BeNullOrEmpty
+        }
+        finally {
+            Stop-FakeOrganization $member
+        }
+    }
+
+    It 'refuses role, session and external id values AWS would refuse, before any call' {
+        { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleSessionName 'has space' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleSessionName*'
+        { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -ExternalId 'x' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-ExternalId*'
+        { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleName 'a b' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleName*'
+    }
+}

@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Aws.Snapshots;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Iam;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Organizations;
 using MarketplaceGuard.Cmdlets.Principals;
@@ -134,7 +136,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
     /// the pipeline thread. Accounts that cannot be audited are non-terminating errors naming them; the returned scope
     /// holds the runs the work added and the accounts left out.
     /// </summary>
-    internal OrganizationScope AuditAccounts(Action<AccountWork, PipelinePump> work, out int audited)
+    internal OrganizationScope AuditAccounts(Action<PreparedAccount, PipelinePump> work, out int audited)
     {
         CheckOrganizationParameters();
         if (ServiceControlPolicyPath is not null)
@@ -146,7 +148,25 @@ public abstract class AccountAuditCommand : OrganizationCommand
                 "-ServiceControlPolicyPath"));
         }
 
-        var (organization, notRead, folder) = ReadOrganization();
+        var offline = ParameterSetName == OrganizationSnapshotParameterSet;
+        string? folder = null;
+        Organization? organization;
+        string? notRead = null;
+        AwsConnection? connection = null;
+        string? callerAccountId = null;
+        if (offline)
+        {
+            folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
+            organization = ReadOrganizationSnapshot(folder);
+        }
+        else
+        {
+            _ = FanOutOptions();
+            connection = Connect();
+            callerAccountId = CallerAccountId(connection);
+            (organization, notRead) = ReadLiveOrganization(connection, required: AllAccounts);
+        }
+
         var requested = AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0;
         var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, requested);
         if (organization is null)
@@ -156,12 +176,35 @@ public abstract class AccountAuditCommand : OrganizationCommand
 
         var targets = SelectAccounts(organization, scope, folder);
         var runner = new AccountRunner(organization, scope, notRead);
+        if (offline)
+        {
+            AuditOffline(runner, targets, work);
+        }
+        else
+        {
+            FanOut(connection!, callerAccountId!, targets, scope, async (target, aws, pump) =>
+            {
+                using var client = new IamClient(aws.Connection) { CallCompleted = aws.CallCompleted };
+                var snapshot = await AuthorizationDetailsExporter.ReadAsync(client, target.AccountId, entityFilter: null, aws.Cancellation).ConfigureAwait(false);
+                work(runner.Prepare(target, Checked(snapshot, target, pump)), pump);
+                return true;
+            }, (_, _) => runner.CountAudited());
+        }
+
+        audited = runner.Audited;
+        WriteAccountSummary(scope, audited);
+        return scope;
+    }
+
+    /// <summary>The accounts of an organization snapshot audited offline, a bounded number at a time.</summary>
+    private void AuditOffline(AccountRunner runner, IReadOnlyList<SelectedAccount> targets, Action<PreparedAccount, PipelinePump> work)
+    {
         var progress = new ProgressRecord(3, "Auditing accounts", $"0 of {targets.Count}");
         using var pump = new PipelinePump();
-        var task = runner.RunAsync(
+        var task = runner.RunOfflineAsync(
             targets,
             ThrottleLimit,
-            (target, token) => LoadAccountSnapshot(target, pump, token),
+            (target, token) => Task.FromResult(LoadAccountSnapshot(target, pump)),
             account => work(account, pump),
             (target, reason, cause) => pump.Post(() => WriteError(ModuleErrors.Create($"Account {target.Label} was not audited: {reason}", ErrorIds.AccountNotAudited, ErrorCategory.NotSpecified, target.AccountId, cause))),
             done => pump.Post(() =>
@@ -172,29 +215,12 @@ public abstract class AccountAuditCommand : OrganizationCommand
                 WriteProgress(progress);
             }),
             Cancellation);
-        try
-        {
-            pump.Run(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
-        }
-        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        audited = runner.Audited;
-        WriteAccountSummary(scope, audited);
-        return scope;
+        RunPumped(pump, task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
     }
 
-    /// <summary>The organization of the run: read from the snapshot folder, or (live) from Organizations; null with the reason when it cannot be read.</summary>
-    private (Organization? Organization, string? NotRead, string? Folder) ReadOrganization()
+    /// <summary>The organization of a snapshot folder; one that cannot be read is a terminating error naming the file and JSON path.</summary>
+    private Organization ReadOrganizationSnapshot(string folder)
     {
-        if (ParameterSetName != OrganizationSnapshotParameterSet)
-        {
-            return ReadLiveOrganization();
-        }
-
-        var folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
         try
         {
             var organization = OrganizationSnapshotFile.Read(folder);
@@ -203,7 +229,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
                 WriteWarning($"{folder}: {problem}.");
             }
 
-            return (organization, null, folder);
+            return organization;
         }
         catch (OrganizationSnapshotException e)
         {
@@ -217,18 +243,13 @@ public abstract class AccountAuditCommand : OrganizationCommand
         }
     }
 
-    /// <summary>Reads one account's authorization snapshot for an organization run (on a worker thread).</summary>
-    private Task<AuthorizationSnapshot> LoadAccountSnapshot(AccountTarget target, PipelinePump pump, CancellationToken cancellation)
+    /// <summary>Reads one account's authorization snapshot of an organization snapshot (on a worker thread).</summary>
+    private AuthorizationSnapshot LoadAccountSnapshot(SelectedAccount target, PipelinePump pump)
     {
-        if (target.SnapshotFile is null)
-        {
-            return LoadLiveAccountSnapshot(target, pump, cancellation);
-        }
-
         AuthorizationSnapshot snapshot;
         try
         {
-            snapshot = SnapshotLoader.Load(target.SnapshotFile);
+            snapshot = SnapshotLoader.Load(target.SnapshotFile!);
         }
         catch (SnapshotFormatException e)
         {
@@ -239,17 +260,11 @@ public abstract class AccountAuditCommand : OrganizationCommand
             throw new AccountFailedException($"its snapshot {target.SnapshotFile} cannot be read: {e.Message}", e);
         }
 
-        return Task.FromResult(Checked(snapshot, target, pump));
+        return Checked(snapshot, target, pump);
     }
 
-    private (Organization? Organization, string? NotRead, string? Folder) ReadLiveOrganization() =>
-        throw new NotSupportedException("live organization runs land with the Organizations client");
-
-    private Task<AuthorizationSnapshot> LoadLiveAccountSnapshot(AccountTarget target, PipelinePump pump, CancellationToken cancellation) =>
-        throw new NotSupportedException("live organization runs land with the Organizations client");
-
     /// <summary>An account snapshot's problems as warnings; an incomplete one fails the account unless -AllowIncomplete.</summary>
-    private AuthorizationSnapshot Checked(AuthorizationSnapshot snapshot, AccountTarget target, PipelinePump pump)
+    private AuthorizationSnapshot Checked(AuthorizationSnapshot snapshot, SelectedAccount target, PipelinePump pump)
     {
         foreach (var problem in snapshot.Problems)
         {

@@ -180,4 +180,7 @@ public static class ErrorIds
 
     /// <summary>An organization snapshot folder that cannot be read (missing organization.json, invalid JSON, an unknown member, a broken tree).</summary>
     public const string OrganizationSnapshotInvalid = "OrganizationSnapshotInvalid";
+
+    /// <summary>A parameter value AWS would refuse (a role name, session name or external id of the wrong form).</summary>
+    public const string ParameterInvalid = "ParameterInvalid";
 }

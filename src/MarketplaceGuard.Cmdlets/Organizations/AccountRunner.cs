@@ -44,12 +44,12 @@ internal sealed class AccountRunner
     /// Runs <paramref name="work"/> for every target with at most <paramref name="throttleLimit"/> accounts at once;
     /// <paramref name="done"/> is told the number of accounts finished (audited or not).
     /// </summary>
-    public async Task RunAsync(
-        IReadOnlyList<AccountTarget> targets,
+    public async Task RunOfflineAsync(
+        IReadOnlyList<SelectedAccount> targets,
         int throttleLimit,
-        Func<AccountTarget, CancellationToken, Task<AuthorizationSnapshot>> load,
-        Action<AccountWork> work,
-        Action<AccountTarget, string, Exception?> failed,
+        Func<SelectedAccount, CancellationToken, Task<AuthorizationSnapshot>> load,
+        Action<PreparedAccount> work,
+        Action<SelectedAccount, string, Exception?> failed,
         Action<int> done,
         CancellationToken cancellation)
     {
@@ -60,9 +60,7 @@ internal sealed class AccountRunner
             try
             {
                 var snapshot = await load(target, token).ConfigureAwait(false);
-                var scps = ServiceControlPoliciesOf(target);
-                var account = Account.BuildWithLevels(snapshot, scps.Levels, compiler: compiler);
-                work(new AccountWork(target, account, scps.Assessment, scope));
+                work(Prepare(target, snapshot));
                 Interlocked.Increment(ref audited);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -81,14 +79,29 @@ internal sealed class AccountRunner
             done(Interlocked.Increment(ref finished));
         }).ConfigureAwait(false);
 
-        void Fail(AccountTarget target, string reason, Exception? cause)
+        void Fail(SelectedAccount target, string reason, Exception? cause)
         {
             scope.AddUnaudited(new UnauditedAccount(target.AccountId, target.Name, reason));
             failed(target, reason, cause);
         }
     }
 
-    private AccountServiceControlPolicies ServiceControlPoliciesOf(AccountTarget target)
+    /// <summary>
+    /// The account model of a snapshot, built with the SCPs of its place in the organization (with the compiler the
+    /// accounts share: each distinct document is compiled once for the whole organization). Throws when an SCP on its
+    /// path is not a valid policy or a level has none.
+    /// </summary>
+    public PreparedAccount Prepare(SelectedAccount target, AuthorizationSnapshot snapshot)
+    {
+        var scps = ServiceControlPoliciesOf(target);
+        var account = Account.BuildWithLevels(snapshot, scps.Levels, compiler: compiler);
+        return new PreparedAccount(target, account, scps.Assessment, scope);
+    }
+
+    /// <summary>Counts an account the work was done for (live runs, where the fan-out drives the loop).</summary>
+    public void CountAudited() => Interlocked.Increment(ref audited);
+
+    private AccountServiceControlPolicies ServiceControlPoliciesOf(SelectedAccount target)
     {
         if (organization is null)
         {

@@ -2,6 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.IO;
+using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Transport;
+using MarketplaceGuard.Aws.Accounts;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Organizations;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Engine.Organizations;
@@ -93,19 +99,172 @@ public abstract class OrganizationCommand : AwsCommand
     }
 
     /// <summary>
+    /// How the accounts are reached (role, session, external id, parallelism), checked before any AWS call: a value
+    /// AWS would refuse is a terminating InvalidArgument error naming the parameter (an external id is never shown).
+    /// </summary>
+    internal AccountFanOutOptions FanOutOptions()
+    {
+        var options = new AccountFanOutOptions
+        {
+            RoleName = RoleName ?? DefaultRoleName,
+            ExternalId = ExternalId,
+            RoleSessionName = RoleSessionName ?? "MarketplaceGuard",
+            ThrottleLimit = ThrottleLimit,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var parameter = e.ParamName ?? nameof(RoleName);
+            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {e.Message.Split(" (Parameter")[0]}", ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, parameter == nameof(ExternalId) ? null : parameter switch
+            {
+                nameof(RoleName) => RoleName,
+                nameof(RoleSessionName) => RoleSessionName,
+                _ => ThrottleLimit,
+            }, e));
+        }
+
+        return options;
+    }
+
+    /// <summary>The caller's own account (STS GetCallerIdentity): it is read with the caller's credentials, without AssumeRole.</summary>
+    internal string CallerAccountId(AwsConnection connection) =>
+        RunAws(connection, async (client, cancellation) => (await client.GetCallerIdentityAsync(cancellation).ConfigureAwait(false)).Account, null);
+
+    /// <summary>
+    /// Reads the organization live. When the caller cannot read it (a member account that is not a delegated
+    /// administrator, or no organization), null and the reason, unless <paramref name="required"/> (-AllAccounts):
+    /// then a terminating OrganizationUnreadable error. Any other failure (throttled after every retry, a reply that
+    /// cannot be read) is terminating: the organization exists and its SCPs matter, so the run does not go on without them.
+    /// </summary>
+    internal (Organization? Organization, string? NotRead) ReadLiveOrganization(AwsConnection connection, bool required)
+    {
+        using var pump = new PipelinePump();
+        using var client = new OrganizationsClient(connection) { CallCompleted = record => pump.Post(() => WriteVerbose(record.ToString())) };
+        try
+        {
+            var organization = RunPumped(pump, OrganizationReader.ReadAsync(client, Cancellation));
+            WriteVerbose($"Read the organization {organization.Id}: {organization.Accounts.Count} accounts, {organization.OrganizationalUnits.Count} OUs, {organization.Policies.Count} SCPs in {client.RequestCount} calls.");
+            foreach (var problem in organization.Validate())
+            {
+                WriteWarning($"The organization {organization.Id}: {problem}.");
+            }
+
+            return (organization, null);
+        }
+        catch (OrganizationNotReadableException e) when (!required)
+        {
+            return (null, e.Message.TrimEnd('.'));
+        }
+        catch (OrganizationNotReadableException e)
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"-AllAccounts lists the organization's accounts, and this caller cannot: {e.Message}", ErrorIds.OrganizationUnreadable, ErrorCategory.PermissionDenied, "-AllAccounts", e));
+            throw;
+        }
+        catch (Exception e) when (e is AwsServiceException or InvalidDataException)
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"The organization could not be read: {e.Message}", ErrorIds.OrganizationUnreadable, ErrorCategory.ReadError, null, e));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in every account through the role (see AccountFanOut), on worker threads:
+    /// what the work writes goes through the pump it is given; calls are -Verbose lines tagged with the account;
+    /// progress counts accounts done of the total; an account that fails is a non-terminating error naming it and is
+    /// recorded in the scope, and the others go on. <paramref name="done"/> runs on the pipeline thread for each
+    /// account the work finished.
+    /// </summary>
+    internal void FanOut<T>(
+        AwsConnection caller,
+        string callerAccountId,
+        IReadOnlyList<SelectedAccount> accounts,
+        OrganizationScope scope,
+        Func<SelectedAccount, AccountWork, PipelinePump, Task<T>> work,
+        Action<SelectedAccount, T> done)
+    {
+        var options = FanOutOptions();
+        var byId = accounts.GroupBy(a => a.AccountId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var fanOut = new AccountFanOut(caller, callerAccountId, options);
+        var progress = new ProgressRecord(3, "Working on accounts", $"0 of {byId.Count}");
+        using var pump = new PipelinePump();
+        var events = Task.Run(async () =>
+        {
+            var finished = 0;
+            var targets = byId.Values.Select(a => new AccountTarget(a.AccountId, a.Name)).ToList();
+            await foreach (var item in fanOut.RunAsync(targets, w => work(byId[w.Account.AccountId], w, pump), Cancellation).ConfigureAwait(false))
+            {
+                switch (item)
+                {
+                    case AccountCall call:
+                        pump.Post(() => WriteVerbose(call.ToString()));
+                        break;
+                    case AccountOutcome<T> outcome:
+                        var account = byId[outcome.Account.AccountId];
+                        var count = ++finished;
+                        if (outcome.Failure is { } failure)
+                        {
+                            scope.AddUnaudited(new UnauditedAccount(account.AccountId, account.Name, failure.Reason.TrimEnd('.')));
+                            pump.Post(() => WriteError(ModuleErrors.Create($"{failure.Reason} It was not audited.", ErrorIds.AccountNotAudited, CategoryOf(failure.Kind), account.AccountId, failure.Error)));
+                        }
+                        else
+                        {
+                            pump.Post(() => done(account, outcome.Result!));
+                        }
+
+                        pump.Post(() =>
+                        {
+                            progress.StatusDescription = $"{count} of {byId.Count}";
+                            progress.PercentComplete = count * 100 / Math.Max(1, byId.Count);
+                            progress.RecordType = count >= byId.Count ? ProgressRecordType.Completed : ProgressRecordType.Processing;
+                            WriteProgress(progress);
+                        });
+                        break;
+                }
+            }
+
+            return finished;
+        });
+        RunPumped(pump, events);
+    }
+
+    /// <summary>Performs the pump's actions on the pipeline thread until the task ends; Ctrl+C stops the pipeline.</summary>
+    internal T RunPumped<T>(PipelinePump pump, Task<T> task)
+    {
+        try
+        {
+            return pump.Run(task);
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private static ErrorCategory CategoryOf(AccountFailureKind kind) => kind switch
+    {
+        AccountFailureKind.AssumeRoleDenied => ErrorCategory.PermissionDenied,
+        AccountFailureKind.Throttled => ErrorCategory.ResourceBusy,
+        AccountFailureKind.AssumeRoleFailed => ErrorCategory.AuthenticationError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>
     /// The accounts to work on. With an organization: -AccountId's accounts (each must be in it and active, else a
     /// non-terminating error names it and it is recorded as not audited), or every active account. Without one (it
     /// could not be read): -AccountId's ids as given. Offline (<paramref name="snapshotFolder"/>), an account the
     /// snapshot holds no authorization snapshot for cannot be audited either.
     /// </summary>
-    internal IReadOnlyList<AccountTarget> SelectAccounts(Organization? organization, OrganizationScope scope, string? snapshotFolder)
+    internal IReadOnlyList<SelectedAccount> SelectAccounts(Organization? organization, OrganizationScope scope, string? snapshotFolder)
     {
         if (organization is null)
         {
-            return (AccountId ?? []).Distinct(StringComparer.Ordinal).Select(id => new AccountTarget(id, null, null, null)).ToList();
+            return (AccountId ?? []).Distinct(StringComparer.Ordinal).Select(id => new SelectedAccount(id, null, null, null)).ToList();
         }
 
-        var chosen = new List<AccountTarget>();
+        var chosen = new List<SelectedAccount>();
         var requested = AccountId?.Distinct(StringComparer.Ordinal).ToList();
         var candidates = requested is null
             ? organization.Accounts.Where(a => a.IsActive).OrderBy(a => a.Id, StringComparer.Ordinal).ToList()
@@ -130,7 +289,7 @@ public abstract class OrganizationCommand : AwsCommand
                 file = System.IO.Path.Combine(snapshotFolder, account.AuthorizationDetails.Replace('/', System.IO.Path.DirectorySeparatorChar));
             }
 
-            chosen.Add(new AccountTarget(account.Id, account.Name, organization.PathOf(account.Id), file));
+            chosen.Add(new SelectedAccount(account.Id, account.Name, organization.PathOf(account.Id), file));
         }
 
         return chosen;

@@ -56,7 +56,7 @@ internal sealed class OrganizationPrincipals
     /// The account's principals one parameter names. A value that is ambiguous in the account (a user and a role of that
     /// name) fails the account: auditing it with the wrong principal authorized would be a wrong verdict.
     /// </summary>
-    public IReadOnlyList<AccountPrincipal> Resolve(AccountWork work, string parameter, PipelinePump pump)
+    public IReadOnlyList<AccountPrincipal> Resolve(PreparedAccount work, string parameter, PipelinePump pump)
     {
         var account = work.Account;
         var accountId = account.Snapshot.AccountId ?? work.Target.AccountId;

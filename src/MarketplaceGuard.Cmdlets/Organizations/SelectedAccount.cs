@@ -7,7 +7,7 @@ namespace MarketplaceGuard.Cmdlets.Organizations;
 /// One account an organization run works on: its id, and what the organization says of it (name, OU path) when the
 /// organization could be read; offline, the authorization snapshot file of the organization snapshot.
 /// </summary>
-internal sealed record AccountTarget(string AccountId, string? Name, string? Path, string? SnapshotFile)
+internal sealed record SelectedAccount(string AccountId, string? Name, string? Path, string? SnapshotFile)
 {
     /// <summary>"dev (222222222222)", or the id alone when the name is unknown.</summary>
     public string Label => Name is null ? AccountId : $"{Name} ({AccountId})";
@@ -17,4 +17,4 @@ internal sealed record AccountTarget(string AccountId, string? Name, string? Pat
 /// An account ready for a cmdlet's per-account work: the built account model (with its SCP levels), what the reports
 /// say of its SCPs, and the organization scope its run belongs to.
 /// </summary>
-internal sealed record AccountWork(AccountTarget Target, Account Account, ServiceControlPolicyAssessment ServiceControlPolicies, OrganizationScope Scope);
+internal sealed record PreparedAccount(SelectedAccount Target, Account Account, ServiceControlPolicyAssessment ServiceControlPolicies, OrganizationScope Scope);
