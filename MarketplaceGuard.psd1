@@ -21,6 +21,7 @@
         'Export-MarketplaceAuditReport'
         'Import-MarketplaceAuditReport'
         'Export-MarketplaceAuthorizationSnapshot'
+        'Export-MarketplaceOrganizationSnapshot'
         'Grant-MarketplaceProcurement'
         'Revoke-MarketplaceAccess'
         'Remove-MarketplaceAccess'

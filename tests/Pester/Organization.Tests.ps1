@@ -234,6 +234,74 @@ Describe 'Organization runs live, on the fake endpoints' {
         }
     }
 
+    It 'finds the paid resources of every account, each tagged with its account, and names an account it cannot reach' {
+        $seed = Join-Path $TestDrive 'org-ec2.json'
+        @'
+{
+  "publicImages": { "us-east-1": [ { "imageId": "ami-0000000000000ab01", "name": "vendor-appliance", "productCodes": ["prodcode1abc"] } ] },
+  "accounts": [
+    { "accountId": "111122223333", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000a01", "imageId": "ami-0000000000000ab01" } ] } } },
+    { "accountId": "222233334444", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000b01", "imageId": "ami-0000000000000ab01" } ] } } },
+    { "accountId": "444455556666", "regions": { "us-east-1": { "instances": [ { "instanceId": "i-00000000000000c01", "imageId": "ami-0000000000000fe99" } ] } } }
+  ]
+}
+'@ | Set-Content $seed
+        $fake = Start-FakeOrganization @('--ec2', $seed)
+        try {
+            $aws = @{ EndpointUrl = $fake.Url; AccessKey = 'AKIAORGANIZATIONTEST'; SecretKey = $Secret; Region = 'us-east-1' }
+            $found = Get-MarketplacePaidResource Instance @aws -AllAccounts -WarningAction SilentlyContinue
+            $found | ForEach-Object { "$($_.AccountName) $($_.AccountId) $($_.ResourceId)" } | Sort-Object |
+                Should -Be @('management 111122223333 i-00000000000000a01', 'sandbox 222233334444 i-00000000000000b01')
+
+            $found = Get-MarketplacePaidResource Instance @aws -AccountId 222233334444, 444455556666 -RoleName NoSuchRole -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $found | Should -BeNullOrEmpty
+            $errors.Count | Should -Be 2
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotAudited,*'
+        }
+        finally {
+            Stop-FakeOrganization $fake
+        }
+    }
+
+    It 'exports an organization snapshot that gives the live findings offline' {
+        $folder = Join-Path $TestDrive 'exported-org'
+        $dir = Export-MarketplaceOrganizationSnapshot $folder @Live -PassThru -WarningAction SilentlyContinue
+        $dir.FullName | Should -Be $folder
+        (Get-ChildItem (Join-Path $folder 'accounts')).Name | Sort-Object | Should -Be @('111122223333.json', '222233334444.json', '444455556666.json')
+        $org = Get-Content (Join-Path $folder 'organization.json') -Raw | ConvertFrom-Json
+        ($org.Accounts | Where-Object Id -eq '555566667777').NotExported | Should -Match 'SUSPENDED'
+        $org.Policies.Name | Should -Contain 'DenyMarketplaceSubscriptions'
+
+        $live = Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -WarningAction SilentlyContinue
+        $offline = Test-MarketplaceLeastPrivilege @Principals -OrganizationSnapshotPath $folder -WarningAction SilentlyContinue
+        $key = { "$($_.AccountId) $($_.RuleId) $($_.Principal) $($_.Reason) $($_.Recommendation)" }
+        ($offline | ForEach-Object $key | Sort-Object) | Should -Be ($live | ForEach-Object $key | Sort-Object)
+    }
+
+    It 'narrows an organization snapshot with -AccountId, and replaces an earlier one without leaving its accounts behind' {
+        $folder = Join-Path $TestDrive 'narrowed-org'
+        Export-MarketplaceOrganizationSnapshot $folder @Live -WarningAction SilentlyContinue
+        Export-MarketplaceOrganizationSnapshot $folder @Live -AccountId 222233334444 -WarningAction SilentlyContinue
+        (Get-ChildItem (Join-Path $folder 'accounts')).Name | Should -Be '222233334444.json'
+        $org = Get-Content (Join-Path $folder 'organization.json') -Raw | ConvertFrom-Json
+        ($org.Accounts | Where-Object Id -eq '444455556666').NotExported | Should -Be 'not selected (-AccountId)'
+        $org.Accounts.Count | Should -Be 4
+    }
+
+    It 'refuses a folder that holds something else, and writes nothing with -WhatIf' {
+        $other = Join-Path $TestDrive 'other'; New-Item -ItemType Directory $other | Out-Null; Set-Content (Join-Path $other 'notes.txt') 'mine'
+        { Export-MarketplaceOrganizationSnapshot $other @Live } | Should -Throw -ErrorId 'OutputPathInvalid,*' -ExpectedMessage '*other content*'
+        Export-MarketplaceOrganizationSnapshot (Join-Path $TestDrive 'whatif-org') @Live -WhatIf
+        Join-Path $TestDrive 'whatif-org' | Should -Not -Exist
+    }
+
+    It 'exports one authorization snapshot per account with Export-MarketplaceAuthorizationSnapshot' {
+        $folder = Join-Path $TestDrive 'per-account'
+        $files = Export-MarketplaceAuthorizationSnapshot $folder @Live -AccountId 222233334444, 444455556666 -PassThru
+        $files.Name | Sort-Object | Should -Be @('222233334444.json', '444455556666.json')
+        (Get-MarketplaceAccess -AuthorizationDetailsPath (Join-Path $folder '222233334444.json') -Principal pat -Capability Procure).AccountId | Should -Be '222233334444'
+    }
+
     It 'refuses role, session and external id values AWS would refuse, before any call' {
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleSessionName 'has space' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleSessionName*'
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -ExternalId 'x' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-ExternalId*'

@@ -7,6 +7,10 @@ using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Cmdlets.Organizations;
+using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Engine.Organizations;
+using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.PaidResources;
 
@@ -19,7 +23,7 @@ namespace MarketplaceGuard.Cmdlets.PaidResources;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MarketplacePaidResource", DefaultParameterSetName = RegionParameterSet)]
 [OutputType(typeof(PaidResource))]
-public sealed class GetMarketplacePaidResourceCommand : Ec2Command
+public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
 {
     private const string RegionParameterSet = "Region";
     private const string AllRegionsParameterSet = "AllRegions";
@@ -40,10 +44,22 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
     [Parameter(Mandatory = true, ParameterSetName = AllRegionsParameterSet)]
     public SwitchParameter AllRegions { get; set; }
 
-    /// <summary>How many regions are searched at once.</summary>
+    private int? throttleLimit;
+
+    /// <summary>
+    /// How many regions are searched at once (default 4); in an organization run (-AccountId, -AllAccounts), how many
+    /// accounts (default 8), each searching its regions 4 at a time.
+    /// </summary>
     [Parameter]
-    [ValidateRange(1, 32)]
-    public int ThrottleLimit { get; set; } = 4;
+    [ValidateRange(1, MaximumThrottleLimit)]
+    public override int ThrottleLimit
+    {
+        get => throttleLimit ?? (IsOrganizationRun ? 8 : RegionsAtOnce);
+        set => throttleLimit = value;
+    }
+
+    /// <summary>How many regions of one account are searched at once in an organization run.</summary>
+    private const int RegionsAtOnce = 4;
 
     /// <summary>The first requested region that is a known region code: it picks the partition and answers DescribeRegions.</summary>
     protected override string? ConnectionRegion =>
@@ -51,6 +67,7 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
 
     protected override void EndProcessing()
     {
+        CheckOrganizationParameters();
         var types = ResourceType.Select(t => Enum.Parse<PaidResourceType>(t, ignoreCase: true)).ToHashSet();
         var requested = RequestedRegions();
         var connection = Connect();
@@ -70,60 +87,110 @@ public sealed class GetMarketplacePaidResourceCommand : Ec2Command
             requested = [connection.Region!];
         }
 
-        RunEc2(connection, async work =>
+        if (IsOrganizationRun)
+        {
+            SearchAccounts(connection, types, requested, homes);
+            return;
+        }
+
+        Ec2Runner.Run(this, connection, async work =>
         {
             var (account, _) = await work.Iam.GetCallerIdentityAsync(work.Cancellation).ConfigureAwait(false);
-            var discovery = new PaidResourceDiscovery(work.Session);
-            IReadOnlyList<Ec2RegionInfo>? known = null;
-            for (var i = 0; known is null; i++)
+            await SearchAsync(work, account, null, types, requested, homes, ThrottleLimit, showProgress: true).ConfigureAwait(false);
+        }, Cancellation);
+    }
+
+    /// <summary>
+    /// The paid resources of every account of an organization run, each resource tagged with its account; the regions
+    /// are chosen in each account (opt-in regions differ), and a region or account that fails is an error naming it.
+    /// </summary>
+    private void SearchAccounts(AwsConnection connection, HashSet<PaidResourceType> types, List<string> requested, List<string> homes)
+    {
+        _ = FanOutOptions();
+        var callerAccountId = CallerAccountId(connection);
+        var (organization, notRead) = ReadLiveOrganization(connection, required: AllAccounts);
+        if (organization is null)
+        {
+            WriteVerbose($"The organization was not read ({notRead}); the accounts are searched by id, without names.");
+        }
+
+        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, AccountId?.Length ?? 0);
+        var accounts = SelectAccounts(organization, scope, snapshotFolder: null);
+        var searched = 0;
+        FanOut(connection, callerAccountId, accounts, scope, async (account, aws, pump) =>
+        {
+            using var session = new Ec2Session(aws.Connection) { CallCompleted = aws.CallCompleted };
+            using var iam = new IamClient(aws.Connection) { CallCompleted = aws.CallCompleted };
+            var work = new Ec2Work(session, iam, pump.Post, aws.Cancellation);
+            await SearchAsync(work, account.AccountId, account.Name, types, requested, homes, RegionsAtOnce, showProgress: false).ConfigureAwait(false);
+            return true;
+        }, (_, _) => searched++);
+        WriteAccountSummary(scope, searched);
+    }
+
+    /// <summary>
+    /// Searches one account: its regions (DescribeRegions, for -AllRegions and to check -Region), then each region, a
+    /// bounded number at once; resources are written in region order, so the same account gives the same output.
+    /// </summary>
+    private async Task SearchAsync(Ec2Work work, string account, string? accountName, HashSet<PaidResourceType> types, List<string> requested, List<string> homes, int regionsAtOnce, bool showProgress)
+    {
+        var discovery = new PaidResourceDiscovery(work.Session);
+        IReadOnlyList<Ec2RegionInfo>? known = null;
+        for (var i = 0; known is null; i++)
+        {
+            try
             {
-                try
-                {
-                    known = await discovery.DescribeRegionsAsync(homes[i], work.Cancellation).ConfigureAwait(false);
-                }
-                catch (Ec2Exception e) when (i + 1 < homes.Count && !e.IsTransient)
-                {
-                    var fallback = homes[i + 1];
-                    work.Post(() => WriteVerbose($"DescribeRegions failed in {e.Region} ({e.Code}); asking {fallback}."));
-                }
+                known = await discovery.DescribeRegionsAsync(homes[i], work.Cancellation).ConfigureAwait(false);
             }
-
-            var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post);
-            var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
-            var done = 0;
-
-            // Regions finish in any order; their results are written in the order of the regions, so that the same
-            // account gives the same output.
-            var finished = new Dictionary<string, RegionDiscovery>(StringComparer.Ordinal);
-            var next = 0;
-            work.Post(() => WriteVerbose($"Account {account}: searching {regions.Count} region(s) ({string.Join(", ", regions)}) for {string.Join(", ", types.Order())}, {ThrottleLimit} at a time."));
-            await discovery.DiscoverAsync(regions, account, types, ThrottleLimit, result => work.Post(() =>
+            catch (Ec2Exception e) when (i + 1 < homes.Count && !e.IsTransient)
             {
-                done++;
+                var fallback = homes[i + 1];
+                work.Post(() => WriteVerbose($"DescribeRegions failed in {e.Region} ({e.Code}); asking {fallback}."));
+            }
+        }
+
+        var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post);
+        var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
+        var done = 0;
+
+        // Regions finish in any order; their results are written in the order of the regions.
+        var finished = new Dictionary<string, RegionDiscovery>(StringComparer.Ordinal);
+        var next = 0;
+        work.Post(() => WriteVerbose($"Account {account}: searching {regions.Count} region(s) ({string.Join(", ", regions)}) for {string.Join(", ", types.Order())}, {regionsAtOnce} at a time."));
+        await discovery.DiscoverAsync(regions, account, types, regionsAtOnce, result => work.Post(() =>
+        {
+            done++;
+            if (showProgress)
+            {
                 progress.StatusDescription = $"{done} of {regions.Count} regions done ({result.Region})";
                 progress.PercentComplete = regions.Count == 0 ? 100 : done * 100 / regions.Count;
                 WriteProgress(progress);
-                finished[result.Region] = result;
-                for (; next < regions.Count && finished.Remove(regions[next], out var ready); next++)
-                {
-                    if (ready.Error is { } error)
-                    {
-                        WriteError(Ec2Errors.ToErrorRecord(error, ready.Region));
-                        continue;
-                    }
+            }
 
-                    foreach (var resource in ready.Resources)
-                    {
-                        WriteObject(resource);
-                    }
+            finished[result.Region] = result;
+            for (; next < regions.Count && finished.Remove(regions[next], out var ready); next++)
+            {
+                if (ready.Error is { } error)
+                {
+                    WriteError(Ec2Errors.ToErrorRecord(error, accountName is null ? ready.Region : $"{ready.Region} of account {account}"));
+                    continue;
                 }
-            }), work.Cancellation).ConfigureAwait(false);
+
+                foreach (var resource in ready.Resources)
+                {
+                    resource.AccountName = accountName;
+                    WriteObject(resource);
+                }
+            }
+        }), work.Cancellation).ConfigureAwait(false);
+        if (showProgress)
+        {
             work.Post(() =>
             {
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             });
-        });
+        }
     }
 
     /// <summary>" (us-east-1, us-east-2 match it)": the enabled regions a wildcard would have meant, for the error.</summary>

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Ec2;
+using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Engine.PaidResources;
 
@@ -17,7 +18,7 @@ namespace MarketplaceGuard.Cmdlets.PaidResources;
 /// </summary>
 [Cmdlet(VerbsSecurity.Protect, "MarketplacePaidResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ProtectionResult))]
-public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
+public sealed class ProtectMarketplacePaidResourceCommand : AwsCommand
 {
     private readonly List<GuardTagTarget> targets = new();
 
@@ -71,7 +72,7 @@ public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
         var connection = Connect();
         var current = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
-        RunEc2(connection, async work =>
+        Ec2Runner.Run(this, connection, async work =>
         {
             var store = new GuardTagStore(work.Session);
             foreach (var region in taggable.Select(t => t.Region).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -90,7 +91,7 @@ public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
                     });
                 }
             }
-        });
+        }, Cancellation);
 
         foreach (var target in taggable.Where(t => unreadable.Contains(t.Region)))
         {
@@ -118,7 +119,7 @@ public sealed class ProtectMarketplacePaidResourceCommand : Ec2Command
 
         if (approved.Count > 0)
         {
-            RunEc2(connection, work => ApplyAsync(work, approved));
+            Ec2Runner.Run(this, connection, work => ApplyAsync(work, approved), Cancellation);
         }
     }
 

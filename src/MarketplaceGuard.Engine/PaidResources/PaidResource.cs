@@ -31,6 +31,9 @@ public sealed class PaidResource
     /// <summary>The Marketplace product codes, sorted (inferred through lineage for snapshots and volumes).</summary>
     public IReadOnlyList<string> ProductCodes { get; init; } = [];
 
+    /// <summary>The account's name in the organization (organization runs); null for an account searched on its own.</summary>
+    public string? AccountName { get; set; }
+
     /// <summary>The owning account: the caller's for its own resources, another for Marketplace or shared AMIs; null when EC2 does not say (volumes).</summary>
     public string? OwnerId { get; init; }
 
