@@ -19,6 +19,7 @@
         'Get-MarketplaceAccess'
         'Test-MarketplaceLeastPrivilege'
         'Export-MarketplaceAuditReport'
+        'Import-MarketplaceAuditReport'
         'Export-MarketplaceAuthorizationSnapshot'
         'Export-MarketplaceOrganizationSnapshot'
         'Grant-MarketplaceProcurement'

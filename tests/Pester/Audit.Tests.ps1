@@ -291,6 +291,25 @@ Describe 'Export-MarketplaceAuditReport' {
         $b.expiredSuppressions[0].expires | Should -Be '2026-09-30'
     }
 
+    It 'keeps the account name, OU path and SCP assessment of findings read back with Import-Clixml, not their organization' {
+        $run = Test-MarketplaceLeastPrivilege @AuditArgs -PassThru -WarningAction SilentlyContinue
+        $engine = $run.GetType().Assembly
+        $scope = [Activator]::CreateInstance($engine.GetType('MarketplaceGuard.Engine.Organizations.OrganizationScope'), @('o-a1b2c3d4e5', $null, $true, $null, 1))
+        $assessment = [Activator]::CreateInstance($engine.GetType('MarketplaceGuard.Engine.Organizations.ServiceControlPolicyAssessment'), @($true, 'applied: root r-a1b2', [string[]] @('DenyMarketplace (root r-a1b2)')))
+        $run.SetOrganizationContext('prod', 'Root / Prod', $scope, $assessment)
+        $xml = Join-Path $TestDrive 'organization-findings.xml'
+        $run.Findings | Export-Clixml $xml
+        $path = Join-Path $TestDrive 'organization-findings.json'
+        Import-Clixml $xml | Export-MarketplaceAuditReport -Format Json -Path $path
+        $report = Get-Content $path -Raw | ConvertFrom-Json
+        $report.audits[0].accountName | Should -Be 'prod'
+        $report.audits[0].organizationPath | Should -Be 'Root / Prod'
+        $report.audits[0].serviceControlPolicies.considered | Should -BeTrue
+        $report.audits[0].serviceControlPolicies.relevant | Should -Be 'DenyMarketplace (root r-a1b2)'
+        $report.audits[0].findings[0].accountName | Should -Be 'prod'
+        $report.organization | Should -BeNullOrEmpty
+    }
+
     It 'reports findings that come back from a job' {
         $job = Start-Job -ScriptBlock {
             param($manifest, $audit)

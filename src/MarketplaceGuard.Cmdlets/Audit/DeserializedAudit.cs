@@ -7,6 +7,7 @@ using System.Management.Automation;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Organizations;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
@@ -14,7 +15,8 @@ namespace MarketplaceGuard.Cmdlets.Audit;
 /// Rebuilds findings and audit runs that went through PowerShell serialization (Export-Clixml/Import-Clixml,
 /// Start-Job, Invoke-Command): property bags whose type names start with "Deserialized.". Only a bag with every
 /// required property present and valid is rebuilt; anything else (a Select-Object reshape, a hand-made object) is
-/// refused with the reason, so a report is never written from objects that merely look like findings.
+/// refused with the reason, so a report is never written from objects that merely look like findings. A rebuilt run
+/// keeps its account name, OU path and SCP assessment, not its organization scope (see the types.ps1xml).
 /// </summary>
 internal sealed class DeserializedAudit
 {
@@ -99,6 +101,7 @@ internal sealed class DeserializedAudit
                 List(item, "ExpiredSuppressions").Select(Suppression).ToList(),
                 Required<bool>(item, "Incomplete"),
                 Strings(item, "LauncherPrincipals"));
+            run.SetOrganizationContext(OptionalString(item, "AccountName"), OptionalString(item, "OrganizationPath"), null, ServiceControlPolicies(item));
             var expected = Required<int>(item, "FindingCount");
             if (expected < 0)
             {
@@ -131,6 +134,25 @@ internal sealed class DeserializedAudit
             Value(item, "Suppression") is { } suppression ? Suppression(suppression) : null,
             RequiredString(item, "JsonPath"),
             Required<int>(item, "Line"));
+    }
+
+    /// <summary>
+    /// The run's SCP assessment; a run serialized without one (by a module that had none) was audited without SCPs,
+    /// which is what <see cref="ServiceControlPolicyAssessment.NotRead"/> says.
+    /// </summary>
+    private static ServiceControlPolicyAssessment ServiceControlPolicies(PSObject run)
+    {
+        if (Value(run, "ServiceControlPolicies") is not { } value)
+        {
+            return ServiceControlPolicyAssessment.NotRead;
+        }
+
+        if (value is not PSObject bag)
+        {
+            throw new FormatException("ServiceControlPolicies was flattened to text (serialized too shallow)");
+        }
+
+        return new ServiceControlPolicyAssessment(Required<bool>(bag, "Considered"), RequiredString(bag, "Summary"), Strings(bag, "Relevant"));
     }
 
     private static Suppression Suppression(object value)

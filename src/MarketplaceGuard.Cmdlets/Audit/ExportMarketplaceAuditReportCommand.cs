@@ -7,19 +7,23 @@ using System.Text;
 using MarketplaceGuard.Cmdlets.Errors;
 using MarketplaceGuard.Cmdlets.Output;
 using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Organizations;
 using MarketplaceGuard.Engine.Reports;
 
 namespace MarketplaceGuard.Cmdlets.Audit;
 
 /// <summary>
 /// Export-MarketplaceAuditReport: writes the audit runs and findings on the pipeline as JSON, SARIF, JUnit, Markdown
-/// or HTML. A report always comes from an audit: when no valid finding nor run arrived, no file is written and the
-/// command fails.
+/// or HTML (a run of an organization audit brings every account of it: see <see cref="AuditReportWriter"/>). A report
+/// always comes from an audit: when no valid finding nor run arrived, no file is written and the command fails.
 /// </summary>
 [Cmdlet(VerbsData.Export, "MarketplaceAuditReport", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
 {
+    private const string DeserializedOrganizationTypeName = "Deserialized.MarketplaceGuard.Engine.Organizations.OrganizationScope";
+
+    private readonly List<OrganizationScope> organizations = [];
     private readonly List<AuditRun> runs = [];
     private readonly List<Finding> findings = [];
     private readonly DeserializedAudit deserialized = new();
@@ -27,7 +31,10 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
     private int rejected;
     private OutputFile? output;
 
-    /// <summary>Findings from Test-MarketplaceLeastPrivilege, or its audit run (-PassThru); deserialized ones too.</summary>
+    /// <summary>
+    /// Findings from Test-MarketplaceLeastPrivilege or Import-MarketplaceAuditReport, or what their -PassThru returns (an
+    /// audit run, an organization audit); deserialized findings and runs too.
+    /// </summary>
     /// <remarks>
     /// Typed object, not Finding: PowerShell reads parameter types when it imports the module, before the engine's
     /// private load context can resolve them, so cmdlet signatures use only framework types.
@@ -79,21 +86,21 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             }
         }
 
-        if (runs.Count == 0 && findings.Count == 0)
+        if (organizations.Count == 0 && runs.Count == 0 && findings.Count == 0)
         {
             var why = rejected > 0
                 ? $"none of the {rejected} object(s) received was a finding or an audit run (see the errors above)"
                 : "nothing was received";
             ThrowTerminatingError(ModuleErrors.Create(
-                $"No report written to {ModuleErrors.Quote(file.Path)}: {why}. A report is written from the findings of Test-MarketplaceLeastPrivilege or from its audit run " +
-                "(Test-MarketplaceLeastPrivilege -PassThru), so an audit that found nothing is reported as passed only when its run arrives.",
+                $"No report written to {ModuleErrors.Quote(file.Path)}: {why}. A report is written from the findings of Test-MarketplaceLeastPrivilege or Import-MarketplaceAuditReport, or from " +
+                "their audit runs (-PassThru), so an audit that found nothing is reported as passed only when its run arrives.",
                 ErrorIds.ReportHasNoAudit,
                 ErrorCategory.InvalidData,
                 file.Path));
         }
 
         // The snapshot an audit read is its evidence: a report never replaces it.
-        if (runs.Concat(findings.Select(f => f.Run)).Select(r => r.Source).FirstOrDefault(source => string.Equals(source, file.Path, StringComparison.Ordinal)) is { } input)
+        if (organizations.SelectMany(o => o.Runs).Concat(runs).Concat(findings.Select(f => f.Run)).Select(r => r.Source).FirstOrDefault(source => string.Equals(source, file.Path, StringComparison.Ordinal)) is { } input)
         {
             ThrowTerminatingError(ModuleErrors.Create(
                 $"-Path: {ModuleErrors.Quote(input)} is the snapshot the audit read; the report would replace it. Write the report elsewhere.",
@@ -103,8 +110,8 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
         }
 
         var format = Enum.Parse<ReportFormat>(Format, ignoreCase: true);
-        var what = runs.Count > 0
-            ? $"Write a {format} report of {runs.Count + findings.Select(f => f.Run).Distinct().Count(r => !runs.Contains(r))} audit run(s)"
+        var what = organizations.Count > 0 ? $"Write a {format} report of {organizations.Count} organization audit(s)"
+            : runs.Count > 0 ? $"Write a {format} report of {runs.Count + findings.Select(f => f.Run).Distinct().Count(r => !runs.Contains(r))} audit run(s)"
             : $"Write a {format} report of {findings.Count} finding(s)";
         if (!ShouldProcess(file.Path, what))
         {
@@ -118,7 +125,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
             file.Write(stream =>
             {
                 using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                AuditReportWriter.Write(runs, findings, format, writer, baseDirectory: location);
+                AuditReportWriter.Write(organizations, runs, findings, format, writer, baseDirectory: location);
             });
         }
 
@@ -143,6 +150,20 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
                 }
 
                 return;
+            case OrganizationScope organization:
+                if (!organizations.Contains(organization))
+                {
+                    organizations.Add(organization);
+                }
+
+                return;
+        }
+
+        // An organization audit holds every run of the organization: PowerShell serialization does not carry it.
+        if (item is PSObject scopeBag && scopeBag.TypeNames.Contains(DeserializedOrganizationTypeName))
+        {
+            Reject(item, "-InputObject: a deserialized organization audit cannot be rebuilt (its runs do not travel with it). Write a JSON report where the audit runs (-ReportPath) and read it back with Import-MarketplaceAuditReport.");
+            return;
         }
 
         if (item is PSObject bag && DeserializedAudit.IsFinding(bag))
@@ -181,7 +202,7 @@ public sealed class ExportMarketplaceAuditReportCommand : PSCmdlet
         var hint = kind.StartsWith("Selected.", StringComparison.Ordinal)
             ? " (Select-Object makes a new object: filter with Where-Object instead, and select properties after the report)"
             : string.Empty;
-        Reject(item, $"-InputObject takes the findings or the audit run of Test-MarketplaceLeastPrivilege (also deserialized), not {kind}{hint}.");
+        Reject(item, $"-InputObject takes the findings, audit runs or organization audits of Test-MarketplaceLeastPrivilege and Import-MarketplaceAuditReport (findings and runs also deserialized), not {kind}{hint}.");
     }
 
     private void Reject(object? item, string message)

@@ -194,7 +194,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
             report.Write(stream =>
             {
                 using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                AuditReportWriter.Write(scope.Runs, scope.Runs.SelectMany(r => r.Findings), reportFormat!.Value, writer, baseDirectory: location);
+                AuditReportWriter.Write(scope, reportFormat!.Value, writer, baseDirectory: location);
             });
             WriteVerbose($"Wrote the {reportFormat} report of {scope.Runs.Count} account(s) to {report.Path}.");
         }

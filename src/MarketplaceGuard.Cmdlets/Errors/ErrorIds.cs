@@ -101,6 +101,18 @@ public static class ErrorIds
     /// <summary>The report format is neither given nor implied by the file extension.</summary>
     public const string ReportFormatUnknown = "ReportFormatUnknown";
 
+    /// <summary>A report file that is not valid JSON, is truncated, or has a value missing or wrong (an unknown rule id, counts that disagree with its findings).</summary>
+    public const string ReportInvalid = "ReportInvalid";
+
+    /// <summary>A JSON file that is not a MarketplaceGuard JSON report (a SARIF report, a snapshot, anything else).</summary>
+    public const string NotMarketplaceGuardReport = "NotMarketplaceGuardReport";
+
+    /// <summary>A MarketplaceGuard JSON report of a format version this module does not read.</summary>
+    public const string ReportVersionUnsupported = "ReportVersionUnsupported";
+
+    /// <summary>A report file that could not be read (I/O).</summary>
+    public const string ReportUnreadable = "ReportUnreadable";
+
     /// <summary>An output path that is a directory, in a missing folder, or not writable; checked before any work.</summary>
     public const string OutputPathInvalid = "OutputPathInvalid";
 

@@ -35,6 +35,7 @@ public sealed class OrganizationScope
     private readonly object gate = new();
     private readonly List<UnauditedAccount> unaudited = [];
     private readonly List<AuditRun> runs = [];
+    private readonly HashSet<Guid> runIds = [];
 
     public OrganizationScope(string? organizationId, string? managementAccountId, bool serviceControlPoliciesRead, string? notReadReason, int accountsRequested)
     {
@@ -86,13 +87,16 @@ public sealed class OrganizationScope
         }
     }
 
-    /// <summary>Records the run of an audited account (thread-safe).</summary>
+    /// <summary>
+    /// Records the run of an audited account (thread-safe). A run is known by its <see cref="AuditRun.Id"/>: the same run
+    /// read back from two report files is recorded once.
+    /// </summary>
     public void AddRun(AuditRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         lock (gate)
         {
-            if (!runs.Contains(run))
+            if (runIds.Add(run.Id))
             {
                 runs.Add(run);
             }
@@ -112,22 +116,31 @@ public sealed class OrganizationScope
     }
 
     /// <summary>
-    /// One scope for several (shards of one organization): the union of their runs and of their unaudited accounts (an
-    /// account audited by one shard is audited), the
-    /// organization when they agree, SCPs read only when every shard read them.
+    /// One scope for several (shards of one organization): the union of their runs (a run given twice, the same
+    /// <see cref="AuditRun.Id"/>, is taken once) and of their unaudited accounts (an account audited by one shard is
+    /// audited), the organization when they agree, SCPs read only when every shard read them.
     /// </summary>
+    /// <remarks>
+    /// The accounts requested are counted by account, not added up: a shard given twice, or a whole report given with one
+    /// of its shards, requests its accounts once. Each scope adds the accounts it requested but holds neither as a run nor
+    /// as unaudited (a fan-out that stopped early), so those are never lost from the count.
+    /// </remarks>
     public static OrganizationScope Merge(IReadOnlyCollection<OrganizationScope> scopes)
     {
         ArgumentOutOfRangeException.ThrowIfZero(scopes.Count);
+        scopes = scopes.Distinct().ToList();
         var ids = scopes.Select(s => s.OrganizationId).Distinct(StringComparer.Ordinal).ToList();
         var read = scopes.All(s => s.ServiceControlPoliciesRead);
         var reason = read ? null : scopes.Select(s => s.NotReadReason).FirstOrDefault(r => r is not null);
+        var accounted = scopes.Select(s => (Scope: s, Accounts: s.AccountedFor())).ToList();
+        var requested = accounted.SelectMany(a => a.Accounts).Distinct(StringComparer.Ordinal).Count()
+            + accounted.Sum(a => Math.Max(0, a.Scope.AccountsRequested - a.Accounts.Count));
         var merged = new OrganizationScope(
             ids.Count == 1 ? ids[0] : null,
             scopes.Select(s => s.ManagementAccountId).Distinct(StringComparer.Ordinal).Count() == 1 ? scopes.First().ManagementAccountId : null,
             read,
             reason,
-            scopes.Sum(s => s.AccountsRequested));
+            requested);
         foreach (var run in scopes.SelectMany(s => s.Runs))
         {
             merged.AddRun(run);
@@ -140,5 +153,14 @@ public sealed class OrganizationScope
         }
 
         return merged;
+    }
+
+    /// <summary>The accounts the scope holds a run or an unaudited entry for (a run of an account without principals by its run id).</summary>
+    private HashSet<string> AccountedFor()
+    {
+        lock (gate)
+        {
+            return runs.Select(r => r.AccountId ?? r.Id.ToString()).Concat(unaudited.Select(a => a.AccountId)).ToHashSet(StringComparer.Ordinal);
+        }
     }
 }

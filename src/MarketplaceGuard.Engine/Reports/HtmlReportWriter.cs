@@ -44,6 +44,10 @@ internal static class HtmlReportWriter
         .legend { color: #57606a; font-size: .88rem; }
         small { color: #57606a; }
         section + section { margin-top: 3rem; border-top: 3px double #d0d7de; }
+        h3 { font-size: 1.1rem; margin: 1.6rem 0 .5rem; }
+        .verdict h2 { border: 0; margin: 0 0 .4rem; padding: 0; }
+        tr.not-audited td, tr.not-audited th { background: #fff8c5; }
+        a { color: inherit; }
         """;
 
     public static void Write(Report report, TextWriter output)
@@ -62,27 +66,99 @@ internal static class HtmlReportWriter
         output.WriteLine("</style>");
         output.WriteLine("</head>");
         output.WriteLine("<body>");
+        if (report.Organization is { } organization)
+        {
+            WriteOrganization(report, organization, output);
+        }
+
         foreach (var run in report.Runs)
         {
-            WriteRun(report, run, output);
+            WriteRun(report, run, output, report.Organization);
         }
 
         output.WriteLine("</body>");
         output.WriteLine("</html>");
     }
 
-    private static void WriteRun(Report report, RunReport run, TextWriter output)
+    /// <summary>
+    /// The verdict of the whole, then a table of every account (audited or not) whose names link to the accounts'
+    /// sections below it.
+    /// </summary>
+    private static void WriteOrganization(Report report, OrganizationSummary organization, TextWriter output)
+    {
+        // Not green when an account was not audited or a snapshot was incomplete: what was not read was not audited.
+        var verdict = organization.NotAudited.Count > 0 || organization.Runs.Any(r => r.Run.Incomplete) ? "incomplete"
+            : organization.Passed ? "passed"
+            : "failed";
+        output.WriteLine($"<header class=\"verdict {verdict}\">");
+        output.WriteLine("<h1>AWS Marketplace least-privilege audit</h1>");
+        output.WriteLine($"<p class=\"result\">{E(ReportText.Headline(organization))}</p>");
+        output.WriteLine($"<p class=\"meta\">{E(ReportText.Totals(organization))} &middot; generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}</p>");
+        output.WriteLine("</header>");
+        if (ReportText.ServiceControlPolicyWarning(organization) is { } warning)
+        {
+            output.WriteLine($"<p class=\"warning\"><strong>Service control policies not considered.</strong> {E(warning)}</p>");
+        }
+
+        if (organization.Scope is { } scope)
+        {
+            output.WriteLine("<table class=\"context\"><tbody>");
+            Context(output, "Organization", ReportText.Organization(scope));
+            Context(output, "Service control policies", ReportText.OrganizationServiceControlPolicies(scope));
+            output.WriteLine("</tbody></table>");
+        }
+
+        output.WriteLine("<h2>Accounts</h2>");
+        output.WriteLine("<table class=\"accounts\">");
+        output.WriteLine("<thead><tr><th>Account</th><th>OU path</th><th>Verdict</th><th>High</th><th>Medium</th><th>Low</th><th>Suppressed</th><th>Open by rule</th><th>Service control policies</th><th>Relevant SCPs</th></tr></thead>");
+        output.WriteLine("<tbody>");
+        foreach (var account in organization.Accounts)
+        {
+            var name = account.Anchor is null ? E(account.Label) : $"<a href=\"#{account.Anchor}\">{E(account.Label)}</a>";
+            var row = account.Run is null ? " class=\"not-audited\"" : string.Empty;
+            output.Write($"<tr{row}><th scope=\"row\">{name}</th><td>{E(account.OrganizationPath ?? string.Empty)}</td><td>{E(account.Verdict)}</td>");
+            if (account.Run is not { } run)
+            {
+                output.WriteLine("<td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr>");
+                continue;
+            }
+
+            foreach (var severity in ReportText.Severities)
+            {
+                output.Write($"<td>{ReportText.Number(run.OpenCount(severity))}</td>");
+            }
+
+            output.Write($"<td>{ReportText.Number(run.SuppressedCount)}</td>");
+            output.Write($"<td>{E(string.Join(", ", run.OpenByRule.Select(r => $"{r.Key}: {ReportText.Number(r.Value)}")))}</td>");
+            output.WriteLine($"<td>{E(ReportText.ServiceControlPolicies(run.Run))}</td><td>{E(ReportText.RelevantServiceControlPolicies(run.Run))}</td></tr>");
+        }
+
+        output.WriteLine("</tbody>");
+        output.WriteLine("</table>");
+    }
+
+    /// <summary>
+    /// One run: on its own (<paramref name="organization"/> null) the page's only section; in an organization report the
+    /// section of its account, with the anchor the summary links to and its headings one level down.
+    /// </summary>
+    private static void WriteRun(Report report, RunReport run, TextWriter output, OrganizationSummary? organization)
     {
         var audit = run.Run;
+        var level = organization is null ? 1 : 2;
 
         // A pass on an incomplete snapshot is not green: what was not read was not audited.
         var verdict = audit.Incomplete ? "incomplete" : run.Passed ? "passed" : "failed";
-        output.WriteLine("<section>");
+
+        // The anchor is made of letters, digits and '-' only (see OrganizationSummary), so it is safe as markup.
+        output.WriteLine(organization is null ? "<section>" : $"<section id=\"{organization.AnchorOf(run)}\">");
         output.WriteLine($"<header class=\"verdict {verdict}\">");
-        output.WriteLine("<h1>AWS Marketplace least-privilege audit</h1>");
+        output.WriteLine(organization is null
+            ? "<h1>AWS Marketplace least-privilege audit</h1>"
+            : $"<h2>{E(ReportText.AccountHeading(audit))}</h2>");
         output.WriteLine($"<p class=\"result\">{E(ReportText.Headline(run))}</p>");
         var account = audit.AccountId is null ? string.Empty : $"Account <code>{E(audit.AccountId)}</code> &middot; ";
-        output.WriteLine($"<p class=\"meta\">{account}Source <code>{E(run.Source)}</code> &middot; generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}</p>");
+        var generated = organization is null ? $" &middot; generated {E(report.GeneratedAtDisplay)} by {E(Report.ToolName)} {E(Report.ToolVersion)}" : string.Empty;
+        output.WriteLine($"<p class=\"meta\">{account}Source <code>{E(run.Source)}</code>{generated}</p>");
         output.WriteLine("</header>");
         if (audit.Incomplete)
         {
@@ -96,6 +172,7 @@ internal static class HtmlReportWriter
         Context(output, "Suppression file", ReportText.SuppressionFile(audit));
         Context(output, "Expired suppressions", ReportText.Expired(audit));
         Context(output, "Snapshot", audit.Incomplete ? "incomplete" : "complete");
+        Context(output, "Service control policies", ReportText.ServiceControlPolicyLine(audit));
         output.WriteLine("</tbody></table>");
 
         output.WriteLine("<div class=\"cards\">");
@@ -108,23 +185,24 @@ internal static class HtmlReportWriter
         Card(output, "principals", run.PrincipalCount, "Principals audited");
         output.WriteLine("</div>");
 
+        var heading = $"h{level + 1}";
         if (run.MatrixRows.Count > 0)
         {
-            WriteMatrix(run, output);
+            WriteMatrix(run, output, heading);
         }
 
-        WriteFixPlan(run, output);
-        WriteOpenFindings(run, output);
-        WriteSuppressedFindings(run, output);
+        WriteFixPlan(run, output, heading);
+        WriteOpenFindings(run, output, heading);
+        WriteSuppressedFindings(run, output, heading);
         output.WriteLine("</section>");
     }
 
     private static void Context(TextWriter output, string label, string value) =>
         output.WriteLine($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
 
-    private static void WriteFixPlan(RunReport run, TextWriter output)
+    private static void WriteFixPlan(RunReport run, TextWriter output, string heading)
     {
-        output.WriteLine("<h2>Fix plan</h2>");
+        output.WriteLine($"<{heading}>Fix plan</{heading}>");
         if (run.FixPlan.Count == 0)
         {
             output.WriteLine("<p>Nothing to fix.</p>");
@@ -148,12 +226,12 @@ internal static class HtmlReportWriter
     private static void Card(TextWriter output, string kind, int count, string label) =>
         output.WriteLine($"<div class=\"card {kind}\"><span class=\"n\">{ReportText.Number(count)}</span>{E(label)}</div>");
 
-    private static void WriteMatrix(RunReport run, TextWriter output)
+    private static void WriteMatrix(RunReport run, TextWriter output, string heading)
     {
         // The cells behind an open finding are outlined, so the matrix shows where the problems are at a glance.
         var flagged = new HashSet<AccessEntry>(run.Open.Select(f => f.Access).OfType<AccessEntry>());
 
-        output.WriteLine("<h2>Who can do what</h2>");
+        output.WriteLine($"<{heading}>Who can do what</{heading}>");
         output.WriteLine("<p class=\"legend\">Green: allowed. Yellow: allowed in some contexts (hover for the conditions). Grey: denied, dark when an explicit deny protects it. Red outline: a finding to fix.</p>");
         output.WriteLine("<table class=\"matrix\">");
         output.WriteLine("<thead><tr><th>Principal</th><th>Role</th>" + string.Concat(run.Capabilities.Select(c => $"<th title=\"{E(c.Description)}\">{E(c.Name)}</th>"))
@@ -182,10 +260,10 @@ internal static class HtmlReportWriter
         output.WriteLine("</table>");
     }
 
-    private static void WriteOpenFindings(RunReport run, TextWriter output)
+    private static void WriteOpenFindings(RunReport run, TextWriter output, string heading)
     {
         var open = ReportText.Severities.SelectMany(s => run.Open.Where(f => f.Severity == s)).ToList();
-        output.WriteLine("<h2>Findings to fix</h2>");
+        output.WriteLine($"<{heading}>Findings to fix</{heading}>");
         if (open.Count == 0)
         {
             output.WriteLine(run.Run.Incomplete
@@ -210,7 +288,7 @@ internal static class HtmlReportWriter
         output.WriteLine("</table>");
     }
 
-    private static void WriteSuppressedFindings(RunReport run, TextWriter output)
+    private static void WriteSuppressedFindings(RunReport run, TextWriter output, string heading)
     {
         var suppressed = run.Suppressed.ToList();
         if (suppressed.Count == 0)
@@ -218,7 +296,7 @@ internal static class HtmlReportWriter
             return;
         }
 
-        output.WriteLine("<h2>Suppressed findings</h2>");
+        output.WriteLine($"<{heading}>Suppressed findings</{heading}>");
         output.WriteLine("<p class=\"legend\">Accepted on purpose until the date shown; after it they count again.</p>");
         output.WriteLine("<table class=\"suppressed\">");
         output.WriteLine("<thead><tr><th>Severity</th><th>Rule</th><th>Principal</th><th>Reason</th><th>Justification</th><th>Expires</th></tr></thead>");

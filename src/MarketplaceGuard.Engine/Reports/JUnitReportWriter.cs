@@ -11,15 +11,22 @@ namespace MarketplaceGuard.Engine.Reports;
 /// <summary>
 /// JUnit XML for CI: one test case per rule and audited principal, so a clean principal shows up as passed and a
 /// dashboard counts the checks, not only the failures. A case fails when the rule has an unsuppressed finding for the
-/// principal, and is skipped when every finding for it is suppressed. One test suite per audit run.
+/// principal, and is skipped when every finding for it is suppressed. One test suite per audit run; a report of an
+/// organization (or of several runs) names each suite after its account and adds first a suite with one case per
+/// account, which errors for an account that was not audited, so CI never shows green for an organization it did not
+/// see whole.
 /// </summary>
 internal static class JUnitReportWriter
 {
     public const string SuiteName = "MarketplaceGuard least privilege";
 
+    /// <summary>The suite of the organization summary: was every account audited.</summary>
+    public const string AccountsSuiteName = "MarketplaceGuard accounts";
+
     public static void Write(Report report, TextWriter output)
     {
         var suites = report.Runs.Select(run => BuildSuite(report, run)).ToList();
+        var accounts = report.Organization;
         var settings = new XmlWriterSettings
         {
             Indent = true,
@@ -35,7 +42,17 @@ internal static class JUnitReportWriter
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
             xml.WriteAttributeString("name", Report.ToolName);
-            WriteCounts(xml, suites.Sum(s => s.Total), suites.Sum(s => s.Failures), suites.Sum(s => s.Skipped));
+            WriteCounts(
+                xml,
+                suites.Sum(s => s.Total) + (accounts?.Accounts.Count ?? 0),
+                suites.Sum(s => s.Failures),
+                accounts?.NotAudited.Count ?? 0,
+                suites.Sum(s => s.Skipped));
+            if (accounts is not null)
+            {
+                WriteAccountsSuite(xml, report, accounts);
+            }
+
             foreach (var suite in suites)
             {
                 WriteSuite(xml, report, suite);
@@ -51,8 +68,6 @@ internal static class JUnitReportWriter
 
     private static Suite BuildSuite(Report report, RunReport run)
     {
-        // Several runs in one file: the source tells the suites apart in a CI dashboard.
-        var name = report.Runs.Count > 1 ? $"{SuiteName} ({run.Source})" : SuiteName;
         var cases = new List<TestCase>();
         var byCase = run.Findings.ToLookup(f => (f.Rule, f.Principal));
         if (run.Principals is { } principals)
@@ -74,7 +89,105 @@ internal static class JUnitReportWriter
             cases.AddRange(AuditRules.All.Where(r => !run.Findings.Any(f => f.Rule == r)).Select(r => new TestCase(r, passed, [])));
         }
 
-        return new Suite(name, run, cases);
+        return new Suite(SuiteNameOf(report, run), run, cases);
+    }
+
+    /// <summary>
+    /// One run alone is "MarketplaceGuard least privilege"; among several, each suite names its account ("...: prod
+    /// (111122223333)"), and its source when the same account was audited twice, so a CI dashboard tells them apart.
+    /// </summary>
+    private static string SuiteNameOf(Report report, RunReport run)
+    {
+        if (report.Organization is null)
+        {
+            return SuiteName;
+        }
+
+        var account = ReportText.Account(run.Run.AccountId, run.Run.AccountName);
+        var twice = report.Runs.Count(r => ReportText.Account(r.Run.AccountId, r.Run.AccountName) == account) > 1;
+        return twice ? $"{SuiteName}: {account} ({run.Source})" : $"{SuiteName}: {account}";
+    }
+
+    /// <summary>
+    /// The organization summary as a suite: its context as properties, one case per account that errors when the account
+    /// was not audited (its findings are in its own suite, so they are not counted twice), and the summary in system-out.
+    /// </summary>
+    private static void WriteAccountsSuite(XmlWriter xml, Report report, OrganizationSummary organization)
+    {
+        var scope = organization.Scope;
+        xml.WriteStartElement("testsuite");
+        xml.WriteAttributeString("name", Clean(scope?.OrganizationId is { } id ? $"{AccountsSuiteName} of {id}" : AccountsSuiteName));
+        WriteCounts(xml, organization.Accounts.Count, 0, organization.NotAudited.Count, 0);
+        xml.WriteAttributeString("timestamp", report.GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+        xml.WriteStartElement("properties");
+        if (scope is not null)
+        {
+            WriteProperty(xml, "organization", ReportText.Organization(scope));
+            WriteProperty(xml, "serviceControlPolicies", ReportText.OrganizationServiceControlPolicies(scope));
+        }
+
+        WriteProperty(xml, "accountsRequested", ReportText.Number(organization.AccountsRequested));
+        WriteProperty(xml, "accountsAudited", ReportText.Number(organization.AccountsAudited));
+        WriteProperty(xml, "accountsNotAudited", ReportText.Number(organization.NotAudited.Count));
+        WriteProperty(xml, "verdict", ReportText.Headline(organization));
+        WriteProperty(xml, "tool", $"{Report.ToolName} {Report.ToolVersion}");
+        xml.WriteEndElement();
+
+        foreach (var account in organization.Accounts)
+        {
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("classname", "Account audited");
+            xml.WriteAttributeString("name", Clean(account.Label));
+            if (account.Run is null)
+            {
+                xml.WriteStartElement("error");
+                xml.WriteAttributeString("type", "AccountNotAudited");
+                xml.WriteAttributeString("message", Clean(account.NotAuditedReason ?? string.Empty));
+                xml.WriteString(Clean($"{account.Label} was not audited: {account.NotAuditedReason}. What it holds is unknown, so the organization cannot pass."));
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        }
+
+        xml.WriteStartElement("system-out");
+        xml.WriteString(Clean(SummaryText(organization)));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The verdict, the SCP warning, the totals and one line per account, where CI systems show a suite's log.</summary>
+    private static string SummaryText(OrganizationSummary organization)
+    {
+        var text = new StringBuilder();
+        text.Append(ReportText.Headline(organization)).Append('\n');
+        if (ReportText.ServiceControlPolicyWarning(organization) is { } warning)
+        {
+            text.Append("Warning: ").Append(warning).Append('\n');
+        }
+
+        text.Append("Accounts: ").Append(ReportText.Totals(organization));
+        foreach (var account in organization.Accounts)
+        {
+            text.Append("\n  ").Append(account.Label);
+            if (account.OrganizationPath is { } path)
+            {
+                text.Append(" [").Append(path).Append(']');
+            }
+
+            text.Append(": ").Append(account.Verdict);
+            if (account.Run is { } run)
+            {
+                if (run.OpenByRule.Count > 0)
+                {
+                    text.Append(" (").AppendJoin(", ", run.OpenByRule.Select(r => $"{r.Key}: {ReportText.Number(r.Value)}")).Append(')');
+                }
+
+                text.Append("; SCPs ").Append(ReportText.ServiceControlPolicyLine(run.Run));
+            }
+        }
+
+        return text.ToString();
     }
 
     private static void WriteSuite(XmlWriter xml, Report report, Suite suite)
@@ -82,11 +195,23 @@ internal static class JUnitReportWriter
         var run = suite.Run.Run;
         xml.WriteStartElement("testsuite");
         xml.WriteAttributeString("name", Clean(suite.Name));
-        WriteCounts(xml, suite.Total, suite.Failures, suite.Skipped);
+        WriteCounts(xml, suite.Total, suite.Failures, 0, suite.Skipped);
         xml.WriteAttributeString("timestamp", report.GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
         xml.WriteStartElement("properties");
         WriteProperty(xml, "source", run.Source);
         WriteProperty(xml, "accountId", run.AccountId ?? string.Empty);
+        if (run.AccountName is not null)
+        {
+            WriteProperty(xml, "accountName", run.AccountName);
+        }
+
+        if (run.OrganizationPath is not null)
+        {
+            WriteProperty(xml, "organizationPath", run.OrganizationPath);
+        }
+
+        WriteProperty(xml, "serviceControlPolicies", ReportText.ServiceControlPolicies(run));
+        WriteProperty(xml, "relevantServiceControlPolicies", ReportText.RelevantServiceControlPolicies(run));
         WriteProperty(xml, "procurementPrincipals", ReportText.Principals(run.DeclaredProcurementPrincipals, run.ProcurementPrincipals));
         WriteProperty(xml, "viewerPrincipals", ReportText.Principals(run.DeclaredViewerPrincipals, run.ViewerPrincipals));
         WriteProperty(xml, "launcherPrincipals", ReportText.Principals(run.DeclaredLauncherPrincipals, run.LauncherPrincipals));
@@ -193,11 +318,11 @@ internal static class JUnitReportWriter
         return text.ToString();
     }
 
-    private static void WriteCounts(XmlWriter xml, int tests, int failures, int skipped)
+    private static void WriteCounts(XmlWriter xml, int tests, int failures, int errors, int skipped)
     {
         xml.WriteAttributeString("tests", ReportText.Number(tests));
         xml.WriteAttributeString("failures", ReportText.Number(failures));
-        xml.WriteAttributeString("errors", "0");
+        xml.WriteAttributeString("errors", ReportText.Number(errors));
         xml.WriteAttributeString("skipped", ReportText.Number(skipped));
     }
 

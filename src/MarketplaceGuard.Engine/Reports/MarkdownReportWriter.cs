@@ -8,29 +8,91 @@ namespace MarketplaceGuard.Engine.Reports;
 
 /// <summary>
 /// GitHub-flavoured Markdown for a pull request or a wiki: summary, who-can matrix, then the findings by severity.
-/// Several runs give several such documents separated by a rule.
+/// A report of an organization (or of several runs) opens with the verdict of the whole and a table of every account,
+/// linked to one such section per account.
 /// </summary>
 internal static class MarkdownReportWriter
 {
     public static void Write(Report report, TextWriter output)
     {
-        for (var i = 0; i < report.Runs.Count; i++)
+        if (report.Organization is not { } organization)
         {
-            if (i > 0)
-            {
-                output.WriteLine();
-                output.WriteLine("---");
-                output.WriteLine();
-            }
+            WriteRun(report, report.Runs[0], output, null);
+            return;
+        }
 
-            WriteRun(report, report.Runs[i], output);
+        WriteOrganization(report, organization, output);
+        foreach (var run in report.Runs)
+        {
+            output.WriteLine();
+            WriteRun(report, run, output, organization);
         }
     }
 
-    private static void WriteRun(Report report, RunReport run, TextWriter output)
+    private static void WriteOrganization(Report report, OrganizationSummary organization, TextWriter output)
+    {
+        output.WriteLine("# MarketplaceGuard least-privilege report");
+        output.WriteLine();
+        if (organization.Scope is { } scope)
+        {
+            output.WriteLine($"Organization: {Text(ReportText.Organization(scope))}  ");
+            output.WriteLine($"Service control policies: {Text(ReportText.OrganizationServiceControlPolicies(scope))}  ");
+        }
+
+        output.WriteLine($"Accounts: {Text(ReportText.Totals(organization))}  ");
+        output.WriteLine($"Generated: {report.GeneratedAtDisplay} by {Report.ToolName} {Report.ToolVersion}");
+        output.WriteLine();
+        // Lower case as a run's verdict is, but not the account names the headline may hold.
+        var headline = ReportText.Headline(organization);
+        output.WriteLine($"**Verdict: {Text(char.ToLowerInvariant(headline[0]) + headline[1..])}**");
+        output.WriteLine();
+        if (ReportText.ServiceControlPolicyWarning(organization) is { } warning)
+        {
+            output.WriteLine($"> **Warning:** {Text(warning)}");
+            output.WriteLine();
+        }
+
+        output.WriteLine("## Accounts");
+        output.WriteLine();
+        output.WriteLine("| Account | OU path | Verdict | High | Medium | Low | Suppressed | Open by rule | Service control policies | Relevant SCPs |");
+        output.WriteLine("|---|---|---|---:|---:|---:|---:|---|---|---|");
+        foreach (var account in organization.Accounts)
+        {
+            var name = account.Anchor is null ? Text(account.Label) : $"[{Text(account.Label)}](#{account.Anchor})";
+            var path = Text(account.OrganizationPath ?? string.Empty);
+            if (account.Run is not { } run)
+            {
+                output.WriteLine($"| {name} | {path} | {Text(account.Verdict)} | | | | | | | |");
+                continue;
+            }
+
+            var counts = string.Join(" | ", ReportText.Severities.Select(s => ReportText.Number(run.OpenCount(s))));
+            var byRule = string.Join(", ", run.OpenByRule.Select(r => $"{r.Key}: {ReportText.Number(r.Value)}"));
+            output.WriteLine($"| {name} | {path} | {Text(account.Verdict)} | {counts} | {ReportText.Number(run.SuppressedCount)} | {byRule} | {Text(ReportText.ServiceControlPolicies(run.Run))} | {Text(ReportText.RelevantServiceControlPolicies(run.Run))} |");
+        }
+    }
+
+    /// <summary>
+    /// One run: on its own (<paramref name="organization"/> null) a whole document as before organizations; in an
+    /// organization report a section under the account's heading, its headings one level down, with an anchor the
+    /// summary table links to.
+    /// </summary>
+    private static void WriteRun(Report report, RunReport run, TextWriter output, OrganizationSummary? organization)
     {
         var audit = run.Run;
-        output.WriteLine("# MarketplaceGuard least-privilege report");
+        var level = organization is null ? 1 : 2;
+        if (organization is null)
+        {
+            output.WriteLine("# MarketplaceGuard least-privilege report");
+        }
+        else
+        {
+            // The anchor is made of letters, digits and '-' only (see OrganizationSummary), so it is safe as markup.
+            output.WriteLine($"<a id=\"{organization.AnchorOf(run)}\"></a>");
+            output.WriteLine();
+            output.WriteLine($"## {Text(ReportText.AccountHeading(audit))}");
+        }
+
         output.WriteLine();
         output.WriteLine($"Account: {(audit.AccountId is null ? "unknown" : Code(audit.AccountId))}  ");
         output.WriteLine($"Source: {Code(run.Source)}  ");
@@ -40,7 +102,16 @@ internal static class MarkdownReportWriter
         output.WriteLine($"Suppression file: {(audit.SuppressionPath is null ? "none" : Code(audit.SuppressionPath))}  ");
         output.WriteLine($"Expired suppressions: {Text(ReportText.Expired(audit))}  ");
         output.WriteLine($"Snapshot: {(audit.Incomplete ? "**incomplete**" : "complete")}  ");
-        output.WriteLine($"Generated: {report.GeneratedAtDisplay} by {Report.ToolName} {Report.ToolVersion}");
+        if (organization is null)
+        {
+            output.WriteLine($"Service control policies: {Text(ReportText.ServiceControlPolicyLine(audit))}  ");
+            output.WriteLine($"Generated: {report.GeneratedAtDisplay} by {Report.ToolName} {Report.ToolVersion}");
+        }
+        else
+        {
+            output.WriteLine($"Service control policies: {Text(ReportText.ServiceControlPolicyLine(audit))}");
+        }
+
         output.WriteLine();
         output.WriteLine($"**Verdict: {ReportText.Headline(run).ToLowerInvariant()}**");
         output.WriteLine();
@@ -50,7 +121,7 @@ internal static class MarkdownReportWriter
             output.WriteLine();
         }
 
-        output.WriteLine("## Summary");
+        output.WriteLine($"{Heading(level + 1)} Summary");
         output.WriteLine();
         output.WriteLine("| | Count |");
         output.WriteLine("|---|---:|");
@@ -63,14 +134,14 @@ internal static class MarkdownReportWriter
         output.WriteLine($"| Principals audited | {ReportText.Number(run.PrincipalCount)} |");
         output.WriteLine();
 
-        WriteFixPlan(run, output);
+        WriteFixPlan(run, output, level + 1);
 
         if (run.MatrixRows.Count > 0)
         {
-            WriteMatrix(run, output);
+            WriteMatrix(run, output, level + 1);
         }
 
-        output.WriteLine("## Findings");
+        output.WriteLine($"{Heading(level + 1)} Findings");
         output.WriteLine();
         if (!run.Open.Any())
         {
@@ -86,7 +157,7 @@ internal static class MarkdownReportWriter
                 continue;
             }
 
-            output.WriteLine($"### {severity}");
+            output.WriteLine($"{Heading(level + 2)} {severity}");
             output.WriteLine();
             foreach (var finding in findings)
             {
@@ -99,7 +170,7 @@ internal static class MarkdownReportWriter
         var suppressed = run.Suppressed.ToList();
         if (suppressed.Count > 0)
         {
-            output.WriteLine("### Suppressed");
+            output.WriteLine($"{Heading(level + 2)} Suppressed");
             output.WriteLine();
             foreach (var finding in suppressed)
             {
@@ -111,9 +182,11 @@ internal static class MarkdownReportWriter
         }
     }
 
-    private static void WriteFixPlan(RunReport run, TextWriter output)
+    private static string Heading(int level) => new('#', level);
+
+    private static void WriteFixPlan(RunReport run, TextWriter output, int level)
     {
-        output.WriteLine("## Fix plan");
+        output.WriteLine($"{Heading(level)} Fix plan");
         output.WriteLine();
         if (run.FixPlan.Count == 0)
         {
@@ -133,9 +206,9 @@ internal static class MarkdownReportWriter
         output.WriteLine();
     }
 
-    private static void WriteMatrix(RunReport run, TextWriter output)
+    private static void WriteMatrix(RunReport run, TextWriter output, int level)
     {
-        output.WriteLine("## Who can do what");
+        output.WriteLine($"{Heading(level)} Who can do what");
         output.WriteLine();
         output.WriteLine("| Principal | Role | " + string.Join(" | ", run.Capabilities.Select(c => Text(c.Name))) + " |");
         output.WriteLine("|---|---|" + string.Concat(run.Capabilities.Select(_ => "---|")));

@@ -7,17 +7,25 @@ using System.Reflection;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Organizations;
 
 namespace MarketplaceGuard.Engine.Reports;
 
-/// <summary>What every report format writes: the tool, the time, and one section per audit run.</summary>
+/// <summary>
+/// What every report format writes: the tool, the time, one section per audit run and, for an organization (or any
+/// report of several runs), the summary of every account.
+/// </summary>
 internal sealed class Report
 {
-    public Report(IReadOnlyList<RunReport> runs, DateTimeOffset generatedAt, string? baseDirectory)
+    /// <param name="organizations">The organization audits of the runs (and those given whole, which may have no run).</param>
+    public Report(IReadOnlyList<RunReport> runs, IReadOnlyList<OrganizationScope> organizations, DateTimeOffset generatedAt, string? baseDirectory)
     {
-        Runs = runs;
+        // Account id order (a stable sort: runs of one account keep the order given), so the report of an organization
+        // reads the same however its runs arrived: from one fan-out, from shards, or findings piped in any order.
+        Runs = runs.OrderBy(r => r.Run.AccountId ?? string.Empty, StringComparer.Ordinal).ToList();
         GeneratedAt = generatedAt.ToUniversalTime();
         BaseDirectory = baseDirectory;
+        Organization = OrganizationSummary.Of(Runs, organizations);
     }
 
     public const string ToolName = "MarketplaceGuard";
@@ -25,7 +33,11 @@ internal sealed class Report
     /// <summary>The module version without build metadata ("0.1.0", not "0.1.0+3f2a..."), so reports stay comparable.</summary>
     public static string ToolVersion { get; } = ReadToolVersion();
 
+    /// <summary>In account id order; empty only for an organization audit that audited no account.</summary>
     public IReadOnlyList<RunReport> Runs { get; }
+
+    /// <summary>The summary of every account; null for the report of one run outside an organization audit.</summary>
+    public OrganizationSummary? Organization { get; }
 
     /// <summary>The directory file paths are made relative to (PowerShell's current location); null for absolute paths.</summary>
     public string? BaseDirectory { get; }
@@ -104,6 +116,13 @@ internal sealed class RunReport
     /// <summary>Open findings of one severity (suppressed ones are counted apart, so the counts add up to the total).</summary>
     public int OpenCount(Severity severity) => Open.Count(f => f.Severity == severity);
 
+    /// <summary>Open findings per rule id, in rule id order (only the rules with some).</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> OpenByRule => Open
+        .GroupBy(f => f.RuleId, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => KeyValuePair.Create(g.Key, g.Count()))
+        .ToList();
+
     /// <summary>An incomplete snapshot never passes: what it lacks was never audited.</summary>
     public bool Passed => !Run.Incomplete && Findings.All(f => f.Suppressed);
 
@@ -168,13 +187,12 @@ internal static class ReportText
     public static string Verdict(RunReport run)
     {
         var open = run.Open.Count();
-        return open switch
-        {
-            0 => "Passed",
-            1 => "1 finding",
-            _ => string.Create(CultureInfo.InvariantCulture, $"{open} findings"),
-        };
+        return open == 0 ? "Passed" : Count(open, "finding");
     }
+
+    /// <summary>"1 account", "3 accounts".</summary>
+    public static string Count(int count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -201,6 +219,99 @@ internal static class ReportText
     /// <summary>What an incomplete snapshot means for the verdict.</summary>
     public const string IncompleteWarning =
         "The snapshot was incomplete (audited with -AllowIncomplete): principals and policies missing from it were not audited, so the audit cannot pass.";
+
+    /// <summary>"prod (111122223333)", "111122223333" when the account has no name, "unknown account" without an id.</summary>
+    public static string Account(string? accountId, string? accountName) => (accountId, accountName) switch
+    {
+        (null, null) => "unknown account",
+        (null, _) => accountName,
+        (_, null) => accountId,
+        _ => $"{accountName} ({accountId})",
+    };
+
+    /// <summary>A run's account as a section heading names it: "prod (111122223333), Root / Workloads".</summary>
+    public static string AccountHeading(AuditRun run) =>
+        Account(run.AccountId, run.AccountName) + (run.OrganizationPath is null ? string.Empty : ", " + run.OrganizationPath);
+
+    /// <summary>Whether SCPs were considered for the account: the assessment's sentence.</summary>
+    public static string ServiceControlPolicies(AuditRun run) => run.ServiceControlPolicies.Summary;
+
+    /// <summary>The SCPs that matter to the account ("DenyMarketplace (OU Sandbox)"), or "none".</summary>
+    public static string RelevantServiceControlPolicies(AuditRun run) =>
+        run.ServiceControlPolicies.Relevant.Count == 0 ? "none" : string.Join("; ", run.ServiceControlPolicies.Relevant);
+
+    /// <summary>The SCP line of a single-account report: the assessment, and the SCPs that matter when there are some.</summary>
+    public static string ServiceControlPolicyLine(AuditRun run) => run.ServiceControlPolicies.Relevant.Count == 0
+        ? ServiceControlPolicies(run)
+        : $"{ServiceControlPolicies(run)}; relevant: {RelevantServiceControlPolicies(run)}";
+
+    /// <summary>
+    /// The verdict of an organization: "Passed", "Failed, 4 findings to fix in 2 accounts", "Not passed: 1 account not
+    /// audited (sandbox (444455556666)), 4 findings to fix", "Not passed: incomplete snapshot of 1 account".
+    /// </summary>
+    public static string Headline(OrganizationSummary organization)
+    {
+        var open = organization.OpenCount;
+        var toFix = open > 0 ? $", {Count(open, "finding")} to fix" : string.Empty;
+        if (organization.NotAudited.Count > 0)
+        {
+            return $"Not passed: {Count(organization.NotAudited.Count, "account")} not audited ({NotAuditedNames(organization.NotAudited)}){toFix}";
+        }
+
+        var incomplete = organization.Runs.Count(r => r.Run.Incomplete);
+        if (incomplete > 0)
+        {
+            return $"Not passed: incomplete snapshot of {Count(incomplete, "account")}{toFix}";
+        }
+
+        return organization.Passed
+            ? "Passed"
+            : $"Failed{toFix} in {Count(organization.Runs.Count(r => !r.Passed), "account")}";
+    }
+
+    /// <summary>The accounts not audited as a headline names them: the first three, then how many more.</summary>
+    private static string NotAuditedNames(IReadOnlyList<UnauditedAccount> accounts)
+    {
+        const int Shown = 3;
+        var names = string.Join(", ", accounts.Take(Shown).Select(a => Account(a.AccountId, a.AccountName)));
+        return accounts.Count > Shown ? string.Create(CultureInfo.InvariantCulture, $"{names} and {accounts.Count - Shown} more") : names;
+    }
+
+    /// <summary>"3 of 4 accounts audited, 1 not audited; 4 findings to fix, 1 suppressed".</summary>
+    public static string Totals(OrganizationSummary organization) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{organization.AccountsAudited} of {Count(organization.AccountsRequested, "account")} audited, {organization.NotAudited.Count} not audited; {Count(organization.OpenCount, "finding")} to fix, {organization.SuppressedCount} suppressed");
+
+    /// <summary>
+    /// The warning when some audited accounts were judged without their SCPs (null when every one was): a warning, not a
+    /// failure, since every principal was still judged, only without the organization's guardrails.
+    /// </summary>
+    public static string? ServiceControlPolicyWarning(OrganizationSummary organization)
+    {
+        var ignored = organization.WithoutServiceControlPolicies.Count;
+        if (ignored == 0)
+        {
+            return null;
+        }
+
+        var why = organization.Scope is { ServiceControlPoliciesRead: false, NotReadReason: { } reason } ? $" (the organization's SCPs were not read: {reason})" : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Service control policies were not considered for {ignored} of {Count(organization.AccountsAudited, "audited account")}{why}: access an SCP blocks may be reported as allowed, and a lockout an SCP causes may be missed.");
+    }
+
+    /// <summary>What an organization summary says of the organization: "o-a1b2c3d4e5 (management account 111111111111)", or why it is unknown.</summary>
+    public static string Organization(OrganizationScope scope) => scope switch
+    {
+        { OrganizationId: null } => "unknown" + (scope.NotReadReason is null ? string.Empty : $" ({scope.NotReadReason})"),
+        { ManagementAccountId: null } => scope.OrganizationId,
+        _ => $"{scope.OrganizationId} (management account {scope.ManagementAccountId})",
+    };
+
+    /// <summary>Whether the organization's SCPs were read: "read and applied", "not read: why".</summary>
+    public static string OrganizationServiceControlPolicies(OrganizationScope scope) => scope.ServiceControlPoliciesRead
+        ? "read and applied to every audited account"
+        : "not read" + (scope.NotReadReason is null ? string.Empty : ": " + scope.NotReadReason);
 
     /// <summary>The verdict line: "Passed", "Failed, 3 findings to fix", "Not passed: incomplete snapshot, 3 findings to fix".</summary>
     public static string Headline(RunReport run)

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MarketplaceGuard.Engine.Audit;
+using MarketplaceGuard.Engine.Organizations;
 
 namespace MarketplaceGuard.Engine.Reports;
 
@@ -13,6 +14,10 @@ namespace MarketplaceGuard.Engine.Reports;
 /// SARIF 2.1.0: every MG rule in the driver (with its help page and security severity), one result per finding,
 /// located at the principal's entry in the snapshot file and, logically, at the principal's ARN, with a fingerprint
 /// that survives line moves. One SARIF run per audit run; the run's context and fix plan are in its property bag.
+/// A report of an organization (or of several runs) gives each run its account's category in
+/// <c>automationDetails</c> (code scanning keeps one analysis per category), adds a run that failed to execute for
+/// each account that was not audited, so no dashboard shows the organization clean, and puts the organization and the
+/// summary of every account in the log's property bag (as the JSON report has them).
 /// </summary>
 internal static class SarifReportWriter
 {
@@ -32,7 +37,24 @@ internal static class SarifReportWriter
             WriteRun(json, report, run);
         }
 
-        json.WriteEndArray();
+        if (report.Organization is { } organization)
+        {
+            foreach (var account in organization.NotAudited)
+            {
+                WriteNotAudited(json, account);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("properties");
+            JsonReportWriter.WriteOrganization(json, organization.Scope);
+            JsonReportWriter.WriteSummary(json, organization);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     });
 
@@ -79,19 +101,11 @@ internal static class SarifReportWriter
     private static void WriteRun(Utf8JsonWriter json, Report report, RunReport run)
     {
         json.WriteStartObject();
-        json.WriteStartObject("tool");
-        json.WriteStartObject("driver");
-        json.WriteString("name", Report.ToolName);
-        json.WriteString("version", Report.ToolVersion);
-        json.WriteStartArray("rules");
-        foreach (var rule in AuditRules.All)
+        WriteTool(json, withRules: true);
+        if (report.Organization is { } organization)
         {
-            WriteRule(json, rule);
+            WriteAutomationDetails(json, organization.AnchorOf(run), "Audit of account " + ReportText.AccountHeading(run.Run));
         }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-        json.WriteEndObject();
 
         json.WriteStartArray("results");
         foreach (var finding in run.Findings)
@@ -122,12 +136,80 @@ internal static class SarifReportWriter
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// An account the organization audit could not audit: a run with no result whose execution failed, SARIF's way of
+    /// saying the analysis did not happen, with the reason as an error notification.
+    /// </summary>
+    private static void WriteNotAudited(Utf8JsonWriter json, UnauditedAccount account)
+    {
+        json.WriteStartObject();
+        WriteTool(json, withRules: false);
+        var label = ReportText.Account(account.AccountId, account.AccountName);
+        WriteAutomationDetails(json, OrganizationSummary.AccountAnchor(account.AccountId), $"Account {label}, not audited");
+        json.WriteStartArray("results");
+        json.WriteEndArray();
+        json.WriteStartArray("invocations");
+        json.WriteStartObject();
+        json.WriteBoolean("executionSuccessful", false);
+        json.WriteStartArray("toolExecutionNotifications");
+        json.WriteStartObject();
+        json.WriteString("level", "error");
+        WriteMessage(json, "message", $"{label} was not audited: {account.Reason}. What it holds is unknown, so the organization cannot pass.");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteStartObject("properties");
+        json.WriteString("accountId", account.AccountId);
+        json.WriteNullable("accountName", account.AccountName);
+        json.WriteString("notAuditedReason", account.Reason);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The driver; its rules only for a run that has results to point at them.</summary>
+    private static void WriteTool(Utf8JsonWriter json, bool withRules)
+    {
+        json.WriteStartObject("tool");
+        json.WriteStartObject("driver");
+        json.WriteString("name", Report.ToolName);
+        json.WriteString("version", Report.ToolVersion);
+        if (withRules)
+        {
+            json.WriteStartArray("rules");
+            foreach (var rule in AuditRules.All)
+            {
+                WriteRule(json, rule);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The run's category, one per account ("MarketplaceGuard/account-111122223333/": the trailing slash makes it a
+    /// category without an instance id), so that code scanning keeps each account's alerts as its own analysis.
+    /// </summary>
+    private static void WriteAutomationDetails(Utf8JsonWriter json, string anchor, string description)
+    {
+        json.WriteStartObject("automationDetails");
+        json.WriteString("id", $"{Report.ToolName}/{anchor}/");
+        WriteMessage(json, "description", description);
+        json.WriteEndObject();
+    }
+
     /// <summary>What SARIF has no field for: the audit's context and its fix plan.</summary>
     private static void WriteRunProperties(Utf8JsonWriter json, RunReport report)
     {
         var run = report.Run;
         json.WriteStartObject("properties");
         json.WriteNullable("accountId", run.AccountId);
+        json.WriteNullable("accountName", run.AccountName);
+        json.WriteNullable("organizationPath", run.OrganizationPath);
+        JsonReportWriter.WriteServiceControlPolicies(json, "serviceControlPolicies", run.ServiceControlPolicies);
         json.WriteString("source", run.Source);
         json.WriteBoolean("incomplete", run.Incomplete);
         json.WriteStrings("declaredProcurementPrincipals", run.DeclaredProcurementPrincipals);
@@ -232,6 +314,8 @@ internal static class SarifReportWriter
         json.WriteEndArray();
 
         json.WriteStartObject("properties");
+        json.WriteNullable("accountId", finding.AccountId);
+        json.WriteNullable("accountName", finding.AccountName);
         json.WriteString("principal", finding.Principal);
         json.WriteString("cause", finding.Cause);
         if (finding.Capability is { } capability)
