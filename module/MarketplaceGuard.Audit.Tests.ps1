@@ -12,7 +12,10 @@
         Invoke-Pester -Container $container -Output Detailed
 #>
 param(
-    [Parameter(Mandatory)] [string] $AuthorizationDetailsPath,
+    [string] $AuthorizationDetailsPath,
+    # Instead of one account: an organization snapshot folder, every account audited with its SCPs (-AccountId narrows).
+    [string] $OrganizationSnapshotPath,
+    [string[]] $AccountId,
     [Parameter(Mandatory)] [string[]] $ProcurementPrincipal,
     [string[]] $ViewerPrincipal,
     [string[]] $LauncherPrincipal,
@@ -26,9 +29,13 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $audit = @{
-        AuthorizationDetailsPath = $AuthorizationDetailsPath
-        ProcurementPrincipal     = $ProcurementPrincipal
+    $audit = @{ ProcurementPrincipal = $ProcurementPrincipal }
+    if ($OrganizationSnapshotPath) {
+        $audit.OrganizationSnapshotPath = $OrganizationSnapshotPath
+        if ($AccountId) { $audit.AccountId = $AccountId }
+    }
+    else {
+        $audit.AuthorizationDetailsPath = $AuthorizationDetailsPath
     }
     if ($ViewerPrincipal) { $audit.ViewerPrincipal = $ViewerPrincipal }
     if ($LauncherPrincipal) { $audit.LauncherPrincipal = $LauncherPrincipal }
@@ -37,17 +44,35 @@ BeforeAll {
     if ($AllowIncomplete) { $audit.AllowIncomplete = $true }
     # The audit run, not only its findings: it says whether the snapshot was the whole account (with -AllowIncomplete
     # a truncated one is audited, and what it does not hold was never audited, so no rule can pass on it).
-    $script:Run = Test-MarketplaceLeastPrivilege @audit -PassThru -WarningAction SilentlyContinue
+    # An organization gives its scope: every account's run, and the accounts that could not be audited.
+    $result = Test-MarketplaceLeastPrivilege @audit -PassThru -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable auditErrors
+    $script:Runs = if ($OrganizationSnapshotPath) { @($result.Runs) } else { @($result) }
+    $script:Unaudited = if ($OrganizationSnapshotPath) { @($result.Unaudited) } else { @() }
+    $script:AuditErrors = @($auditErrors)
+
+    # No rule passes for what was never audited: an account that failed, or a principal selector that named nobody.
+    function Assert-EveryAccountAudited {
+        $reasons = @($script:Unaudited | ForEach-Object { "$($_.AccountId): $($_.Reason)" }) + @($script:AuditErrors | ForEach-Object { "$_" })
+        $reasons.Count | Should -Be 0 -Because ($reasons -join [Environment]::NewLine)
+        $script:Runs.Count | Should -BeGreaterThan 0 -Because 'an audit that audited no account proves nothing'
+    }
 
     function Assert-NoFinding([string] $RuleId) {
-        $script:Run.Incomplete | Should -BeFalse -Because "no rule passes on a snapshot that is not the whole account ($($script:Run.Source) says IsTruncated)"
-        $open = @($script:Run.Findings | Where-Object { $_.RuleId -eq $RuleId -and -not $_.Suppressed })
+        Assert-EveryAccountAudited
+        foreach ($run in $script:Runs) {
+            $run.Incomplete | Should -BeFalse -Because "no rule passes on a snapshot that is not the whole account ($($run.Source) says IsTruncated)"
+        }
+        $open = @($script:Runs | ForEach-Object { $_.Findings } | Where-Object { $_.RuleId -eq $RuleId -and -not $_.Suppressed })
         $explanation = ($open | ForEach-Object { "$($_.Severity) $($_.PrincipalArn): $($_.Reason) Fix: $($_.Recommendation)" }) -join [Environment]::NewLine
         $open.Count | Should -Be 0 -Because "$($open.Count) principal(s) break ${RuleId}:$([Environment]::NewLine)$explanation"
     }
 }
 
 Describe 'MarketplaceGuard least privilege' -Tag 'MarketplaceGuard' {
+    if ($OrganizationSnapshotPath) {
+        It 'Every account of the organization was audited' { Assert-EveryAccountAudited }
+    }
+
     # One It per rule, each with its own tag, so -Tag MG1003 runs that rule alone.
     foreach ($rule in $rules) {
         It "$($rule.Id): $($rule.Title)" -Tag $rule.Id -TestCases @{ RuleId = $rule.Id } { Assert-NoFinding $RuleId }

@@ -3,21 +3,24 @@
 
 function Invoke-MarketplaceAudit {
     # .ExternalHelp MarketplaceGuard.dll-Help.xml
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Snapshot')]
     [OutputType([void], [pscustomobject])]
     param(
-        [Parameter(Mandatory)] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
-        [Parameter(Mandatory)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
-        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
-        [string] $SuppressionPath,
-        [string[]] $ServiceControlPolicyPath,
-        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
-        [string] $OutputPath,
-        [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Snapshot')] [Alias('Path', 'SnapshotPath')] [string] $AuthorizationDetailsPath,
+        [Parameter(Mandatory, Position = 1)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ProcurementPrincipal,
+        [Parameter(Position = 2)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $ViewerPrincipal,
+        [Parameter(Position = 3)] [string] $SuppressionPath,
+        [Parameter(Position = 4, ParameterSetName = 'Snapshot')] [string[]] $ServiceControlPolicyPath,
+        [Parameter(Position = 5)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.RuleIdCompleter])] [string[]] $Tag,
+        [Parameter(Position = 6)] [string] $OutputPath,
+        [Parameter(Position = 7)] [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
         # Last of the positional parameters, so that the positions of those before it did not move.
-        [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
+        [Parameter(Position = 8)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
         [switch] $AllowIncomplete,
-        [switch] $PassThru
+        [switch] $PassThru,
+        # An organization snapshot folder (Export-MarketplaceOrganizationSnapshot): every account, with its SCPs.
+        [Parameter(Mandatory, ParameterSetName = 'Organization')] [string] $OrganizationSnapshotPath,
+        [Parameter(ParameterSetName = 'Organization')] [ValidateNotNullOrEmpty()] [string[]] $AccountId
     )
 
     # Fail closed before anything runs: a -Tag typo would run no test and pass; an -OutputPath that is a folder, or
@@ -35,7 +38,7 @@ function Invoke-MarketplaceAudit {
     if ($OutputPath) {
         $checked = [MarketplaceGuard.Cmdlets.Output.OutputFile]::Check($PSCmdlet, $OutputPath, 'OutputPath')
         $checked.Dispose()
-        $inputs = @($AuthorizationDetailsPath, $SuppressionPath) + @($ServiceControlPolicyPath) | Where-Object { $_ } |
+        $inputs = @($AuthorizationDetailsPath, $OrganizationSnapshotPath, $SuppressionPath) + @($ServiceControlPolicyPath) | Where-Object { $_ } |
             ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }
         if ($checked.Path -in $inputs) {
             $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
@@ -58,10 +61,10 @@ function Invoke-MarketplaceAudit {
     }
     Write-Verbose "Running the audit library with Pester $($pester.Version) from $($pester.ModuleBase)."
 
-    $data = @{
-        AuthorizationDetailsPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AuthorizationDetailsPath)
-        ProcurementPrincipal     = $ProcurementPrincipal
-    }
+    $data = @{ ProcurementPrincipal = $ProcurementPrincipal }
+    if ($AuthorizationDetailsPath) { $data.AuthorizationDetailsPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($AuthorizationDetailsPath) }
+    if ($OrganizationSnapshotPath) { $data.OrganizationSnapshotPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OrganizationSnapshotPath) }
+    if ($AccountId) { $data.AccountId = $AccountId }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
     if ($LauncherPrincipal) { $data.LauncherPrincipal = $LauncherPrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }

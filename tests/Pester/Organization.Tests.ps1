@@ -149,6 +149,29 @@ Describe 'Organization runs from an organization snapshot' {
     }
 }
 
+Describe 'The Pester audit library on an organization snapshot' {
+    It 'runs every rule over every account, and fails every rule when an account could not be audited' {
+        $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'
+        $copy = Copy-SampleOrganization
+        Set-Content (Join-Path $copy 'accounts/444455556666.json') '{ "UserDetailList": ['
+        $output = Invoke-ChildPwsh -Script @"
+Import-Module '$pester'
+Import-Module '$ManifestPath'
+`$r = Invoke-MarketplaceAudit -OrganizationSnapshotPath '$SampleOrg' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -Tag MG1004 -PassThru 6> `$null
+'clean=' + `$r.Result + ' ' + `$r.PassedCount + '/' + `$r.FailedCount
+`$d = Invoke-MarketplaceAudit -OrganizationSnapshotPath '$copy' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -Tag MG1004 -PassThru 6> `$null
+'damaged=' + `$d.Result + ' ' + `$d.PassedCount + '/' + `$d.FailedCount
+`$a = Invoke-MarketplaceAudit -OrganizationSnapshotPath '$copy' -ProcurementPrincipal Procurement -AccountId 222233334444 -PassThru 6> `$null
+'tests=' + `$a.TotalCount
+"@
+        # MG1004 (billing viewers) holds in every account of the sample organization: it passes only while all are audited.
+        $output | Should -Contain 'clean=Passed 1/0'
+        $output | Should -Contain 'damaged=Failed 0/1'
+        # Without -Tag: one test per rule and the test that every account was audited.
+        $output | Should -Contain "tests=$([MarketplaceGuard.Cmdlets.Audit.AuditRuleList]::All.Count + 1)"
+    }
+}
+
 Describe 'Organization runs live, on the fake endpoints' {
     BeforeAll {
         $script:FakeIam = Join-Path $RepoRoot 'artifacts/bin/MarketplaceGuard.FakeIam/release/MarketplaceGuard.FakeIam.dll'
@@ -189,10 +212,11 @@ Describe 'Organization runs live, on the fake endpoints' {
 
     It 'makes exactly one AssumeRole and one authorization-details call per member account, and none for its own' {
         $log = Join-Path $TestDrive 'requests.log'
-        $before = @(Get-Content $log -ErrorAction SilentlyContinue).Count
+        $started = [DateTimeOffset]::UtcNow
         Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -WarningAction SilentlyContinue | Out-Null
-        Start-Sleep -Milliseconds 300   # the fake flushes its log every 100 ms
-        $lines = @(Get-Content $log | Select-Object -Skip $before)
+        Start-Sleep -Milliseconds 500   # the fake flushes its log every 100 ms
+        # Each line starts with the request's time: only this run's requests count, whatever earlier tests left unflushed.
+        $lines = @(Get-Content $log | Where-Object { [DateTimeOffset]::Parse(($_ -split ' ')[0], [Globalization.CultureInfo]::InvariantCulture) -ge $started })
         @($lines | Where-Object { $_ -match ' AssumeRole 200 ' }).Count | Should -Be 2
         @($lines | Where-Object { $_ -match ' GetAccountAuthorizationDetails 200 ' }).Count | Should -Be 3
     }

@@ -111,6 +111,11 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         var stopwatch = Stopwatch.StartNew();
         var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? []);
         var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers);
+        if (ServiceControlPolicyPath is { Length: > 0 } scps)
+        {
+            run.SetOrganizationContext(null, null, null, new Engine.Organizations.ServiceControlPolicyAssessment(true,
+                $"applied as one level from -ServiceControlPolicyPath: {string.Join(", ", scps)} (the organization's other levels were not read)", []));
+        }
         WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
 
         foreach (var expired in run.ExpiredSuppressions)
