@@ -64,6 +64,7 @@ Describe 'About topics' {
         @{ Topic = 'about_MarketplaceGuard' }
         @{ Topic = 'about_MarketplaceGuardAudit' }
         @{ Topic = 'about_MarketplaceGuardPaidAmis' }
+        @{ Topic = 'about_MarketplaceGuardOrganizations' }
     ) {
         $lines = (Get-Help $Topic | Out-String) -split '\r?\n'
         $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
@@ -88,11 +89,11 @@ Describe 'About topics' {
         }
     }
 
-    It 'about_MarketplaceGuard lists every command of the module and the other about topic under SEE ALSO' {
+    It 'about_MarketplaceGuard lists every command of the module and the audit and organization topics under SEE ALSO' {
         $text = Get-Help about_MarketplaceGuard | Out-String
         $seeAlso = @(($text -split 'SEE ALSO')[-1] -split '\r?\n' | ForEach-Object Trim | Where-Object { $_ })
         $commands = (Get-Command -Module MarketplaceGuard).Name
-        $seeAlso | Sort-Object | Should -Be (@($commands) + 'about_MarketplaceGuardAudit' | Sort-Object)
+        $seeAlso | Sort-Object | Should -Be (@($commands) + 'about_MarketplaceGuardAudit', 'about_MarketplaceGuardOrganizations' | Sort-Object)
     }
 
     It 'about_MarketplaceGuard says what Export-MarketplaceAuthorizationSnapshot does in a sentence' {
