@@ -47,6 +47,9 @@ Describe 'Organization runs from an organization snapshot' {
     It 'returns the organization scope with -PassThru, and $false with -Quiet when an account fails' {
         $scope = Test-MarketplaceLeastPrivilege @OrgArgs -PassThru -WarningAction SilentlyContinue
         $scope.OrganizationId | Should -Be 'o-ex12sample'
+        $scope.Passed | Should -BeFalse
+        $scope.FindingCount | Should -Be ($scope.Runs | ForEach-Object { $_.Findings.Count } | Measure-Object -Sum).Sum
+        $scope.Findings.Count | Should -Be $scope.FindingCount
         $scope.ServiceControlPoliciesRead | Should -BeTrue
         $scope.Runs.AccountName | Should -Be @('management', 'sandbox', 'workloads')
         $scope.Runs[1].ServiceControlPolicies.Relevant | Should -Be 'DenyMarketplaceSubscriptions (OU Sandbox (ou-ex12-sandbox1))'
@@ -91,6 +94,28 @@ Describe 'Organization runs from an organization snapshot' {
         $errors.Count | Should -Be 1
         $errors[0].Exception.Message | Should -Match 'sandbox \(222233334444\) was not audited: .*SCP DenyMarketplaceSubscriptions \(p-ex12denysub\) attached to OU Sandbox'
         ($findings.AccountId | Sort-Object -Unique) | Should -Be @('111122223333', '444455556666')
+    }
+
+    It 'refuses an account snapshot filed under another account' {
+        $copy = Copy-SampleOrganization
+        $file = Join-Path $copy 'organization.json'
+        (Get-Content $file -Raw) -replace '"accounts/222233334444.json"', '"accounts/444455556666.json"' | Set-Content $file
+        $findings = Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $copy -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $errors[0].Exception.Message | Should -Match 'sandbox \(222233334444\) was not audited: its snapshot .* describes the account 444455556666'
+        ($findings | Where-Object AccountName -eq 'sandbox') | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an organization whose management account is not among its accounts, and reads one with a byte order mark' {
+        $copy = Copy-SampleOrganization
+        $file = Join-Path $copy 'organization.json'
+        (Get-Content $file -Raw) -replace '"ManagementAccountId": "111122223333"', '"ManagementAccountId": "999999999999"' | Set-Content $file
+        { Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $copy } | Should -Throw -ErrorId 'OrganizationSnapshotInvalid,*' -ExpectedMessage '*$.Organization.ManagementAccountId: 999999999999 is not one of the organization*'
+
+        $bom = Copy-SampleOrganization
+        $text = Get-Content (Join-Path $SampleOrg 'organization.json') -Raw
+        [IO.File]::WriteAllText((Join-Path $bom 'organization.json'), $text, [Text.UTF8Encoding]::new($true))
+        (Test-MarketplaceLeastPrivilege @OrgArgs -OrganizationSnapshotPath $bom -PassThru -WarningAction SilentlyContinue).Runs.Count | Should -Be 3
     }
 
     It 'refuses a malformed organization snapshot, naming the file and the JSON path' {
@@ -250,6 +275,10 @@ Describe 'Organization runs live, on the fake endpoints' {
             ($warnings -join "`n") | Should -Match 'SCPs were not considered'
             $scope.ServiceControlPoliciesRead | Should -BeFalse
             $scope.Runs[0].ServiceControlPolicies.Considered | Should -BeFalse
+            # An SCP may lock out what the audit cannot see: without them, nothing passes.
+            $scope.Passed | Should -BeFalse
+            $scope.Runs[0].Passed | Should -BeFalse
+            Test-MarketplaceLeastPrivilege @Principals @asMember -AccountId 222233334444 -Quiet -WarningAction SilentlyContinue | Should -BeFalse
             # Without the Sandbox SCP, pat is no longer locked out: the same account, other findings, and the reports say why.
             $scope.Runs[0].Findings | Where-Object { $_.RuleId -eq 'MG1003' -and $_.Principal -eq 'user/pat' } | Should -BeNullOrEmpty
         }

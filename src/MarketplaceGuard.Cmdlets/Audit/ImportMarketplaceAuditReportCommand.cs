@@ -58,6 +58,11 @@ public sealed class ImportMarketplaceAuditReportCommand : PSCmdlet
         WriteVerbose(given == runs.Count
             ? $"Read {files.Count} report(s): {runs.Count} audit run(s), {runs.Sum(r => r.Findings.Count)} finding(s)."
             : $"Read {files.Count} report(s): {runs.Count} audit run(s), {runs.Sum(r => r.Findings.Count)} finding(s); {given - runs.Count} run(s) given twice (the same run id) were taken once.");
+        foreach (var organization in combined.Organizations.Where(o => o.SupersededRuns > 0))
+        {
+            WriteWarning($"{organization.SupersededRuns} audit run(s) of accounts that another report audited again were left out: the latest audit of each account stands, so each account is counted once.");
+        }
+
         if (PassThru)
         {
             // As Test-MarketplaceLeastPrivilege -PassThru: an organization audit as its scope, an account on its own as its run.

@@ -28,6 +28,9 @@ public sealed class ExportMarketplaceAuthorizationSnapshotCommand : Organization
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <inheritdoc/>
+    protected override string WorkDone => "exported";
+
     protected override void EndProcessing()
     {
         CheckOrganizationParameters();

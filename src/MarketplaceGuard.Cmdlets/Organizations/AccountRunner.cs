@@ -93,6 +93,12 @@ internal sealed class AccountRunner
     /// </summary>
     public PreparedAccount Prepare(SelectedAccount target, AuthorizationSnapshot snapshot)
     {
+        // A snapshot filed under the wrong account would be audited with another account's SCPs and name.
+        if (snapshot.AccountId is { } described && !string.Equals(described, target.AccountId, StringComparison.Ordinal))
+        {
+            throw new AccountFailedException($"its snapshot {snapshot.Source} describes the account {described} (its principals' ARNs), not {target.AccountId}");
+        }
+
         var scps = ServiceControlPoliciesOf(target);
         var account = Account.BuildWithLevels(snapshot, scps.Levels, compiler: compiler);
         return new PreparedAccount(target, account, scps.Assessment, scope);

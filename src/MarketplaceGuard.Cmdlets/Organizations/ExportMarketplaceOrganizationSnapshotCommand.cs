@@ -40,6 +40,9 @@ public sealed partial class ExportMarketplaceOrganizationSnapshotCommand : Organ
     /// <summary>Always an organization run: every account, or those -AccountId names.</summary>
     protected override bool IsOrganizationRun => true;
 
+    /// <inheritdoc/>
+    protected override string WorkDone => "exported";
+
     protected override void EndProcessing()
     {
         CheckOrganizationParameters();

@@ -57,6 +57,12 @@ public abstract class OrganizationCommand : AwsCommand
     [ValidateRange(1, MaximumThrottleLimit)]
     public virtual int ThrottleLimit { get; set; } = 8;
 
+    /// <summary>What the command does to an account, for messages: "audited", "exported", "searched".</summary>
+    protected virtual string WorkDone => "audited";
+
+    /// <summary>Whether -ThrottleLimit only makes sense in an organization run (it may also mean something on one account).</summary>
+    protected virtual bool ThrottleLimitIsOrganizationOnly => true;
+
     /// <summary>True when the command works on several accounts (-AccountId or -AllAccounts).</summary>
     protected virtual bool IsOrganizationRun => AccountId is not null || AllAccounts;
 
@@ -73,7 +79,7 @@ public abstract class OrganizationCommand : AwsCommand
 
         if (!IsOrganizationRun)
         {
-            var given = new[] { (nameof(RoleName), RoleName is not null), (nameof(ExternalId), ExternalId is not null), (nameof(RoleSessionName), RoleSessionName is not null), (nameof(ThrottleLimit), MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit))) }
+            var given = new[] { (nameof(RoleName), RoleName is not null), (nameof(ExternalId), ExternalId is not null), (nameof(RoleSessionName), RoleSessionName is not null), (nameof(ThrottleLimit), ThrottleLimitIsOrganizationOnly && MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit))) }
                 .Where(p => p.Item2).Select(p => "-" + p.Item1).ToList();
             if (given.Count > 0)
             {
@@ -117,13 +123,18 @@ public abstract class OrganizationCommand : AwsCommand
         }
         catch (ArgumentException e)
         {
-            var parameter = e.ParamName ?? nameof(RoleName);
-            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {e.Message.Split(" (Parameter")[0]}", ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, parameter == nameof(ExternalId) ? null : parameter switch
+            // The options name their members (RoleName ...), the parameters are spelled the same; an external id is
+            // never shown, not even as the error's target.
+            var parameter = new[] { nameof(RoleName), nameof(ExternalId), nameof(RoleSessionName), nameof(ThrottleLimit) }
+                .FirstOrDefault(n => string.Equals(n, e.ParamName, StringComparison.OrdinalIgnoreCase)) ?? nameof(RoleName);
+            object? target = parameter switch
             {
                 nameof(RoleName) => RoleName,
                 nameof(RoleSessionName) => RoleSessionName,
-                _ => ThrottleLimit,
-            }, e));
+                nameof(ThrottleLimit) => ThrottleLimit,
+                _ => null,
+            };
+            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {e.Message.Split(" (Parameter")[0]}", ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, target, e));
         }
 
         return options;
@@ -160,7 +171,8 @@ public abstract class OrganizationCommand : AwsCommand
         }
         catch (OrganizationNotReadableException e)
         {
-            ThrowTerminatingError(ModuleErrors.Create($"-AllAccounts lists the organization's accounts, and this caller cannot: {e.Message}", ErrorIds.OrganizationUnreadable, ErrorCategory.PermissionDenied, "-AllAccounts", e));
+            var needs = AllAccounts ? "-AllAccounts" : MyInvocation.MyCommand.Name;
+            ThrowTerminatingError(ModuleErrors.Create($"{needs} reads the organization's accounts, and this caller cannot: {e.Message}", ErrorIds.OrganizationUnreadable, ErrorCategory.PermissionDenied, needs, e));
             throw;
         }
         catch (Exception e) when (e is AwsServiceException or InvalidDataException)
@@ -207,7 +219,7 @@ public abstract class OrganizationCommand : AwsCommand
                         if (outcome.Failure is { } failure)
                         {
                             scope.AddUnaudited(new UnauditedAccount(account.AccountId, account.Name, failure.Reason.TrimEnd('.')));
-                            pump.Post(() => WriteError(ModuleErrors.Create($"{failure.Reason} It was not audited.", ErrorIds.AccountNotAudited, CategoryOf(failure.Kind), account.AccountId, failure.Error)));
+                            pump.Post(() => WriteError(ModuleErrors.Create($"{failure.Reason} It was not {WorkDone}.", ErrorIds.AccountNotAudited, CategoryOf(failure.Kind), account.AccountId, failure.Error)));
                         }
                         else
                         {
@@ -299,7 +311,7 @@ public abstract class OrganizationCommand : AwsCommand
     internal void NotAudited(OrganizationScope scope, string accountId, string? name, string reason, string errorId, ErrorCategory category, Exception? cause = null)
     {
         scope.AddUnaudited(new UnauditedAccount(accountId, name, reason));
-        WriteError(ModuleErrors.Create($"Account {accountId} was not audited: {reason}.", errorId, category, accountId, cause));
+        WriteError(ModuleErrors.Create($"Account {accountId} was not {WorkDone}: {reason}.", errorId, category, accountId, cause));
     }
 
     /// <summary>Writes the closing summary: which accounts were not audited, and why.</summary>
@@ -308,11 +320,11 @@ public abstract class OrganizationCommand : AwsCommand
         var unaudited = scope.Unaudited;
         if (unaudited.Count == 0)
         {
-            WriteVerbose($"All {audited} account(s) were audited.");
+            WriteVerbose($"All {audited} account(s) were {WorkDone}.");
             return;
         }
 
-        WriteWarning($"{unaudited.Count} of {unaudited.Count + audited} account(s) were not audited: {string.Join("; ", unaudited.Select(a => $"{(a.AccountName is null ? a.AccountId : $"{a.AccountName} ({a.AccountId})")}: {a.Reason}"))}.");
+        WriteWarning($"{unaudited.Count} of {unaudited.Count + audited} account(s) were not {WorkDone}: {string.Join("; ", unaudited.Select(a => $"{(a.AccountName is null ? a.AccountId : $"{a.AccountName} ({a.AccountId})")}: {a.Reason}"))}.");
     }
 
     private OrganizationAccount? NotInOrganization(string id, Organization organization, OrganizationScope scope)

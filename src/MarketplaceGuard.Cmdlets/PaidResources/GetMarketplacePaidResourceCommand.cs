@@ -65,6 +65,12 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
     protected override string? ConnectionRegion =>
         RequestedRegions().FirstOrDefault(r => AwsRegions.All.Any(known => known.Code == r));
 
+    /// <inheritdoc/>
+    protected override string WorkDone => "searched";
+
+    /// <inheritdoc/>
+    protected override bool ThrottleLimitIsOrganizationOnly => false;
+
     protected override void EndProcessing()
     {
         CheckOrganizationParameters();
@@ -149,7 +155,19 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
             }
         }
 
-        var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post);
+        // In an organization run every error names its account: the same region may fail in one account and not another.
+        var label = showProgress ? null : accountName is null ? account : $"{accountName} ({account})";
+        ErrorRecord Named(ErrorRecord record)
+        {
+            if (label is not null)
+            {
+                record.ErrorDetails = new ErrorDetails($"Account {label}: {record.ErrorDetails?.Message ?? record.Exception.Message}");
+            }
+
+            return record;
+        }
+
+        var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post, Named);
         var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
         var done = 0;
 
@@ -172,7 +190,7 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
             {
                 if (ready.Error is { } error)
                 {
-                    WriteError(Ec2Errors.ToErrorRecord(error, accountName is null ? ready.Region : $"{ready.Region} of account {account}"));
+                    WriteError(Named(Ec2Errors.ToErrorRecord(error, ready.Region)));
                     continue;
                 }
 
@@ -209,7 +227,7 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
     }
 
     /// <summary>The requested regions EC2 lists and the account has enabled; an error for each other one. Duplicates count once.</summary>
-    private List<string> Usable(IReadOnlyList<string> requested, IReadOnlyList<Ec2RegionInfo> known, Action<Action> post)
+    private List<string> Usable(IReadOnlyList<string> requested, IReadOnlyList<Ec2RegionInfo> known, Action<Action> post, Func<ErrorRecord, ErrorRecord> named)
     {
         var usable = new List<string>();
         foreach (var name in requested)
@@ -221,15 +239,15 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
                 var hint = name.IndexOfAny(['*', '?', '[']) >= 0
                     ? $" -Region takes region codes, not wildcards: name them, or use -AllRegions{Matching(name, known)}."
                     : closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : string.Empty;
-                post(() => WriteError(ModuleErrors.Create(
+                post(() => WriteError(named(ModuleErrors.Create(
                     $"{ModuleErrors.Quote(name)} is not a region EC2 lists for this account; it was not searched.{hint}",
-                    ErrorIds.RegionUnknown, ErrorCategory.InvalidArgument, name)));
+                    ErrorIds.RegionUnknown, ErrorCategory.InvalidArgument, name))));
             }
             else if (!info.IsEnabled)
             {
-                post(() => WriteError(ModuleErrors.Create(
+                post(() => WriteError(named(ModuleErrors.Create(
                     $"The region {name} is an opt-in region this account has not enabled ({info.OptInStatus}); it was not searched.",
-                    ErrorIds.RegionDisabled, ErrorCategory.ResourceUnavailable, name)));
+                    ErrorIds.RegionDisabled, ErrorCategory.ResourceUnavailable, name))));
             }
             else
             {

@@ -137,7 +137,14 @@ public sealed class AuditRun
     public int FindingCount => findings.Count;
 
     /// <summary>True when the snapshot was complete and no finding is left unsuppressed.</summary>
-    public bool Passed => !Incomplete && findings.All(f => f.Suppressed);
+    public bool Passed => !Incomplete && !ServiceControlPoliciesUnknown && findings.All(f => f.Suppressed);
+
+    /// <summary>
+    /// True for an account of an organization run whose SCPs could not be read: an SCP may lock out its procurement
+    /// team or block what a finding reports, so, like an incomplete snapshot, the run cannot pass. An account audited
+    /// on its own (no organization run) is judged on its IAM policies, and its reports say SCPs were not considered.
+    /// </summary>
+    public bool ServiceControlPoliciesUnknown => Organization is { ServiceControlPoliciesRead: false };
 
     /// <summary>
     /// A run from its serialized summary: the values a deserialized AuditRun (or a finding's deserialized Run) carries.

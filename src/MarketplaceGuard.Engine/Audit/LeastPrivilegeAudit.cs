@@ -368,7 +368,9 @@ public sealed class LeastPrivilegeAudit
     /// <summary>How an authorized principal gets its access back: out of the group whose deny blocks it, or a Grant.</summary>
     private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string grantArguments)
     {
-        var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
+        // An SCP's deny is told first: no change in the account lifts it, so a fix inside the account would not help.
+        var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny && e.Layer == PolicyLayer.ServiceControlPolicy)
+            ?? procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
         if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal))
         {
             var group = via[CauseFinder.GroupVia.Length..];

@@ -88,6 +88,28 @@ public sealed class OrganizationScope
     }
 
     /// <summary>
+    /// True when every account requested was audited and passed (see <see cref="AuditRun.Passed"/>): what was not
+    /// audited, or audited without its SCPs, never passes.
+    /// </summary>
+    public bool Passed
+    {
+        get
+        {
+            var runs = Runs;
+            return Unaudited.Count == 0 && runs.Count > 0 && runs.All(r => r.Passed);
+        }
+    }
+
+    /// <summary>Every finding of every audited account, suppressed ones included, in account order.</summary>
+    public IReadOnlyList<Finding> Findings => Runs.SelectMany(r => r.Findings).ToList();
+
+    /// <summary>How many findings the audited accounts have, suppressed ones included.</summary>
+    public int FindingCount => Runs.Sum(r => r.FindingCount);
+
+    /// <summary>After <see cref="Merge"/>: how many runs were left out because a later audit of the same account was given.</summary>
+    public int SupersededRuns { get; private set; }
+
+    /// <summary>
     /// Records the run of an audited account (thread-safe). A run is known by its <see cref="AuditRun.Id"/>: the same run
     /// read back from two report files is recorded once.
     /// </summary>
@@ -141,10 +163,16 @@ public sealed class OrganizationScope
             read,
             reason,
             requested);
-        foreach (var run in scopes.SelectMany(s => s.Runs))
+        // Shards that overlap audited an account twice: the latest audit of it stands, so the account is counted and
+        // reported once (a run without an account id, an account without principals, is kept as it is).
+        var runs = scopes.SelectMany(s => s.Runs).DistinctBy(r => r.Id).ToList();
+        foreach (var run in runs.Where(r => r.AccountId is null)
+            .Concat(runs.Where(r => r.AccountId is not null).GroupBy(r => r.AccountId, StringComparer.Ordinal).Select(g => g.MaxBy(r => r.StartedAt)!)))
         {
             merged.AddRun(run);
         }
+
+        merged.SupersededRuns = runs.Count - merged.Runs.Count;
 
         var audited = merged.Runs.Select(r => r.AccountId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var account in scopes.SelectMany(s => s.Unaudited).Where(a => !audited.Contains(a.AccountId)))

@@ -39,7 +39,9 @@ public static class OrganizationSnapshotFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { MaxDepth = 64 });
+            var bytes = File.ReadAllBytes(file);
+            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0; // a UTF-8 byte order mark, as Windows editors write
+            document = JsonDocument.Parse(bytes.AsMemory(start), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
@@ -221,6 +223,11 @@ public static class OrganizationSnapshotFile
             var policies = Array(root, "Policies").Select((p, i) => Policy(p, $"$.Policies[{i}]")).ToList();
             Unique(roots.Select(r => r.Id).Concat(units.Select(u => u.Id)).Concat(accounts.Select(a => a.Id)), "node id");
             Unique(policies.Select(p => p.Id), "policy id");
+            if (!accounts.Any(a => a.Id == managementAccountId))
+            {
+                // Every other account would be judged as if it were the management account, or the other way round.
+                throw Error("$.Organization.ManagementAccountId", $"{managementAccountId} is not one of the organization's accounts ($.Accounts): SCPs apply to every account but that one, so it must be listed");
+            }
             return new Organization(id, OptionalString(organization, "$.Organization", "Arn") ?? string.Empty, String(organization, "$.Organization", "FeatureSet"), managementAccountId, roots, units, accounts, policies);
         }
 

@@ -87,7 +87,7 @@ internal static class HtmlReportWriter
     private static void WriteOrganization(Report report, OrganizationSummary organization, TextWriter output)
     {
         // Not green when an account was not audited or a snapshot was incomplete: what was not read was not audited.
-        var verdict = organization.NotAudited.Count > 0 || organization.Runs.Any(r => r.Run.Incomplete) ? "incomplete"
+        var verdict = organization.NotAudited.Count > 0 || organization.Runs.Any(r => r.Run.Incomplete || r.Run.ServiceControlPoliciesUnknown) ? "incomplete"
             : organization.Passed ? "passed"
             : "failed";
         output.WriteLine($"<header class=\"verdict {verdict}\">");
@@ -147,7 +147,7 @@ internal static class HtmlReportWriter
         var level = organization is null ? 1 : 2;
 
         // A pass on an incomplete snapshot is not green: what was not read was not audited.
-        var verdict = audit.Incomplete ? "incomplete" : run.Passed ? "passed" : "failed";
+        var verdict = audit.Incomplete || audit.ServiceControlPoliciesUnknown ? "incomplete" : run.Passed ? "passed" : "failed";
 
         // The anchor is made of letters, digits and '-' only (see OrganizationSummary), so it is safe as markup.
         output.WriteLine(organization is null ? "<section>" : $"<section id=\"{organization.AnchorOf(run)}\">");

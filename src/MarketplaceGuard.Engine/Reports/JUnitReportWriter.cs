@@ -240,6 +240,19 @@ internal static class JUnitReportWriter
             xml.WriteEndElement();
         }
 
+        if (run.ServiceControlPoliciesUnknown)
+        {
+            // Nor for an account whose organization's SCPs could not be read: one may lock out its procurement team.
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("classname", "ServiceControlPolicies");
+            xml.WriteAttributeString("name", "the organization's service control policies were considered");
+            xml.WriteStartElement("failure");
+            xml.WriteAttributeString("type", "ServiceControlPoliciesNotConsidered");
+            xml.WriteAttributeString("message", run.ServiceControlPolicies.Summary);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
         // The fix plan, where CI systems show a suite's log: one line per command, group-level fixes first.
         xml.WriteStartElement("system-out");
         xml.WriteString(Clean(FixPlanText(suite.Run)));
@@ -352,7 +365,7 @@ internal static class JUnitReportWriter
 
     private sealed record Suite(string Name, RunReport Run, IReadOnlyList<TestCase> Cases)
     {
-        private int IncompleteCase => Run.Run.Incomplete ? 1 : 0;
+        private int IncompleteCase => (Run.Run.Incomplete ? 1 : 0) + (Run.Run.ServiceControlPoliciesUnknown ? 1 : 0);
 
         public int Total => Cases.Count + IncompleteCase;
 

@@ -123,8 +123,8 @@ internal sealed class RunReport
         .Select(g => KeyValuePair.Create(g.Key, g.Count()))
         .ToList();
 
-    /// <summary>An incomplete snapshot never passes: what it lacks was never audited.</summary>
-    public bool Passed => !Run.Incomplete && Findings.All(f => f.Suppressed);
+    /// <summary>An incomplete snapshot never passes (what it lacks was never audited), nor an account of an organization run whose SCPs were not read.</summary>
+    public bool Passed => !Run.Incomplete && !Run.ServiceControlPoliciesUnknown && Findings.All(f => f.Suppressed);
 
     /// <summary>The open findings grouped by the command that fixes them, group-level fixes first.</summary>
     public IReadOnlyList<FixPlanItem> FixPlan { get; }
@@ -264,6 +264,12 @@ internal static class ReportText
             return $"Not passed: incomplete snapshot of {Count(incomplete, "account")}{toFix}";
         }
 
+        var withoutScps = organization.Runs.Count(r => r.Run.ServiceControlPoliciesUnknown);
+        if (withoutScps > 0)
+        {
+            return $"Not passed: SCPs not considered for {Count(withoutScps, "account")}{toFix}";
+        }
+
         return organization.Passed
             ? "Passed"
             : $"Failed{toFix} in {Count(organization.Runs.Count(r => !r.Passed), "account")}";
@@ -283,8 +289,8 @@ internal static class ReportText
         $"{organization.AccountsAudited} of {Count(organization.AccountsRequested, "account")} audited, {organization.NotAudited.Count} not audited; {Count(organization.OpenCount, "finding")} to fix, {organization.SuppressedCount} suppressed");
 
     /// <summary>
-    /// The warning when some audited accounts were judged without their SCPs (null when every one was): a warning, not a
-    /// failure, since every principal was still judged, only without the organization's guardrails.
+    /// The warning when some audited accounts were judged without their SCPs (null when every one was). Such an account
+    /// does not pass either (see AuditRun.ServiceControlPoliciesUnknown): an SCP may cause a lockout the audit cannot see.
     /// </summary>
     public static string? ServiceControlPolicyWarning(OrganizationSummary organization)
     {
@@ -318,6 +324,7 @@ internal static class ReportText
     {
         var toFix = run.Open.Any() ? $", {Verdict(run)} to fix" : string.Empty;
         return run.Run.Incomplete ? "Not passed: incomplete snapshot" + toFix
+            : run.Run.ServiceControlPoliciesUnknown ? "Not passed: SCPs not considered" + toFix
             : run.Passed ? "Passed"
             : "Failed" + toFix;
     }

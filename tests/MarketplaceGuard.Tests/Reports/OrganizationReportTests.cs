@@ -95,8 +95,10 @@ public sealed class OrganizationReportTests
     }
 
     [Fact]
-    public void ServiceControlPoliciesNotConsideredAreAWarningNotAFailure()
+    public void ServiceControlPoliciesNotConsideredKeepTheOrganizationFromPassing()
     {
+        // An SCP may lock out a procurement team the audit cannot see: without the SCPs, an account that had no finding
+        // does not pass, and the reports say why.
         var organization = new OrganizationFixture();
         var scope = new OrganizationScope(null, null, false, "AWSOrganizationsNotInUseException", 1);
         organization.Dev.SetOrganizationContext("dev", null, scope, ServiceControlPolicyAssessment.NotConsidered("the organization could not be read"));
@@ -105,13 +107,17 @@ public sealed class OrganizationReportTests
         using var json = JsonDocument.Parse(Write([organization.Dev], [], ReportFormat.Json));
         var summary = json.RootElement.GetProperty("summary");
         var markdown = Write([organization.Dev], [], ReportFormat.Markdown);
+        var junit = Write([organization.Dev], [], ReportFormat.JUnit);
 
-        Assert.True(summary.GetProperty("passed").GetBoolean());
-        Assert.Equal("Passed", summary.GetProperty("verdict").GetString());
+        Assert.False(organization.Dev.Passed);
+        Assert.False(scope.Passed);
+        Assert.False(summary.GetProperty("passed").GetBoolean());
+        Assert.Equal("Not passed: SCPs not considered for 1 account", summary.GetProperty("verdict").GetString());
         const string Warning = "Service control policies were not considered for 1 of 1 audited account (the organization's SCPs were not read: AWSOrganizationsNotInUseException): access an SCP blocks may be reported as allowed, and a lockout an SCP causes may be missed.";
         Assert.Equal(Warning, Assert.Single(summary.GetProperty("warnings").EnumerateArray()).GetString());
-        Assert.Contains("**Verdict: passed**\n\n> **Warning:** Service control policies were not considered for 1 of 1 audited account", markdown, StringComparison.Ordinal);
+        Assert.Contains("**Verdict: not passed: SCPs not considered for 1 account**", markdown, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Organization: unknown (AWSOrganizationsNotInUseException)  \nService control policies: not read: AWSOrganizationsNotInUseException  ", markdown, StringComparison.Ordinal);
+        Assert.Contains("type=\"ServiceControlPoliciesNotConsidered\"", junit, StringComparison.Ordinal);
     }
 
     [Fact]
