@@ -149,32 +149,29 @@ public abstract class AccountAuditCommand : OrganizationCommand
         }
 
         var offline = ParameterSetName == OrganizationSnapshotParameterSet;
-        string? folder = null;
+        LiveRun? live = null;
         Organization? organization;
-        string? notRead = null;
-        AwsConnection? connection = null;
-        string? callerAccountId = null;
+        OrganizationScope scope;
+        IReadOnlyList<SelectedAccount> targets;
         if (offline)
         {
-            folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
+            var folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
             organization = ReadOrganizationSnapshot(folder);
+            scope = new OrganizationScope(organization.Id, organization.ManagementAccountId, true, null, AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization.Accounts.Count(a => a.IsActive));
+            targets = SelectAccounts(organization, scope, folder);
         }
         else
         {
-            _ = FanOutOptions();
-            connection = Connect();
-            callerAccountId = CallerAccountId(connection);
-            (organization, notRead) = ReadLiveOrganization(connection, required: AllAccounts);
+            live = StartLiveRun();
+            (organization, scope, targets) = (live.Organization, live.Scope, live.Accounts);
         }
 
-        var requested = AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0;
-        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, requested);
+        var notRead = scope.NotReadReason;
         if (organization is null)
         {
-            WriteWarning($"SCPs were not considered: {notRead}. Every report says so; an SCP may block access these findings report, or cause a lockout they do not show.");
+            WriteWarning($"SCPs were not considered: {notRead}. Every report says so, and no account passes: an SCP may block access these findings report, or cause a lockout they do not show.");
         }
 
-        var targets = SelectAccounts(organization, scope, folder);
         var runner = new AccountRunner(organization, scope, notRead);
         if (offline)
         {
@@ -182,7 +179,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
         }
         else
         {
-            FanOut(connection!, callerAccountId!, targets, scope, async (target, aws, pump) =>
+            FanOut(live!.Connection, live.CallerAccountId, targets, scope, async (target, aws, pump) =>
             {
                 using var client = new IamClient(aws.Connection) { CallCompleted = aws.CallCompleted };
                 var snapshot = await AuthorizationDetailsExporter.ReadAsync(client, target.AccountId, entityFilter: null, aws.Cancellation).ConfigureAwait(false);

@@ -89,17 +89,12 @@ public sealed class ExportMarketplaceAuthorizationSnapshotCommand : Organization
         }
 
         Directory.CreateDirectory(folder);
-        _ = FanOutOptions();
-        var connection = Connect();
-        var callerAccountId = CallerAccountId(connection);
-        var (organization, notRead) = ReadLiveOrganization(connection, required: AllAccounts);
+        var (connection, callerAccountId, organization, scope, accounts) = StartLiveRun();
         if (organization is null)
         {
-            WriteVerbose($"The organization was not read ({notRead}); the accounts are exported by id.");
+            WriteVerbose($"The organization was not read ({scope.NotReadReason}); the accounts are exported by id.");
         }
 
-        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, AccountId?.Length ?? 0);
-        var accounts = SelectAccounts(organization, scope, snapshotFolder: null);
         var written = 0;
         FanOut(connection, callerAccountId, accounts, scope, async (account, aws, pump) =>
         {

@@ -53,12 +53,8 @@ public sealed partial class ExportMarketplaceOrganizationSnapshotCommand : Organ
             return;
         }
 
-        _ = FanOutOptions();
-        var connection = Connect();
-        var callerAccountId = CallerAccountId(connection);
-        var (organization, _) = ReadLiveOrganization(connection, required: true);
-        var scope = new OrganizationScope(organization!.Id, organization.ManagementAccountId, true, null, AccountId?.Length ?? organization.Accounts.Count(a => a.IsActive));
-        var accounts = SelectAccounts(organization, scope, snapshotFolder: null);
+        var (connection, callerAccountId, read, scope, accounts) = StartLiveRun(organizationRequired: true);
+        var organization = read!;
 
         var accountsFolder = System.IO.Path.Combine(folder, OrganizationSnapshotFile.AccountsFolder);
         Directory.CreateDirectory(accountsFolder);

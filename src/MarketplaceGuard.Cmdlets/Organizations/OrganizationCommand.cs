@@ -183,6 +183,23 @@ public abstract class OrganizationCommand : AwsCommand
     }
 
     /// <summary>
+    /// The start of a live organization run: the fan-out options checked, the caller's connection (the one given, or
+    /// a new one) and account, the
+    /// organization (required with -AllAccounts or <paramref name="organizationRequired"/>; otherwise null when it
+    /// cannot be read, with the reason in the scope), and the accounts chosen (see <see cref="SelectAccounts"/>).
+    /// </summary>
+    internal LiveRun StartLiveRun(bool organizationRequired = false, AwsConnection? connection = null)
+    {
+        _ = FanOutOptions();
+        connection ??= Connect();
+        var callerAccountId = CallerAccountId(connection);
+        var (organization, notRead) = ReadLiveOrganization(connection, required: organizationRequired || AllAccounts);
+        var requested = AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0;
+        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, requested);
+        return new LiveRun(connection, callerAccountId, organization, scope, SelectAccounts(organization, scope, snapshotFolder: null));
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in every account through the role (see AccountFanOut), on worker threads:
     /// what the work writes goes through the pump it is given; calls are -Verbose lines tagged with the account;
     /// progress counts accounts done of the total; an account that fails is a non-terminating error naming it and is
@@ -333,3 +350,6 @@ public abstract class OrganizationCommand : AwsCommand
         return null;
     }
 }
+
+/// <summary>What a live organization run starts from: see <see cref="OrganizationCommand.StartLiveRun"/>.</summary>
+internal sealed record LiveRun(AwsConnection Connection, string CallerAccountId, Organization? Organization, OrganizationScope Scope, IReadOnlyList<SelectedAccount> Accounts);

@@ -112,16 +112,12 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
     /// </summary>
     private void SearchAccounts(AwsConnection connection, HashSet<PaidResourceType> types, List<string> requested, List<string> homes)
     {
-        _ = FanOutOptions();
-        var callerAccountId = CallerAccountId(connection);
-        var (organization, notRead) = ReadLiveOrganization(connection, required: AllAccounts);
+        var (_, callerAccountId, organization, scope, accounts) = StartLiveRun(connection: connection);
         if (organization is null)
         {
-            WriteVerbose($"The organization was not read ({notRead}); the accounts are searched by id, without names.");
+            WriteVerbose($"The organization was not read ({scope.NotReadReason}); the accounts are searched by id, without names.");
         }
 
-        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, AccountId?.Length ?? 0);
-        var accounts = SelectAccounts(organization, scope, snapshotFolder: null);
         var searched = 0;
         FanOut(connection, callerAccountId, accounts, scope, async (account, aws, pump) =>
         {

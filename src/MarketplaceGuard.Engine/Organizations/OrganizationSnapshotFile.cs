@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Organizations;
 
@@ -319,7 +320,7 @@ public static class OrganizationSnapshotFile
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                throw Error(path, $"must be an object, not {Kind(element)}");
+                throw Error(path, $"must be an object, not {JsonText.Describe(element)}");
             }
 
             foreach (var property in element.EnumerateObject())
@@ -344,7 +345,7 @@ public static class OrganizationSnapshotFile
             var value = parent.GetProperty(name);
             return value.ValueKind == JsonValueKind.Array
                 ? value.EnumerateArray().ToList()
-                : throw Error($"{path}.{name}", $"must be an array, not {Kind(value)}");
+                : throw Error($"{path}.{name}", $"must be an array, not {JsonText.Describe(value)}");
         }
 
         private string String(JsonElement parent, string path, string name, bool allowEmpty = false)
@@ -352,7 +353,7 @@ public static class OrganizationSnapshotFile
             var value = parent.GetProperty(name);
             return value.ValueKind == JsonValueKind.String && (allowEmpty || value.GetString()!.Length > 0)
                 ? value.GetString()!
-                : throw Error($"{path}.{name}", $"must be a non-empty string, not {Kind(value)}");
+                : throw Error($"{path}.{name}", $"must be a non-empty string, not {JsonText.Describe(value)}");
         }
 
         private string? OptionalString(JsonElement parent, string path, string name)
@@ -362,7 +363,7 @@ public static class OrganizationSnapshotFile
                 return null;
             }
 
-            return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Error($"{path}.{name}", $"must be a string, not {Kind(value)}");
+            return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Error($"{path}.{name}", $"must be a string, not {JsonText.Describe(value)}");
         }
 
         private string Id(JsonElement parent, string path, string name, string prefix)
@@ -385,16 +386,6 @@ public static class OrganizationSnapshotFile
                 throw Error("$", $"the {what} {duplicate.Key} occurs more than once");
             }
         }
-
-        private static string Kind(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => $"the number {value.GetRawText()}",
-            JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => "null",
-        };
 
         private OrganizationSnapshotException Error(string jsonPath, string problem) => new(file, jsonPath, problem);
     }

@@ -68,4 +68,15 @@ internal static class JsonText
 
     /// <summary>The same for JSON held in a .NET string.</summary>
     public static string? FindInvalidString(string json) => FindInvalidString(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>A JSON value as an error message names it: "an object", "the string \"x\"", "the number 5", "true", "null".</summary>
+    public static string Describe(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => "an object",
+        System.Text.Json.JsonValueKind.Array => "an array",
+        System.Text.Json.JsonValueKind.String => $"the string \"{value.GetString()}\"",
+        System.Text.Json.JsonValueKind.Number => $"the number {value.GetRawText()}",
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => value.GetRawText(),
+        _ => "null",
+    };
 }

@@ -160,7 +160,7 @@ public static class JsonReportReader
         {
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Error("$", $"is {Kind(root)}: this is not a MarketplaceGuard JSON report", ReportFileProblem.NotAReport);
+                throw Error("$", $"is {JsonText.Describe(root)}: this is not a MarketplaceGuard JSON report", ReportFileProblem.NotAReport);
             }
 
             if (!root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.String || tool.GetString() != Reports.Report.ToolName)
@@ -370,18 +370,18 @@ public static class JsonReportReader
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                throw Error(path, $"must be an object, not {Kind(element)}");
+                throw Error(path, $"must be an object, not {JsonText.Describe(element)}");
             }
         }
 
         private List<JsonElement> Array(JsonElement parent, string path, string name)
         {
             var value = Member(parent, path, name);
-            return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw Error($"{path}.{name}", $"must be an array, not {Kind(value)}");
+            return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw Error($"{path}.{name}", $"must be an array, not {JsonText.Describe(value)}");
         }
 
         private List<string> Strings(JsonElement parent, string path, string name) => Array(parent, path, name)
-            .Select((v, i) => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"{path}.{name}[{i}]", $"must be a string, not {Kind(v)}"))
+            .Select((v, i) => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"{path}.{name}[{i}]", $"must be a string, not {JsonText.Describe(v)}"))
             .ToList();
 
         private string String(JsonElement parent, string path, string name, bool allowEmpty = false)
@@ -389,7 +389,7 @@ public static class JsonReportReader
             var value = Member(parent, path, name);
             return value.ValueKind == JsonValueKind.String && (allowEmpty || value.GetString()!.Length > 0)
                 ? value.GetString()!
-                : throw Error($"{path}.{name}", $"must be a non-empty string, not {Kind(value)}");
+                : throw Error($"{path}.{name}", $"must be a non-empty string, not {JsonText.Describe(value)}");
         }
 
         private string? OptionalString(JsonElement parent, string path, string name)
@@ -399,7 +399,7 @@ public static class JsonReportReader
             {
                 JsonValueKind.Null => null,
                 JsonValueKind.String => value.GetString(),
-                _ => throw Error($"{path}.{name}", $"must be a string or null, not {Kind(value)}"),
+                _ => throw Error($"{path}.{name}", $"must be a string or null, not {JsonText.Describe(value)}"),
             };
         }
 
@@ -407,7 +407,7 @@ public static class JsonReportReader
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw Error($"{path}.{name}", $"must be true or false, not {Kind(parent.GetProperty(name))}"),
+            _ => throw Error($"{path}.{name}", $"must be true or false, not {JsonText.Describe(parent.GetProperty(name))}"),
         };
 
         private int Count(JsonElement parent, string path, string name)
@@ -415,7 +415,7 @@ public static class JsonReportReader
             var value = Member(parent, path, name);
             return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 0
                 ? count
-                : throw Error($"{path}.{name}", $"must be a whole number, 0 or more, not {Kind(value)}");
+                : throw Error($"{path}.{name}", $"must be a whole number, 0 or more, not {JsonText.Describe(value)}");
         }
 
         private DateOnly Date(JsonElement parent, string path, string name)
@@ -441,16 +441,6 @@ public static class JsonReportReader
             root.TryGetProperty("runs", out _) && root.TryGetProperty("$schema", out _) ? " (it is a SARIF report: only JSON reports, -Format Json, can be read back)"
             : root.TryGetProperty("UserDetailList", out _) || root.TryGetProperty("RoleDetailList", out _) ? " (it is an authorization snapshot: audit it with Test-MarketplaceLeastPrivilege)"
             : string.Empty;
-
-        private static string Kind(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => $"the number {value.GetRawText()}",
-            JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => "null",
-        };
 
         private ReportFileException Error(string jsonPath, string problem, ReportFileProblem kind = ReportFileProblem.Invalid) => new(file, jsonPath, problem, kind);
     }
