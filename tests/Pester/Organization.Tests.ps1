@@ -170,6 +170,7 @@ Describe 'Organization runs from an organization snapshot' {
         $entries = Get-MarketplaceAccess -OrganizationSnapshotPath $SampleOrg -Principal pat -Capability Procure
 
         $entries | ForEach-Object { "$($_.AccountName) $($_.Decision)" } | Sort-Object | Should -Be @('management Allowed', 'sandbox ExplicitDeny', 'workloads Allowed')
+        $entries.ServiceControlPoliciesConsidered | Sort-Object -Unique | Should -BeTrue
         { Get-MarketplaceAccess -OrganizationSnapshotPath $SampleOrg -Principal nobodyx -ErrorAction Stop } | Should -Throw -ErrorId 'PrincipalNotFound,*'
     }
 }
@@ -359,5 +360,7 @@ Describe 'Organization runs live, on the fake endpoints' {
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleSessionName 'has space' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleSessionName*'
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -ExternalId 'x' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-ExternalId*'
         { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleName 'a b' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage '*-RoleName*'
+        { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleName 'arn:aws:iam::222233334444:role/Audit' } | Should -Throw -ErrorId 'ParameterInvalid,*' -ExpectedMessage "*-RoleName: 'arn:aws:iam::222233334444:role/Audit' is an ARN*"
+        try { Test-MarketplaceLeastPrivilege @Principals @Live -AllAccounts -RoleName 'a b' } catch { $_.TargetObject | Should -Be 'a b' }
     }
 }

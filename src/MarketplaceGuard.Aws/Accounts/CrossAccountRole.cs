@@ -52,6 +52,12 @@ public sealed class CrossAccountRole
     public static (string Path, string Name) Validate(string roleName)
     {
         ArgumentNullException.ThrowIfNull(roleName);
+        if (roleName.StartsWith("arn:", StringComparison.OrdinalIgnoreCase))
+        {
+            // An ARN names one account's role; the fan-out builds each account's ARN from the name and the account id.
+            throw new ArgumentException($"'{roleName}' is an ARN: give the role's name (optionally after its path), like {DefaultName}; each account's ARN is built from it.", nameof(roleName));
+        }
+
         var parts = roleName.TrimStart('/').Split('/');
         if (!NamePattern.IsMatch(parts[^1]))
         {

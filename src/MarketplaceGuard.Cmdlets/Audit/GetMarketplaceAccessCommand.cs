@@ -133,6 +133,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
                 {
                     var entry = access.Analyze(principal, capability);
                     entry.AccountName = work.Target.Name;
+                    entry.ServiceControlPoliciesConsidered = work.ServiceControlPolicies.Considered;
                     entries.Add(entry);
                 }
             }

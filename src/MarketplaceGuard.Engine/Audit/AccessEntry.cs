@@ -75,6 +75,12 @@ public sealed class AccessEntry
     public string? AccountName { get; set; }
 
     /// <summary>
+    /// In an organization run, whether the account's SCPs were applied to this decision (false when the organization
+    /// could not be read: an SCP may deny what this entry allows); null for an account read on its own.
+    /// </summary>
+    public bool? ServiceControlPoliciesConsidered { get; set; }
+
+    /// <summary>
     /// The capability's name (Procure, Cancel ...). A string, so that PowerShell compares it as a name:
     /// <c>Where-Object Capability -eq Procure</c>, also on deserialized entries and in CSV.
     /// </summary>
