@@ -201,7 +201,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
         var task = runner.RunOfflineAsync(
             targets,
             ThrottleLimit,
-            (target, token) => Task.FromResult(LoadAccountSnapshot(target, pump)),
+            target => LoadAccountSnapshot(target, pump),
             account => work(account, pump),
             (target, reason, cause) => pump.Post(() => WriteError(ModuleErrors.Create($"Account {target.Label} was not audited: {reason}", ErrorIds.AccountNotAudited, ErrorCategory.NotSpecified, target.AccountId, cause))),
             done => pump.Post(() =>

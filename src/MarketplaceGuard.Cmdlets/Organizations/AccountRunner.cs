@@ -12,12 +12,12 @@ using MarketplaceGuard.Engine.Policies;
 namespace MarketplaceGuard.Cmdlets.Organizations;
 
 /// <summary>
-/// Runs a cmdlet's per-account work over the accounts of an organization, a bounded number at a time: each account's
-/// snapshot is read (by <paramref name="load"/>: a file of an organization snapshot, or the live account through an
-/// assumed role), built with the SCPs of its place in the organization, handed to the work, and then let go. An
-/// account that fails (its snapshot cannot be read, an SCP on its path is not a valid policy, the role cannot be
-/// assumed ...) is recorded in the scope as not audited, reported through <paramref name="failed"/>, and the others go
-/// on. Plain C#: the cmdlet decides how failures and results reach PowerShell (through a <see cref="PipelinePump"/>).
+/// An organization run's accounts made ready for a cmdlet's per-account work: each account's snapshot (read from an
+/// organization snapshot by <see cref="RunOfflineAsync"/>, or live through the fan-out, which drives its own loop) is
+/// built with the SCPs of its place in the organization, with one compiler for all accounts, handed to the work, and
+/// then let go. Offline, an account that fails (its snapshot cannot be read, an SCP on its path is not a valid policy
+/// ...) is recorded in the scope as not audited and reported through the failure callback, and the others go on.
+/// Plain C#: the cmdlet decides how failures and results reach PowerShell (through a <see cref="PipelinePump"/>).
 /// </summary>
 internal sealed class AccountRunner
 {
@@ -33,21 +33,20 @@ internal sealed class AccountRunner
         this.scpsNotConsideredReason = scpsNotConsideredReason;
     }
 
-    public OrganizationScope Scope => scope;
-
     /// <summary>How many accounts the work was done for.</summary>
     public int Audited => audited;
 
     private int audited;
 
     /// <summary>
-    /// Runs <paramref name="work"/> for every target with at most <paramref name="throttleLimit"/> accounts at once;
-    /// <paramref name="done"/> is told the number of accounts finished (audited or not).
+    /// Runs <paramref name="work"/> for every target of an organization snapshot (read by <paramref name="load"/>) with
+    /// at most <paramref name="throttleLimit"/> accounts at once; <paramref name="done"/> is told the number of accounts
+    /// finished (audited or not).
     /// </summary>
     public async Task RunOfflineAsync(
         IReadOnlyList<SelectedAccount> targets,
         int throttleLimit,
-        Func<SelectedAccount, CancellationToken, Task<AuthorizationSnapshot>> load,
+        Func<SelectedAccount, AuthorizationSnapshot> load,
         Action<PreparedAccount> work,
         Action<SelectedAccount, string, Exception?> failed,
         Action<int> done,
@@ -55,12 +54,11 @@ internal sealed class AccountRunner
     {
         var finished = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellation };
-        await Parallel.ForEachAsync(targets, options, async (target, token) =>
+        await Parallel.ForEachAsync(targets, options, (target, token) =>
         {
             try
             {
-                var snapshot = await load(target, token).ConfigureAwait(false);
-                work(Prepare(target, snapshot));
+                work(Prepare(target, load(target)));
                 Interlocked.Increment(ref audited);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -77,6 +75,7 @@ internal sealed class AccountRunner
             }
 
             done(Interlocked.Increment(ref finished));
+            return ValueTask.CompletedTask;
         }).ConfigureAwait(false);
 
         void Fail(SelectedAccount target, string reason, Exception? cause)
