@@ -25,9 +25,6 @@ public abstract class OrganizationCommand : AwsCommand
     /// <summary>The largest -ThrottleLimit: more parallel accounts only meet Organizations' and STS's throttling.</summary>
     protected const int MaximumThrottleLimit = 64;
 
-    /// <summary>The role assumed in each account when -RoleName is not given: the one Organizations creates in the accounts it creates.</summary>
-    public const string DefaultRoleName = "OrganizationAccountAccessRole";
-
     /// <summary>Accounts to work on (12-digit ids); with an organization that can be read, each must be an active account of it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -110,11 +107,13 @@ public abstract class OrganizationCommand : AwsCommand
     /// </summary>
     internal AccountFanOutOptions FanOutOptions()
     {
+        // The options' own defaults stand for what is not given (the role Organizations creates, the session name).
+        var defaults = new AccountFanOutOptions();
         var options = new AccountFanOutOptions
         {
-            RoleName = RoleName ?? DefaultRoleName,
+            RoleName = RoleName ?? defaults.RoleName,
             ExternalId = ExternalId,
-            RoleSessionName = RoleSessionName ?? "MarketplaceGuard",
+            RoleSessionName = RoleSessionName ?? defaults.RoleSessionName,
             ThrottleLimit = ThrottleLimit,
         };
         try
