@@ -157,7 +157,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
         {
             var folder = ResolveFolder(OrganizationSnapshotPath, nameof(OrganizationSnapshotPath));
             organization = ReadOrganizationSnapshot(folder);
-            scope = new OrganizationScope(organization.Id, organization.ManagementAccountId, true, null, AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization.Accounts.Count(a => a.IsActive));
+            scope = NewScope(organization, notRead: null);
             targets = SelectAccounts(organization, scope, folder);
         }
         else
@@ -196,7 +196,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
     /// <summary>The accounts of an organization snapshot audited offline, a bounded number at a time.</summary>
     private void AuditOffline(AccountRunner runner, IReadOnlyList<SelectedAccount> targets, Action<PreparedAccount, PipelinePump> work)
     {
-        var progress = new ProgressRecord(3, "Auditing accounts", $"0 of {targets.Count}");
+        var progress = AccountProgress("Auditing accounts", targets.Count);
         using var pump = new PipelinePump();
         var task = runner.RunOfflineAsync(
             targets,
@@ -204,13 +204,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
             target => LoadAccountSnapshot(target, pump),
             account => work(account, pump),
             (target, reason, cause) => pump.Post(() => WriteError(ModuleErrors.Create($"Account {target.Label} was not audited: {reason}", ErrorIds.AccountNotAudited, ErrorCategory.NotSpecified, target.AccountId, cause))),
-            done => pump.Post(() =>
-            {
-                progress.StatusDescription = $"{done} of {targets.Count}";
-                progress.PercentComplete = targets.Count == 0 ? 100 : done * 100 / targets.Count;
-                progress.RecordType = done >= targets.Count ? ProgressRecordType.Completed : ProgressRecordType.Processing;
-                WriteProgress(progress);
-            }),
+            done => pump.Post(() => progress(done)),
             Cancellation);
         RunPumped(pump, task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
     }

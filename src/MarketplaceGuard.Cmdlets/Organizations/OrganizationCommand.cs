@@ -193,9 +193,34 @@ public abstract class OrganizationCommand : AwsCommand
         connection ??= Connect();
         var callerAccountId = CallerAccountId(connection);
         var (organization, notRead) = ReadLiveOrganization(connection, required: organizationRequired || AllAccounts);
-        var requested = AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0;
-        var scope = new OrganizationScope(organization?.Id, organization?.ManagementAccountId, organization is not null, notRead, requested);
+        var scope = NewScope(organization, notRead);
         return new LiveRun(connection, callerAccountId, organization, scope, SelectAccounts(organization, scope, snapshotFolder: null));
+    }
+
+    /// <summary>
+    /// The scope of a run over <paramref name="organization"/> (null when it could not be read, for
+    /// <paramref name="notRead"/>): the accounts -AccountId names, else the organization's active accounts.
+    /// </summary>
+    internal OrganizationScope NewScope(Organization? organization, string? notRead) => new(
+        organization?.Id,
+        organization?.ManagementAccountId,
+        organization is not null,
+        notRead,
+        AccountId?.Distinct(StringComparer.Ordinal).Count() ?? organization?.Accounts.Count(a => a.IsActive) ?? 0);
+
+    /// <summary>
+    /// Reports accounts done of <paramref name="total"/> (call it on the pipeline thread, with the number done).
+    /// </summary>
+    internal Action<int> AccountProgress(string activity, int total)
+    {
+        var progress = new ProgressRecord(3, activity, $"0 of {total}");
+        return done =>
+        {
+            progress.StatusDescription = $"{done} of {total}";
+            progress.PercentComplete = total == 0 ? 100 : done * 100 / total;
+            progress.RecordType = done >= total ? ProgressRecordType.Completed : ProgressRecordType.Processing;
+            WriteProgress(progress);
+        };
     }
 
     /// <summary>
@@ -216,7 +241,7 @@ public abstract class OrganizationCommand : AwsCommand
         var options = FanOutOptions();
         var byId = accounts.GroupBy(a => a.AccountId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var fanOut = new AccountFanOut(caller, callerAccountId, options);
-        var progress = new ProgressRecord(3, "Working on accounts", $"0 of {byId.Count}");
+        var progress = AccountProgress("Working on accounts", byId.Count);
         using var pump = new PipelinePump();
         var events = Task.Run(async () =>
         {
@@ -242,13 +267,7 @@ public abstract class OrganizationCommand : AwsCommand
                             pump.Post(() => done(account, outcome.Result!));
                         }
 
-                        pump.Post(() =>
-                        {
-                            progress.StatusDescription = $"{count} of {byId.Count}";
-                            progress.PercentComplete = count * 100 / Math.Max(1, byId.Count);
-                            progress.RecordType = count >= byId.Count ? ProgressRecordType.Completed : ProgressRecordType.Processing;
-                            WriteProgress(progress);
-                        });
+                        pump.Post(() => progress(count));
                         break;
                 }
             }
