@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Evaluation;
+
+namespace MarketplaceGuard.Engine.Audit;
+
+/// <summary>
+/// Rule 3's capabilities: putting paid products in front of users (License Manager grants, Service Catalog portfolios,
+/// the Private Marketplace) and Bedrock's subscription on first use. Every path names the actions of AWS's Service
+/// Authorization Reference (docs/about_MarketplaceGuardDistribution.md gives each path with its source). Resources are
+/// sets wide enough that a policy scoped to part of them is "conditionally allowed", never denied.
+/// </summary>
+public static class DistributionCapabilities
+{
+    /// <summary>
+    /// Marketplace licenses are issued by AWS Marketplace's own account, and a grant can be received from anyone: the
+    /// account field is "*". License Manager ARNs have no Region field.
+    /// </summary>
+    private const string License = "arn:{partition}:license-manager::*:license:*";
+
+    private const string Grant = "arn:{partition}:license-manager::*:grant:*";
+
+    private const string Portfolio = "arn:{partition}:catalog:*:{account}:portfolio/*";
+
+    private const string Product = "arn:{partition}:catalog:*:{account}:product/*";
+
+    private const string Role = "arn:{partition}:iam::{account}:role/*";
+
+    /// <summary>
+    /// Any entity of the account in the AWSMarketplace catalog (the Catalog API is in us-east-1 only). The change types
+    /// target experiences and procurement policies; a policy scoped to one entity type is conditionally allowed.
+    /// </summary>
+    private const string CatalogEntity = "arn:{partition}:aws-marketplace:us-east-1:{account}:AWSMarketplace/*";
+
+    /// <summary>Third-party models are foundation models; their ids start with the provider (anthropic.*, cohere.*).</summary>
+    private const string FoundationModel = "arn:{partition}:bedrock:*::foundation-model/*";
+
+    /// <summary>The Private Marketplace change types of the Catalog API (AWS Marketplace buyer guide, "Private Marketplace").</summary>
+    public static IReadOnlyList<string> PrivateMarketplaceChangeTypes { get; } =
+    [
+        "CreateExperience", "UpdateExperience", "RestrictExperience", "ReviveExperience",
+        "CreateProcurementPolicy", "UpdateProcurementPolicy", "AllowProductProcurement", "DenyProductProcurement",
+        "AssociateAudience", "DisassociateAudience", "CreateBrandingSettings", "UpdateBrandingSettings",
+    ];
+
+    public static Capability DistributeLicenses { get; } = new(
+        "DistributeLicenses",
+        3,
+        "Distribute Marketplace licenses with License Manager: create, activate, accept or delete grants, create licenses and license configurations",
+        [
+            [LicenseManager("CreateGrant", License, "a license")],
+            [LicenseManager("CreateGrantVersion", Grant, "a grant (a new version activates or changes it)")],
+            [LicenseManager("AcceptGrant", Grant, "a grant")],
+            [LicenseManager("DeleteGrant", Grant, "a grant")],
+            [LicenseManager("CreateLicense", "*", "a new license")],
+            [LicenseManager("CreateLicenseVersion", License, "a license")],
+            [LicenseManager("CreateLicenseConfiguration", "*", "a new license configuration")],
+            [LicenseManager("UpdateServiceSettings", "*", "the account's settings (organization-wide distribution)")],
+        ]);
+
+    public static Capability ShareThroughServiceCatalog { get; } = new(
+        "ShareThroughServiceCatalog",
+        3,
+        "Put products in front of users with Service Catalog: create or share portfolios, give principals access, create products and versions, set launch roles",
+        [
+            [ServiceCatalog("CreatePortfolio", Portfolio, "a new portfolio")],
+            [ServiceCatalog("CreatePortfolioShare", Portfolio, "a portfolio (share with accounts or the organization)")],
+            [ServiceCatalog("UpdatePortfolioShare", Portfolio, "a portfolio share")],
+            [ServiceCatalog("AssociatePrincipalWithPortfolio", Portfolio, "a portfolio (give principals its products)")],
+            [ServiceCatalog("AssociateProductWithPortfolio", "*", "a portfolio (add a product)")],
+            [ServiceCatalog("CreateProduct", Product, "a new product")],
+            [ServiceCatalog("CreateProvisioningArtifact", Product, "a product (a new version)")],
+            [
+                ServiceCatalog("CreateConstraint", Product, "a product (a launch constraint)"),
+                new AccessRequest(
+                    "iam:PassRole",
+                    Role,
+                    new Dictionary<string, ContextValue> { ["iam:PassedToService"] = ContextValue.Of("servicecatalog.amazonaws.com") },
+                    label: "iam:PassRole of a launch role to servicecatalog.amazonaws.com"),
+            ],
+        ]);
+
+    public static Capability BedrockAutoSubscribe { get; } = new(
+        "BedrockAutoSubscribe",
+        3,
+        "Subscribe the account to third-party Bedrock models by invoking them: invoke permission together with Subscribe, Unsubscribe and ViewSubscriptions",
+        [
+            [Bedrock("InvokeModel"), .. SubscriptionPrerequisites()],
+            [Bedrock("InvokeModelWithResponseStream"), .. SubscriptionPrerequisites()],
+        ]);
+
+    /// <summary>Legacy Private Marketplace actions, then each Catalog API change type of the Private Marketplace.</summary>
+    internal static IReadOnlyList<IReadOnlyList<AccessRequest>> PrivateMarketplacePaths { get; } =
+    [
+        [new AccessRequest("aws-marketplace:AssociateProductsWithPrivateMarketplace")],
+        [new AccessRequest("aws-marketplace:DisassociateProductsFromPrivateMarketplace")],
+        .. PrivateMarketplaceChangeTypes.Select(type => (IReadOnlyList<AccessRequest>)
+        [
+            new AccessRequest(
+                "aws-marketplace:StartChangeSet",
+                CatalogEntity,
+                new Dictionary<string, ContextValue> { ["catalog:ChangeType"] = ContextValue.Of(type) },
+                label: $"aws-marketplace:StartChangeSet of change type {type}"),
+        ]),
+    ];
+
+    private static IEnumerable<AccessRequest> SubscriptionPrerequisites() =>
+    [
+        new("aws-marketplace:Subscribe"),
+        new("aws-marketplace:Unsubscribe"),
+        new("aws-marketplace:ViewSubscriptions"),
+    ];
+
+    private static AccessRequest LicenseManager(string action, string resource, string what) =>
+        new("license-manager:" + action, resource, label: $"license-manager:{action} on {what}");
+
+    private static AccessRequest ServiceCatalog(string action, string resource, string what) =>
+        new("servicecatalog:" + action, resource, label: $"servicecatalog:{action} on {what}");
+
+    private static AccessRequest Bedrock(string action) =>
+        new("bedrock:" + action, FoundationModel, label: $"bedrock:{action} on a third-party foundation model");
+}
