@@ -17,7 +17,7 @@ public sealed class GuardrailPolicy
     /// <summary>The prefix of every SCP name the module creates (with the <c>managed-by</c> tag, what marks it as ours).</summary>
     public const string NamePrefix = "MarketplaceGuard-";
 
-    internal GuardrailPolicy(string name, string description, IReadOnlyList<int> rules, PolicyDocument policy, string content)
+    internal GuardrailPolicy(string name, string description, IReadOnlyList<int> rules, PolicyDocument policy, string content, GuardrailExceptions exceptions)
     {
         if (content.Length > MaxLength)
         {
@@ -29,6 +29,7 @@ public sealed class GuardrailPolicy
         Rules = rules;
         Policy = policy;
         Content = content;
+        Exceptions = exceptions;
     }
 
     /// <summary>The SCP's name in AWS Organizations, e.g. <c>MarketplaceGuard-Rule1</c>.</summary>
@@ -46,8 +47,21 @@ public sealed class GuardrailPolicy
     /// <summary>The document's length in characters (AWS's limit is <see cref="MaxLength"/>).</summary>
     public int Length => Content.Length;
 
+    /// <summary>
+    /// Who the guardrail was built to leave alone (by aws:PrincipalArn) and which products it approves: what
+    /// Set-MarketplaceGuardrail's lockout guard checks the documents against before attaching them.
+    /// </summary>
+    public GuardrailExceptions Exceptions { get; }
+
     /// <summary>The parsed document, for the evaluator.</summary>
     internal PolicyDocument Policy { get; }
 
     public override string ToString() => Name;
 }
+
+/// <summary>The principals a guardrail excepts, by ARN pattern (wildcards allowed), and the products it approves.</summary>
+public sealed record GuardrailExceptions(
+    IReadOnlyList<string> ProcurementPrincipalArns,
+    IReadOnlyList<string> LauncherPrincipalArns,
+    IReadOnlyList<string> GovernancePrincipalArns,
+    IReadOnlyList<string> ApprovedProductIds);
