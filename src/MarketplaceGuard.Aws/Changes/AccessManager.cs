@@ -37,8 +37,12 @@ public sealed class AccessManager
         AccessPlanner.PlanGrant(await ReadStateAsync(principal, [grant], everyPathPolicy: false, cancellation).ConfigureAwait(false), grant);
 
     /// <summary>Revoke: reads the principal and the denies of the rules; <see cref="AccessPlanner.PlanRevoke"/> decides.</summary>
-    public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, IReadOnlyCollection<int> rules, CancellationToken cancellation) =>
-        AccessPlanner.PlanRevoke(await ReadStateAsync(principal, rules.Distinct().SelectMany(AccessPlanner.DeniesOf), everyPathPolicy: false, cancellation).ConfigureAwait(false), rules);
+    public Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, IReadOnlyCollection<int> rules, CancellationToken cancellation) =>
+        PlanRevokeAsync(principal, rules, PolicyTemplateEdition.Article, cancellation);
+
+    /// <summary>Revoke with the denies of an edition.</summary>
+    public async Task<AccessPlan> PlanRevokeAsync(PrincipalRef principal, IReadOnlyCollection<int> rules, PolicyTemplateEdition edition, CancellationToken cancellation) =>
+        AccessPlanner.PlanRevoke(await ReadStateAsync(principal, rules.Distinct().SelectMany(rule => AccessPlanner.DeniesOf(rule, edition)), everyPathPolicy: false, cancellation).ConfigureAwait(false), rules, edition);
 
     /// <summary>Remove: reads the principal and every policy under the module's path; <see cref="AccessPlanner.PlanRemove"/> decides.</summary>
     public async Task<AccessPlan> PlanRemoveAsync(PrincipalRef principal, CancellationToken cancellation) =>

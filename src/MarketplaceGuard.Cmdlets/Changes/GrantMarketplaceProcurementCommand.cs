@@ -34,18 +34,28 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     [ValidateNotNullOrEmpty]
     public string? PolicyName { get; set; }
 
+    /// <summary>
+    /// The edition of the Buyer or Viewer document: Article (the default) or Current (the Agreement API covered too).
+    /// Both create the same policy name, so switching converges the policy's document. The launcher grant has one.
+    /// </summary>
+    [Parameter]
+    [ValidateSet(nameof(PolicyTemplateEdition.Article), nameof(PolicyTemplateEdition.Current), IgnoreCase = true)]
+    public string Edition { get; set; } = nameof(PolicyTemplateEdition.Article);
+
     protected override string OperationName => $"Grant {Level}";
 
     private static readonly string[] Levels = ["Buyer", "Viewer", "Launcher"];
 
     private string Level => Levels.First(l => l.Equals(AccessLevel, StringComparison.OrdinalIgnoreCase));
 
-    private PolicyTemplate Template => PolicyTemplateCatalog.Get(Level switch
-    {
-        "Viewer" => PolicyTemplateCatalog.BillingViewer,
-        "Launcher" => PolicyTemplateCatalog.PaidAmiLauncher,
-        _ => PolicyTemplateCatalog.Procurement,
-    });
+    private PolicyTemplate Template => PolicyTemplateCatalog.Get(
+        Level switch
+        {
+            "Viewer" => PolicyTemplateCatalog.BillingViewer,
+            "Launcher" => PolicyTemplateCatalog.PaidAmiLauncher,
+            _ => PolicyTemplateCatalog.Procurement,
+        },
+        Enum.Parse<PolicyTemplateEdition>(Edition, ignoreCase: true));
 
     protected override void BeginProcessing()
     {

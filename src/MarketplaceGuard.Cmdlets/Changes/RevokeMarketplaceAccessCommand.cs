@@ -46,6 +46,15 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
     [PrincipalTransformation]
     public string[] LauncherPrincipal { get; set; } = [];
 
+    /// <summary>
+    /// The edition of the denies: Article (the default) or Current. Both editions deny with the same documents (the
+    /// article's aws-marketplace:* covers the Agreement API), so either converges to the same policies; the parameter
+    /// lets a script pass one -Edition to every change command.
+    /// </summary>
+    [Parameter]
+    [ValidateSet(nameof(PolicyTemplateEdition.Article), nameof(PolicyTemplateEdition.Current), IgnoreCase = true)]
+    public string Edition { get; set; } = nameof(PolicyTemplateEdition.Article);
+
     /// <summary>Apply the denies even to principals authorized to procure or launch today.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -53,7 +62,7 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
     protected override string OperationName => "Revoke";
 
     protected override Task<AccessPlan> PlanAsync(AccessManager manager, PrincipalRef principal, CancellationToken cancellation) =>
-        manager.PlanRevokeAsync(principal, Rule, cancellation);
+        manager.PlanRevokeAsync(principal, Rule, Enum.Parse<PolicyTemplateEdition>(Edition, ignoreCase: true), cancellation);
 
     protected override void BeforeChanges(AuthorizationSnapshot directory, string account)
     {

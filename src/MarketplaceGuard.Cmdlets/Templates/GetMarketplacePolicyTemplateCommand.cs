@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -6,7 +7,7 @@ using MarketplaceGuard.Cmdlets.Errors;
 
 namespace MarketplaceGuard.Cmdlets.Templates;
 
-/// <summary>Get-MarketplacePolicyTemplate: the policies the module applies, with their documents.</summary>
+/// <summary>Get-MarketplacePolicyTemplate: the policies the module applies, with their documents, in one edition.</summary>
 [Cmdlet(VerbsCommon.Get, "MarketplacePolicyTemplate")]
 [OutputType(typeof(PolicyTemplate))]
 public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
@@ -24,11 +25,18 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
     [ValidateSet("1", "2")]
     public int[]? Rule { get; set; }
 
+    /// <summary>Article (the source article's documents; the default) or Current (the Agreement API covered too).</summary>
+    [Parameter]
+    [ValidateSet(nameof(PolicyTemplateEdition.Article), nameof(PolicyTemplateEdition.Current), IgnoreCase = true)]
+    public string Edition { get; set; } = nameof(PolicyTemplateEdition.Article);
+
+    private IReadOnlyList<PolicyTemplate> Templates => PolicyTemplateCatalog.InEdition(Enum.Parse<PolicyTemplateEdition>(Edition, ignoreCase: true));
+
     protected override void ProcessRecord()
     {
         if (Name is null)
         {
-            WriteObject(PolicyTemplateCatalog.All.Where(OfRule), enumerateCollection: true);
+            WriteObject(Templates.Where(OfRule), enumerateCollection: true);
             return;
         }
 
@@ -42,7 +50,7 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
                 try
                 {
                     pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                    selected.UnionWith(PolicyTemplateCatalog.All.Where(t => pattern.IsMatch(t.Name)));
+                    selected.UnionWith(Templates.Where(t => pattern.IsMatch(t.Name)));
                 }
                 catch (WildcardPatternException)
                 {
@@ -53,7 +61,7 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
                         name));
                 }
             }
-            else if ((PolicyTemplateCatalog.Find(name) ?? PolicyTemplateCatalog.All.FirstOrDefault(t => t.PolicyName.Equals(name, System.StringComparison.OrdinalIgnoreCase))) is { } template)
+            else if (Templates.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || t.PolicyName.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } template)
             {
                 // A named template that -Rule leaves out is said, not silently dropped.
                 if (!OfRule(template))
@@ -80,7 +88,7 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
         }
 
         // Catalog order, each template once, however many names matched it.
-        WriteObject(PolicyTemplateCatalog.All.Where(t => selected.Contains(t) && OfRule(t)), enumerateCollection: true);
+        WriteObject(Templates.Where(t => selected.Contains(t) && OfRule(t)), enumerateCollection: true);
     }
 
     private bool OfRule(PolicyTemplate template) => Rule is null || Rule.Contains(template.Rule);

@@ -7,7 +7,7 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>
 /// Something a principal may be able to do, as sets of requests: the capability is held through any of its paths,
 /// and a path needs every one of its requests. A Rule 1 request is an action on "*" ("Procure" is Subscribe, or an
-/// agreement request, which AWS only honours together with Subscribe); a Rule 2 request names its resource and what
+/// agreement request); a Rule 2 request names its resource and what
 /// is known of its context ("RunInstances on any image whose ec2:Owner is aws-marketplace").
 /// </summary>
 public sealed class Capability
@@ -85,17 +85,33 @@ public sealed class Capability
 /// <summary>The capabilities the audit reasons about: Rule 1's (subscriptions), Rule 2's (paid AMIs) and Rule 3's.</summary>
 public static class Capabilities
 {
+    /// <summary>
+    /// Subscribing, or buying through the Agreement API (RULE2-RULE3-FACTS section 6): CreateAgreementRequest asks for
+    /// a quote, AcceptAgreementRequest accepts it and makes the agreement. Whether AWS also checks Subscribe on that
+    /// path is unconfirmed (section 8, section 10 question 5), so each agreement action is a path of its own rather
+    /// than a path that also needs Subscribe: assuming the extra check would call a principal that holds
+    /// AcceptAgreementRequest and is denied Subscribe unable to buy, a "safe" verdict no fact supports. Accepting is
+    /// the purchase, and it needs no request of the principal's own (anyone in the account may have created it).
+    /// CreateAgreementRequest alone is flagged too: the facts describe the request's terms and intent, not that it
+    /// can never bind, and a false flag costs a review where a false "denied" costs an unapproved purchase.
+    /// </summary>
     public static Capability Procure { get; } = new(
         "Procure",
         1,
         "Subscribe to products (accepting their EULA and spending money), directly or through an agreement request",
-        [["aws-marketplace:Subscribe"], ["aws-marketplace:CreateAgreementRequest", "aws-marketplace:Subscribe"], ["aws-marketplace:AcceptAgreementRequest", "aws-marketplace:Subscribe"]]);
+        [["aws-marketplace:Subscribe"], ["aws-marketplace:CreateAgreementRequest"], ["aws-marketplace:AcceptAgreementRequest"]]);
 
+    /// <summary>
+    /// Ending what was bought (section 6): Unsubscribe; CancelAgreement, by which the acceptor cancels an active
+    /// agreement; and AcceptAgreementCancellationRequest, by which the buyer accepts the cancellation a seller asked for
+    /// (SendAgreementCancellationRequest is the seller's), so the agreement ends as well. Rejecting or reading a
+    /// cancellation request ends nothing, and CancelAgreementRequest withdraws a purchase request, not an agreement.
+    /// </summary>
     public static Capability Cancel { get; } = new(
         "Cancel",
         1,
-        "Unsubscribe from products or cancel agreements",
-        [["aws-marketplace:Unsubscribe"], ["aws-marketplace:CancelAgreement"]]);
+        "Unsubscribe from products, cancel agreements, or accept a seller's cancellation request",
+        [["aws-marketplace:Unsubscribe"], ["aws-marketplace:CancelAgreement"], ["aws-marketplace:AcceptAgreementCancellationRequest"]]);
 
     public static Capability ViewSubscriptions { get; } = new(
         "ViewSubscriptions",

@@ -170,7 +170,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
                         $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
                         causes.Of(principal, entry, PolicyEffect.Allow).Text);
                 }
 
@@ -178,15 +178,15 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
                         causes.Of(principal, view, PolicyEffect.Deny).Text);
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
-                        $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer");
+                        $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current");
                 }
 
                 break;
@@ -205,7 +205,7 @@ public sealed class LeastPrivilegeAudit
                     // command then protects all its members.
                     var group = causes.DenyGroupFor(principal);
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
-                        $"{who} cannot procure only because nothing allows it; no explicit deny protects it",
+                        $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
                         group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
                         group is null ? null : "group/" + group);
                 }
@@ -343,6 +343,17 @@ public sealed class LeastPrivilegeAudit
         entry.Decision != AuditDecision.ImplicitDeny || entry.Principal.Policies.ServiceControlPolicyLevels.Count == 0
             ? []
             : entry.Deciding.SelectMany(r => r.Result.ServiceControlPolicyGaps).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// For an implicit deny whose other paths are explicitly denied (the article's BillingViewer denies Subscribe, not
+    /// the Agreement API): the requests nothing denies, so the reason does not read as if the explicit deny were absent.
+    /// </summary>
+    private static string Unprotected(AccessEntry entry)
+    {
+        // An implicit denial is decided by the requests only implicitly denied; the others are denied explicitly.
+        var open = entry.DecidingRequests.Select(r => r.Label).ToList();
+        return open.Count < entry.CapabilityDefinition.RequestList.Count ? string.Join(", ", open) : "it";
+    }
 
     private static string Verb(AccessEntry entry) => entry.Capability switch
     {

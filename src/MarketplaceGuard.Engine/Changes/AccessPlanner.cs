@@ -101,7 +101,10 @@ public static class AccessPlanner
     /// <summary>IAM keeps at most five versions of a managed policy.</summary>
     public const int MaxVersions = 5;
 
-    /// <summary>The grants of each rule: one access level per rule, so granting one detaches the others.</summary>
+    /// <summary>
+    /// The grants of each rule: one access level per rule, so granting one detaches the others. Both editions of a
+    /// template share its policy name, so the default edition's templates name every grant's ARN.
+    /// </summary>
     public static IReadOnlyList<PolicyTemplate> GrantsOf(int rule) => rule switch
     {
         1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)],
@@ -109,11 +112,14 @@ public static class AccessPlanner
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
     };
 
-    /// <summary>The explicit denies Revoke attaches for each rule.</summary>
-    public static IReadOnlyList<PolicyTemplate> DeniesOf(int rule) => rule switch
+    /// <summary>The explicit denies Revoke attaches for each rule (the default edition's).</summary>
+    public static IReadOnlyList<PolicyTemplate> DeniesOf(int rule) => DeniesOf(rule, PolicyTemplateEdition.Article);
+
+    /// <summary>The explicit denies Revoke attaches for each rule, in an edition.</summary>
+    public static IReadOnlyList<PolicyTemplate> DeniesOf(int rule, PolicyTemplateEdition edition) => rule switch
     {
-        1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace)],
-        2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication)],
+        1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace, edition)],
+        2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch, edition), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication, edition)],
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
     };
 
@@ -149,14 +155,15 @@ public static class AccessPlanner
 
     /// <summary>
     /// Revoke: for each rule, its denies converged and attached, then the module's grants of those rules detached
-    /// (Rule 1: Procurement, BillingViewer and grants made with -PolicyName; Rule 2: PaidAmiLauncher).
+    /// (Rule 1: Procurement, BillingViewer and grants made with -PolicyName, of either edition; Rule 2: PaidAmiLauncher).
     /// </summary>
-    public static AccessPlan PlanRevoke(AccessState state, IReadOnlyCollection<int> rules)
+    public static AccessPlan PlanRevoke(AccessState state, IReadOnlyCollection<int> rules, PolicyTemplateEdition edition = PolicyTemplateEdition.Article)
     {
         var arns = state.Arns;
         var ordered = rules.Distinct().Order().ToList();
+        var denyTemplates = ordered.SelectMany(rule => DeniesOf(rule, edition)).ToList();
         var changes = new List<PlannedChange>();
-        foreach (var deny in ordered.SelectMany(DeniesOf))
+        foreach (var deny in denyTemplates)
         {
             changes.AddRange(EnsurePolicy(deny, state.Policy(arns.Of(deny))));
             if (!state.IsAttached(arns.Of(deny)))
@@ -165,7 +172,7 @@ public static class AccessPlanner
             }
         }
 
-        var denies = ordered.SelectMany(DeniesOf).Select(arns.Of).ToHashSet(StringComparer.Ordinal);
+        var denies = denyTemplates.Select(arns.Of).ToHashSet(StringComparer.Ordinal);
         changes.AddRange(OursAttached(state)
             .Where(p => ordered.Contains(p.Template.Rule) && !denies.Contains(p.Arn))
             .Select(p => Detach(p.Template, p.Arn, state.Principal)));

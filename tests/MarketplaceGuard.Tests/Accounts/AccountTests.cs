@@ -76,7 +76,7 @@ public sealed class AccountTests
     [Fact]
     public void ServiceControlPoliciesApplyToEveryoneButServiceLinkedRoles()
     {
-        const string scp = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"aws-marketplace:Subscribe","Resource":"*"}]}""";
+        const string scp = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["aws-marketplace:Subscribe","aws-marketplace:CreateAgreementRequest","aws-marketplace:AcceptAgreementRequest"],"Resource":"*"}]}""";
         var json = Snapshot.Replace("\"RoleDetailList\": [", """
             "RoleDetailList": [
               {"RoleName": "AWSServiceRoleForX", "Path": "/aws-service-role/x.amazonaws.com/", "Arn": "arn:aws:iam::111122223333:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX",

@@ -45,6 +45,7 @@ public sealed class SampleAccountAuditTests
                 "MG1002 High user/dave Cancel",
                 "MG1003 High user/priya Procure",
                 "MG1005 Low role/ci-deploy Procure suppressed",
+                "MG1005 Low user/bill Procure",
                 "MG1005 Low user/carol Procure",
                 "MG1005 Low user/victor Procure",
                 "MG1006 Medium role/OrganizationAdmin ManagePrivateMarketplace",
@@ -115,6 +116,21 @@ public sealed class SampleAccountAuditTests
     }
 
     [Fact]
+    public void TheArticlesBillingViewerLeavesTheAgreementApiOnlyImplicitlyDeniedAndTheFixIsTheCurrentEdition()
+    {
+        var (_, run) = Audit();
+
+        var finding = run.Findings.Single(f => f.PrincipalName == "bill");
+
+        Assert.Equal("MG1005", finding.RuleId);
+        Assert.Equal(AuditDecision.ImplicitDeny, finding.Decision);
+        Assert.Equal(
+            "user/bill cannot procure only because nothing allows it; no explicit deny protects aws-marketplace:CreateAgreementRequest, aws-marketplace:AcceptAgreementRequest",
+            finding.Reason);
+        Assert.Equal("Grant-MarketplaceProcurement -UserName 'bill' -AccessLevel Viewer -Edition Current", finding.Recommendation);
+    }
+
+    [Fact]
     public void UnknownManagedPolicyMakesThePrincipalUnjudgedNotSafe()
     {
         var (account, run) = Audit();
@@ -164,7 +180,10 @@ public sealed class SampleAccountAuditTests
         Assert.Equal(18, account.Principals.Count);
         Assert.Equal(18 * Capabilities.All.Count, run.Matrix.Count);
         Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.CapabilityDefinition == Capabilities.Procure).Decision);
-        Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.CapabilityDefinition == Capabilities.Procure).Decision);
+
+        // The article's BillingViewer denies Subscribe but not the Agreement API's purchase: nothing allows bill to
+        // accept an agreement request, and nothing denies it.
+        Assert.Equal(AuditDecision.ImplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.CapabilityDefinition == Capabilities.Procure).Decision);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class OrganizationTests
     private const string Member = "222222222222";
     private const string Nested = "333333333333";
     private const string FullAccess = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
-    private const string DenySubscribe = """{"Version":"2012-10-17","Statement":[{"Sid":"NoBuying","Effect":"Deny","Action":"aws-marketplace:Subscribe","Resource":"*"}]}""";
+    private const string DenySubscribe = """{"Version":"2012-10-17","Statement":[{"Sid":"NoBuying","Effect":"Deny","Action":["aws-marketplace:Subscribe","aws-marketplace:CreateAgreementRequest","aws-marketplace:AcceptAgreementRequest"],"Resource":"*"}]}""";
     private const string AllowOnlyEc2 = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}""";
 
     private static readonly DateOnly Today = new(2026, 11, 30);
