@@ -11,11 +11,13 @@ BeforeAll {
         LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
     }
 
-    # A small account where everything follows the article: procurement buys, billing views, everyone else is denied
+    # A small account where everything follows the rules: procurement buys, billing views, everyone else is denied
     # the Marketplace (Rule 1) and paid AMIs (Rule 2): nobody launches paid AMIs, so no -LauncherPrincipal is needed.
+    # Billing holds the Current edition's view: the article's denies Subscribe, not the Agreement API's purchase.
     $script:CleanAccount = Join-Path $TestDrive 'clean.json'
-    $procurement = (Get-MarketplacePolicyTemplate Procurement).Document
-    $viewer = (Get-MarketplacePolicyTemplate BillingViewer).Document
+    $procurement = (Get-MarketplacePolicyTemplate Procurement -Edition Current).Document
+    $viewer = (Get-MarketplacePolicyTemplate BillingViewer -Edition Current).Document
+    $script:ArticleViewer = (Get-MarketplacePolicyTemplate BillingViewer).Document
     $deny = (Get-MarketplacePolicyTemplate DenyMarketplace).Document
     $denyLaunch = (Get-MarketplacePolicyTemplate DenyPaidAmiLaunch).Document
     $denyReplication = (Get-MarketplacePolicyTemplate DenyPaidAmiReplication).Document
@@ -107,7 +109,7 @@ Describe 'Get-MarketplaceAccess' {
 Describe 'Test-MarketplaceLeastPrivilege' {
     It 'returns every finding of the sample account, suppressed ones marked' {
         $findings = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue
-        $findings.Count | Should -Be 29
+        $findings.Count | Should -Be 30
         @($findings | Where-Object Suppressed).Count | Should -Be 1
         ($findings | Where-Object Suppressed).PrincipalName | Should -Be 'ci-deploy'
         ($findings | Where-Object RuleId -EQ 'MG1003').PrincipalName | Should -Be 'priya'
@@ -133,6 +135,16 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         Test-MarketplaceLeastPrivilege @AuditArgs -Quiet -WarningAction SilentlyContinue | Should -BeFalse
         Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet | Should -BeTrue
         Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $CleanAccount -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Should -BeNullOrEmpty
+    }
+
+    It 'reports the article''s billing view as only implicitly denying the Agreement API, fixed by the Current edition' {
+        $article = Join-Path $TestDrive 'article-viewer.json'
+        (Get-Content $CleanAccount -Raw).Replace((Get-MarketplacePolicyTemplate BillingViewer -Edition Current).Document, $ArticleViewer) | Set-Content $article
+        $finding = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $article -ProcurementPrincipal Procurement -ViewerPrincipal Billing
+        $finding.RuleId | Should -Be 'MG1005'
+        $finding.Principal | Should -Be 'user/bill'
+        $finding.Reason | Should -BeLike '*no explicit deny protects aws-marketplace:CreateAgreementRequest, aws-marketplace:AcceptAgreementRequest'
+        $finding.Recommendation | Should -Be "Grant-MarketplaceProcurement -UserName 'bill' -AccessLevel Viewer -Edition Current"
     }
 
     It 'stops with ObjectNotFound when -ProcurementPrincipal names nothing (a typo must not pass an audit)' {
@@ -180,7 +192,7 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         $report = Join-Path $TestDrive 'audit.json'
         $null = Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -WarningAction SilentlyContinue
         $json = Get-Content $report -Raw | ConvertFrom-Json
-        $json.audits[0].findings.Count | Should -Be 29
+        $json.audits[0].findings.Count | Should -Be 30
         $json.audits[0].matrix.Count | Should -Be (18 * 7)
     }
 
@@ -215,12 +227,12 @@ Describe 'Export-MarketplaceAuditReport' {
         $file.FullName | Should -Be $path
         $text = Get-Content $path -Raw
         switch ($Format) {
-            'Json' { ($text | ConvertFrom-Json).audits[0].findings.Count | Should -Be 29 }
+            'Json' { ($text | ConvertFrom-Json).audits[0].findings.Count | Should -Be 30 }
             'Sarif' {
                 $sarif = $text | ConvertFrom-Json
                 $sarif.version | Should -Be '2.1.0'
                 $sarif.runs[0].tool.driver.rules.Count | Should -Be 12
-                $sarif.runs[0].results.Count | Should -Be 29
+                $sarif.runs[0].results.Count | Should -Be 30
             }
             'JUnit' {
                 $xml = [xml]$text
@@ -265,7 +277,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $thrown = $null
         try { $Findings | Select-Object RuleId, Principal, Recommendation | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
-        $errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputNotAFinding,*' } | Should -HaveCount 29
+        $errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputNotAFinding,*' } | Should -HaveCount 30
         $errors[0].Exception.Message | Should -BeLike '*Select-Object makes a new object*'
         $path | Should -Not -Exist
     }
@@ -320,7 +332,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $path = Join-Path $TestDrive 'job.json'
         $fromJob | Export-MarketplaceAuditReport -Format Json -Path $path
         $report = (Get-Content $path -Raw | ConvertFrom-Json).audits[0]
-        $report.summary.findings | Should -Be 29
+        $report.summary.findings | Should -Be 30
         $report.summary.principals | Should -Be 18
         $report.procurementPrincipals.declared | Should -Be 'Procurement'
         $report.launcherPrincipals.declared | Should -Be 'AmiOperators', 'cfn-deployer'
@@ -329,7 +341,7 @@ Describe 'Export-MarketplaceAuditReport' {
     It 'reports findings that went through ForEach-Object -Parallel' {
         $path = Join-Path $TestDrive 'parallel.json'
         $Findings | ForEach-Object -Parallel { $_ } -ThrottleLimit 2 | Export-MarketplaceAuditReport -Format Json -Path $path
-        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 29
+        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 30
     }
 
     It 'reports a clean audit as passed from its run (-PassThru), also deserialized' {
@@ -353,7 +365,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $thrown = $null
         try { Import-Clixml $xml | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
-        $errors[0].Exception.Message | Should -BeLike '*29 of them did not arrive*'
+        $errors[0].Exception.Message | Should -BeLike '*30 of them did not arrive*'
         $path | Should -Not -Exist
     }
 
@@ -408,7 +420,7 @@ Describe 'Export-MarketplaceAuditReport' {
             }
         }
         catch { $errorRecord = $_ }
-        $out | Should -HaveCount 29
+        $out | Should -HaveCount 30
         $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputWriteFailed,*'
         $errorRecord.TargetObject | Should -Be $report
     }

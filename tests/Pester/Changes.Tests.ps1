@@ -4,9 +4,9 @@ BeforeAll {
     $script:FakeIam = Join-Path $RepoRoot 'artifacts/bin/MarketplaceGuard.FakeIam/release/MarketplaceGuard.FakeIam.dll'
     $script:Article = Join-Path $PSScriptRoot 'Data/article-account.json'
 
-    function Start-FakeIam([string[]] $Arguments = @()) {
+    function Start-FakeIam([string[]] $Arguments = @(), [string] $Account = $Article) {
         $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @($FakeIam, '--account', $Article) + $Arguments) { $info.ArgumentList.Add($a) }
+        foreach ($a in @($FakeIam, '--account', $Account) + $Arguments) { $info.ArgumentList.Add($a) }
         $info.RedirectStandardInput = $true; $info.RedirectStandardOutput = $true; $info.UseShellExecute = $false
         $process = [System.Diagnostics.Process]::Start($info)
         $line = $process.StandardOutput.ReadLine()
@@ -71,6 +71,13 @@ Describe 'The article, end to end, on a fake IAM endpoint' {
         Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer
         Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement
 
+        # The article's view denies Subscribe, not the Agreement API's purchase; its fix is the Current edition.
+        $viewer = Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing
+        $viewer.RuleId | Should -Be 'MG1005'
+        $viewer.Recommendation | Should -Be "Grant-MarketplaceProcurement -UserName 'bill' -AccessLevel Viewer -Edition Current"
+        $switched = Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -Edition Current -PassThru
+        $switched.Changes | Should -Be "update MarketplaceGuard-BillingViewer to the template's document (new default version)"
+
         Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Should -BeNullOrEmpty
 
         # Drift: someone takes a developer out of Everyone and gives it PowerUserAccess.
@@ -93,7 +100,7 @@ Describe 'The article, end to end, on a fake IAM endpoint' {
     }
 
     It 'makes no write call on a second identical run' {
-        $calls = Get-Calls { Grant-MarketplaceProcurement -GroupName Procurement; Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer; Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement }
+        $calls = Get-Calls { Grant-MarketplaceProcurement -GroupName Procurement; Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -Edition Current; Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement }
         $calls | Should -Not -BeNullOrEmpty
         $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
     }
@@ -127,7 +134,7 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
     It 'discovers, protects, grants the launchers, denies the rest, and audits clean' {
         # Rule 1 as the article has it; then drift: Everyone gets PowerUserAccess, which launches, copies and shares AMIs.
         Grant-MarketplaceProcurement -GroupName Procurement
-        Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer
+        Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -Edition Current
         Revoke-MarketplaceAccess -GroupName Everyone -Rule 1 -ProcurementPrincipal Procurement
         Invoke-TestIam $Fake 'AttachGroupPolicy' @{ GroupName = 'Everyone'; PolicyArn = 'arn:aws:iam::aws:policy/PowerUserAccess' }
         Invoke-TestIam $Fake 'CreateGroup' @{ GroupName = 'AmiOperators' }
@@ -537,6 +544,95 @@ Describe 'Rule 2 changes: launchers and paid-AMI denies' {
     }
 }
 
+Describe 'Editions: the Article and Current documents of the same policies' {
+    BeforeAll {
+        # The article's account, where AWS's AWSMarketplaceManageSubscriptions (as the module ships it) can be attached.
+        $account = Get-Content $Article -Raw | ConvertFrom-Json
+        $managed = Get-Content (Join-Path $RepoRoot 'src/MarketplaceGuard.Engine/Accounts/AwsManagedPolicies/AWSMarketplaceManageSubscriptions.json') -Raw | ConvertFrom-Json
+        $account.Policies += [pscustomobject]@{
+            PolicyName = 'AWSMarketplaceManageSubscriptions'; Arn = 'arn:aws:iam::aws:policy/AWSMarketplaceManageSubscriptions'; Path = '/'
+            DefaultVersionId = 'v1'; PolicyVersionList = @([pscustomobject]@{ Document = $managed; VersionId = 'v1'; IsDefaultVersion = $true })
+        }
+        $script:WithManagedSubscriptions = Join-Path $TestDrive 'article-with-managed-subscriptions.json'
+        $account | ConvertTo-Json -Depth 20 | Set-Content $WithManagedSubscriptions
+    }
+
+    BeforeEach {
+        $script:Fake = Start-FakeIam -Account $WithManagedSubscriptions
+        Use-FakeIam $Fake
+    }
+
+    AfterEach { Stop-FakeIam $Fake }
+
+    It 'converges: the same edition again writes nothing, the other edition writes only the new document version' {
+        (Grant-MarketplaceProcurement -GroupName Procurement -Edition Current -PassThru).Status | Should -Be 'Changed'
+        $again = Get-Calls { Grant-MarketplaceProcurement -GroupName Procurement -Edition current }
+        $again | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+
+        $preview = Get-Calls { $script:wouldBe = Grant-MarketplaceProcurement -GroupName Procurement -WhatIf -PassThru 6> $null }
+        $preview | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        $wouldBe.Status | Should -Be 'WhatIf'
+        $wouldBe.Planned | Should -Be "update MarketplaceGuard-Procurement to the template's document (new default version)"
+
+        $switch = Get-Calls { Grant-MarketplaceProcurement -GroupName Procurement -Edition Article }
+        $switch | Where-Object { $_ -in $Writes } | Should -Be 'CreatePolicyVersion'
+        (Get-MarketplaceAccess -Principal pat -Capability Procure).Decision | Should -Be 'Allowed'
+    }
+
+    It 'the Current view stops a viewer who also holds AWSMarketplaceManageSubscriptions from cancelling agreements' {
+        Invoke-TestIam $Fake 'AttachGroupPolicy' @{ GroupName = 'Billing'; PolicyArn = 'arn:aws:iam::aws:policy/AWSMarketplaceManageSubscriptions' }
+        Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer
+        (Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Where-Object RuleId -EQ 'MG1004').Capability | Should -Contain 'Cancel'
+
+        Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -Edition Current
+        (Get-MarketplaceAccess -Principal bill -Capability Cancel).Decision | Should -Be 'ExplicitDeny'
+        (Get-MarketplaceAccess -Principal bill -Capability Procure).Decision | Should -Be 'ExplicitDeny'
+        (Get-MarketplaceAccess -Principal bill -Capability ViewSubscriptions).Decision | Should -Be 'Allowed'
+        Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Where-Object Principal -EQ 'user/bill' | Should -BeNullOrEmpty
+    }
+
+    It 'the lockout guard and Remove recognise a grant of the Current edition' {
+        Grant-MarketplaceProcurement -GroupName Procurement -Edition Current
+        foreach ($edition in 'Article', 'Current') {
+            $calls = Get-Calls { try { Revoke-MarketplaceAccess -UserName pat -Edition $edition -ErrorAction Stop } catch { $script:refused = @($_) } }
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutProcurement,*'
+            $refused[0].Exception.Message | Should -BeLike '*user pat (MarketplaceGuard-Procurement via group Procurement)*'
+            $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        }
+
+        $removed = Remove-MarketplaceAccess -GroupName Procurement -PassThru
+        $removed.Changes | Should -Be @('detach MarketplaceGuard-Procurement from group Procurement', 'delete policy MarketplaceGuard-Procurement (nothing uses it any more)')
+    }
+
+    It 'revokes with the same deny in either edition: the second edition writes nothing' {
+        (Revoke-MarketplaceAccess -GroupName Everyone -Rule 1 -Edition Current -PassThru).Changes | Should -Contain 'attach MarketplaceGuard-DenyMarketplace to group Everyone'
+        $again = Get-Calls { Revoke-MarketplaceAccess -GroupName Everyone -Rule 1 -Edition Article }
+        $again | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Edition parameters refuse bad input, naming it' {
+    It '-Edition <Case> is a binding error naming -Edition and the valid editions, for <Command>' -TestCases @(
+        foreach ($command in 'Grant-MarketplaceProcurement', 'Revoke-MarketplaceAccess') {
+            @{ Command = $command; Case = 'with a typo'; Value = 'Curent' }
+            @{ Command = $command; Case = 'empty'; Value = '' }
+            @{ Command = $command; Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1) }
+            @{ Command = $command; Case = 'huge'; Value = 'C' * 100000 }
+        }
+    ) {
+        try { & $Command -GroupName Everyone -Edition $Value -EndpointUrl http://127.0.0.1:1/ -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $failed.Exception.Message | Should -BeLike "*'Edition'*Article,Current*"
+    }
+
+    It 'completes -Edition on Tab' {
+        foreach ($command in 'Grant-MarketplaceProcurement', 'Revoke-MarketplaceAccess') {
+            $line = "$command -Edition "
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Article', 'Current'
+        }
+    }
+}
+
 Describe 'Rule 2 parameters refuse bad input, naming it' {
     It '-Rule <Case> is a binding error naming -Rule' -TestCases @(
         @{ Case = 'with a typo'; Value = 'l' }
@@ -675,7 +771,7 @@ Describe 'Changes under throttling' {
         try {
             Use-FakeIam $fake
             Grant-MarketplaceProcurement -GroupName Procurement
-            Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer
+            Grant-MarketplaceProcurement -GroupName Billing -AccessLevel Viewer -Edition Current
             Revoke-MarketplaceAccess -GroupName Everyone -ProcurementPrincipal Procurement
             Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -ViewerPrincipal Billing | Should -BeNullOrEmpty
         }

@@ -106,11 +106,11 @@ Describe 'Get-MarketplacePolicyTemplate' {
         (Get-Command Get-MarketplacePolicyTemplate).OutputType.Name | Should -Be 'MarketplaceGuard.Engine.Templates.PolicyTemplate'
     }
 
-    It 'shows a table of Name, PolicyName, Rule and Description by default' {
+    It 'shows a table of Name, PolicyName, Rule, Edition and Description by default' {
         $text = Get-MarketplacePolicyTemplate | Out-String -Width 200
         $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
-        $header | Should -Match '^Name\s+PolicyName\s+Rule\s+Description\s*$'
-        $text | Should -Match 'DenyMarketplace\s+MarketplaceGuard-DenyMarketplace\s+1 Explicitly deny every'
+        $header | Should -Match '^Name\s+PolicyName\s+Rule\s+Edition\s+Description\s*$'
+        $text | Should -Match 'DenyMarketplace\s+MarketplaceGuard-DenyMarketplace\s+1 Article\s+Explicitly deny every'
         $text | Should -Not -Match 'Statement' -Because 'the document is not part of the table'
     }
 
@@ -120,5 +120,55 @@ Describe 'Get-MarketplacePolicyTemplate' {
         (Get-MarketplacePolicyTemplate -Name MarketplaceGuard-PaidAmiLauncher).Name | Should -Be 'PaidAmiLauncher'
         { Get-MarketplacePolicyTemplate -Name 'Deny[' -ErrorAction Stop } | Should -Throw -ErrorId 'TemplateNotFound,*'
         (Get-MarketplacePolicyTemplate -Name 'Deny*' -Rule 2).Name | Should -Be 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+    }
+
+    It 'returns the Article edition by default and the Current edition with -Edition Current, with the same names and policy names' {
+        $article = Get-MarketplacePolicyTemplate
+        $current = Get-MarketplacePolicyTemplate -Edition Current
+        (Get-MarketplacePolicyTemplate -Edition Article).Document | Should -Be $article.Document
+        $current.Name | Should -Be $article.Name
+        $current.PolicyName | Should -Be $article.PolicyName
+        $article.Edition | Should -Be 'Article', 'Article', 'Article', 'Current', 'Current', 'Current'
+        $current.Edition | Should -Be 'Current', 'Current', 'Article', 'Current', 'Current', 'Current' -Because 'DenyMarketplace is the article''s document in both editions'
+        $current[0].Document | Should -Not -Be $article[0].Document
+        $current[2].Document | Should -Be $article[2].Document
+        $current[3..5].Document | Should -Be $article[3..5].Document
+    }
+
+    It 'gives the Current documents the Agreement API: procurement buys and cancels, billing is denied both' {
+        $buyer = Get-MarketplacePolicyTemplate Procurement -Edition Current | ForEach-Object Document | ConvertFrom-Json
+        $buyer.Statement.Action | Should -Contain 'aws-marketplace:AcceptAgreementRequest'
+        $buyer.Statement.Action | Should -Contain 'aws-marketplace:CancelAgreement'
+        $viewer = Get-MarketplacePolicyTemplate BillingViewer -Edition Current | ForEach-Object Document | ConvertFrom-Json
+        $deny = $viewer.Statement | Where-Object Effect -EQ 'Deny'
+        $deny.Action | Should -Contain 'aws-marketplace:CreateAgreementRequest'
+        $deny.Action | Should -Contain 'aws-marketplace:CancelAgreement'
+        foreach ($action in 'aws-marketplace:AcceptAgreementRequest', 'aws-marketplace:CancelAgreement', 'aws-marketplace:Subscribe') {
+            (Get-MarketplacePolicyTemplate BillingViewer -Edition Current | Test-MarketplacePolicy -Action $action).Decision | Should -Be 'ExplicitDeny'
+        }
+    }
+
+    It 'reads names, policy names and wildcards within the edition asked for' {
+        (Get-MarketplacePolicyTemplate -Name MarketplaceGuard-BillingViewer -Edition Current).Edition | Should -Be 'Current'
+        (Get-MarketplacePolicyTemplate -Name '*Viewer' -Edition Current).Edition | Should -Be 'Current'
+        (Get-MarketplacePolicyTemplate -Rule 2 -Edition Current).Name | Should -Be 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+    }
+
+    It 'refuses an -Edition that is no edition, naming the parameter and the valid ones: <Case>' -TestCases @(
+        @{ Case = 'a typo'; Value = 'Curent' }
+        @{ Case = 'an empty value'; Value = '' }
+        @{ Case = 'the wrong type'; Value = [datetime]::new(2026, 1, 1) }
+        @{ Case = 'a huge value'; Value = 'A' * 100000 }
+    ) {
+        { Get-MarketplacePolicyTemplate -Edition $Value -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        try { Get-MarketplacePolicyTemplate -Edition $Value -ErrorAction Stop } catch { $failed = $_ }
+        $failed.Exception.Message | Should -BeLike "*'Edition'*Article,Current*"
+    }
+
+    It 'completes -Edition on Tab' {
+        $line = 'Get-MarketplacePolicyTemplate -Edition '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Article', 'Current'
+        $line = 'Get-MarketplacePolicyTemplate -Edition C'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Current'
     }
 }

@@ -55,7 +55,7 @@ Describe 'Import-MarketplaceAuditReport' {
     It 'reads a report back into the findings the audit returned, with their run' {
         $read = Import-MarketplaceAuditReport $Report
 
-        $read | Should -HaveCount 29
+        $read | Should -HaveCount 30
         $read[0].GetType().FullName | Should -Be 'MarketplaceGuard.Engine.Audit.Finding'
         ($read | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Cause) $($_.Suppressed) $($_.Reason)" }) |
             Should -Be ($Findings | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Cause) $($_.Suppressed) $($_.Reason)" })
@@ -117,7 +117,7 @@ Describe 'Import-MarketplaceAuditReport' {
         # Only the time differs: the run ids and start times are the runs' own, read back.
         Get-ReportText $joined | Should -BeExactly (Get-ReportText $wholeReport)
         $report = Get-Content $joined -Raw | ConvertFrom-Json
-        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 56 findings to fix'
+        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 58 findings to fix'
         $report.summary.accounts.accountId | Should -Be '111122223333', '222233334444', '333344445555', '444455556666'
         $report.audits.accountName | Should -Be 'prod', 'dev', 'tools'
         $html = Join-Path $TestDrive 'joined.html'
@@ -147,9 +147,9 @@ Describe 'Import-MarketplaceAuditReport' {
         $folder = New-Item -ItemType Directory (Join-Path $TestDrive 'two')
         Copy-Item $Report, $DevReport $folder
 
-        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 58
-        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 58
-        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 58
+        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 60
+        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 60
+        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 60
         (Import-MarketplaceAuditReport (Join-Path $folder '*.json')).AccountId | Select-Object -Unique | Should -Be '111122223333', '222233334444'
     }
 
@@ -159,15 +159,15 @@ Describe 'Import-MarketplaceAuditReport' {
 
         Import-MarketplaceAuditReport $Report, $copy -Verbose 4>&1 | ForEach-Object {
             if ($_ -is [System.Management.Automation.VerboseRecord]) { $verbose = $_.Message } else { $_ }
-        } | Should -HaveCount 29
-        $verbose | Should -Be 'Read 2 report(s): 1 audit run(s), 29 finding(s); 1 run(s) given twice (the same run id) were taken once.'
+        } | Should -HaveCount 30
+        $verbose | Should -Be 'Read 2 report(s): 1 audit run(s), 30 finding(s); 1 run(s) given twice (the same run id) were taken once.'
     }
 
     It 'refuses <Case> with <Id> naming the file and where, and still reads the other files' -ForEach @(
         @{ Case = 'a file that is not JSON'; Id = 'ReportInvalid'; Content = 'not json'; Where = '$: not valid JSON (line 1)' }
         @{ Case = 'a truncated report'; Id = 'ReportInvalid'; Cut = 2000; Where = ': the file ends before its JSON does' }
         @{ Case = 'a finding with an unknown rule id'; Id = 'ReportInvalid'; Replace = '"ruleId": "MG2005"', '"ruleId": "MG9005"'; Where = '.ruleId: "MG9005" is not a rule id this module knows' }
-        @{ Case = 'a report with a finding cut out'; Id = 'ReportInvalid'; Replace = '"findings": 29,', '"findings": 30,'; Where = '$.audits[0].summary.findings: says 30 findings, but 29 are listed' }
+        @{ Case = 'a report with a finding cut out'; Id = 'ReportInvalid'; Replace = '"findings": 30,', '"findings": 31,'; Where = '$.audits[0].summary.findings: says 31 findings, but 30 are listed' }
         @{ Case = 'an authorization snapshot'; Id = 'NotMarketplaceGuardReport'; Content = '{ "UserDetailList": [] }'; Where = '$.tool: is not "MarketplaceGuard"' }
         @{ Case = 'a report of another format version'; Id = 'ReportVersionUnsupported'; Replace = '"formatVersion": 1', '"formatVersion": 7'; Where = '$.formatVersion: is 7; this module reads report format 1' }
     ) {
@@ -186,7 +186,7 @@ Describe 'Import-MarketplaceAuditReport' {
         $read = Import-MarketplaceAuditReport $bad, $DevReport -ErrorVariable errors -ErrorAction SilentlyContinue
 
         # Nothing of the bad file, everything of the other.
-        $read | Should -HaveCount 29
+        $read | Should -HaveCount 30
         $read.AccountId | Select-Object -Unique | Should -Be '222233334444'
         $errors | Should -HaveCount 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
@@ -201,7 +201,7 @@ Describe 'Import-MarketplaceAuditReport' {
         $paths = (Join-Path $TestDrive 'missing.json'), $TestDrive, (Join-Path $TestDrive 'nothing-*.json'), $Report
         $read = Import-MarketplaceAuditReport $paths -ErrorVariable errors -ErrorAction SilentlyContinue
 
-        $read | Should -HaveCount 29
+        $read | Should -HaveCount 30
         $errors | Should -HaveCount 3
         $errors | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*' }
         $errors.TargetObject | Should -Be $paths[0..2]

@@ -20,6 +20,8 @@ public sealed class AccessStatePlanningTests
     private static readonly PolicyTemplate Launcher = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher);
     private static readonly PolicyTemplate DenyLaunch = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch);
     private static readonly PolicyTemplate DenyReplication = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication);
+    private static readonly PolicyTemplate BuyerCurrent = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement, PolicyTemplateEdition.Current);
+    private static readonly PolicyTemplate ViewerCurrent = PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer, PolicyTemplateEdition.Current);
     private static readonly int[] RuleOne = [1];
     private static readonly int[] RuleTwo = [2];
     private static readonly int[] BothRules = [2, 1];
@@ -75,6 +77,53 @@ public sealed class AccessStatePlanningTests
     {
         Assert.Empty(AccessPlanner.PlanGrant(State([Launcher, Deny], Current(Launcher)), Launcher).Changes);
         Assert.Empty(AccessPlanner.PlanGrant(State([Buyer, DenyLaunch], Current(Buyer)), Buyer).Changes);
+    }
+
+    [Fact]
+    public void SwitchingEditionIsExactlyANewVersionOfTheSamePolicy()
+    {
+        Assert.Equal(Arns.Of(Buyer), Arns.Of(BuyerCurrent));
+
+        // Article in place, Current asked: the document changes, nothing is attached or detached.
+        var toCurrent = AccessPlanner.PlanGrant(State([Buyer], Current(Buyer)), BuyerCurrent);
+        var change = Assert.Single(toCurrent.Changes);
+        Assert.Equal(ChangeKind.CreatePolicyVersion, change.Kind);
+        Assert.Equal("update MarketplaceGuard-Procurement to the template's document (new default version)", change.Description);
+        Assert.Same(BuyerCurrent, change.Template);
+
+        // The same edition again plans nothing; and back to the article is again one new version.
+        Assert.Empty(AccessPlanner.PlanGrant(State([BuyerCurrent], Current(BuyerCurrent)), BuyerCurrent).Changes);
+        Assert.Equal([ChangeKind.CreatePolicyVersion], AccessPlanner.PlanGrant(State([BuyerCurrent], Current(BuyerCurrent)), Buyer).Changes.Select(c => c.Kind));
+    }
+
+    [Fact]
+    public void ACurrentViewerGrantReplacesEitherEditionsBuyerGrantByItsName()
+    {
+        var plan = AccessPlanner.PlanGrant(State([BuyerCurrent], Current(Viewer)), ViewerCurrent);
+
+        Assert.Equal(
+            [
+                "update MarketplaceGuard-BillingViewer to the template's document (new default version)",
+                "attach MarketplaceGuard-BillingViewer to user dev",
+                "detach MarketplaceGuard-Procurement from user dev",
+            ],
+            Words(plan));
+    }
+
+    [Fact]
+    public void RevokeInEitherEditionAttachesTheSameDenyAndDetachesAGrantOfEitherEdition()
+    {
+        var state = State([BuyerCurrent, ViewerCurrent], Current(Deny));
+
+        var article = AccessPlanner.PlanRevoke(state, RuleOne);
+        var current = AccessPlanner.PlanRevoke(state, RuleOne, PolicyTemplateEdition.Current);
+
+        Assert.Equal(
+            ["attach MarketplaceGuard-DenyMarketplace to user dev", "detach MarketplaceGuard-Procurement from user dev", "detach MarketplaceGuard-BillingViewer from user dev"],
+            Words(article));
+        Assert.Equal(Words(article), Words(current));
+        Assert.True(Arns.IsProcurementGrant(Arns.Of(BuyerCurrent)), "the lockout guard knows the grant by its ARN, whichever edition wrote it");
+        Assert.False(Arns.IsProcurementGrant(Arns.Of(ViewerCurrent)));
     }
 
     [Fact]
