@@ -214,7 +214,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     var (cause, fix) = Revoke(cancel);
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
-                        $"{who} is not authorized to cancel subscriptions but {Describe(cancel)}",
+                        $"{who} is not authorized to cancel subscriptions or agreements but {Describe(cancel)}",
                         fix, cause);
                 }
 
@@ -358,7 +358,7 @@ public sealed class LeastPrivilegeAudit
     private static string Verb(AccessEntry entry) => entry.Capability switch
     {
         "Procure" => "procure",
-        "Cancel" => "cancel subscriptions",
+        "Cancel" => "cancel subscriptions or agreements",
         "ViewSubscriptions" => "view subscriptions",
         "ManagePrivateMarketplace" => "manage the Private Marketplace",
         "LaunchPaidAmi" => "launch paid AMIs",
