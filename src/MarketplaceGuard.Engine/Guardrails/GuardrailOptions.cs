@@ -8,7 +8,7 @@ namespace MarketplaceGuard.Engine.Guardrails;
 /// <see cref="GuardrailBuilder"/>; the names below are those of New-MarketplaceGuardrailPolicy's parameters, which
 /// errors name.
 /// </summary>
-public sealed class GuardrailOptions
+public sealed record GuardrailOptions
 {
     public const string RuleParameter = "Rule";
     public const string ProcurementParameter = "ProcurementPrincipalArn";
