@@ -59,7 +59,8 @@ public static class GuardrailBuilder
             var crowded = documents.GroupBy(d => d.Rule).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             var parameters = string.Join(", ", crowded.SelectMany(ParametersOf).Distinct());
             throw new GuardrailInputException(GuardrailInputProblem.TooLarge, parameters, names,
-                $"The guardrail needs {documents.Count} SCPs ({string.Join(", ", names)}), but AWS Organizations attaches at most 5 to a root, OU or account and one of them must allow (FullAWSAccess or an allow-list): at most {MaxDocuments} can be MarketplaceGuard's. Use fewer or wider patterns (wildcards) in -{parameters.Replace(", ", ", -", StringComparison.Ordinal)}, or build the rules separately (-Rule) and attach them to different targets (the root and an OU).");
+                $"The guardrail needs {documents.Count} SCPs ({string.Join(", ", names)}), but AWS Organizations attaches at most 5 to a root, OU or account and one of them must allow (FullAWSAccess or an allow-list): at most {MaxDocuments} can be MarketplaceGuard's. Use fewer or wider patterns (wildcards) in -{parameters.Replace(", ", ", -", StringComparison.Ordinal)}"
+                + (rules.Count > 1 ? ", or build the rules separately (-Rule) and attach them to different targets (the root and an OU)." : "."));
         }
 
         var namesInOrder = Names(documents.Select(d => d.Rule).ToList());
