@@ -117,9 +117,10 @@ public static class GuardrailBuilder
             throw new GuardrailInputException(GuardrailInputProblem.RuleInvalid, GuardrailOptions.RuleParameter, rules, $"-{GuardrailOptions.RuleParameter}: name at least one rule (1, 2, 3).");
         }
 
-        foreach (var rule in rules.Where(r => r is < 1 or > 3))
+        var invalid = rules.Where(r => r is < 1 or > 3).ToList();
+        if (invalid.Count > 0)
         {
-            throw new GuardrailInputException(GuardrailInputProblem.RuleInvalid, GuardrailOptions.RuleParameter, rule, $"-{GuardrailOptions.RuleParameter}: {rule} is not a rule; the rules are 1 (subscriptions), 2 (paid AMIs) and 3 (distribution).");
+            throw new GuardrailInputException(GuardrailInputProblem.RuleInvalid, GuardrailOptions.RuleParameter, invalid[0], $"-{GuardrailOptions.RuleParameter}: {invalid[0]} is not a rule; the rules are 1 (subscriptions), 2 (paid AMIs) and 3 (distribution).");
         }
 
         return rules.Distinct().Order().ToList();
@@ -198,7 +199,7 @@ public static class GuardrailBuilder
         var arns = ExceptedArns(deny.Excepted, exceptions);
         var conditions = arns.Count == 0 ? deny.Conditions : [.. deny.Conditions, GuardrailStatements.Condition("ArnNotLike", PrincipalArnKey, arns)];
         var statement = new PolicyStatement(0, deny.Sid, PolicyEffect.Deny, false, deny.Actions, false, deny.Resources, conditions);
-        return new Deny(statement, deny.Excepted, deny.Conditions.Any(c => c.Key == "aws-marketplace:ProductId" && !c.Operator.Name.StartsWith("Null", StringComparison.Ordinal)));
+        return new Deny(statement, deny.Excepted, deny.ListsApprovedProducts);
     }
 
     /// <summary>A built deny, with where its variable list comes from (for the error when it cannot fit).</summary>

@@ -20,9 +20,16 @@ internal enum ExceptedRoles
 /// <summary>
 /// One deny of a guardrail before its exceptions are known: a short Sid (audit reasons quote it), the actions, the
 /// resources, its own conditions, and whose ARN patterns it leaves alone (an <c>ArnNotLike</c> on aws:PrincipalArn,
-/// added by <see cref="GuardrailBuilder"/>).
+/// added by <see cref="GuardrailBuilder"/>). <paramref name="ListsApprovedProducts"/> marks the deny whose condition
+/// holds the approved products: its size grows with -ApprovedProductId.
 /// </summary>
-internal sealed record GuardrailDeny(string Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<PolicyCondition> Conditions, ExceptedRoles Excepted);
+internal sealed record GuardrailDeny(
+    string Sid,
+    IReadOnlyList<string> Actions,
+    IReadOnlyList<string> Resources,
+    IReadOnlyList<PolicyCondition> Conditions,
+    ExceptedRoles Excepted,
+    bool ListsApprovedProducts = false);
 
 /// <summary>
 /// The denies of each rule. Facts are from the research notes RULE2-RULE3-FACTS.md, cited by section; the choice of
@@ -126,7 +133,7 @@ internal static class GuardrailStatements
         {
             // §8: a deny-except on the product, for everyone (procurement buys approved products only). A ForAnyValue
             // deny does not match a request without the key, so a second deny refuses such requests: fail closed.
-            denies.Add(new("R1Product", ProductScopedActions, Everything, [Condition("ForAnyValue:StringNotEquals", ProductIdKey, approvedProductIds)], ExceptedRoles.None));
+            denies.Add(new("R1Product", ProductScopedActions, Everything, [Condition("ForAnyValue:StringNotEquals", ProductIdKey, approvedProductIds)], ExceptedRoles.None, ListsApprovedProducts: true));
             denies.Add(new("R1NoProductId", ProductScopedActions, Everything, [Condition("Null", ProductIdKey, ["true"])], ExceptedRoles.None));
         }
 

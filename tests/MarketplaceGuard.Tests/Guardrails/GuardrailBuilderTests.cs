@@ -183,6 +183,20 @@ public sealed class GuardrailBuilderTests
     }
 
     [Fact]
+    public void AnApprovedProductListTooLargeForOneScpIsRefusedNotSplit()
+    {
+        var products = Enumerable.Range(0, 300).Select(i => $"prod-{i:D13}").ToArray();
+
+        var error = Assert.Throws<GuardrailInputException>(() => GuardrailBuilder.Build(new GuardrailOptions { Rules = [1], ApprovedProductIds = products }));
+
+        Assert.Equal(GuardrailInputProblem.TooLarge, error.Problem);
+        Assert.Equal("ApprovedProductId", error.Parameter);
+        Assert.Equal(products, (IEnumerable<string>)error.Value!);
+        Assert.Contains("The Rule 1 deny R1Product needs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lists 300 products", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MoreThanFourDocumentsAreRefused()
     {
         // Each Rule 2 deny carries about 2,000 characters of patterns: two denies per document, five documents.
