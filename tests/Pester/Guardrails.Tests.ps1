@@ -70,8 +70,13 @@ Describe 'New-MarketplaceGuardrailPolicy' {
         $errors[1].Exception.Message | Should -BeLike '*use arn:aws:iam::111122223333:role/Launcher*'
     }
 
-    It 'refuses a product id of the wrong shape' {
+    It 'refuses a product id of the wrong shape, empty or huge' {
         { New-MarketplaceGuardrailPolicy @All -ApprovedProductId 'prod-123' -ErrorAction Stop } | Should -Throw -ErrorId 'GuardrailProductIdInvalid,*'
+        { New-MarketplaceGuardrailPolicy @All -ApprovedProductId '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        $null = New-MarketplaceGuardrailPolicy @All -ApprovedProductId ('prod-' + 'a' * 10000) -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'GuardrailProductIdInvalid,*'
+        $errors[0].Exception.Message | Should -BeLike "-ApprovedProductId: 'prod-aaa*' (10,005 characters) is not an AWS Marketplace product id*"
+        $errors[0].Exception.Message.Length | Should -BeLessThan 500
     }
 
     It 'refuses empty values, a rule that does not exist and values of the wrong type' {
