@@ -53,9 +53,9 @@ public static class GuardrailBuilder
             documents.AddRange(Split(rule, statements, exceptions).Select(part => (rule, part)));
         }
 
+        var names = Names(documents.Select(d => d.Rule).ToList());
         if (documents.Count > MaxDocuments)
         {
-            var names = Names(documents.Select(d => d.Rule).ToList());
             var crowded = documents.GroupBy(d => d.Rule).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             var parameters = string.Join(", ", crowded.SelectMany(ParametersOf).Distinct());
             throw new GuardrailInputException(GuardrailInputProblem.TooLarge, parameters, names,
@@ -63,7 +63,6 @@ public static class GuardrailBuilder
                 + (rules.Count > 1 ? ", or build the rules separately (-Rule) and attach them to different targets (the root and an OU)." : "."));
         }
 
-        var namesInOrder = Names(documents.Select(d => d.Rule).ToList());
         var result = new List<GuardrailPolicy>(documents.Count);
         for (var i = 0; i < documents.Count; i++)
         {
@@ -72,9 +71,9 @@ public static class GuardrailBuilder
             var part = documents.Take(i + 1).Count(d => d.Rule == rule);
             var document = new PolicyDocument(Version, null, statements.Select((s, index) => Renumber(s, index)).ToList());
             var content = PolicyJsonWriter.WriteMinimal(document);
-            var parsed = PolicyParser.Parse(content, PolicyParseOptions.Default.WithSource($"guardrail {namesInOrder[i]}"));
+            var parsed = PolicyParser.Parse(content, PolicyParseOptions.Default.WithSource($"guardrail {names[i]}"));
             var description = Describe(rule, exceptions) + (parts > 1 ? $" (part {part} of {parts})" : string.Empty);
-            result.Add(new GuardrailPolicy(namesInOrder[i], description, [rule], parsed, content, exceptions));
+            result.Add(new GuardrailPolicy(names[i], description, [rule], parsed, content, exceptions));
         }
 
         return result;
