@@ -27,6 +27,7 @@
         'Remove-MarketplaceAccess'
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
+        'New-MarketplaceGuardrailPolicy'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

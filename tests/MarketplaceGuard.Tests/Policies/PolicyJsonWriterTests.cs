@@ -66,4 +66,18 @@ public sealed class PolicyJsonWriterTests
         Assert.True(doc.SemanticallyEquals(reread));
         Assert.Equal(written, reread.ToCompactJson());
     }
+
+    [Fact]
+    public void TheMinimalFormWritesOneValueListsAsStringsAndIsTheSamePolicy()
+    {
+        var doc = PolicyParser.Parse("""{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","NotAction":["s3:B"],"Resource":["arn:aws:s3:::a","arn:aws:s3:::b"],"Condition":{"Null":{"x:k":["true"]},"StringEquals":{"y:k":["1","2"]}}}]}""");
+
+        var minimal = PolicyJsonWriter.WriteMinimal(doc);
+
+        Assert.Equal(
+            """{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Deny","NotAction":"s3:B","Resource":["arn:aws:s3:::a","arn:aws:s3:::b"],"Condition":{"Null":{"x:k":"true"},"StringEquals":{"y:k":["1","2"]}}}]}""",
+            minimal);
+        Assert.True(PolicyParser.Parse(minimal).SemanticallyEquals(doc));
+        Assert.Contains(PolicyJsonWriter.WriteMinimal(doc.Statements[0]), minimal, System.StringComparison.Ordinal);
+    }
 }
