@@ -27,6 +27,8 @@
         'Remove-MarketplaceAccess'
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
+        'Set-MarketplaceGuardrail'
+        'Remove-MarketplaceGuardrail'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

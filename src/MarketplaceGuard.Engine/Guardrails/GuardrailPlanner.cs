@@ -128,6 +128,28 @@ public static class GuardrailPlanner
         return new GuardrailPlan(state.Target, plan.Changes, plan.Refusals, [], plan.AttachedAfter);
     }
 
+    /// <summary>
+    /// True when <paramref name="later"/> must not be made unless <paramref name="earlier"/> (of the same plan) was:
+    /// nothing can be updated, tagged or attached before the policy exists; an attach must attach the new document,
+    /// tagged as ours; Organizations refuses to delete a policy still attached; and a detach the plan makes because an
+    /// attach replaces it (a part swapped for another) keeps the target as it was when the attach was declined.
+    /// </summary>
+    public static bool DependsOn(GuardrailChange later, GuardrailChange earlier)
+    {
+        if (later.Kind == GuardrailChangeKind.DetachPolicy && earlier.Kind == GuardrailChangeKind.AttachPolicy)
+        {
+            return later.TargetId == earlier.TargetId;
+        }
+
+        return later.PolicyName == earlier.PolicyName && (earlier.Kind, later.Kind) switch
+        {
+            (GuardrailChangeKind.CreatePolicy, _) => true,
+            (GuardrailChangeKind.UpdatePolicy or GuardrailChangeKind.TagPolicy, GuardrailChangeKind.AttachPolicy) => true,
+            (GuardrailChangeKind.DetachPolicy, GuardrailChangeKind.DeletePolicy) => true,
+            _ => false,
+        };
+    }
+
     /// <summary>True when two documents are the same text, or the same policy (formatting and Sids aside).</summary>
     public static bool SameDocument(string current, string wanted) =>
         current == wanted
