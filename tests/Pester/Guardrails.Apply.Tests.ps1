@@ -108,7 +108,7 @@ Describe 'Set-MarketplaceGuardrail and Remove-MarketplaceGuardrail on the fake O
     It 'refuses a guardrail that would lock out the procurement team, naming the principal and the SCP statement' {
         $started = [DateTimeOffset]::UtcNow
         { New-TestGuardrail | Set-MarketplaceGuardrail -TargetId $Sandbox @Aws -Confirm:$false } |
-            Should -Throw -ErrorId 'GuardrailWouldLockOut,*' -ExpectedMessage "*arn:aws:iam::`*:user/pat*would lose Procure*Deny SCP DenyMarketplaceSubscriptions statement 0*attached to OU Sandbox ($Sandbox)*"
+            Should -Throw -ErrorId 'GuardrailWouldLockOut,*' -ExpectedMessage "*arn:aws:iam::`*:user/p*would lose Procure*Deny SCP DenyMarketplaceSubscriptions statement 0*attached to OU Sandbox ($Sandbox)*"
         Get-WriteCall $Fake $started | Should -BeNullOrEmpty
     }
 
@@ -139,6 +139,15 @@ Describe 'Set-MarketplaceGuardrail and Remove-MarketplaceGuardrail on the fake O
         { 'MarketplaceGuard-Rule1' | Set-MarketplaceGuardrail -TargetId $Workloads @Aws } | Should -Throw -ErrorId 'InputNotAGuardrail,*'
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 7 @Aws } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 'one' @Aws } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
+    }
+
+    It 'tells a member account that guardrails are set from the management account' {
+        Stop-FakeOrganization $Fake
+        $script:Fake = Start-FakeOrganization @('--caller-account', '222233334444')
+        $aws = $Fake.Aws
+
+        { New-TestGuardrail | Set-MarketplaceGuardrail -TargetId $Workloads @aws -Confirm:$false } |
+            Should -Throw -ErrorId 'OrganizationsAccessDeniedException,*' -ExpectedMessage '*management account*'
     }
 
     It 'undoes what it did when a write fails part way: nothing is left attached' {
