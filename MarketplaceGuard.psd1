@@ -27,6 +27,7 @@
         'Remove-MarketplaceAccess'
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
+        'New-MarketplaceGuardrailPolicy'
         'Set-MarketplaceGuardrail'
         'Remove-MarketplaceGuardrail'
     )

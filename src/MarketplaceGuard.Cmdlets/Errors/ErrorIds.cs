@@ -90,6 +90,20 @@ public static class ErrorIds
     /// <summary>A capability name that is not one of the audit's capabilities.</summary>
     public const string CapabilityUnknown = "CapabilityUnknown";
 
+    // Organization guardrails (New-MarketplaceGuardrailPolicy).
+
+    /// <summary>A guardrail exception that is not an IAM user, role or account-root ARN pattern (an STS session ARN, a group, another service).</summary>
+    public const string GuardrailPrincipalInvalid = "GuardrailPrincipalInvalid";
+
+    /// <summary>An -ApprovedProductId that is not an AWS Marketplace product id.</summary>
+    public const string GuardrailProductIdInvalid = "GuardrailProductIdInvalid";
+
+    /// <summary>Exceptions or product ids for a rule that -Rule does not build.</summary>
+    public const string GuardrailRuleNotBuilt = "GuardrailRuleNotBuilt";
+
+    /// <summary>A deny whose exception or product list cannot fit one SCP even alone, or more SCPs than a target can take.</summary>
+    public const string GuardrailTooLarge = "GuardrailTooLarge";
+
     // Reports.
 
     /// <summary>A pipeline object that is not a finding (nor a deserialized finding with the same properties).</summary>

@@ -24,18 +24,32 @@ public static class PolicyJsonWriter
         Indented = false,
     };
 
-    public static string WriteCompact(PolicyDocument document)
+    public static string WriteCompact(PolicyDocument document) => WriteDocument(document, minimal: false);
+
+    /// <summary>
+    /// The compact form with every one-value list written as a plain string (<c>"Resource":"*"</c>), as IAM and AWS
+    /// Organizations read it: the shortest text for documents with a size limit (service control policies). Element,
+    /// statement and value order are those of <see cref="WriteCompact"/>.
+    /// </summary>
+    public static string WriteMinimal(PolicyDocument document) => WriteDocument(document, minimal: true);
+
+    /// <summary>One statement as <see cref="WriteMinimal"/> writes it inside a document (to measure it).</summary>
+    public static string WriteMinimal(PolicyStatement statement) => WriteText(writer => Write(writer, statement, minimal: true));
+
+    private static string WriteDocument(PolicyDocument document, bool minimal) => WriteText(writer => Write(writer, document, minimal));
+
+    private static string WriteText(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
-            Write(writer, document);
+            write(writer);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Write(Utf8JsonWriter writer, PolicyDocument document)
+    private static void Write(Utf8JsonWriter writer, PolicyDocument document, bool minimal)
     {
         writer.WriteStartObject();
         if (document.Version is not null)
@@ -51,14 +65,14 @@ public static class PolicyJsonWriter
         writer.WriteStartArray("Statement");
         foreach (var statement in document.Statements)
         {
-            Write(writer, statement);
+            Write(writer, statement, minimal);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void Write(Utf8JsonWriter writer, PolicyStatement statement)
+    private static void Write(Utf8JsonWriter writer, PolicyStatement statement, bool minimal)
     {
         writer.WriteStartObject();
         if (statement.Sid is not null)
@@ -67,8 +81,8 @@ public static class PolicyJsonWriter
         }
 
         writer.WriteString("Effect", statement.Effect.ToString());
-        WriteArray(writer, statement.ActionElementName, statement.Actions);
-        WriteArray(writer, statement.ResourceElementName, statement.Resources);
+        WriteValues(writer, statement.ActionElementName, statement.Actions, minimal);
+        WriteValues(writer, statement.ResourceElementName, statement.Resources, minimal);
         if (statement.Conditions.Count > 0)
         {
             writer.WriteStartObject("Condition");
@@ -80,7 +94,7 @@ public static class PolicyJsonWriter
                 writer.WriteStartObject(clauses.Key);
                 foreach (var clause in clauses.OrderBy(c => c.Key, StringComparer.Ordinal))
                 {
-                    WriteArray(writer, clause.Key, clause.Values);
+                    WriteValues(writer, clause.Key, clause.Values, minimal);
                 }
 
                 writer.WriteEndObject();
@@ -92,8 +106,14 @@ public static class PolicyJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    private static void WriteValues(Utf8JsonWriter writer, string name, IReadOnlyList<string> values, bool minimal)
     {
+        if (minimal && values.Count == 1)
+        {
+            writer.WriteString(name, values[0]);
+            return;
+        }
+
         writer.WriteStartArray(name);
         foreach (var value in values)
         {
