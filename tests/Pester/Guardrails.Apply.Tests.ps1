@@ -141,6 +141,20 @@ Describe 'Set-MarketplaceGuardrail and Remove-MarketplaceGuardrail on the fake O
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 'one' @Aws } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
     }
 
+    It 'applies what New-MarketplaceGuardrailPolicy builds for all three rules, converges, and is undone' {
+        $built = New-MarketplaceGuardrailPolicy -Rule 1, 2, 3 -ProcurementPrincipalArn $Team -LauncherPrincipalArn 'arn:aws:iam::*:role/cfn-deployer', 'arn:aws:iam::*:user/lena' -GovernancePrincipalArn 'arn:aws:iam::*:user/pat' -WarningAction SilentlyContinue
+
+        $set = $built | Set-MarketplaceGuardrail -TargetId $Workloads @Aws -PassThru -Confirm:$false
+        $started = [DateTimeOffset]::UtcNow
+        $again = $built | Set-MarketplaceGuardrail -TargetId $Workloads @Aws -PassThru -Confirm:$false
+        $removed = Remove-MarketplaceGuardrail -TargetId $Workloads @Aws -PassThru -Confirm:$false
+
+        $set.AttachedPolicies | Should -Be (@('FullAWSAccess', 'PaidAmisOnlyThroughDeployer') + ($built.Name | ForEach-Object { "$_-$Workloads" }))
+        $again.Status | Should -Be 'NoChange'
+        $removed.AttachedPolicies | Should -Be @('FullAWSAccess', 'PaidAmisOnlyThroughDeployer')
+        Get-WriteCall $Fake $started | Where-Object { $_ -notin 'DetachPolicy', 'DeletePolicy' } | Should -BeNullOrEmpty
+    }
+
     It 'tells a member account that guardrails are set from the management account' {
         Stop-FakeOrganization $Fake
         $script:Fake = Start-FakeOrganization @('--caller-account', '222233334444')

@@ -55,7 +55,7 @@ public static class GuardrailLockoutGuard
                     continue;
                 }
 
-                var principal = ConcreteInstance(pattern);
+                var principal = ConcreteInstance(pattern, target.Kind == OrganizationTargetKind.Account ? target.Id : null);
                 var (held, why) = Holds(evaluator, policies, principal, capability);
                 if (!held)
                 {
@@ -70,10 +70,11 @@ public static class GuardrailLockoutGuard
     }
 
     /// <summary>
-    /// A principal ARN an ARN pattern matches: <c>*</c> and <c>?</c> in the account become digits, in the name
-    /// letters. <c>arn:aws:iam::*:role/buyer-*</c> is checked as <c>arn:aws:iam::000000000000:role/buyer-x</c>.
+    /// A principal ARN an ARN pattern matches: an account of <c>*</c> becomes <paramref name="accountId"/> (the target
+    /// account) or 000000000000, other <c>*</c> and <c>?</c> in the account become digits, in the name letters.
+    /// <c>arn:aws:iam::*:role/buyer-*</c> is checked as <c>arn:aws:iam::000000000000:role/buyer-x</c> under an OU.
     /// </summary>
-    public static string ConcreteInstance(string pattern)
+    public static string ConcreteInstance(string pattern, string? accountId = null)
     {
         var parts = pattern.Split(':', 6);
         if (parts.Length != 6)
@@ -81,7 +82,7 @@ public static class GuardrailLockoutGuard
             return pattern.Replace('*', 'x').Replace('?', 'x');
         }
 
-        parts[4] = parts[4].Length == 0 ? parts[4] : parts[4] == "*" ? "000000000000" : parts[4].Replace('*', '0').Replace('?', '0');
+        parts[4] = parts[4].Length == 0 ? parts[4] : parts[4] == "*" ? accountId ?? "000000000000" : parts[4].Replace('*', '0').Replace('?', '0');
         parts[5] = parts[5].Replace('*', 'x').Replace('?', 'x');
         return string.Join(':', parts);
     }

@@ -85,4 +85,11 @@ public sealed class GuardrailLockoutGuardTests
     {
         Assert.Equal(instance, GuardrailLockoutGuard.ConcreteInstance(pattern));
     }
+
+    [Fact]
+    public void UnderAnAccountAWildcardAccountIsThatAccount()
+    {
+        Assert.Equal("arn:aws:iam::222222222222:user/pat", GuardrailLockoutGuard.ConcreteInstance("arn:aws:iam::*:user/pat", "222222222222"));
+        Assert.Equal("arn:aws:iam::111122223333:user/pat", GuardrailLockoutGuard.ConcreteInstance("arn:aws:iam::111122223333:user/pat", "222222222222"));
+    }
 }
