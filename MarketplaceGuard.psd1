@@ -28,6 +28,8 @@
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
         'New-MarketplaceGuardrailPolicy'
+        'Set-MarketplaceGuardrail'
+        'Remove-MarketplaceGuardrail'
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'

@@ -9,7 +9,7 @@ internal sealed class ProgramOptions
 {
     public const string Usage =
         "usage: MarketplaceGuard.FakeIam [--account <get-account-authorization-details.json> | --organization <folder> [--caller-account <id>] " +
-        "[--delegated-admin <id>]... [--organizations-not-in-use] [--org-empty-pages]] [--ec2 <ec2-seed.json>] [--latency-ms <n>] [--port <n>] " +
+        "[--delegated-admin <id>]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after <Operation>:<n>]...] [--ec2 <ec2-seed.json>] [--latency-ms <n>] [--port <n>] " +
         "[--throttle-fraction <0..1> [--seed <n>]] [--ignore-stdin] [--verbose] [--request-log <file>]";
 
     public string? AccountPath { get; private set; }
@@ -23,6 +23,9 @@ internal sealed class ProgramOptions
     public bool OrganizationsNotInUse { get; private set; }
 
     public bool EmptyPagesFirst { get; private set; }
+
+    /// <summary>--org-fail-after Operation:n: the operation succeeds n times, then fails (ConcurrentModificationException).</summary>
+    public List<(string Operation, int Successes)> OrganizationFailures { get; } = new();
 
     public string? Ec2Path { get; private set; }
 
@@ -66,6 +69,15 @@ internal sealed class ProgramOptions
                 case "--org-empty-pages":
                     options.EmptyPagesFirst = true;
                     break;
+                case "--org-fail-after":
+                    var failure = Value().Split(':');
+                    if (failure.Length != 2 || failure[0].Length == 0 || !int.TryParse(failure[1], NumberStyles.None, CultureInfo.InvariantCulture, out var successes))
+                    {
+                        throw new FormatException("--org-fail-after takes <Operation>:<successes before it fails>, e.g. AttachPolicy:1.");
+                    }
+
+                    options.OrganizationFailures.Add((failure[0], successes));
+                    break;
                 case "--ec2":
                     options.Ec2Path = Value();
                     break;
@@ -100,9 +112,9 @@ internal sealed class ProgramOptions
             throw new FormatException("--account and --organization exclude each other.");
         }
 
-        if (options.OrganizationPath is null && (options.CallerAccountId is not null || options.DelegatedAdministrators.Count > 0))
+        if (options.OrganizationPath is null && (options.CallerAccountId is not null || options.DelegatedAdministrators.Count > 0 || options.OrganizationFailures.Count > 0))
         {
-            throw new FormatException("--caller-account and --delegated-admin need --organization.");
+            throw new FormatException("--caller-account, --delegated-admin and --org-fail-after need --organization.");
         }
 
         return options;

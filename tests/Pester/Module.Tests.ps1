@@ -61,7 +61,7 @@ Describe 'Error ids and cmdlet signatures' {
     }
 
     It 'documents every error id in about_MarketplaceGuard, and no other' {
-        $expected = $ids | ForEach-Object { if ($_ -in 'Iam', 'Ec2') { $_ + '`<Code>`' } else { $_ } }
+        $expected = $ids | ForEach-Object { if ($_ -in 'Iam', 'Ec2', 'Organizations') { $_ + '`<Code>`' } else { $_ } }
         $documented | Sort-Object | Should -Be ($expected | Sort-Object)
     }
 

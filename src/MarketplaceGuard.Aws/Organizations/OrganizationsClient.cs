@@ -61,19 +61,36 @@ public sealed class OrganizationsClient : IDisposable
     public Task<JsonElement> CallAsync(string operation, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellation) =>
         SendAsync(operation, Body(parameters, page: null), cancellation);
 
+    /// <summary>Calls an operation whose body <paramref name="writeMembers"/> writes (members that are lists or objects: Tags, TagKeys).</summary>
+    public Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeMembers, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(writeMembers);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            writeMembers(json);
+            json.WriteEndObject();
+        }
+
+        return SendAsync(operation, buffer.ToArray(), cancellation);
+    }
+
     /// <summary>
     /// Calls a list operation with MaxResults <see cref="PageSize"/> and follows NextToken until a reply has none,
     /// yielding each page, also after an empty page: Organizations may return an empty page that is not the last.
+    /// Without <paramref name="maxResults"/> (ListTagsForResource has no MaxResults member) only NextToken is sent.
     /// </summary>
     public async IAsyncEnumerable<JsonElement> PagesAsync(
         string operation,
         IReadOnlyList<KeyValuePair<string, string>> parameters,
-        [EnumeratorCancellation] CancellationToken cancellation)
+        [EnumeratorCancellation] CancellationToken cancellation,
+        bool maxResults = true)
     {
         string? nextToken = null;
         do
         {
-            var page = await SendAsync(operation, Body(parameters, (PageSize, nextToken)), cancellation).ConfigureAwait(false);
+            var page = await SendAsync(operation, Body(parameters, (maxResults ? PageSize : null, nextToken)), cancellation).ConfigureAwait(false);
             yield return page;
             nextToken = page.TryGetProperty("NextToken", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } text ? text : null;
         }
@@ -108,7 +125,7 @@ public sealed class OrganizationsClient : IDisposable
         }
     }
 
-    private static byte[] Body(IEnumerable<KeyValuePair<string, string>> parameters, (int MaxResults, string? NextToken)? page)
+    private static byte[] Body(IEnumerable<KeyValuePair<string, string>> parameters, (int? MaxResults, string? NextToken)? page)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -121,7 +138,11 @@ public sealed class OrganizationsClient : IDisposable
 
             if (page is { } paging)
             {
-                json.WriteNumber("MaxResults", paging.MaxResults);
+                if (paging.MaxResults is { } max)
+                {
+                    json.WriteNumber("MaxResults", max);
+                }
+
                 if (paging.NextToken is not null)
                 {
                     json.WriteString("NextToken", paging.NextToken);

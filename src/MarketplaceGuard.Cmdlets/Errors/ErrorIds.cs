@@ -197,4 +197,48 @@ public static class ErrorIds
 
     /// <summary>A parameter value AWS would refuse (a role name, session name or external id of the wrong form).</summary>
     public const string ParameterInvalid = "ParameterInvalid";
+
+    // Organization guardrails (Set-MarketplaceGuardrail, Remove-MarketplaceGuardrail).
+
+    /// <summary>
+    /// Prefix of the errors AWS Organizations returned, followed by its own error code:
+    /// "OrganizationsAccessDeniedException", "OrganizationsConcurrentModificationException".
+    /// </summary>
+    public const string OrganizationsPrefix = "Organizations";
+
+    /// <summary>Set-MarketplaceGuardrail received no guardrail policy (an empty pipeline).</summary>
+    public const string GuardrailInputMissing = "GuardrailInputMissing";
+
+    /// <summary>A pipeline object that is not a guardrail policy from New-MarketplaceGuardrailPolicy, or two of the same name.</summary>
+    public const string InputNotAGuardrail = "InputNotAGuardrail";
+
+    /// <summary>-TargetId: a value that is not a root (r-…), OU (ou-…-…) or 12-digit account id.</summary>
+    public const string GuardrailTargetInvalid = "GuardrailTargetInvalid";
+
+    /// <summary>-TargetId: a well-formed id the organization has no root, OU or account for.</summary>
+    public const string GuardrailTargetNotFound = "GuardrailTargetNotFound";
+
+    /// <summary>Service control policies are not enabled in the organization (root policy type, all features).</summary>
+    public const string GuardrailPolicyTypeNotEnabled = "GuardrailPolicyTypeNotEnabled";
+
+    /// <summary>The change would leave more than five SCPs attached directly to the target.</summary>
+    public const string GuardrailTooManyPolicies = "GuardrailTooManyPolicies";
+
+    /// <summary>The change would leave the target without any SCP attached directly.</summary>
+    public const string GuardrailNoPolicyLeft = "GuardrailNoPolicyLeft";
+
+    /// <summary>After the change an excepted principal (procurement, launcher, governance) would lose its capability.</summary>
+    public const string GuardrailWouldLockOut = "GuardrailWouldLockOut";
+
+    /// <summary>A Rule 1 guardrail excepts no procurement principal (without -Force).</summary>
+    public const string GuardrailWithoutProcurement = "GuardrailWithoutProcurement";
+
+    /// <summary>A guardrail would be attached to the organization's root (without -Force).</summary>
+    public const string GuardrailRootNeedsForce = "GuardrailRootNeedsForce";
+
+    /// <summary>An SCP on the target's path cannot be read as a policy, so the lockout check cannot be made.</summary>
+    public const string GuardrailUnverifiable = "GuardrailUnverifiable";
+
+    /// <summary>An Organizations write failed part way; the message says what was changed and what was undone.</summary>
+    public const string GuardrailApplyFailed = "GuardrailApplyFailed";
 }

@@ -29,6 +29,7 @@ public sealed class FakeOrganization
     private readonly List<FakeOrgAccount> accounts = new();
     private readonly List<FakeOrgPolicy> policies = new();
     private readonly List<FakeDelegatedAdministrator> delegatedAdministrators = new();
+    private readonly Dictionary<string, Dictionary<string, string>> tags = new(StringComparer.Ordinal);
     private readonly Random random;
 
     /// <summary>An organization without roots yet; its id is generated from the management account id when not given.</summary>
@@ -189,6 +190,53 @@ public sealed class FakeOrganization
         {
             policy.Targets.Add(targetId);
         }
+    }
+
+    /// <summary>Detaches a policy from a target; false when it was not attached there.</summary>
+    public bool DetachPolicy(string policyId, string targetId) => FindPolicy(policyId)?.Targets.Remove(targetId) ?? false;
+
+    /// <summary>Deletes a policy (and its tags); false when the organization has no such policy.</summary>
+    public bool RemovePolicy(string policyId)
+    {
+        tags.Remove(policyId);
+        return policies.RemoveAll(p => p.Id == policyId) > 0;
+    }
+
+    /// <summary>The tags of a policy, root, OU or account (changed by TagResource and UntagResource; editable here).</summary>
+    public IDictionary<string, string> TagsOf(string resourceId)
+    {
+        if (!tags.TryGetValue(resourceId, out var resourceTags))
+        {
+            tags[resourceId] = resourceTags = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        return resourceTags;
+    }
+
+    /// <summary>The service control policies attached directly to a root, OU or account.</summary>
+    public IReadOnlyList<FakeOrgPolicy> ServiceControlPoliciesOf(string targetId) =>
+        policies.Where(p => p.Type == ServiceControlPolicy && p.Targets.Contains(targetId)).ToList();
+
+    /// <summary>The root a root, OU or account is under (itself for a root); null for an unknown id.</summary>
+    public FakeOrgRoot? RootOfTarget(string targetId)
+    {
+        var id = targetId;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            if (FindRoot(id) is { } root)
+            {
+                return root;
+            }
+
+            if (ParentOf(id) is not { } parent)
+            {
+                return null;
+            }
+
+            id = parent;
+        }
+
+        return null;
     }
 
     /// <summary>Registers a member account (not the management account) as a delegated administrator for a service.</summary>

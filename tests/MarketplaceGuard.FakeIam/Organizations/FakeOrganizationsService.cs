@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace MarketplaceGuard.FakeIam.Organizations;
@@ -10,6 +11,7 @@ public sealed class FakeOrganizationsService
 {
     private readonly object gate = new();
     private readonly HashSet<(string Operation, string? AccountId)> denied = new();
+    private readonly Dictionary<string, (int Successes, string Code)> failures = new(StringComparer.Ordinal);
 
     /// <summary>The organization served; null answers AWSOrganizationsNotInUseException to everyone.</summary>
     public FakeOrganization? Organization { get; set; }
@@ -46,6 +48,48 @@ public sealed class FakeOrganizationsService
         lock (gate)
         {
             return denied.Contains((operation, null)) || denied.Contains((operation, callerAccountId));
+        }
+    }
+
+    /// <summary>
+    /// Lets <paramref name="operation"/> succeed <paramref name="successes"/> more times, then refuses every later call
+    /// with <paramref name="code"/> (HTTP 400, a client error: not retried), e.g. a write that fails part way through
+    /// a run. <see cref="ClearFailures"/> undoes it.
+    /// </summary>
+    public void FailAfter(string operation, int successes, string code = "ConcurrentModificationException")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(successes);
+        lock (gate)
+        {
+            failures[operation] = (successes, code);
+        }
+    }
+
+    public void ClearFailures()
+    {
+        lock (gate)
+        {
+            failures.Clear();
+        }
+    }
+
+    /// <summary>The error code a call of <paramref name="operation"/> fails with now (counting it), or null.</summary>
+    internal string? TakeFailure(string operation)
+    {
+        lock (gate)
+        {
+            if (!failures.TryGetValue(operation, out var failure))
+            {
+                return null;
+            }
+
+            if (failure.Successes > 0)
+            {
+                failures[operation] = (failure.Successes - 1, failure.Code);
+                return null;
+            }
+
+            return failure.Code;
         }
     }
 }

@@ -122,7 +122,7 @@ public sealed class FakeOrgPolicy
 
     public string Arn { get; }
 
-    public string Name { get; }
+    public string Name { get; set; }
 
     public string? Description { get; set; }
 

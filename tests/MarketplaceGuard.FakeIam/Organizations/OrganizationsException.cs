@@ -51,4 +51,32 @@ internal sealed class OrganizationsException : Exception
 
     public static OrganizationsException AccountNotFound() =>
         new("AccountNotFoundException", "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.");
+
+    public static OrganizationsException OrganizationalUnitNotFound() =>
+        new("OrganizationalUnitNotFoundException", "We can't find an OU with the OrganizationalUnitId that you specified.");
+
+    public static OrganizationsException DuplicatePolicy() =>
+        new("DuplicatePolicyException", "A policy with the same name already exists.");
+
+    public static OrganizationsException DuplicatePolicyAttachment() =>
+        new("DuplicatePolicyAttachmentException", "The selected policy is already attached to the specified target.");
+
+    public static OrganizationsException PolicyNotAttached() =>
+        new("PolicyNotAttachedException", "The policy isn't attached to the specified target in the specified root.");
+
+    public static OrganizationsException PolicyInUse() =>
+        new("PolicyInUseException", "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.");
+
+    public static OrganizationsException PolicyTypeNotEnabled() =>
+        new("PolicyTypeNotEnabledException", "The specified policy type isn't currently enabled in this root. You can't attach policies of the specified type to entities in a root until you enable that type in the root.");
+
+    public static OrganizationsException PolicyTypeNotAvailable() =>
+        new("PolicyTypeNotAvailableForOrganizationException", "You can't use a policy type in an organization that doesn't have all features enabled.");
+
+    public static OrganizationsException MalformedPolicyDocument(string why) =>
+        new("MalformedPolicyDocumentException", $"The provided policy document doesn't meet the requirements of the specified policy type: {why}");
+
+    /// <summary>ConstraintViolationException: a quota (Reason POLICY_CONTENT_LIMIT_EXCEEDED, MAX_/MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED ...).</summary>
+    public static OrganizationsException ConstraintViolation(string reason, string message) =>
+        new("ConstraintViolationException", message, reason: reason);
 }

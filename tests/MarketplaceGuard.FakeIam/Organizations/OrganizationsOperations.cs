@@ -7,11 +7,13 @@ using System.Text.RegularExpressions;
 namespace MarketplaceGuard.FakeIam.Organizations;
 
 /// <summary>
-/// The read-only Organizations operations (JSON 1.1): DescribeOrganization, ListRoots, ListOrganizationalUnitsForParent,
-/// ListAccountsForParent, ListAccounts, ListParents, ListChildren, DescribeAccount, ListPolicies,
-/// ListPoliciesForTarget, ListTargetsForPolicy, DescribePolicy and ListDelegatedAdministrators. Who may call: the
-/// caller's account must be in the organization (else AWSOrganizationsNotInUseException), and every operation but
-/// DescribeOrganization needs the management account or a delegated administrator (else AccessDeniedException).
+/// The Organizations operations (JSON 1.1): the reads DescribeOrganization, ListRoots, ListOrganizationalUnitsForParent,
+/// ListAccountsForParent, ListAccounts, ListParents, ListChildren, DescribeAccount, DescribeOrganizationalUnit,
+/// ListPolicies, ListPoliciesForTarget, ListTargetsForPolicy, DescribePolicy, ListTagsForResource and
+/// ListDelegatedAdministrators, and the policy writes of <see cref="OrganizationsPolicyWrites"/>. Who may call: the
+/// caller's account must be in the organization (else AWSOrganizationsNotInUseException); every read but
+/// DescribeOrganization needs the management account or a delegated administrator, and every write the management
+/// account (else AccessDeniedException).
 /// Each runs under <see cref="FakeOrganization.SyncRoot"/>.
 /// </summary>
 internal sealed partial class OrganizationsOperations
@@ -57,6 +59,15 @@ internal sealed partial class OrganizationsOperations
             ["ListTargetsForPolicy"] = ListTargetsForPolicy,
             ["DescribePolicy"] = DescribePolicy,
             ["ListDelegatedAdministrators"] = ListDelegatedAdministrators,
+            ["DescribeOrganizationalUnit"] = OrganizationsPolicyWrites.DescribeOrganizationalUnit,
+            ["ListTagsForResource"] = OrganizationsPolicyWrites.ListTagsForResource,
+            ["CreatePolicy"] = OrganizationsPolicyWrites.CreatePolicy,
+            ["UpdatePolicy"] = OrganizationsPolicyWrites.UpdatePolicy,
+            ["DeletePolicy"] = OrganizationsPolicyWrites.DeletePolicy,
+            ["AttachPolicy"] = OrganizationsPolicyWrites.AttachPolicy,
+            ["DetachPolicy"] = OrganizationsPolicyWrites.DetachPolicy,
+            ["TagResource"] = OrganizationsPolicyWrites.TagResource,
+            ["UntagResource"] = OrganizationsPolicyWrites.UntagResource,
         };
     }
 
@@ -85,10 +96,17 @@ internal sealed partial class OrganizationsOperations
                 throw OrganizationsException.NotInUse();
             }
 
-            var privileged = account == organization.ManagementAccountId || organization.IsDelegatedAdministrator(account);
+            // Policy writes need the management account; reads also a delegated administrator.
+            var writes = OrganizationsPolicyWrites.Operations.Contains(operation);
+            var privileged = account == organization.ManagementAccountId || (!writes && organization.IsDelegatedAdministrator(account));
             if (service.IsDenied(operation, account) || (operation != "DescribeOrganization" && !privileged))
             {
                 throw OrganizationsException.AccessDenied();
+            }
+
+            if (service.TakeFailure(operation) is { } failure)
+            {
+                throw new OrganizationsException(failure, $"{operation} failed as the test asked ({failure}).");
             }
 
             return OrganizationsJson.Object(w => handler(request, organization, w));

@@ -79,6 +79,51 @@ internal sealed class OrganizationsRequest
             : throw OrganizationsException.Serialization($"{member} must be a string.");
     }
 
+    /// <summary>A list of strings (TagKeys), or null when it is absent.</summary>
+    public IReadOnlyList<string>? StringList(string member)
+    {
+        if (!body.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+        {
+            throw OrganizationsException.Serialization($"{member} must be a list of strings.");
+        }
+
+        return value.EnumerateArray().Select(v => v.GetString()!).ToList();
+    }
+
+    /// <summary>A list of <c>{"Key", "Value"}</c> tags, or null when it is absent.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Tags(string member)
+    {
+        if (!body.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw OrganizationsException.Serialization($"{member} must be a list of tags.");
+        }
+
+        var tags = new List<KeyValuePair<string, string>>();
+        foreach (var tag in value.EnumerateArray())
+        {
+            if (tag.ValueKind != JsonValueKind.Object
+                || !tag.TryGetProperty("Key", out var key) || key.ValueKind != JsonValueKind.String
+                || !tag.TryGetProperty("Value", out var text) || text.ValueKind != JsonValueKind.String)
+            {
+                throw OrganizationsException.Serialization($"Each of {member} must be an object with a string Key and a string Value.");
+            }
+
+            tags.Add(new(key.GetString()!, text.GetString()!));
+        }
+
+        return tags;
+    }
+
     public string Required(string member) =>
         Optional(member) ?? throw OrganizationsException.InvalidInput("INPUT_REQUIRED", $"You must specify a value for all required parameters. {member} is missing.");
 
