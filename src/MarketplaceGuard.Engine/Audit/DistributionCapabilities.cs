@@ -20,17 +20,23 @@ public static class DistributionCapabilities
 
     private const string Grant = "arn:{partition}:license-manager::*:grant:*";
 
-    private const string Portfolio = "arn:{partition}:catalog:*:{account}:portfolio/*";
+    /// <summary>
+    /// Any portfolio: one imported from another account (a hub account's shared portfolio) keeps its owner's ARN, and
+    /// associating the account's principals with it puts its products in front of them too.
+    /// </summary>
+    private const string Portfolio = "arn:{partition}:catalog:*:*:portfolio/*";
 
     private const string Product = "arn:{partition}:catalog:*:{account}:product/*";
 
     private const string Role = "arn:{partition}:iam::{account}:role/*";
 
     /// <summary>
-    /// Any entity of the account in the AWSMarketplace catalog (the Catalog API is in us-east-1 only). The change types
-    /// target experiences and procurement policies; a policy scoped to one entity type is conditionally allowed.
+    /// Any entity of the AWSMarketplace catalog (the Catalog API is in us-east-1 only). The change types target
+    /// experiences and procurement policies; a policy scoped to one entity type is conditionally allowed. The account is
+    /// any: in an organization the experience belongs to the management account and a delegated administrator in a
+    /// member account changes it, so a policy naming the management account's experience is no less a path.
     /// </summary>
-    private const string CatalogEntity = "arn:{partition}:aws-marketplace:us-east-1:{account}:AWSMarketplace/*";
+    private const string CatalogEntity = "arn:{partition}:aws-marketplace:us-east-1:*:AWSMarketplace/*";
 
     /// <summary>Third-party models are foundation models; their ids start with the provider (anthropic.*, cohere.*).</summary>
     private const string FoundationModel = "arn:{partition}:bedrock:*::foundation-model/*";
@@ -46,7 +52,7 @@ public static class DistributionCapabilities
     public static Capability DistributeLicenses { get; } = new(
         "DistributeLicenses",
         3,
-        "Distribute Marketplace licenses with License Manager: create, activate, accept or delete grants, create licenses and license configurations",
+        "Distribute Marketplace licenses with License Manager: create, activate, accept or delete grants, create licenses or their versions, change the account's distribution settings",
         [
             [LicenseManager("CreateGrant", License, "a license")],
             [LicenseManager("CreateGrantVersion", Grant, "a grant (a new version activates or changes it)")],
@@ -54,7 +60,6 @@ public static class DistributionCapabilities
             [LicenseManager("DeleteGrant", Grant, "a grant")],
             [LicenseManager("CreateLicense", "*", "a new license")],
             [LicenseManager("CreateLicenseVersion", License, "a license")],
-            [LicenseManager("CreateLicenseConfiguration", "*", "a new license configuration")],
             [LicenseManager("UpdateServiceSettings", "*", "the account's settings (organization-wide distribution)")],
         ]);
 

@@ -106,7 +106,8 @@ public static class AccessPlanner
     {
         1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)],
         2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher)],
-        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+        3 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.MarketplaceDistributionAdmin)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1, 2 and 3 have changes."),
     };
 
     /// <summary>The explicit denies Revoke attaches for each rule.</summary>
@@ -114,7 +115,8 @@ public static class AccessPlanner
     {
         1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace)],
         2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication)],
-        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+        3 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplaceDistribution)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1, 2 and 3 have changes."),
     };
 
     /// <summary>

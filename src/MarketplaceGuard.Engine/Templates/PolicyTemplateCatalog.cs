@@ -11,7 +11,8 @@ namespace MarketplaceGuard.Engine.Templates;
 /// templates are semantically equal to the policy of the same role in the source article "Securing access to AMIs in
 /// AWS Marketplace" (AWS Marketplace blog); the tests compare them with copies of the article's policies. The Rule 2
 /// templates are the module's own, built from the EC2 facts of the Service Authorization Reference (each statement's
-/// source is in docs/Get-MarketplacePolicyTemplate.md); the tests check them with the module's evaluator.
+/// source is in docs/Get-MarketplacePolicyTemplate.md); the tests check them with the module's evaluator. The Rule 3
+/// templates grant or deny exactly the distribution paths of the audit (docs/about_MarketplaceGuardDistribution.md).
 /// </summary>
 public static class PolicyTemplateCatalog
 {
@@ -21,6 +22,8 @@ public static class PolicyTemplateCatalog
     public const string PaidAmiLauncher = "PaidAmiLauncher";
     public const string DenyPaidAmiLaunch = "DenyPaidAmiLaunch";
     public const string DenyPaidAmiReplication = "DenyPaidAmiReplication";
+    public const string MarketplaceDistributionAdmin = "MarketplaceDistributionAdmin";
+    public const string DenyMarketplaceDistribution = "DenyMarketplaceDistribution";
 
     private static readonly Lazy<IReadOnlyList<PolicyTemplate>> Templates = new(Load);
 
@@ -46,6 +49,8 @@ public static class PolicyTemplateCatalog
         Create(PaidAmiLauncher, 2, "Launch, copy, share and guard-tag paid (Marketplace) AMIs: the authorized launchers."),
         Create(DenyPaidAmiLaunch, 2, "Explicitly deny launching paid AMIs: Marketplace-owned, guard-tagged, or product-coded instances."),
         Create(DenyPaidAmiReplication, 2, "Explicitly deny copying, exporting, sharing and guard-tag changes of paid AMIs and their snapshots."),
+        Create(MarketplaceDistributionAdmin, 3, "Administer distribution: License Manager grants, Service Catalog portfolios and launch roles, the Private Marketplace: the governance principals."),
+        Create(DenyMarketplaceDistribution, 3, "Explicitly deny distributing licenses, sharing through Service Catalog and changing the Private Marketplace."),
     ];
 
     private static PolicyTemplate Create(string name, int rule, string description)
