@@ -89,7 +89,7 @@ public sealed class LeastPrivilegeAudit
             found[i] = [];
             Apply(run, found[i], principal, role, governanceSet.Contains(principal), entries[i], causes);
             ApplyRule2(run, found[i], principal, launcherSet.Contains(principal), entries[i], launchCauses);
-            ApplyRule3(run, found[i], principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses);
+            ApplyRule3(run, found[i], principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses, causes);
         });
 
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
@@ -313,7 +313,7 @@ public sealed class LeastPrivilegeAudit
     /// Marketplace is MG1006's. Bedrock's subscription on first use is judged for everyone but service-linked roles,
     /// which invoke models for AWS services by design.
     /// </summary>
-    private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes)
+    private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes, CauseFinder procurementCauses)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
             found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
@@ -369,7 +369,9 @@ public sealed class LeastPrivilegeAudit
 
         if (IsAllowed(bedrock.Decision))
         {
-            var cause = causes.Of(principal, bedrock, PolicyEffect.Allow).Text;
+            // Rule 1's deny stops it: the cause and the group to deny at are Rule 1's (a group of no procurement principal).
+            var allowedBy = procurementCauses.Of(principal, bedrock, PolicyEffect.Allow);
+            var cause = allowedBy.Text;
             if (isProcurement)
             {
                 Add(AuditRules.BedrockAutoSubscription, Severity.Low, bedrock,
@@ -382,7 +384,9 @@ public sealed class LeastPrivilegeAudit
                 // Denying Subscribe stops the subscription on first use; models the account already subscribed to keep working.
                 Add(AuditRules.BedrockAutoSubscription, SeverityOf(bedrock), bedrock,
                     $"{who} is not authorized to procure but {Describe(bedrock)}: invoking a third-party model subscribes the account on first use",
-                    $"Revoke-MarketplaceAccess {principalParameter} -Rule 1",
+                    allowedBy.Group is { } group && procurementCauses.CanDenyAt(group)
+                        ? $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1"
+                        : $"Revoke-MarketplaceAccess {principalParameter} -Rule 1",
                     cause);
             }
         }
