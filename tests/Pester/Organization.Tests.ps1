@@ -8,6 +8,7 @@ BeforeAll {
         ProcurementPrincipal     = 'Procurement'
         ViewerPrincipal          = 'Billing'
         LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+        GovernancePrincipal      = 'DistributionAdmins'
         SuppressionPath          = Join-Path $RepoRoot 'examples/suppressions.json'
     }
 
