@@ -64,12 +64,12 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
                 PolicyName));
         }
 
-        // Revoke's lockout guard and Remove know a launcher by the launcher policy's name: a custom-named copy would
-        // pass for a procurement grant.
+        // Revoke's lockout guard and Remove know a launcher (a governance principal) by the launcher (governance)
+        // policy's name: a custom-named copy would pass for a procurement grant.
         if (Level is "Launcher" or "Governance")
         {
             ThrowTerminatingError(ModuleErrors.Create(
-                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} cannot name the {Level.ToLowerInvariant()} grant: it is always {Template.PolicyName}, the name Revoke-MarketplaceAccess's lockout guard knows {Level.ToLowerInvariant()} principals by. Omit -PolicyName with -AccessLevel {Level}.",
+                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} cannot name the {Level.ToLowerInvariant()} grant: it is always {Template.PolicyName}, the name Revoke-MarketplaceAccess's lockout guard knows {(Level == "Launcher" ? "launchers" : "governance principals")} by. Omit -PolicyName with -AccessLevel {Level}.",
                 ErrorIds.PolicyNameInvalid,
                 ErrorCategory.InvalidArgument,
                 PolicyName));

@@ -18,10 +18,10 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
     [ArgumentCompleter(typeof(PolicyTemplateNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Only the templates of these least-privilege rules (1: subscriptions, 2: paid AMIs).</summary>
+    /// <summary>Only the templates of these least-privilege rules (1: subscriptions, 2: paid AMIs, 3: distribution).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet("1", "2")]
+    [ValidateSet("1", "2", "3")]
     public int[]? Rule { get; set; }
 
     protected override void ProcessRecord()
