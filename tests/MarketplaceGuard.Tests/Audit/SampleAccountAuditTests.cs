@@ -39,12 +39,12 @@ public sealed class SampleAccountAuditTests
         Assert.Equal(
             [
                 "MG1001 High role/OrganizationAdmin Procure",
-                "MG1001 High role/data-science Procure",
+                "MG1001 High role/ml-research Procure",
                 "MG1001 High user/dave Procure",
                 "MG1001 High user/sam Procure",
                 "MG1001 Medium role/MarketplaceBuyer Procure",
                 "MG1002 High role/OrganizationAdmin Cancel",
-                "MG1002 High role/data-science Cancel",
+                "MG1002 High role/ml-research Cancel",
                 "MG1002 High user/dave Cancel",
                 "MG1003 High user/priya Procure",
                 "MG1005 Low role/catalog-admin Procure",
@@ -81,7 +81,7 @@ public sealed class SampleAccountAuditTests
                 "MG3002 High user/dana ShareThroughServiceCatalog",
                 "MG3002 High user/dave ShareThroughServiceCatalog",
                 "MG3003 High role/OrganizationAdmin BedrockAutoSubscribe",
-                "MG3003 High role/data-science BedrockAutoSubscribe",
+                "MG3003 High role/ml-research BedrockAutoSubscribe",
                 "MG3003 High user/dave BedrockAutoSubscribe",
                 "MG3004 High user/gary DistributeLicenses",
             ],
@@ -179,8 +179,8 @@ public sealed class SampleAccountAuditTests
     {
         var (account, run) = Audit();
 
-        Assert.Equal(18, account.Principals.Count);
-        Assert.Equal(18 * Capabilities.All.Count, run.Matrix.Count);
+        Assert.Equal(24, account.Principals.Count);
+        Assert.Equal(24 * Capabilities.All.Count, run.Matrix.Count);
         Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.CapabilityDefinition == Capabilities.Procure).Decision);
         Assert.Equal(AuditDecision.ExplicitDeny, run.Matrix.Single(e => e.PrincipalName == "bill" && e.CapabilityDefinition == Capabilities.Procure).Decision);
     }
