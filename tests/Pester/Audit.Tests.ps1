@@ -74,7 +74,7 @@ Describe 'Get-MarketplaceAccess' {
 
     It 'rejects an unknown capability, naming the valid ones' {
         { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Capability Buy -ErrorAction Stop } |
-            Should -Throw "*'Buy' is not a capability. Valid names: Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi.*"
+            Should -Throw "*'Buy' is not a capability. Valid names: Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi, DistributeLicenses, ShareThroughServiceCatalog, BedrockAutoSubscribe.*"
     }
 
     It 'completes capability names on Tab' {
@@ -141,6 +141,25 @@ Describe 'Test-MarketplaceLeastPrivilege' {
     It 'stops with ObjectNotFound when -ProcurementPrincipal names nothing (a typo must not pass an audit)' {
         { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurment -ErrorAction Stop } |
             Should -Throw "*-ProcurementPrincipal: 'Procurment' (did you mean group/Procurement?) names no user, group or role*" -ErrorId 'PrincipalNotFound,*'
+    }
+
+    It 'stops when -GovernancePrincipal is <Case>, naming it' -TestCases @(
+        @{ Case = 'a typo'; Value = 'DistributionAdmin'; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'DistributionAdmin' (did you mean group/DistributionAdmins?) names no user, group or role*" }
+        @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'GovernancePrincipal'*" }
+        @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1); Id = 'PrincipalInvalid'; Message = "*-GovernancePrincipal: '*2026*'*" }
+        @{ Case = 'huge'; Value = 'x' * 100000; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'xxx*' (100,000 characters) names no user, group or role*" }
+    ) {
+        try { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -GovernancePrincipal $Value -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $failed.Exception.Message | Should -BeLike $Message
+    }
+
+    It 'exempts the governance principals from MG3001 and MG3002 and checks them for MG3004' {
+        $without = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -WarningAction SilentlyContinue
+        ($without | Where-Object PrincipalName -EQ 'gwen').RuleId | Should -Be 'MG3001', 'MG3002'
+        $with = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -GovernancePrincipal group/DistributionAdmins -WarningAction SilentlyContinue
+        $with | Where-Object PrincipalName -EQ 'gwen' | Should -BeNullOrEmpty
+        ($with | Where-Object RuleId -EQ 'MG3004').Principal | Should -Be 'user/gary'
     }
 
     It 'refuses a report path that is one of the audit''s inputs, and a directory given as a snapshot' {
@@ -491,7 +510,7 @@ Import-Module '$pester'
 Import-Module '$ManifestPath'
 `$with = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -GovernancePrincipal DistributionAdmins -Tag MG3001, MG3004 -PassThru 6> `$null
 'with=' + ((`$with.Failed | ForEach-Object { `$_.Tag[0] }) -join ',')
-'message=' + (`$with.Failed | Where-Object { `$_.Tag[0] -eq 'MG3004' }).ErrorRecord[0].Exception.Message
+'message=' + ((`$with.Failed | Where-Object { `$_.Tag[0] -eq 'MG3004' }).ErrorRecord[0].Exception.Message -replace '\r?\n', ' ')
 `$without = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -Tag MG3004 -PassThru 6> `$null
 'without=' + `$without.PassedCount + '/' + `$without.FailedCount
 try { Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -GovernancePrincipal DistributionAdmin -Tag MG3004 -PassThru 6> `$null | ForEach-Object { 'typo=' + `$_.FailedCount } } catch { 'typo-error=' + `$_ }

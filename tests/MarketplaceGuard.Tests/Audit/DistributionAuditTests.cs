@@ -62,10 +62,7 @@ public sealed class DistributionAuditTests
                 {
                     var account = Build(User("u", Allow(path.Where(a => a != missing))));
                     var decision = new AccessAnalyzer().Analyze(account.Principals[0], capability).Decision;
-                    if (capability == Capabilities.BedrockAutoSubscribe || missing == "iam:PassRole")
-                    {
-                        Assert.True(decision == AuditDecision.ImplicitDeny, $"{capability} without {missing}: {decision}");
-                    }
+                    Assert.True(decision == AuditDecision.ImplicitDeny, $"{capability} without {missing}: {decision}");
                 }
             }
         }
