@@ -134,7 +134,7 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
         Invoke-TestIam $Fake 'AddUserToGroup' @{ GroupName = 'AmiOperators'; UserName = 'pat' }  # the buyer also runs the AMIs
         $audit = @{ ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'; LauncherPrincipal = 'AmiOperators' }
         $before = Test-MarketplaceLeastPrivilege @audit
-        ($before | Where-Object PrincipalName -EQ 'dev').RuleId | Sort-Object | Should -Be @('MG2001', 'MG2002', 'MG2003')
+        ($before | Where-Object PrincipalName -EQ 'dev').RuleId | Sort-Object | Should -Be @('MG2001', 'MG2002', 'MG2003', 'MG3001', 'MG3002')
         ($before | Where-Object PrincipalName -EQ 'pat').RuleId | Should -Be 'MG2005' # a launcher that cannot launch yet
 
         # 1. Discover: the Marketplace AMI in use, its instance, and the account's own paid copies.
