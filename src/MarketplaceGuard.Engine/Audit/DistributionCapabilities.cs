@@ -49,6 +49,11 @@ public static class DistributionCapabilities
         "AssociateAudience", "DisassociateAudience", "CreateBrandingSettings", "UpdateBrandingSettings",
     ];
 
+    /// <summary>
+    /// License Manager's distribution actions (research notes RULE2-RULE3-FACTS §3.1: SAR-LM; activation is
+    /// CreateGrantVersion with status ACTIVE, there is no separate action). License configurations count license use;
+    /// they distribute nothing, so CreateLicenseConfiguration is not a path.
+    /// </summary>
     public static Capability DistributeLicenses { get; } = new(
         "DistributeLicenses",
         3,
@@ -63,6 +68,10 @@ public static class DistributionCapabilities
             [LicenseManager("UpdateServiceSettings", "*", "the account's settings (organization-wide distribution)")],
         ]);
 
+    /// <summary>
+    /// Service Catalog's distribution actions (§3.2: SAR-SC; a launch constraint names the role Service Catalog assumes,
+    /// and creating one needs iam:PassRole of it: Service Catalog administrator guide, launch constraints).
+    /// </summary>
     public static Capability ShareThroughServiceCatalog { get; } = new(
         "ShareThroughServiceCatalog",
         3,
@@ -85,6 +94,10 @@ public static class DistributionCapabilities
             ],
         ]);
 
+    /// <summary>
+    /// Invoking a third-party model subscribes the account when the caller also holds Subscribe, Unsubscribe and
+    /// ViewSubscriptions (§7: Bedrock user guide, model access; Converse is authorized by the two invoke actions).
+    /// </summary>
     public static Capability BedrockAutoSubscribe { get; } = new(
         "BedrockAutoSubscribe",
         3,
@@ -94,7 +107,10 @@ public static class DistributionCapabilities
             [Bedrock("InvokeModelWithResponseStream"), .. SubscriptionPrerequisites()],
         ]);
 
-    /// <summary>Legacy Private Marketplace actions, then each Catalog API change type of the Private Marketplace.</summary>
+    /// <summary>
+    /// Legacy Private Marketplace actions (§3.3: SAR-PMP), then StartChangeSet of each Private Marketplace change type
+    /// (§3.3: SAR-CAT, catalog:ChangeType; MP-PMP change types).
+    /// </summary>
     internal static IReadOnlyList<IReadOnlyList<AccessRequest>> PrivateMarketplacePaths { get; } =
     [
         [new AccessRequest("aws-marketplace:AssociateProductsWithPrivateMarketplace")],
