@@ -80,6 +80,16 @@ Describe 'Get-MarketplaceAccess' {
     It 'completes capability names on Tab' {
         $line = 'Get-MarketplaceAccess -Capability Vi'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'ViewSubscriptions'
+        $line = 'Get-MarketplaceAccess -Capability Sh'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'SharePaidAmi', 'ShareThroughServiceCatalog'
+    }
+
+    It 'explains a Rule 3 decision: the Bedrock role holds both the invoke and the subscription rights' {
+        $entry = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal ml-research -Capability BedrockAutoSubscribe
+        $entry.Decision | Should -Be 'Allowed'
+        $entry.CapabilityDefinition.Rule | Should -Be 3
+        $entry.Evidence.PolicyName | Select-Object -Unique | Should -Be 'BedrockModels'
+        (Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal cora -Capability ManagePrivateMarketplace).Decision | Should -Be 'ConditionallyAllowed'
     }
 
     It 'shows a who-can matrix grouped by principal' {
