@@ -8,7 +8,7 @@
 
         $container = New-PesterContainer -Path (Join-Path (Get-Module MarketplaceGuard).ModuleBase 'MarketplaceGuard.Audit.Tests.ps1') -Data @{
             AuthorizationDetailsPath = './account.json'; ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'
-            LauncherPrincipal = 'AmiOperators' }
+            LauncherPrincipal = 'AmiOperators'; GovernancePrincipal = 'DistributionAdmins' }
         Invoke-Pester -Container $container -Output Detailed
 #>
 param(
@@ -19,6 +19,8 @@ param(
     [Parameter(Mandatory)] [string[]] $ProcurementPrincipal,
     [string[]] $ViewerPrincipal,
     [string[]] $LauncherPrincipal,
+    # Who may administer distribution (Rule 3: License Manager, Service Catalog, Private Marketplace); nobody when omitted.
+    [string[]] $GovernancePrincipal,
     [string] $SuppressionPath,
     [string[]] $ServiceControlPolicyPath,
     [switch] $AllowIncomplete
@@ -39,6 +41,7 @@ BeforeAll {
     }
     if ($ViewerPrincipal) { $audit.ViewerPrincipal = $ViewerPrincipal }
     if ($LauncherPrincipal) { $audit.LauncherPrincipal = $LauncherPrincipal }
+    if ($GovernancePrincipal) { $audit.GovernancePrincipal = $GovernancePrincipal }
     if ($SuppressionPath) { $audit.SuppressionPath = $SuppressionPath }
     if ($ServiceControlPolicyPath) { $audit.ServiceControlPolicyPath = $ServiceControlPolicyPath }
     if ($AllowIncomplete) { $audit.AllowIncomplete = $true }

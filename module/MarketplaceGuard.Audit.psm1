@@ -16,6 +16,7 @@ function Invoke-MarketplaceAudit {
         [Parameter(Position = 7)] [ValidateSet('NUnitXml', 'JUnitXml')] [string] $OutputFormat = 'NUnitXml',
         # Last of the positional parameters, so that the positions of those before it did not move.
         [Parameter(Position = 8)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $LauncherPrincipal,
+        [Parameter(Position = 9)] [ArgumentCompleter([MarketplaceGuard.Cmdlets.Audit.PrincipalNameCompleter])] [string[]] $GovernancePrincipal,
         [switch] $AllowIncomplete,
         [switch] $PassThru,
         # An organization snapshot folder (Export-MarketplaceOrganizationSnapshot): every account, with its SCPs.
@@ -67,6 +68,7 @@ function Invoke-MarketplaceAudit {
     if ($AccountId) { $data.AccountId = $AccountId }
     if ($ViewerPrincipal) { $data.ViewerPrincipal = $ViewerPrincipal }
     if ($LauncherPrincipal) { $data.LauncherPrincipal = $LauncherPrincipal }
+    if ($GovernancePrincipal) { $data.GovernancePrincipal = $GovernancePrincipal }
     if ($SuppressionPath) { $data.SuppressionPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SuppressionPath) }
     if ($AllowIncomplete) { $data.AllowIncomplete = $true }
     if ($ServiceControlPolicyPath) { $data.ServiceControlPolicyPath = @($ServiceControlPolicyPath | ForEach-Object { $PSCmdlet.GetUnresolvedProviderPathFromPSPath($_) }) }

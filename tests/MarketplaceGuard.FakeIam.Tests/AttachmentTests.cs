@@ -120,7 +120,7 @@ public sealed class AttachmentTests : IDisposable
 
         Assert.Equal("Everyone", group.Value("GroupName"));
         Assert.Equal("arn:aws:iam::111122223333:group/Everyone", group.Value("Arn"));
-        Assert.Equal(new[] { "priya", "dana", "lena", "luke", "mia", "sid" }, group.Members("Users").Select(u => u.Element(u.Name.Namespace + "UserName")!.Value));
+        Assert.Equal(new[] { "priya", "dana", "lena", "luke", "mia", "sid", "gwen", "gary", "lars" }, group.Members("Users").Select(u => u.Element(u.Name.Namespace + "UserName")!.Value));
         Assert.Equal("false", group.Value("IsTruncated"));
         Assert.Equal(new[] { "Developers", "Everyone", "NoPaidAmis" }, groups.Members("Groups").Select(g => g.Element(g.Name.Namespace + "GroupName")!.Value));
         (await client.CallAsync("GetGroup", ("GroupName", "Nobody"))).AssertError(404, "NoSuchEntity", "The group with name Nobody cannot be found.");
@@ -135,7 +135,7 @@ public sealed class AttachmentTests : IDisposable
 
         var group = await client.CallAsync("GetGroup", ("GroupName", "Everyone"));
 
-        Assert.Equal(new[] { "pat", "dana", "lena", "luke", "mia", "sid" }, group.Members("Users").Select(u => u.Element(u.Name.Namespace + "UserName")!.Value));
+        Assert.Equal(new[] { "pat", "dana", "lena", "luke", "mia", "sid", "gwen", "gary", "lars" }, group.Members("Users").Select(u => u.Element(u.Name.Namespace + "UserName")!.Value));
     }
 
     [Fact]

@@ -26,13 +26,13 @@ public sealed class PagingTests : IDisposable
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(7)]
-    [InlineData(31)]
-    [InlineData(32)]
+    [InlineData(41)]
+    [InlineData(42)]
     [InlineData(100)]
     [InlineData(1000)]
     public async Task AuthorizationDetailsPagesHoldAtMostMaxItemsAndTheMarkersWalkTheAccountOnce(int maxItems)
     {
-        // The sample account: 13 users, 6 groups, 5 roles, 8 customer managed policies = 32 entities.
+        // The sample account: 17 users, 8 groups, 7 roles, 10 customer managed policies = 42 entities.
         var pages = await client.AllPagesAsync("GetAccountAuthorizationDetails", ("MaxItems", maxItems.ToString()));
 
         var seen = new List<string>();
@@ -47,8 +47,8 @@ public sealed class PagingTests : IDisposable
             seen.AddRange(entities);
         }
 
-        Assert.Equal((int)Math.Ceiling(32.0 / maxItems), pages.Count);
-        Assert.Equal(32, seen.Count);
+        Assert.Equal((int)Math.Ceiling(42.0 / maxItems), pages.Count);
+        Assert.Equal(42, seen.Count);
         Assert.Equal(seen.Count, seen.Distinct().Count());
         var account = server.Account;
         var expected = account.Users.Select(u => "user/" + u.Name)
@@ -72,7 +72,7 @@ public sealed class PagingTests : IDisposable
 
         Assert.Equal(2, pages.Count);
         Assert.Equal(100, pages[0].Members("UserDetailList").Count);
-        Assert.Equal(132, pages.Sum(p => p.Members("UserDetailList").Count + p.Members("GroupDetailList").Count
+        Assert.Equal(142, pages.Sum(p => p.Members("UserDetailList").Count + p.Members("GroupDetailList").Count
             + p.Members("RoleDetailList").Count + p.Members("Policies").Count));
     }
 
@@ -86,14 +86,14 @@ public sealed class PagingTests : IDisposable
         var usersAndRoles = await client.CallAsync("GetAccountAuthorizationDetails", ("Filter.member.1", "User"), ("Filter.member.2", "Role"));
         var all = await client.CallAsync("GetAccountAuthorizationDetails");
 
-        Assert.Equal(8, local.Members("Policies").Count);
+        Assert.Equal(10, local.Members("Policies").Count);
         Assert.Empty(local.Members("UserDetailList"));
         Assert.Equal(new[] { "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess" }, aws.Members("Policies").Select(p => p.Element(p.Name.Namespace + "Arn")!.Value));
-        Assert.Equal(13, usersAndRoles.Members("UserDetailList").Count);
-        Assert.Equal(5, usersAndRoles.Members("RoleDetailList").Count);
+        Assert.Equal(17, usersAndRoles.Members("UserDetailList").Count);
+        Assert.Equal(7, usersAndRoles.Members("RoleDetailList").Count);
         Assert.Empty(usersAndRoles.Members("GroupDetailList"));
         Assert.Empty(usersAndRoles.Members("Policies"));
-        Assert.Equal(9, all.Members("Policies").Count);
+        Assert.Equal(11, all.Members("Policies").Count);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PagingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ListPolicies", "Policies", "PolicyName", 8, new[] { "Scope", "Local" })]
+    [InlineData("ListPolicies", "Policies", "PolicyName", 10, new[] { "Scope", "Local" })]
     [InlineData("GetGroup", "Users", "UserName", 3, new[] { "GroupName", "Developers" })]
     [InlineData("ListGroupsForUser", "Groups", "GroupName", 2, new[] { "UserName", "priya" })]
     [InlineData("ListEntitiesForPolicy", "PolicyUsers", "UserName", 1, new[] { "PolicyArn", "arn:aws:iam::111122223333:policy/DevBoundary" })]

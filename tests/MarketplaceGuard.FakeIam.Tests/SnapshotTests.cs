@@ -25,7 +25,7 @@ public sealed class SnapshotTests
 
         var pages = await client.AllPagesAsync("GetAccountAuthorizationDetails", ("MaxItems", "5"));
 
-        Assert.Equal(7, pages.Count); // 32 entities, five a page
+        Assert.Equal(9, pages.Count); // 42 entities, five a page
         Assert.Equal(Canonical(file, "UserDetailList", FromJson.User), pages.SelectMany(p => p.Members("UserDetailList")).Select(FromXml.User));
         Assert.Equal(Canonical(file, "GroupDetailList", FromJson.Group), pages.SelectMany(p => p.Members("GroupDetailList")).Select(FromXml.Group));
         Assert.Equal(Canonical(file, "RoleDetailList", FromJson.Role), pages.SelectMany(p => p.Members("RoleDetailList")).Select(FromXml.Role));
@@ -38,9 +38,9 @@ public sealed class SnapshotTests
         var account = TestData.SampleAccount();
 
         Assert.Equal("111122223333", account.AccountId);
-        Assert.Equal((13, 6, 5, 8), (account.Users.Count, account.Groups.Count, account.Roles.Count, account.Policies.Count));
+        Assert.Equal((17, 8, 7, 10), (account.Users.Count, account.Groups.Count, account.Roles.Count, account.Policies.Count));
         Assert.Equal("AIDAPATXXXXXXXXXXXXXX", account.RequireUser("pat").Id);
-        Assert.Equal(new[] { "priya", "dana", "lena", "luke", "mia", "sid" }, account.RequireGroup("Everyone").Members.Select(u => u.Name));
+        Assert.Equal(new[] { "priya", "dana", "lena", "luke", "mia", "sid", "gwen", "gary", "lars" }, account.RequireGroup("Everyone").Members.Select(u => u.Name));
         var boundary = account.Policies.Single(p => p.Name == "DevBoundary");
         Assert.Equal((0, 1), account.UsageOf(boundary)); // the snapshot says AttachmentCount 1; the account says otherwise
         Assert.Equal("v2", account.CreatePolicyVersion(boundary, TestData.AllowView, setAsDefault: false).VersionId);

@@ -9,10 +9,12 @@ BeforeAll {
         ViewerPrincipal          = 'Billing'
         SuppressionPath          = $Suppressions
         LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+        GovernancePrincipal      = 'DistributionAdmins'
     }
 
-    # A small account where everything follows the rules: procurement buys, billing views, everyone else is denied
-    # the Marketplace (Rule 1) and paid AMIs (Rule 2): nobody launches paid AMIs, so no -LauncherPrincipal is needed.
+    # A small account where everything follows the article: procurement buys, billing views, everyone else is denied
+    # the Marketplace (Rule 1), paid AMIs (Rule 2) and distribution (Rule 3): nobody launches paid AMIs nor administers
+    # distribution, so no -LauncherPrincipal nor -GovernancePrincipal is needed.
     # Billing holds the Current edition's view: the article's denies Subscribe, not the Agreement API's purchase.
     $script:CleanAccount = Join-Path $TestDrive 'clean.json'
     $procurement = (Get-MarketplacePolicyTemplate Procurement -Edition Current).Document
@@ -21,6 +23,7 @@ BeforeAll {
     $deny = (Get-MarketplacePolicyTemplate DenyMarketplace).Document
     $denyLaunch = (Get-MarketplacePolicyTemplate DenyPaidAmiLaunch).Document
     $denyReplication = (Get-MarketplacePolicyTemplate DenyPaidAmiReplication).Document
+    $denyDistribution = (Get-MarketplacePolicyTemplate DenyMarketplaceDistribution).Document
     @"
 {
   "UserDetailList": [
@@ -31,7 +34,7 @@ BeforeAll {
   "GroupDetailList": [
     {"GroupName": "Procurement", "Arn": "arn:aws:iam::111122223333:group/Procurement", "GroupPolicyList": [{"PolicyName": "buy", "PolicyDocument": $procurement}]},
     {"GroupName": "Billing", "Arn": "arn:aws:iam::111122223333:group/Billing", "GroupPolicyList": [{"PolicyName": "view", "PolicyDocument": $viewer}]},
-    {"GroupName": "Everyone", "Arn": "arn:aws:iam::111122223333:group/Everyone", "GroupPolicyList": [{"PolicyName": "deny", "PolicyDocument": $deny}, {"PolicyName": "deny-paid-ami-launch", "PolicyDocument": $denyLaunch}, {"PolicyName": "deny-paid-ami-replication", "PolicyDocument": $denyReplication}]}
+    {"GroupName": "Everyone", "Arn": "arn:aws:iam::111122223333:group/Everyone", "GroupPolicyList": [{"PolicyName": "deny", "PolicyDocument": $deny}, {"PolicyName": "deny-paid-ami-launch", "PolicyDocument": $denyLaunch}, {"PolicyName": "deny-paid-ami-replication", "PolicyDocument": $denyReplication}, {"PolicyName": "deny-distribution", "PolicyDocument": $denyDistribution}]}
   ],
   "RoleDetailList": [],
   "Policies": []
@@ -42,8 +45,8 @@ BeforeAll {
 Describe 'Get-MarketplaceAccess' {
     It 'returns one entry per principal and capability' {
         $entries = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample
-        $entries.Count | Should -Be (18 * 7) # 13 users and 5 roles, 7 capabilities
-        ($entries | Select-Object -ExpandProperty PrincipalName -Unique).Count | Should -Be 18
+        $entries.Count | Should -Be (24 * 10) # 17 users and 7 roles, 10 capabilities
+        ($entries | Select-Object -ExpandProperty PrincipalName -Unique).Count | Should -Be 24
     }
 
     It 'explains a decision with the policy, statement and group' {
@@ -73,12 +76,22 @@ Describe 'Get-MarketplaceAccess' {
 
     It 'rejects an unknown capability, naming the valid ones' {
         { Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Capability Buy -ErrorAction Stop } |
-            Should -Throw "*'Buy' is not a capability. Valid names: Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi.*"
+            Should -Throw "*'Buy' is not a capability. Valid names: Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi, DistributeLicenses, ShareThroughServiceCatalog, BedrockAutoSubscribe.*"
     }
 
     It 'completes capability names on Tab' {
         $line = 'Get-MarketplaceAccess -Capability Vi'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'ViewSubscriptions'
+        $line = 'Get-MarketplaceAccess -Capability Sh'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'SharePaidAmi', 'ShareThroughServiceCatalog'
+    }
+
+    It 'explains a Rule 3 decision: the Bedrock role holds both the invoke and the subscription rights' {
+        $entry = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal ml-research -Capability BedrockAutoSubscribe
+        $entry.Decision | Should -Be 'Allowed'
+        $entry.CapabilityDefinition.Rule | Should -Be 3
+        $entry.Evidence.PolicyName | Select-Object -Unique | Should -Be 'BedrockModels'
+        (Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal cora -Capability ManagePrivateMarketplace).Decision | Should -Be 'ConditionallyAllowed'
     }
 
     It 'shows a who-can matrix grouped by principal' {
@@ -101,7 +114,7 @@ Describe 'Get-MarketplaceAccess' {
     It 'reports timings and counts with -Verbose' {
         $verbose = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample -Principal pat -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $text = $verbose.Message -join "`n"
-        $text | Should -Match '13 users, 6 groups, 5 roles, 8 managed policies in \d+ ms'
+        $text | Should -Match '17 users, 8 groups, 7 roles, 10 managed policies in \d+ ms'
         $text | Should -Match 'distinct policy documents compiled in \d+ ms'
     }
 }
@@ -109,7 +122,7 @@ Describe 'Get-MarketplaceAccess' {
 Describe 'Test-MarketplaceLeastPrivilege' {
     It 'returns every finding of the sample account, suppressed ones marked' {
         $findings = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue
-        $findings.Count | Should -Be 30
+        $findings.Count | Should -Be 47
         @($findings | Where-Object Suppressed).Count | Should -Be 1
         ($findings | Where-Object Suppressed).PrincipalName | Should -Be 'ci-deploy'
         ($findings | Where-Object RuleId -EQ 'MG1003').PrincipalName | Should -Be 'priya'
@@ -152,6 +165,25 @@ Describe 'Test-MarketplaceLeastPrivilege' {
             Should -Throw "*-ProcurementPrincipal: 'Procurment' (did you mean group/Procurement?) names no user, group or role*" -ErrorId 'PrincipalNotFound,*'
     }
 
+    It 'stops when -GovernancePrincipal is <Case>, naming it' -TestCases @(
+        @{ Case = 'a typo'; Value = 'DistributionAdmin'; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'DistributionAdmin' (did you mean group/DistributionAdmins?) names no user, group or role*" }
+        @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'GovernancePrincipal'*" }
+        @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1); Id = 'PrincipalInvalid'; Message = "*-GovernancePrincipal: '*2026*'*" }
+        @{ Case = 'huge'; Value = 'x' * 100000; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'xxx*' (100,000 characters) names no user, group or role*" }
+    ) {
+        try { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -GovernancePrincipal $Value -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $failed.Exception.Message | Should -BeLike $Message
+    }
+
+    It 'exempts the governance principals from MG3001 and MG3002 and checks them for MG3004' {
+        $without = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -WarningAction SilentlyContinue
+        ($without | Where-Object PrincipalName -EQ 'gwen').RuleId | Should -Be 'MG3001', 'MG3002'
+        $with = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -GovernancePrincipal group/DistributionAdmins -WarningAction SilentlyContinue
+        $with | Where-Object PrincipalName -EQ 'gwen' | Should -BeNullOrEmpty
+        ($with | Where-Object RuleId -EQ 'MG3004').Principal | Should -Be 'user/gary'
+    }
+
     It 'refuses a report path that is one of the audit''s inputs, and a directory given as a snapshot' {
         Copy-Item $Sample (Join-Path $TestDrive 'account.json')
         $before = Get-FileHash (Join-Path $TestDrive 'account.json')
@@ -192,8 +224,8 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         $report = Join-Path $TestDrive 'audit.json'
         $null = Test-MarketplaceLeastPrivilege @AuditArgs -ReportPath $report -WarningAction SilentlyContinue
         $json = Get-Content $report -Raw | ConvertFrom-Json
-        $json.audits[0].findings.Count | Should -Be 30
-        $json.audits[0].matrix.Count | Should -Be (18 * 7)
+        $json.audits[0].findings.Count | Should -Be 47
+        $json.audits[0].matrix.Count | Should -Be (24 * 10)
     }
 
     It 'shows findings as a table of rule, severity, principal, suppression and fix' {
@@ -227,16 +259,16 @@ Describe 'Export-MarketplaceAuditReport' {
         $file.FullName | Should -Be $path
         $text = Get-Content $path -Raw
         switch ($Format) {
-            'Json' { ($text | ConvertFrom-Json).audits[0].findings.Count | Should -Be 30 }
+            'Json' { ($text | ConvertFrom-Json).audits[0].findings.Count | Should -Be 47 }
             'Sarif' {
                 $sarif = $text | ConvertFrom-Json
                 $sarif.version | Should -Be '2.1.0'
-                $sarif.runs[0].tool.driver.rules.Count | Should -Be 12
-                $sarif.runs[0].results.Count | Should -Be 30
+                $sarif.runs[0].tool.driver.rules.Count | Should -Be 16
+                $sarif.runs[0].results.Count | Should -Be 47
             }
             'JUnit' {
                 $xml = [xml]$text
-                [int]$xml.testsuites.testsuite.tests | Should -Be (12 * 18) # 12 rules, 18 principals
+                [int]$xml.testsuites.testsuite.tests | Should -Be (16 * 24) # 16 rules, 24 principals
                 [int]$xml.testsuites.testsuite.failures | Should -BeGreaterThan 0
                 [int]$xml.testsuites.testsuite.skipped | Should -Be 1
             }
@@ -277,7 +309,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $thrown = $null
         try { $Findings | Select-Object RuleId, Principal, Recommendation | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
-        $errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputNotAFinding,*' } | Should -HaveCount 30
+        $errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputNotAFinding,*' } | Should -HaveCount 47
         $errors[0].Exception.Message | Should -BeLike '*Select-Object makes a new object*'
         $path | Should -Not -Exist
     }
@@ -297,6 +329,8 @@ Describe 'Export-MarketplaceAuditReport' {
         $b.suppressionFile | Should -Be $Suppressions
         $b.launcherPrincipals.declared | Should -Be 'AmiOperators', 'cfn-deployer'
         ($b.launcherPrincipals | ConvertTo-Json -Compress) | Should -Be ($a.launcherPrincipals | ConvertTo-Json -Compress)
+        $b.governancePrincipals.declared | Should -Be 'DistributionAdmins'
+        ($b.governancePrincipals | ConvertTo-Json -Compress) | Should -Be ($a.governancePrincipals | ConvertTo-Json -Compress)
         ($b.summary | ConvertTo-Json -Compress) | Should -Be ($a.summary | ConvertTo-Json -Compress)
         ($b.findings | ConvertTo-Json -Depth 5 -Compress) | Should -Be ($a.findings | ConvertTo-Json -Depth 5 -Compress)
         ($b.fixPlan | ConvertTo-Json -Depth 5 -Compress) | Should -Be ($a.fixPlan | ConvertTo-Json -Depth 5 -Compress)
@@ -332,8 +366,8 @@ Describe 'Export-MarketplaceAuditReport' {
         $path = Join-Path $TestDrive 'job.json'
         $fromJob | Export-MarketplaceAuditReport -Format Json -Path $path
         $report = (Get-Content $path -Raw | ConvertFrom-Json).audits[0]
-        $report.summary.findings | Should -Be 30
-        $report.summary.principals | Should -Be 18
+        $report.summary.findings | Should -Be 47
+        $report.summary.principals | Should -Be 24
         $report.procurementPrincipals.declared | Should -Be 'Procurement'
         $report.launcherPrincipals.declared | Should -Be 'AmiOperators', 'cfn-deployer'
     }
@@ -341,7 +375,7 @@ Describe 'Export-MarketplaceAuditReport' {
     It 'reports findings that went through ForEach-Object -Parallel' {
         $path = Join-Path $TestDrive 'parallel.json'
         $Findings | ForEach-Object -Parallel { $_ } -ThrottleLimit 2 | Export-MarketplaceAuditReport -Format Json -Path $path
-        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 30
+        (Get-Content $path -Raw | ConvertFrom-Json).audits[0].summary.findings | Should -Be 47
     }
 
     It 'reports a clean audit as passed from its run (-PassThru), also deserialized' {
@@ -365,7 +399,7 @@ Describe 'Export-MarketplaceAuditReport' {
         $thrown = $null
         try { Import-Clixml $xml | Export-MarketplaceAuditReport -Format Json -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'ReportHasNoAudit,*'
-        $errors[0].Exception.Message | Should -BeLike '*30 of them did not arrive*'
+        $errors[0].Exception.Message | Should -BeLike '*47 of them did not arrive*'
         $path | Should -Not -Exist
     }
 
@@ -420,7 +454,7 @@ Describe 'Export-MarketplaceAuditReport' {
             }
         }
         catch { $errorRecord = $_ }
-        $out | Should -HaveCount 30
+        $out | Should -HaveCount 47
         $errorRecord.FullyQualifiedErrorId | Should -BeLike 'OutputWriteFailed,*'
         $errorRecord.TargetObject | Should -Be $report
     }
@@ -465,13 +499,13 @@ Describe 'Invoke-MarketplaceAudit and the Pester audit library' {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester'
 Import-Module '$ManifestPath'
-`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -SuppressionPath '$Suppressions' -OutputPath '$results' -OutputFormat JUnitXml -PassThru 6> `$null
+`$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -GovernancePrincipal DistributionAdmins -SuppressionPath '$Suppressions' -OutputPath '$results' -OutputFormat JUnitXml -PassThru 6> `$null
 'total=' + `$r.TotalCount
 'failed=' + ((`$r.Failed | ForEach-Object { `$_.Tag[0] }) -join ',')
 'passed=' + ((`$r.Passed | ForEach-Object { `$_.Tag[0] }) -join ',')
 "@
-        $output | Should -Contain 'total=12'
-        $output | Should -Contain 'failed=MG1001,MG1002,MG1003,MG1005,MG1006,MG1007,MG2001,MG2002,MG2003,MG2004,MG2005'
+        $output | Should -Contain 'total=16'
+        $output | Should -Contain 'failed=MG1001,MG1002,MG1003,MG1005,MG1006,MG1007,MG2001,MG2002,MG2003,MG2004,MG2005,MG3001,MG3002,MG3003,MG3004'
         $output | Should -Contain 'passed=MG1004'
         $xml = [xml](Get-Content $results -Raw)
         $xml.testsuites.testsuite.testcase.name | Should -Contain 'MarketplaceGuard least privilege.MG1003: An authorized procurement principal cannot procure'
@@ -487,8 +521,27 @@ Import-Module '$ManifestPath'
 `$t = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -Tag MG1003 -PassThru 6> `$null
 'tagged=' + `$t.PassedCount + '/' + `$t.FailedCount
 "@
-        $output | Should -Contain 'result=Passed 12'
+        $output | Should -Contain 'result=Passed 16'
         $output | Should -Contain 'tagged=0/1'
+    }
+
+    It 'checks Rule 3 against the governance principals it is given' {
+        $pester = Join-Path $TestToolsPath 'Pester/Pester.psd1'
+        $output = Invoke-ChildPwsh -Script @"
+Import-Module '$pester'
+Import-Module '$ManifestPath'
+`$with = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -GovernancePrincipal DistributionAdmins -Tag MG3001, MG3004 -PassThru 6> `$null
+'with=' + ((`$with.Failed | ForEach-Object { `$_.Tag[0] }) -join ',')
+'message=' + ((`$with.Failed | Where-Object { `$_.Tag[0] -eq 'MG3004' }).ErrorRecord[0].Exception.Message -replace '\r?\n', ' ')
+`$without = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -Tag MG3004 -PassThru 6> `$null
+'without=' + `$without.PassedCount + '/' + `$without.FailedCount
+try { Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Sample' -ProcurementPrincipal Procurement -GovernancePrincipal DistributionAdmin -Tag MG3004 -PassThru 6> `$null | ForEach-Object { 'typo=' + `$_.FailedCount } } catch { 'typo-error=' + `$_ }
+"@
+        $output | Should -Contain 'with=MG3001,MG3004'
+        ($output | Where-Object { $_ -like 'message=*' }) | Should -BeLike '*user/gary is authorized to administer distribution but can do none of it*'
+        $output | Should -Contain 'without=1/0'
+        # A governance principal that names nobody is never a pass: the audit reports it and the rule fails.
+        $output | Should -Contain 'typo=1'
     }
 
     It 'has one test per rule of the audit, read from the module rather than listed in the library' {

@@ -141,7 +141,7 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
         Invoke-TestIam $Fake 'AddUserToGroup' @{ GroupName = 'AmiOperators'; UserName = 'pat' }  # the buyer also runs the AMIs
         $audit = @{ ProcurementPrincipal = 'Procurement'; ViewerPrincipal = 'Billing'; LauncherPrincipal = 'AmiOperators' }
         $before = Test-MarketplaceLeastPrivilege @audit
-        ($before | Where-Object PrincipalName -EQ 'dev').RuleId | Sort-Object | Should -Be @('MG2001', 'MG2002', 'MG2003')
+        ($before | Where-Object PrincipalName -EQ 'dev').RuleId | Sort-Object | Should -Be @('MG2001', 'MG2002', 'MG2003', 'MG3001', 'MG3002')
         ($before | Where-Object PrincipalName -EQ 'pat').RuleId | Should -Be 'MG2005' # a launcher that cannot launch yet
 
         # 1. Discover: the Marketplace AMI in use, its instance, and the account's own paid copies.
@@ -162,6 +162,9 @@ Describe 'Rule 2, end to end as the README shows it, on one fake endpoint (IAM a
         { Revoke-MarketplaceAccess -GroupName Everyone -Rule 2 -LauncherPrincipal AmiOperators -ErrorAction Stop } | Should -Throw -ErrorId 'WouldLockOutLauncher,*'
         Invoke-TestIam $Fake 'RemoveUserFromGroup' @{ GroupName = 'Everyone'; UserName = 'pat' }
         Revoke-MarketplaceAccess -GroupName Everyone -Rule 2 -LauncherPrincipal AmiOperators
+
+        # Rule 3: PowerUserAccess also distributes licenses and shares through Service Catalog; nobody else may.
+        Revoke-MarketplaceAccess -GroupName Everyone -Rule 3
 
         # 5. The audit is clean: nobody but the launchers launches, copies or shares, and the launchers can.
         Test-MarketplaceLeastPrivilege @audit | Should -BeNullOrEmpty
@@ -633,13 +636,77 @@ Describe 'Edition parameters refuse bad input, naming it' {
     }
 }
 
+Describe 'Rule 3 changes: governance and the distribution deny' {
+    BeforeEach {
+        $script:Fake = Start-FakeIam
+        Use-FakeIam $Fake
+    }
+
+    AfterEach { Stop-FakeIam $Fake }
+
+    It 'grants governance, denies distribution to the rest, and a second identical run makes no write call' {
+        $grant = Grant-MarketplaceProcurement -UserName dev -AccessLevel Governance -PassThru
+        $grant.Operation | Should -Be 'Grant Governance'
+        $grant.Changes | Should -Be @('create policy MarketplaceGuard-MarketplaceDistributionAdmin at /marketplaceguard/, tagged managed-by=MarketplaceGuard', 'attach MarketplaceGuard-MarketplaceDistributionAdmin to user dev')
+        $revoke = Revoke-MarketplaceAccess -UserName newdev -Rule 3 -GovernancePrincipal dev -PassThru
+        $revoke.Changes | Should -Be @(
+            'create policy MarketplaceGuard-DenyMarketplaceDistribution at /marketplaceguard/, tagged managed-by=MarketplaceGuard'
+            'attach MarketplaceGuard-DenyMarketplaceDistribution to user newdev')
+
+        $calls = Get-Calls { Grant-MarketplaceProcurement -UserName dev -AccessLevel Governance; Revoke-MarketplaceAccess -UserName newdev -Rule 3 -GovernancePrincipal dev }
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+
+    It 'leaves Rule 3 out of the default revoke, and a governance grant detaches the distribution deny' {
+        (Revoke-MarketplaceAccess -UserName newdev -PassThru).Changes | Should -Not -BeLike '*Distribution*'
+        Revoke-MarketplaceAccess -UserName newdev -Rule 3
+        $result = Grant-MarketplaceProcurement -UserName newdev -AccessLevel Governance -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+        $result.Changes | Should -Contain 'detach MarketplaceGuard-DenyMarketplaceDistribution from user newdev'
+        $result.Changes | Should -Not -Contain 'detach MarketplaceGuard-DenyMarketplace from user newdev'
+    }
+
+    It 'refuses the distribution deny that would reach a governance principal (<Case>), changing nothing, unless -Force' -TestCases @(
+        @{ Case = 'holding the governance policy'; Setup = { Grant-MarketplaceProcurement -UserName dev -AccessLevel Governance }; Arguments = @{}; Reason = '*user dev (MarketplaceGuard-MarketplaceDistributionAdmin attached)*' }
+        @{ Case = 'named by -GovernancePrincipal'; Setup = {}; Arguments = @{ GovernancePrincipal = 'user/newdev' }; Reason = '*user newdev (named by -GovernancePrincipal)*' }
+    ) {
+        & $Setup
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone @Arguments -Rule 3 -ErrorAction Stop } catch { $script:refused = @($_) } }
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'WouldLockOutGovernance,*'
+        $refused[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $refused[0].Exception.Message | Should -BeLike $Reason
+        "$($refused[0])" | Should -BeLike '*-Force*Nothing was changed.'
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+
+        $forced = Revoke-MarketplaceAccess -GroupName Everyone @Arguments -Rule 3 -Force -PassThru
+        $forced.Changes | Should -Contain 'attach MarketplaceGuard-DenyMarketplaceDistribution to group Everyone'
+    }
+
+    It 'refuses -PolicyName with -AccessLevel Governance' {
+        try { Grant-MarketplaceProcurement -UserName dev -AccessLevel Governance -PolicyName Curators -ErrorAction Stop } catch { $failed = $_ }
+        $failed.FullyQualifiedErrorId | Should -BeLike 'PolicyNameInvalid,*'
+        $failed.Exception.Message | Should -BeLike "*'Curators' cannot name the governance grant: it is always MarketplaceGuard-MarketplaceDistributionAdmin*"
+    }
+
+    It '-GovernancePrincipal <Case> stops the command before any write, naming the value' -TestCases @(
+        @{ Case = 'with a typo'; Value = 'deb'; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'deb' (did you mean user/dev?) names no user, group or role*" }
+        @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'GovernancePrincipal'*" }
+        @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1); Id = 'PrincipalInvalid'; Message = "*-GovernancePrincipal: '*2026*' has a '/' but does not start with user/, group/ or role/*" }
+        @{ Case = 'huge'; Value = 'x' * 100000; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'xxx*' (100,000 characters) names no user, group or role*" }
+    ) {
+        $calls = Get-Calls { try { Revoke-MarketplaceAccess -GroupName Everyone -Rule 3 -GovernancePrincipal $Value -ErrorAction Stop } catch { $script:failed = $_ } }
+        $failed.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $failed.Exception.Message | Should -BeLike $Message
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Rule 2 parameters refuse bad input, naming it' {
     It '-Rule <Case> is a binding error naming -Rule' -TestCases @(
         @{ Case = 'with a typo'; Value = 'l' }
         @{ Case = 'empty'; Value = '' }
         @{ Case = 'an empty list'; Value = @() }
         @{ Case = 'of the wrong type'; Value = [datetime]::new(2026, 1, 1) }
-        @{ Case = 'out of range'; Value = 3 }
+        @{ Case = 'out of range'; Value = 4 }
         @{ Case = 'huge'; Value = '99999999999999999999' }
     ) {
         try { Revoke-MarketplaceAccess -GroupName Everyone -Rule $Value -EndpointUrl http://127.0.0.1:1/ -ErrorAction Stop } catch { $failed = $_ }
@@ -688,7 +755,7 @@ Describe 'Rule 2 parameters refuse bad input, naming it' {
 
     It 'completes -Rule and -AccessLevel on Tab' {
         $line = 'Revoke-MarketplaceAccess -Rule '
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be '1', '2'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be '1', '2', '3'
         $line = 'Grant-MarketplaceProcurement -AccessLevel L'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Launcher'
     }

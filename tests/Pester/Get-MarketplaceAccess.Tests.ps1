@@ -8,9 +8,9 @@ Describe 'Get-MarketplaceAccess output' {
     It 'compares Capability as its name: Where-Object Capability -eq Procure finds the procurers' {
         $all = Get-MarketplaceAccess -AuthorizationDetailsPath $Sample
         $procure = $all | Where-Object Capability -EQ Procure
-        $procure.Count | Should -Be 18 # 13 users and 5 roles
+        $procure.Count | Should -Be 24 # 17 users and 7 roles
         ($procure | Where-Object Decision -EQ Allowed).PrincipalName | Should -Contain 'pat'
-        ($all | Where-Object Capability -In 'Procure', 'Cancel').Count | Should -Be 36
+        ($all | Where-Object Capability -In 'Procure', 'Cancel').Count | Should -Be 48
         $procure[0].Capability | Should -BeOfType [string]
         $procure[0].CapabilityDefinition.Rule | Should -Be 1
     }

@@ -4,11 +4,11 @@ BeforeAll {
 }
 
 Describe 'Get-MarketplacePolicyTemplate' {
-    It 'returns the six templates in order, with names, policy names, rule and description' {
+    It 'returns the eight templates in order, with names, policy names, rule and description' {
         $templates = Get-MarketplacePolicyTemplate
-        $templates.Name | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
-        $templates.PolicyName | Should -Be 'MarketplaceGuard-Procurement', 'MarketplaceGuard-BillingViewer', 'MarketplaceGuard-DenyMarketplace', 'MarketplaceGuard-PaidAmiLauncher', 'MarketplaceGuard-DenyPaidAmiLaunch', 'MarketplaceGuard-DenyPaidAmiReplication'
-        $templates.Rule | Should -Be 1, 1, 1, 2, 2, 2
+        $templates.Name | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication', 'MarketplaceDistributionAdmin', 'DenyMarketplaceDistribution'
+        $templates.PolicyName | Should -Be 'MarketplaceGuard-Procurement', 'MarketplaceGuard-BillingViewer', 'MarketplaceGuard-DenyMarketplace', 'MarketplaceGuard-PaidAmiLauncher', 'MarketplaceGuard-DenyPaidAmiLaunch', 'MarketplaceGuard-DenyPaidAmiReplication', 'MarketplaceGuard-MarketplaceDistributionAdmin', 'MarketplaceGuard-DenyMarketplaceDistribution'
+        $templates.Rule | Should -Be 1, 1, 1, 2, 2, 2, 3, 3
         $templates | ForEach-Object { $_.Description | Should -Not -BeNullOrEmpty }
         $templates | ForEach-Object { $_.PolicyPath | Should -Be '/marketplaceguard/' }
     }
@@ -26,7 +26,7 @@ Describe 'Get-MarketplacePolicyTemplate' {
 
     It 'matches names case-insensitively and with wildcards' {
         (Get-MarketplacePolicyTemplate -Name procurement).Name | Should -Be 'Procurement'
-        (Get-MarketplacePolicyTemplate -Name '*Viewer', 'DenyM*').Name | Should -Be 'BillingViewer', 'DenyMarketplace'
+        (Get-MarketplacePolicyTemplate -Name '*Viewer', 'DenyM*').Name | Should -Be 'BillingViewer', 'DenyMarketplace', 'DenyMarketplaceDistribution'
         (Get-MarketplacePolicyTemplate 'Pr*', 'Procurement').Name | Should -Be 'Procurement' -Because 'a template is returned once however many names match it'
     }
 
@@ -43,7 +43,7 @@ Describe 'Get-MarketplacePolicyTemplate' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'TemplateNotFound,*'
         $errors[0].TargetObject | Should -Be 'Admin'
-        $errors[0].Exception.Message | Should -Be "There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication."
+        $errors[0].Exception.Message | Should -Be "There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication, MarketplaceDistributionAdmin, DenyMarketplaceDistribution."
     }
 
     It 'stops with -ErrorAction Stop on an unknown name' {
@@ -62,16 +62,17 @@ Describe 'Get-MarketplacePolicyTemplate' {
 
         $line = 'Get-MarketplacePolicyTemplate '
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-        $completion.CompletionMatches.CompletionText | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
+        $completion.CompletionMatches.CompletionText | Should -Be 'Procurement', 'BillingViewer', 'DenyMarketplace', 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication', 'MarketplaceDistributionAdmin', 'DenyMarketplaceDistribution'
 
         $line = 'Get-MarketplacePolicyTemplate -Rule '
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-        $completion.CompletionMatches.CompletionText | Should -Be '1', '2'
+        $completion.CompletionMatches.CompletionText | Should -Be '1', '2', '3'
     }
 
     It 'filters by -Rule, alone and with -Name' {
         (Get-MarketplacePolicyTemplate -Rule 2).Name | Should -Be 'PaidAmiLauncher', 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
         (Get-MarketplacePolicyTemplate -Rule 1, 2).Count | Should -Be 6
+        (Get-MarketplacePolicyTemplate -Rule 3).Name | Should -Be 'MarketplaceDistributionAdmin', 'DenyMarketplaceDistribution'
         (Get-MarketplacePolicyTemplate -Name Deny* -Rule 2).Name | Should -Be 'DenyPaidAmiLaunch', 'DenyPaidAmiReplication'
         Get-MarketplacePolicyTemplate -Name Procurement -Rule 2 -ErrorAction SilentlyContinue -ErrorVariable leftOut | Should -BeNullOrEmpty
         $leftOut[0].Exception.Message | Should -Be 'The policy template Procurement serves rule 1, not -Rule 2.'
@@ -83,7 +84,7 @@ Describe 'Get-MarketplacePolicyTemplate' {
         @{ Case = 'an empty value'; Value = '' }
         @{ Case = 'an empty list'; Value = @() }
         @{ Case = 'the wrong type'; Value = [datetime]::new(2026, 1, 1) }
-        @{ Case = 'a rule that does not exist'; Value = 3 }
+        @{ Case = 'a rule that does not exist'; Value = 4 }
         @{ Case = 'a huge value'; Value = '99999999999999999999' }
     ) {
         { Get-MarketplacePolicyTemplate -Rule $Value -ErrorAction Stop } | Should -Throw -ErrorId '*Argument*,*'

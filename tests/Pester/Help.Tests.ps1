@@ -65,6 +65,7 @@ Describe 'About topics' {
         @{ Topic = 'about_MarketplaceGuardAudit' }
         @{ Topic = 'about_MarketplaceGuardPaidAmis' }
         @{ Topic = 'about_MarketplaceGuardOrganizations' }
+        @{ Topic = 'about_MarketplaceGuardDistribution' }
     ) {
         $lines = (Get-Help $Topic | Out-String) -split '\r?\n'
         $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty

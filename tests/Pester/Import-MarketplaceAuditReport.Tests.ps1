@@ -7,6 +7,7 @@ BeforeAll {
         ViewerPrincipal      = 'Billing'
         SuppressionPath      = Join-Path $RepoRoot 'examples/suppressions.json'
         LauncherPrincipal    = 'AmiOperators', 'cfn-deployer'
+        GovernancePrincipal  = 'DistributionAdmins'
         WarningAction        = 'SilentlyContinue'
     }
 
@@ -55,13 +56,15 @@ Describe 'Import-MarketplaceAuditReport' {
     It 'reads a report back into the findings the audit returned, with their run' {
         $read = Import-MarketplaceAuditReport $Report
 
-        $read | Should -HaveCount 30
+        $read | Should -HaveCount 47
         $read[0].GetType().FullName | Should -Be 'MarketplaceGuard.Engine.Audit.Finding'
         ($read | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Cause) $($_.Suppressed) $($_.Reason)" }) |
             Should -Be ($Findings | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Cause) $($_.Suppressed) $($_.Reason)" })
         $read[0].AccountId | Should -Be '111122223333'
         $read[0].Run.Source | Should -Be $Sample
         $read[0].Run.DeclaredLauncherPrincipals | Should -Be 'AmiOperators', 'cfn-deployer'
+        $read[0].Run.DeclaredGovernancePrincipals | Should -Be 'DistributionAdmins'
+        $read[0].Run.GovernancePrincipals | Should -Be 'user/gwen', 'user/gary'
         ($read | Where-Object Suppressed).Suppression.Justification | Should -Be ($Findings | Where-Object Suppressed).Suppression.Justification
         @($read.Run | Select-Object -Unique).Count | Should -Be 1
     }
@@ -73,7 +76,7 @@ Describe 'Import-MarketplaceAuditReport' {
         $b = Get-Content $again -Raw | ConvertFrom-Json
 
         # A run read back has no matrix (it is the size of the account); everything else is the same.
-        $a.audits[0].matrix.Count | Should -Be (18 * 7)
+        $a.audits[0].matrix.Count | Should -Be (24 * 10)
         $b.audits[0].matrix.Count | Should -Be 0
         $a.audits[0].PSObject.Properties.Remove('matrix')
         $b.audits[0].PSObject.Properties.Remove('matrix')
@@ -117,7 +120,7 @@ Describe 'Import-MarketplaceAuditReport' {
         # Only the time differs: the run ids and start times are the runs' own, read back.
         Get-ReportText $joined | Should -BeExactly (Get-ReportText $wholeReport)
         $report = Get-Content $joined -Raw | ConvertFrom-Json
-        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 58 findings to fix'
+        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 91 findings to fix'
         $report.summary.accounts.accountId | Should -Be '111122223333', '222233334444', '333344445555', '444455556666'
         $report.audits.accountName | Should -Be 'prod', 'dev', 'tools'
         $html = Join-Path $TestDrive 'joined.html'
@@ -147,9 +150,9 @@ Describe 'Import-MarketplaceAuditReport' {
         $folder = New-Item -ItemType Directory (Join-Path $TestDrive 'two')
         Copy-Item $Report, $DevReport $folder
 
-        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 60
-        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 60
-        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 60
+        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 93
+        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 93
+        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 93
         (Import-MarketplaceAuditReport (Join-Path $folder '*.json')).AccountId | Select-Object -Unique | Should -Be '111122223333', '222233334444'
     }
 
@@ -159,17 +162,17 @@ Describe 'Import-MarketplaceAuditReport' {
 
         Import-MarketplaceAuditReport $Report, $copy -Verbose 4>&1 | ForEach-Object {
             if ($_ -is [System.Management.Automation.VerboseRecord]) { $verbose = $_.Message } else { $_ }
-        } | Should -HaveCount 30
-        $verbose | Should -Be 'Read 2 report(s): 1 audit run(s), 30 finding(s); 1 run(s) given twice (the same run id) were taken once.'
+        } | Should -HaveCount 47
+        $verbose | Should -Be 'Read 2 report(s): 1 audit run(s), 47 finding(s); 1 run(s) given twice (the same run id) were taken once.'
     }
 
     It 'refuses <Case> with <Id> naming the file and where, and still reads the other files' -ForEach @(
         @{ Case = 'a file that is not JSON'; Id = 'ReportInvalid'; Content = 'not json'; Where = '$: not valid JSON (line 1)' }
         @{ Case = 'a truncated report'; Id = 'ReportInvalid'; Cut = 2000; Where = ': the file ends before its JSON does' }
         @{ Case = 'a finding with an unknown rule id'; Id = 'ReportInvalid'; Replace = '"ruleId": "MG2005"', '"ruleId": "MG9005"'; Where = '.ruleId: "MG9005" is not a rule id this module knows' }
-        @{ Case = 'a report with a finding cut out'; Id = 'ReportInvalid'; Replace = '"findings": 30,', '"findings": 31,'; Where = '$.audits[0].summary.findings: says 31 findings, but 30 are listed' }
+        @{ Case = 'a report with a finding cut out'; Id = 'ReportInvalid'; Replace = '"findings": 47,', '"findings": 48,'; Where = '$.audits[0].summary.findings: says 48 findings, but 47 are listed' }
         @{ Case = 'an authorization snapshot'; Id = 'NotMarketplaceGuardReport'; Content = '{ "UserDetailList": [] }'; Where = '$.tool: is not "MarketplaceGuard"' }
-        @{ Case = 'a report of another format version'; Id = 'ReportVersionUnsupported'; Replace = '"formatVersion": 1', '"formatVersion": 7'; Where = '$.formatVersion: is 7; this module reads report format 1' }
+        @{ Case = 'a report of another format version'; Id = 'ReportVersionUnsupported'; Replace = '"formatVersion": 2', '"formatVersion": 7'; Where = '$.formatVersion: is 7; this module reads report format 2' }
     ) {
         $bad = Join-Path $TestDrive 'bad.json'
         $text = Get-Content $Report -Raw
@@ -186,7 +189,7 @@ Describe 'Import-MarketplaceAuditReport' {
         $read = Import-MarketplaceAuditReport $bad, $DevReport -ErrorVariable errors -ErrorAction SilentlyContinue
 
         # Nothing of the bad file, everything of the other.
-        $read | Should -HaveCount 30
+        $read | Should -HaveCount 47
         $read.AccountId | Select-Object -Unique | Should -Be '222233334444'
         $errors | Should -HaveCount 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
@@ -201,7 +204,7 @@ Describe 'Import-MarketplaceAuditReport' {
         $paths = (Join-Path $TestDrive 'missing.json'), $TestDrive, (Join-Path $TestDrive 'nothing-*.json'), $Report
         $read = Import-MarketplaceAuditReport $paths -ErrorVariable errors -ErrorAction SilentlyContinue
 
-        $read | Should -HaveCount 30
+        $read | Should -HaveCount 47
         $errors | Should -HaveCount 3
         $errors | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'FileNotFound,*' }
         $errors.TargetObject | Should -Be $paths[0..2]
@@ -225,6 +228,7 @@ Describe 'Organization audits read back' {
             ProcurementPrincipal     = 'Procurement'
             ViewerPrincipal          = 'Billing'
             LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+            GovernancePrincipal      = 'DistributionAdmins'
             SuppressionPath          = Join-Path $RepoRoot 'examples/suppressions.json'
             WarningAction            = 'SilentlyContinue'
         }

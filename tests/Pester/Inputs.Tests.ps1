@@ -83,7 +83,7 @@ Import-Module '$ManifestPath'
 `$r = Invoke-MarketplaceAudit -AuthorizationDetailsPath '$Truncated' -ProcurementPrincipal Procurement -AllowIncomplete -PassThru 6> `$null
 'result=' + `$r.Result + ' ' + `$r.FailedCount
 "@
-        $output | Should -Contain 'result=Failed 12'
+        $output | Should -Contain 'result=Failed 16'
     }
 }
 

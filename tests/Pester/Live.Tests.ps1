@@ -81,8 +81,8 @@ Describe 'Live audits against an IAM endpoint' {
         $file.FullName | Should -Be $path
         Get-ChildItem (Split-Path $path) -Filter '*.partial' | Should -BeNullOrEmpty
         $json = Get-Content $path -Raw | ConvertFrom-Json
-        $json.UserDetailList.Count | Should -Be 13
-        $json.RoleDetailList.Count | Should -Be 5
+        $json.UserDetailList.Count | Should -Be 17
+        $json.RoleDetailList.Count | Should -Be 7
         $offline = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -WarningAction SilentlyContinue
         $exported = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $path -ProcurementPrincipal Procurement -WarningAction SilentlyContinue
         ($exported | ForEach-Object { "$($_.RuleId) $($_.PrincipalArn)" } | Sort-Object) | Should -Be ($offline | ForEach-Object { "$($_.RuleId) $($_.PrincipalArn)" } | Sort-Object)

@@ -48,7 +48,7 @@ Describe 'Module manifest' {
     It 'can be removed and imported again in the same session' {
         Remove-Module MarketplaceGuard
         Import-Module $ManifestPath -Force
-        (Get-MarketplacePolicyTemplate).Count | Should -Be 6
+        (Get-MarketplacePolicyTemplate).Count | Should -Be 8
     }
 }
 

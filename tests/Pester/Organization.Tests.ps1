@@ -8,6 +8,7 @@ BeforeAll {
         ProcurementPrincipal     = 'Procurement'
         ViewerPrincipal          = 'Billing'
         LauncherPrincipal        = 'AmiOperators', 'cfn-deployer'
+        GovernancePrincipal      = 'DistributionAdmins'
         SuppressionPath          = Join-Path $RepoRoot 'examples/suppressions.json'
     }
 
@@ -28,7 +29,7 @@ Describe 'Organization runs from an organization snapshot' {
     }
 
     It 'gives the management account the findings of the account audited on its own: SCPs never restrict it' {
-        $alone = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -SuppressionPath $OrgArgs.SuppressionPath -WarningAction SilentlyContinue
+        $alone = Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurement -ViewerPrincipal Billing -LauncherPrincipal AmiOperators, cfn-deployer -GovernancePrincipal DistributionAdmins -SuppressionPath $OrgArgs.SuppressionPath -WarningAction SilentlyContinue
         $inOrg = Test-MarketplaceLeastPrivilege @OrgArgs -AccountId 111122223333 -WarningAction SilentlyContinue
 
         ($inOrg | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Reason)" }) | Should -Be ($alone | ForEach-Object { "$($_.RuleId) $($_.Principal) $($_.Reason)" })

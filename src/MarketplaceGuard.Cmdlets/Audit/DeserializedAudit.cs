@@ -88,7 +88,7 @@ internal sealed class DeserializedAudit
         var id = Required<Guid>(item, "Id");
         if (!runs.TryGetValue(id, out var run))
         {
-            var declaration = new AuditDeclaration(Strings(item, "DeclaredProcurementPrincipals"), Strings(item, "DeclaredViewerPrincipals"), OptionalString(item, "SuppressionPath"), Strings(item, "DeclaredLauncherPrincipals"));
+            var declaration = new AuditDeclaration(Strings(item, "DeclaredProcurementPrincipals"), Strings(item, "DeclaredViewerPrincipals"), OptionalString(item, "SuppressionPath"), Strings(item, "DeclaredLauncherPrincipals"), Strings(item, "DeclaredGovernancePrincipals"));
             run = AuditRun.Restore(
                 id,
                 OptionalString(item, "AccountId"),
@@ -100,7 +100,8 @@ internal sealed class DeserializedAudit
                 Required<int>(item, "PrincipalCount"),
                 List(item, "ExpiredSuppressions").Select(Suppression).ToList(),
                 Required<bool>(item, "Incomplete"),
-                Strings(item, "LauncherPrincipals"));
+                Strings(item, "LauncherPrincipals"),
+                Strings(item, "GovernancePrincipals"));
             run.SetOrganizationContext(OptionalString(item, "AccountName"), OptionalString(item, "OrganizationPath"), null, ServiceControlPolicies(item));
             var expected = Required<int>(item, "FindingCount");
             if (expected < 0)

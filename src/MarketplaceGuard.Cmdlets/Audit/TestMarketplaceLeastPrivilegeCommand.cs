@@ -42,6 +42,13 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     [ArgumentCompleter(typeof(PrincipalNameCompleter))]
     public string[]? LauncherPrincipal { get; set; }
 
+    /// <summary>Who may administer distribution: License Manager grants, Service Catalog portfolios, the Private Marketplace (Rule 3); nobody when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
+    [ArgumentCompleter(typeof(PrincipalNameCompleter))]
+    public string[]? GovernancePrincipal { get; set; }
+
     /// <summary>A JSON file of suppressions.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -106,11 +113,12 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
         var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
         var launchers = LauncherPrincipal is null ? [] : Resolve(account, LauncherPrincipal, nameof(LauncherPrincipal));
-        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {Names(viewers)}; launchers: {Names(launchers)}.");
+        var governance = GovernancePrincipal is null ? [] : Resolve(account, GovernancePrincipal, nameof(GovernancePrincipal));
+        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {Names(viewers)}; launchers: {Names(launchers)}; governance: {Names(governance)}.");
 
         var stopwatch = Stopwatch.StartNew();
-        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? []);
-        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers);
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? [], GovernancePrincipal ?? []);
+        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers, governance);
         if (ServiceControlPolicyPath is { Length: > 0 } scps)
         {
             run.SetOrganizationContext(null, null, null, new Engine.Organizations.ServiceControlPolicyAssessment(true,
@@ -156,15 +164,21 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
     /// </summary>
     private void AuditOrganization(OutputFile? report, ReportFormat? reportFormat, System.Collections.Generic.IReadOnlyList<Suppression> suppressions, string? suppressionPath)
     {
-        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? []);
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? [], GovernancePrincipal ?? []);
         var today = DateOnly.FromDateTime(DateTime.Today);
-        var selectors = new OrganizationPrincipals(this, (nameof(ProcurementPrincipal), ProcurementPrincipal), (nameof(ViewerPrincipal), ViewerPrincipal), (nameof(LauncherPrincipal), LauncherPrincipal));
+        var selectors = new OrganizationPrincipals(
+            this,
+            (nameof(ProcurementPrincipal), ProcurementPrincipal),
+            (nameof(ViewerPrincipal), ViewerPrincipal),
+            (nameof(LauncherPrincipal), LauncherPrincipal),
+            (nameof(GovernancePrincipal), GovernancePrincipal));
         var scope = AuditAccounts((work, pump) =>
         {
             var procurement = selectors.Resolve(work, nameof(ProcurementPrincipal), pump);
             var viewers = selectors.Resolve(work, nameof(ViewerPrincipal), pump);
             var launchers = selectors.Resolve(work, nameof(LauncherPrincipal), pump);
-            var run = new LeastPrivilegeAudit().Run(work.Account, procurement, viewers, suppressions, today, null, declaration, launchers);
+            var governance = selectors.Resolve(work, nameof(GovernancePrincipal), pump);
+            var run = new LeastPrivilegeAudit().Run(work.Account, procurement, viewers, suppressions, today, null, declaration, launchers, governance);
             run.SetOrganizationContext(work.Target.Name, work.Target.Path, work.Scope, work.ServiceControlPolicies);
             work.Scope.AddRun(run);
             run.Release();

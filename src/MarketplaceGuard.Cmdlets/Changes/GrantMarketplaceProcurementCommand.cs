@@ -14,8 +14,8 @@ using MarketplaceGuard.Engine.Templates;
 namespace MarketplaceGuard.Cmdlets.Changes;
 
 /// <summary>
-/// Grant-MarketplaceProcurement: the procurement (Buyer), billing (Viewer) or paid-AMI launcher (Launcher) policy,
-/// converged and attached.
+/// Grant-MarketplaceProcurement: the procurement (Buyer), billing (Viewer), paid-AMI launcher (Launcher) or
+/// distribution governance (Governance) policy, converged and attached.
 /// </summary>
 [Cmdlet(VerbsSecurity.Grant, "MarketplaceProcurement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = GroupSet)]
 [OutputType(typeof(AccessChangeResult))]
@@ -24,9 +24,9 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
     // IAM's rule for policy names (CreatePolicy's PolicyName: 1 to 128 of these characters).
     private static readonly Regex PolicyNamePattern = new(@"^[\w+=,.@-]{1,128}$", RegexOptions.CultureInvariant);
 
-    /// <summary>Buyer (the Procurement template), Viewer (BillingViewer) or Launcher (PaidAmiLauncher, Rule 2).</summary>
+    /// <summary>Buyer (the Procurement template), Viewer (BillingViewer), Launcher (PaidAmiLauncher, Rule 2) or Governance (MarketplaceDistributionAdmin, Rule 3).</summary>
     [Parameter]
-    [ValidateSet("Buyer", "Viewer", "Launcher", IgnoreCase = true)]
+    [ValidateSet("Buyer", "Viewer", "Launcher", "Governance", IgnoreCase = true)]
     public string AccessLevel { get; set; } = "Buyer";
 
     /// <summary>The IAM policy name; the template's default when omitted. Buyer and Viewer only.</summary>
@@ -44,7 +44,7 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
 
     protected override string OperationName => $"Grant {Level}";
 
-    private static readonly string[] Levels = ["Buyer", "Viewer", "Launcher"];
+    private static readonly string[] Levels = ["Buyer", "Viewer", "Launcher", "Governance"];
 
     private string Level => Levels.First(l => l.Equals(AccessLevel, StringComparison.OrdinalIgnoreCase));
 
@@ -53,6 +53,7 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
         {
             "Viewer" => PolicyTemplateCatalog.BillingViewer,
             "Launcher" => PolicyTemplateCatalog.PaidAmiLauncher,
+            "Governance" => PolicyTemplateCatalog.MarketplaceDistributionAdmin,
             _ => PolicyTemplateCatalog.Procurement,
         },
         Enum.Parse<PolicyTemplateEdition>(Edition, ignoreCase: true));
@@ -73,12 +74,12 @@ public sealed class GrantMarketplaceProcurementCommand : AccessChangeCommand
                 PolicyName));
         }
 
-        // Revoke's lockout guard and Remove know a launcher by the launcher policy's name: a custom-named copy would
-        // pass for a procurement grant.
-        if (Level == "Launcher")
+        // Revoke's lockout guard and Remove know a launcher (a governance principal) by the launcher (governance)
+        // policy's name: a custom-named copy would pass for a procurement grant.
+        if (Level is "Launcher" or "Governance")
         {
             ThrowTerminatingError(ModuleErrors.Create(
-                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} cannot name the launcher grant: it is always {Template.PolicyName}, the name Revoke-MarketplaceAccess's lockout guard knows launchers by. Omit -PolicyName with -AccessLevel Launcher.",
+                $"-PolicyName: {ModuleErrors.Quote(PolicyName)} cannot name the {Level.ToLowerInvariant()} grant: it is always {Template.PolicyName}, the name Revoke-MarketplaceAccess's lockout guard knows {(Level == "Launcher" ? "launchers" : "governance principals")} by. Omit -PolicyName with -AccessLevel {Level}.",
                 ErrorIds.PolicyNameInvalid,
                 ErrorCategory.InvalidArgument,
                 PolicyName));

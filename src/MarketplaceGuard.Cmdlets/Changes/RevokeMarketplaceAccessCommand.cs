@@ -16,10 +16,11 @@ namespace MarketplaceGuard.Cmdlets.Changes;
 
 /// <summary>
 /// Revoke-MarketplaceAccess: the explicit denies of the chosen rules converged and attached (Rule 1: every
-/// aws-marketplace action; Rule 2: launching and replicating paid AMIs), and the module's grants of those rules
-/// detached. Refuses, changing nothing, when a deny would reach someone authorized today (to procure for Rule 1, to
-/// launch paid AMIs for Rule 2); a -ProcurementPrincipal or -LauncherPrincipal value that names nothing stops the
-/// command before any change.
+/// aws-marketplace action; Rule 2: launching and replicating paid AMIs; Rule 3: distributing licenses, sharing through
+/// Service Catalog, changing the Private Marketplace), and the module's grants of those rules detached. Refuses,
+/// changing nothing, when a deny would reach someone authorized today (to procure for Rule 1, to launch paid AMIs for
+/// Rule 2, to administer distribution for Rule 3); a -ProcurementPrincipal, -LauncherPrincipal or -GovernancePrincipal
+/// value that names nothing stops the command before any change.
 /// </summary>
 [Cmdlet(VerbsSecurity.Revoke, "MarketplaceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = GroupSet)]
 [OutputType(typeof(AccessChangeResult))]
@@ -27,11 +28,12 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
 {
     private IReadOnlyList<PrincipalEntry> procurement = [];
     private IReadOnlyList<PrincipalEntry> launchers = [];
+    private IReadOnlyList<PrincipalEntry> governance = [];
 
-    /// <summary>The rules whose access is revoked: 1 (subscriptions), 2 (paid AMIs); both by default.</summary>
+    /// <summary>The rules whose access is revoked: 1 (subscriptions), 2 (paid AMIs), 3 (distribution); 1 and 2 by default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet("1", "2")]
+    [ValidateSet("1", "2", "3")]
     public int[] Rule { get; set; } = [1, 2];
 
     /// <summary>Who must keep procuring (users, groups or roles: names, type/name, ARNs, wildcards, or objects): the Rule 1 deny may not reach them.</summary>
@@ -46,6 +48,12 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
     [PrincipalTransformation]
     public string[] LauncherPrincipal { get; set; } = [];
 
+    /// <summary>Who must keep administering distribution (as -ProcurementPrincipal): the Rule 3 deny may not reach them.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [PrincipalTransformation]
+    public string[] GovernancePrincipal { get; set; } = [];
+
     /// <summary>
     /// The edition of the denies: Article (the default) or Current. Both editions deny with the same documents (the
     /// article's aws-marketplace:* covers the Agreement API), so either converges to the same policies; the parameter
@@ -55,7 +63,7 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
     [ValidateSet(nameof(PolicyTemplateEdition.Article), nameof(PolicyTemplateEdition.Current), IgnoreCase = true)]
     public string Edition { get; set; } = nameof(PolicyTemplateEdition.Article);
 
-    /// <summary>Apply the denies even to principals authorized to procure or launch today.</summary>
+    /// <summary>Apply the denies even to principals authorized to procure, launch or administer distribution today.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -69,6 +77,7 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
         var errors = new List<ErrorRecord>();
         procurement = Resolve(directory, account, ProcurementPrincipal, nameof(ProcurementPrincipal), errors);
         launchers = Resolve(directory, account, LauncherPrincipal, nameof(LauncherPrincipal), errors);
+        governance = Resolve(directory, account, GovernancePrincipal, nameof(GovernancePrincipal), errors);
         if (errors.Count > 0)
         {
             Stop(errors);
@@ -98,6 +107,15 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
                 .Distinct()
                 .ToList();
             if (Refusal(plan, reached, "paid-AMI access", "launch paid AMIs", "revoke the others one by one, revoke only -Rule 1", ErrorIds.WouldLockOutLauncher) is { } refused)
+            {
+                yield return refused;
+            }
+        }
+
+        if (Rule.Contains(3))
+        {
+            var reached = ReachedByDeny(plan, Arns.Of(PolicyTemplateCatalog.DenyMarketplaceDistribution), governance, Arns.IsGovernanceGrant, "-GovernancePrincipal");
+            if (Refusal(plan, reached, "distribution access", "administer distribution", "revoke the others one by one, revoke only -Rule 1 and 2", ErrorIds.WouldLockOutGovernance) is { } refused)
             {
                 yield return refused;
             }

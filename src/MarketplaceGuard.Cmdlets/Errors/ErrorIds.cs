@@ -35,6 +35,9 @@ public static class ErrorIds
     /// <summary>The change would deny launching paid AMIs to someone who may launch them today (Rule 2).</summary>
     public const string WouldLockOutLauncher = "WouldLockOutLauncher";
 
+    /// <summary>The change would deny administering distribution to someone who may administer it today (Rule 3).</summary>
+    public const string WouldLockOutGovernance = "WouldLockOutGovernance";
+
     // Input files.
 
     /// <summary>A named input file does not exist.</summary>

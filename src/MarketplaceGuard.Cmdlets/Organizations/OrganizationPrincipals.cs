@@ -11,7 +11,7 @@ using MarketplaceGuard.Engine.Principals;
 namespace MarketplaceGuard.Cmdlets.Organizations;
 
 /// <summary>
-/// Principal selectors (-ProcurementPrincipal, -ViewerPrincipal, -LauncherPrincipal) across the accounts of an
+/// Principal selectors (-ProcurementPrincipal, -ViewerPrincipal, -LauncherPrincipal, -GovernancePrincipal) across the accounts of an
 /// organization run. A name, type/name or wildcard applies in every account; an ARN applies in its own account only
 /// (an ARN with a wildcard account applies wherever it matches). A value that names nobody in one account is normal (not
 /// every account has a procurement team: there, nobody is authorized, which is the strict reading); a value that names

@@ -19,10 +19,10 @@ public sealed class GetMarketplacePolicyTemplateCommand : PSCmdlet
     [ArgumentCompleter(typeof(PolicyTemplateNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>Only the templates of these least-privilege rules (1: subscriptions, 2: paid AMIs).</summary>
+    /// <summary>Only the templates of these least-privilege rules (1: subscriptions, 2: paid AMIs, 3: distribution).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet("1", "2")]
+    [ValidateSet("1", "2", "3")]
     public int[]? Rule { get; set; }
 
     /// <summary>Article (the source article's documents; the default) or Current (the Agreement API covered too).</summary>

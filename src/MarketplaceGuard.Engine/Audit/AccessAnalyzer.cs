@@ -105,9 +105,11 @@ public sealed class AccessAnalyzer
 
         public int Count { get; set; }
 
-        public RequestContext?[] Facts { get; } = new RequestContext?[32];
+        // Room for every request with facts of every capability (58 with Rule 3's Private Marketplace change types), so
+        // that no principal's request allocates its layered context twice.
+        public RequestContext?[] Facts { get; } = new RequestContext?[64];
 
-        public RequestContext?[] Contexts { get; } = new RequestContext?[32];
+        public RequestContext?[] Contexts { get; } = new RequestContext?[64];
     }
 
     /// <summary>

@@ -70,8 +70,8 @@ public static class AuditRules
 
     public static AuditRule PrivateMarketplaceAdministration { get; } = new(
         "MG1006", "PrivateMarketplaceAdministration", Severity.Medium,
-        "Private Marketplace administration outside the procurement team",
-        "Whoever manages the Private Marketplace decides which products the company may buy (Rule 3): keep it with procurement.");
+        "Private Marketplace administration outside the procurement team and the governance principals",
+        "Whoever manages the Private Marketplace decides which products the company may buy (Rule 3): keep it with procurement and the governance principals. It is held through the legacy approval actions or through Catalog API change sets (StartChangeSet) of a Private Marketplace change type.");
 
     public static AuditRule CannotBeJudged { get; } = new(
         "MG1007", "CannotBeJudged", Severity.Medium,
@@ -103,10 +103,31 @@ public static class AuditRules
         "An authorized launcher cannot launch paid AMIs",
         "The launchers must be able to start the paid software the company bought. The classic cause: a Rule 2 deny reaches a launcher through another group, and an explicit deny wins over the grant.");
 
+    public static AuditRule UnauthorizedLicenseDistribution { get; } = new(
+        "MG3001", "UnauthorizedLicenseDistribution", Severity.High,
+        "A principal outside governance can distribute Marketplace licenses",
+        "A License Manager grant hands a paid product's entitlement to other accounts, or activates one received (Rule 3): creating, activating, accepting or deleting grants, and creating licenses, is the governance principals' job. Grants made by the Marketplace service-linked role are not judged. High when always allowed, Medium when allowed only in some contexts (the finding names the conditions).");
+
+    public static AuditRule UnauthorizedServiceCatalogSharing { get; } = new(
+        "MG3002", "UnauthorizedServiceCatalogSharing", Severity.High,
+        "A principal outside governance can put products in front of users with Service Catalog",
+        "Service Catalog portfolios decide which products, paid AMIs included, users may launch, and a launch constraint lets them launch with a role's permissions instead of their own (Rule 3): creating or sharing portfolios, giving principals access, adding products or versions and setting launch roles is the governance principals' job. High when always allowed, Medium when allowed only in some contexts.");
+
+    public static AuditRule BedrockAutoSubscription { get; } = new(
+        "MG3003", "BedrockAutoSubscription", Severity.High,
+        "A principal subscribes the account to third-party Bedrock models by invoking them",
+        "Amazon Bedrock subscribes the account to a third-party model the first time a principal that may also subscribe, unsubscribe and view subscriptions invokes it: no one decides the purchase (Rules 1 and 3). High when always allowed, Medium when allowed only in some contexts, Low for procurement principals (their model invocations subscribe without a purchase decision: give Bedrock workloads a separate role).");
+
+    public static AuditRule GovernanceLockedOut { get; } = new(
+        "MG3004", "GovernanceLockedOut", Severity.High,
+        "A governance principal can administer no distribution",
+        "The governance principals must be able to administer distribution: License Manager grants, Service Catalog portfolios or the Private Marketplace. The classic cause: a distribution deny or an SCP reaches a governance principal, and an explicit deny wins over the grant.");
+
     public static IReadOnlyList<AuditRule> All { get; } =
     [
         UnauthorizedProcurement, UnauthorizedCancellation, ProcurementLockedOut, ViewerMisconfigured, OnlyImplicitlyDenied, PrivateMarketplaceAdministration, CannotBeJudged,
         UnauthorizedPaidAmiLaunch, UnauthorizedPaidAmiReplication, UnauthorizedPaidAmiSharing, PaidAmiLaunchThroughRole, LauncherLockedOut,
+        UnauthorizedLicenseDistribution, UnauthorizedServiceCatalogSharing, BedrockAutoSubscription, GovernanceLockedOut,
     ];
 
     public static AuditRule? Find(string id) => All.FirstOrDefault(r => r.Id.Equals(id, StringComparison.OrdinalIgnoreCase));

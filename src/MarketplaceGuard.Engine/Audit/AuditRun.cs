@@ -23,8 +23,9 @@ public sealed class AuditRun
     private readonly HashSet<AccountPrincipal> procurementSet;
     private readonly HashSet<AccountPrincipal> viewerSet;
     private readonly HashSet<AccountPrincipal> launcherSet;
+    private readonly HashSet<AccountPrincipal> governanceSet;
 
-    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, IReadOnlyList<AccountPrincipal> launchers, AuditDeclaration declaration, DateTime startedAt)
+    internal AuditRun(Account account, IReadOnlyList<AccountPrincipal> procurement, IReadOnlyList<AccountPrincipal> viewers, IReadOnlyList<AccountPrincipal> launchers, IReadOnlyList<AccountPrincipal> governance, AuditDeclaration declaration, DateTime startedAt)
         : this(
             Guid.NewGuid(),
             AccountIdOf(account),
@@ -34,12 +35,14 @@ public sealed class AuditRun
             procurement.Select(p => p.DisplayName).ToList(),
             viewers.Select(p => p.DisplayName).ToList(),
             launchers.Select(p => p.DisplayName).ToList(),
+            governance.Select(p => p.DisplayName).ToList(),
             account.Principals.Count)
     {
         Account = account;
         procurementSet = procurement.ToHashSet();
         viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
         launcherSet = launchers.ToHashSet();
+        governanceSet = governance.ToHashSet();
     }
 
     private AuditRun(
@@ -51,6 +54,7 @@ public sealed class AuditRun
         IReadOnlyList<string> procurement,
         IReadOnlyList<string> viewers,
         IReadOnlyList<string> launchers,
+        IReadOnlyList<string> governance,
         int principalCount)
     {
         Id = id;
@@ -64,10 +68,13 @@ public sealed class AuditRun
         ViewerPrincipals = viewers;
         DeclaredLauncherPrincipals = declaration.LauncherPrincipals;
         LauncherPrincipals = launchers;
+        DeclaredGovernancePrincipals = declaration.GovernancePrincipals;
+        GovernancePrincipals = governance;
         PrincipalCount = principalCount;
         procurementSet = [];
         viewerSet = [];
         launcherSet = [];
+        governanceSet = [];
     }
 
     /// <summary>Tells the findings of one run from those of another once they have been serialized.</summary>
@@ -111,6 +118,12 @@ public sealed class AuditRun
 
     /// <summary>The principals authorized to launch and replicate paid AMIs, groups expanded.</summary>
     public IReadOnlyList<string> LauncherPrincipals { get; }
+
+    /// <summary>-GovernancePrincipal as given.</summary>
+    public IReadOnlyList<string> DeclaredGovernancePrincipals { get; }
+
+    /// <summary>The principals authorized to administer distribution (License Manager, Service Catalog, Private Marketplace), groups expanded.</summary>
+    public IReadOnlyList<string> GovernancePrincipals { get; }
 
     /// <summary>The suppression file, or null when none was given.</summary>
     public string? SuppressionPath { get; }
@@ -161,12 +174,13 @@ public sealed class AuditRun
         int principalCount,
         IReadOnlyList<Suppression> expiredSuppressions,
         bool incomplete,
-        IReadOnlyList<string>? launcherPrincipals = null)
+        IReadOnlyList<string>? launcherPrincipals = null,
+        IReadOnlyList<string>? governancePrincipals = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(declaration);
         ArgumentOutOfRangeException.ThrowIfNegative(principalCount);
-        return new AuditRun(id, accountId, source, startedAt, declaration, procurementPrincipals, viewerPrincipals, launcherPrincipals ?? [], principalCount)
+        return new AuditRun(id, accountId, source, startedAt, declaration, procurementPrincipals, viewerPrincipals, launcherPrincipals ?? [], governancePrincipals ?? [], principalCount)
         {
             ExpiredSuppressions = expiredSuppressions,
             Incomplete = incomplete,
@@ -175,22 +189,21 @@ public sealed class AuditRun
 
     /// <summary>
     /// How the audit treated a principal: "Procurement", "Viewer" (procurement wins when named as both), "Launcher",
-    /// both ("Procurement, Launcher"), or "Other".
+    /// "Governance", several of them ("Procurement, Launcher"), or "Other".
     /// </summary>
     public string RoleOf(AccountPrincipal principal)
     {
         var rule1 = procurementSet.Contains(principal) ? "Procurement" : viewerSet.Contains(principal) ? "Viewer" : null;
-        return (rule1, launcherSet.Contains(principal)) switch
-        {
-            (null, false) => "Other",
-            (null, true) => "Launcher",
-            (_, true) => rule1 + ", Launcher",
-            _ => rule1,
-        };
+        var roles = new[] { rule1, launcherSet.Contains(principal) ? "Launcher" : null, governanceSet.Contains(principal) ? "Governance" : null };
+        var named = string.Join(", ", roles.Where(r => r is not null));
+        return named.Length == 0 ? "Other" : named;
     }
 
     /// <summary>True when the principal was named a launcher of paid AMIs.</summary>
     public bool IsLauncher(AccountPrincipal principal) => launcherSet.Contains(principal);
+
+    /// <summary>True when the principal was named a governance principal (may administer distribution).</summary>
+    public bool IsGovernance(AccountPrincipal principal) => governanceSet.Contains(principal);
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
@@ -215,6 +228,7 @@ public sealed class AuditRun
         procurementSet.Clear();
         viewerSet.Clear();
         launcherSet.Clear();
+        governanceSet.Clear();
     }
 
     /// <summary>Sets what an organization audit knows of the account: its name, place, scope and SCPs.</summary>
@@ -242,11 +256,17 @@ public sealed class AuditRun
     }
 }
 
-/// <summary>What the user declared for an audit: the principals as given (procurement, viewers, launchers) and the suppression file.</summary>
+/// <summary>What the user declared for an audit: the principals as given (procurement, viewers, launchers, governance) and the suppression file.</summary>
 public sealed class AuditDeclaration
 {
-    public AuditDeclaration(IReadOnlyList<string>? procurementPrincipals = null, IReadOnlyList<string>? viewerPrincipals = null, string? suppressionPath = null, IReadOnlyList<string>? launcherPrincipals = null)
+    public AuditDeclaration(
+        IReadOnlyList<string>? procurementPrincipals = null,
+        IReadOnlyList<string>? viewerPrincipals = null,
+        string? suppressionPath = null,
+        IReadOnlyList<string>? launcherPrincipals = null,
+        IReadOnlyList<string>? governancePrincipals = null)
     {
+        GovernancePrincipals = governancePrincipals ?? [];
         ProcurementPrincipals = procurementPrincipals ?? [];
         ViewerPrincipals = viewerPrincipals ?? [];
         SuppressionPath = suppressionPath;
@@ -254,6 +274,8 @@ public sealed class AuditDeclaration
     }
 
     public IReadOnlyList<string> LauncherPrincipals { get; }
+
+    public IReadOnlyList<string> GovernancePrincipals { get; }
 
     public IReadOnlyList<string> ProcurementPrincipals { get; }
 

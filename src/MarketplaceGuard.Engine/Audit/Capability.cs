@@ -82,7 +82,7 @@ public sealed class Capability
         a.Action.Equals(b.Action, StringComparison.OrdinalIgnoreCase) && a.Resource == b.Resource && a.ToString() == b.ToString();
 }
 
-/// <summary>The capabilities the audit reasons about: Rule 1's (subscriptions), Rule 2's (paid AMIs) and Rule 3's.</summary>
+/// <summary>The capabilities the audit reasons about: Rule 1's (subscriptions), Rule 2's (paid AMIs) and Rule 3's (distribution).</summary>
 public static class Capabilities
 {
     /// <summary>
@@ -119,11 +119,12 @@ public static class Capabilities
         "See the account's Marketplace subscriptions",
         [["aws-marketplace:ViewSubscriptions"]]);
 
+    /// <summary>The legacy Private Marketplace actions and each Private Marketplace change type of the Catalog API.</summary>
     public static Capability ManagePrivateMarketplace { get; } = new(
         "ManagePrivateMarketplace",
         3,
-        "Change which products the Private Marketplace offers",
-        [["aws-marketplace:AssociateProductsWithPrivateMarketplace"], ["aws-marketplace:DisassociateProductsFromPrivateMarketplace"]]);
+        "Change which products the Private Marketplace offers, who it applies to and how: legacy product approvals, or Catalog API change sets on experiences, audiences and procurement policies",
+        DistributionCapabilities.PrivateMarketplacePaths);
 
     public static Capability LaunchPaidAmi => PaidAmiCapabilities.LaunchPaidAmi;
 
@@ -131,8 +132,15 @@ public static class Capabilities
 
     public static Capability SharePaidAmi => PaidAmiCapabilities.SharePaidAmi;
 
+    public static Capability DistributeLicenses => DistributionCapabilities.DistributeLicenses;
+
+    public static Capability ShareThroughServiceCatalog => DistributionCapabilities.ShareThroughServiceCatalog;
+
+    public static Capability BedrockAutoSubscribe => DistributionCapabilities.BedrockAutoSubscribe;
+
     /// <summary>Every capability, in report order.</summary>
-    public static IReadOnlyList<Capability> All { get; } = [Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi];
+    public static IReadOnlyList<Capability> All { get; } =
+        [Procure, Cancel, ViewSubscriptions, ManagePrivateMarketplace, LaunchPaidAmi, ReplicatePaidAmi, SharePaidAmi, DistributeLicenses, ShareThroughServiceCatalog, BedrockAutoSubscribe];
 
     /// <summary>The capability with this name (case-insensitive), or null.</summary>
     public static Capability? Find(string name) => All.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

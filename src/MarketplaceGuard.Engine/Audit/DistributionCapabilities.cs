@@ -20,17 +20,23 @@ public static class DistributionCapabilities
 
     private const string Grant = "arn:{partition}:license-manager::*:grant:*";
 
-    private const string Portfolio = "arn:{partition}:catalog:*:{account}:portfolio/*";
+    /// <summary>
+    /// Any portfolio: one imported from another account (a hub account's shared portfolio) keeps its owner's ARN, and
+    /// associating the account's principals with it puts its products in front of them too.
+    /// </summary>
+    private const string Portfolio = "arn:{partition}:catalog:*:*:portfolio/*";
 
     private const string Product = "arn:{partition}:catalog:*:{account}:product/*";
 
     private const string Role = "arn:{partition}:iam::{account}:role/*";
 
     /// <summary>
-    /// Any entity of the account in the AWSMarketplace catalog (the Catalog API is in us-east-1 only). The change types
-    /// target experiences and procurement policies; a policy scoped to one entity type is conditionally allowed.
+    /// Any entity of the AWSMarketplace catalog (the Catalog API is in us-east-1 only). The change types target
+    /// experiences and procurement policies; a policy scoped to one entity type is conditionally allowed. The account is
+    /// any: in an organization the experience belongs to the management account and a delegated administrator in a
+    /// member account changes it, so a policy naming the management account's experience is no less a path.
     /// </summary>
-    private const string CatalogEntity = "arn:{partition}:aws-marketplace:us-east-1:{account}:AWSMarketplace/*";
+    private const string CatalogEntity = "arn:{partition}:aws-marketplace:us-east-1:*:AWSMarketplace/*";
 
     /// <summary>Third-party models are foundation models; their ids start with the provider (anthropic.*, cohere.*).</summary>
     private const string FoundationModel = "arn:{partition}:bedrock:*::foundation-model/*";
@@ -43,10 +49,15 @@ public static class DistributionCapabilities
         "AssociateAudience", "DisassociateAudience", "CreateBrandingSettings", "UpdateBrandingSettings",
     ];
 
+    /// <summary>
+    /// License Manager's distribution actions (research notes RULE2-RULE3-FACTS §3.1: SAR-LM; activation is
+    /// CreateGrantVersion with status ACTIVE, there is no separate action). License configurations count license use;
+    /// they distribute nothing, so CreateLicenseConfiguration is not a path.
+    /// </summary>
     public static Capability DistributeLicenses { get; } = new(
         "DistributeLicenses",
         3,
-        "Distribute Marketplace licenses with License Manager: create, activate, accept or delete grants, create licenses and license configurations",
+        "Distribute Marketplace licenses with License Manager: create, activate, accept or delete grants, create licenses or their versions, change the account's distribution settings",
         [
             [LicenseManager("CreateGrant", License, "a license")],
             [LicenseManager("CreateGrantVersion", Grant, "a grant (a new version activates or changes it)")],
@@ -54,10 +65,13 @@ public static class DistributionCapabilities
             [LicenseManager("DeleteGrant", Grant, "a grant")],
             [LicenseManager("CreateLicense", "*", "a new license")],
             [LicenseManager("CreateLicenseVersion", License, "a license")],
-            [LicenseManager("CreateLicenseConfiguration", "*", "a new license configuration")],
             [LicenseManager("UpdateServiceSettings", "*", "the account's settings (organization-wide distribution)")],
         ]);
 
+    /// <summary>
+    /// Service Catalog's distribution actions (§3.2: SAR-SC; a launch constraint names the role Service Catalog assumes,
+    /// and creating one needs iam:PassRole of it: Service Catalog administrator guide, launch constraints).
+    /// </summary>
     public static Capability ShareThroughServiceCatalog { get; } = new(
         "ShareThroughServiceCatalog",
         3,
@@ -80,6 +94,10 @@ public static class DistributionCapabilities
             ],
         ]);
 
+    /// <summary>
+    /// Invoking a third-party model subscribes the account when the caller also holds Subscribe, Unsubscribe and
+    /// ViewSubscriptions (§7: Bedrock user guide, model access; Converse is authorized by the two invoke actions).
+    /// </summary>
     public static Capability BedrockAutoSubscribe { get; } = new(
         "BedrockAutoSubscribe",
         3,
@@ -89,7 +107,10 @@ public static class DistributionCapabilities
             [Bedrock("InvokeModelWithResponseStream"), .. SubscriptionPrerequisites()],
         ]);
 
-    /// <summary>Legacy Private Marketplace actions, then each Catalog API change type of the Private Marketplace.</summary>
+    /// <summary>
+    /// Legacy Private Marketplace actions (§3.3: SAR-PMP), then StartChangeSet of each Private Marketplace change type
+    /// (§3.3: SAR-CAT, catalog:ChangeType; MP-PMP change types).
+    /// </summary>
     internal static IReadOnlyList<IReadOnlyList<AccessRequest>> PrivateMarketplacePaths { get; } =
     [
         [new AccessRequest("aws-marketplace:AssociateProductsWithPrivateMarketplace")],

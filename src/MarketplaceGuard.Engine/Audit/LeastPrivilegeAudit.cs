@@ -32,15 +32,19 @@ public sealed class LeastPrivilegeAudit
         DateOnly today,
         IProgress<int>? progress = null,
         AuditDeclaration? declaration = null,
-        IReadOnlyList<AccountPrincipal>? launchers = null)
+        IReadOnlyList<AccountPrincipal>? launchers = null,
+        IReadOnlyList<AccountPrincipal>? governance = null)
     {
         launchers ??= [];
-        var run = new AuditRun(account, procurement, viewers, launchers, declaration ?? new AuditDeclaration(), DateTime.UtcNow) { Incomplete = account.Snapshot.Incomplete };
+        governance ??= [];
+        var run = new AuditRun(account, procurement, viewers, launchers, governance, declaration ?? new AuditDeclaration(), DateTime.UtcNow) { Incomplete = account.Snapshot.Incomplete };
         var procurementSet = procurement.ToHashSet();
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
         var launcherSet = launchers.ToHashSet();
         var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
         var launchCauses = new CauseFinder(analyzer.Evaluator, account, launcherSet);
+        var governanceSet = governance.ToHashSet();
+        var governanceCauses = new CauseFinder(analyzer.Evaluator, account, governanceSet);
 
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
@@ -83,8 +87,9 @@ public sealed class LeastPrivilegeAudit
             var principal = principals[i];
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
             found[i] = [];
-            Apply(run, found[i], principal, role, entries[i], causes);
+            Apply(run, found[i], principal, role, governanceSet.Contains(principal), entries[i], causes);
             ApplyRule2(run, found[i], principal, launcherSet.Contains(principal), entries[i], launchCauses);
+            ApplyRule3(run, found[i], principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses, causes);
         });
 
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
@@ -123,7 +128,7 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, AccessEntry[] entries, CauseFinder causes)
+    private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, bool isGovernance, AccessEntry[] entries, CauseFinder causes)
     {
         void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
             found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
@@ -221,11 +226,12 @@ public sealed class LeastPrivilegeAudit
                 break;
         }
 
-        if (role != Role.Procurement && IsAllowed(pmp.Decision))
+        // The Private Marketplace is administered by procurement and by the governance principals (Rule 3).
+        if (role != Role.Procurement && !isGovernance && IsAllowed(pmp.Decision))
         {
             var (cause, fix) = Revoke(pmp);
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
-                $"{who} is outside the procurement team but {Describe(pmp)}",
+                $"{who} is outside the procurement team and the governance principals but {Describe(pmp)}",
                 fix, cause);
         }
     }
@@ -302,11 +308,108 @@ public sealed class LeastPrivilegeAudit
         }
     }
 
-    /// <summary>" -Force" when one of the principals holds the module's launcher grant (Revoke's guard protects them).</summary>
-    private static string Force(IEnumerable<AccountPrincipal> reached) =>
-        reached.Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, LauncherPolicyName, StringComparison.Ordinal))) ? " -Force" : string.Empty;
+    /// <summary>
+    /// Rule 3: MG3001–MG3004. Distribution (License Manager, Service Catalog) is the governance principals'; the Private
+    /// Marketplace is MG1006's. Bedrock's subscription on first use is judged for everyone but service-linked roles,
+    /// which invoke models for AWS services by design.
+    /// </summary>
+    private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes, CauseFinder procurementCauses)
+    {
+        void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
+            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
+
+        var licenses = entries[DistributeLicensesIndex];
+        var catalog = entries[ShareThroughServiceCatalogIndex];
+        var bedrock = entries[BedrockAutoSubscribeIndex];
+        var who = principal.DisplayName;
+        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
+
+        if (isGovernance)
+        {
+            var pmp = entries[ManagePrivateMarketplaceIndex];
+            if (IsDenied(licenses.Decision) && IsDenied(catalog.Decision) && IsDenied(pmp.Decision))
+            {
+                // The deny to explain is the one an explicit deny gives, when there is one: it is what a fix must lift.
+                var blocked = new[] { licenses, catalog, pmp }.FirstOrDefault(e => e.Decision == AuditDecision.ExplicitDeny) ?? licenses;
+                Add(AuditRules.GovernanceLockedOut, Severity.High, blocked,
+                    $"{who} is authorized to administer distribution but can do none of it: distribute licenses: {Describe(licenses)}; share through Service Catalog: {Describe(catalog)}; manage the Private Marketplace: {Describe(pmp)}",
+                    LockoutFix(principal, blocked, principalParameter + " -AccessLevel Governance"),
+                    causes.Of(principal, blocked, PolicyEffect.Deny).Text);
+            }
+        }
+
+        if (principal.IsServiceLinkedRole)
+        {
+            return;
+        }
+
+        // Revoke refuses to deny a holder of the governance grant unless forced (its lockout guard): a principal that
+        // holds it without being named a governance principal is, for this audit, not authorized, so its fix says -Force.
+        (string Cause, string Fix) Revoke(AccessEntry entry)
+        {
+            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
+            return cause.Group is { } group && causes.CanDenyAt(group)
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 3{Force(run.Account!.MembersOf(group), GovernancePolicyName)}")
+                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 3{Force([principal], GovernancePolicyName)}");
+        }
+
+        if (!isGovernance && IsAllowed(licenses.Decision))
+        {
+            var (cause, fix) = Revoke(licenses);
+            Add(AuditRules.UnauthorizedLicenseDistribution, SeverityOf(licenses), licenses,
+                $"{who} is not a governance principal but {Describe(licenses)}", fix, cause);
+        }
+
+        if (!isGovernance && IsAllowed(catalog.Decision))
+        {
+            var (cause, fix) = Revoke(catalog);
+            Add(AuditRules.UnauthorizedServiceCatalogSharing, SeverityOf(catalog), catalog,
+                $"{who} is not a governance principal but {Describe(catalog)}", fix, cause);
+        }
+
+        if (IsAllowed(bedrock.Decision))
+        {
+            // Rule 1's deny stops it: the cause and the group to deny at are Rule 1's (a group of no procurement principal).
+            var allowedBy = procurementCauses.Of(principal, bedrock, PolicyEffect.Allow);
+            var cause = allowedBy.Text;
+            if (isProcurement)
+            {
+                Add(AuditRules.BedrockAutoSubscription, Severity.Low, bedrock,
+                    $"{who} is a procurement principal and {Describe(bedrock)}: its model invocations subscribe the account without a purchase decision",
+                    "Run Bedrock workloads under a separate role that is denied aws-marketplace:Subscribe (Revoke-MarketplaceAccess -RoleName <that role> -Rule 1), and keep this principal for purchases.",
+                    cause);
+            }
+            else
+            {
+                // Denying Subscribe stops the subscription on first use; models the account already subscribed to keep working.
+                Add(AuditRules.BedrockAutoSubscription, SeverityOf(bedrock), bedrock,
+                    $"{who} is not authorized to procure but {Describe(bedrock)}: invoking a third-party model subscribes the account on first use",
+                    allowedBy.Group is { } group && procurementCauses.CanDenyAt(group)
+                        ? $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1"
+                        : $"Revoke-MarketplaceAccess {principalParameter} -Rule 1",
+                    cause);
+            }
+        }
+    }
+
+    /// <summary>" -Force" when one of the principals holds the module's grant of that name (Revoke's guard protects them).</summary>
+    private static string Force(IEnumerable<AccountPrincipal> reached, string? grantPolicyName = null)
+    {
+        var name = grantPolicyName ?? LauncherPolicyName;
+        return reached.Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, name, StringComparison.Ordinal))) ? " -Force" : string.Empty;
+    }
 
     private static readonly string LauncherPolicyName = Templates.PolicyTemplateCatalog.Get(Templates.PolicyTemplateCatalog.PaidAmiLauncher).PolicyName;
+
+    private static readonly string GovernancePolicyName = Templates.PolicyTemplateCatalog.Get(Templates.PolicyTemplateCatalog.MarketplaceDistributionAdmin).PolicyName;
+
+    private static readonly int ManagePrivateMarketplaceIndex = IndexOf(Capabilities.ManagePrivateMarketplace);
+
+    private static readonly int DistributeLicensesIndex = IndexOf(Capabilities.DistributeLicenses);
+
+    private static readonly int ShareThroughServiceCatalogIndex = IndexOf(Capabilities.ShareThroughServiceCatalog);
+
+    private static readonly int BedrockAutoSubscribeIndex = IndexOf(Capabilities.BedrockAutoSubscribe);
 
     private static int IndexOf(Capability capability)
     {
@@ -364,6 +467,9 @@ public sealed class LeastPrivilegeAudit
         "LaunchPaidAmi" => "launch paid AMIs",
         "ReplicatePaidAmi" => "replicate paid AMIs",
         "SharePaidAmi" => "share paid AMIs",
+        "DistributeLicenses" => "distribute Marketplace licenses",
+        "ShareThroughServiceCatalog" => "share products through Service Catalog",
+        "BedrockAutoSubscribe" => "invoke third-party Bedrock models while holding the subscription rights",
         _ => entry.Capability,
     };
 

@@ -109,7 +109,8 @@ public static class AccessPlanner
     {
         1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.Procurement), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.BillingViewer)],
         2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.PaidAmiLauncher)],
-        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+        3 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.MarketplaceDistributionAdmin)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1, 2 and 3 have changes."),
     };
 
     /// <summary>The explicit denies Revoke attaches for each rule (the default edition's).</summary>
@@ -120,7 +121,8 @@ public static class AccessPlanner
     {
         1 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplace, edition)],
         2 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiLaunch, edition), PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyPaidAmiReplication, edition)],
-        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1 and 2 have changes."),
+        3 => [PolicyTemplateCatalog.Get(PolicyTemplateCatalog.DenyMarketplaceDistribution, edition)],
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Rules 1, 2 and 3 have changes."),
     };
 
     /// <summary>

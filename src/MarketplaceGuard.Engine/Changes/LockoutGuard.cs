@@ -8,9 +8,9 @@ namespace MarketplaceGuard.Engine.Changes;
 
 /// <summary>
 /// The lockout guard of the change commands: who a deny on one principal would reach (a group reaches its members)
-/// among those authorized today — named by the user (-ProcurementPrincipal, -LauncherPrincipal; directly or through a
-/// group), or holding the module's grant (directly or through a group). Read from the account's principals as they
-/// are now, so a group's members and attachments are the account's, not a guess.
+/// among those authorized today — named by the user (-ProcurementPrincipal, -LauncherPrincipal, -GovernancePrincipal;
+/// directly or through a group), or holding the module's grant (directly or through a group). Read from the account's
+/// principals as they are now, so a group's members and attachments are the account's, not a guess.
 /// </summary>
 public static class LockoutGuard
 {

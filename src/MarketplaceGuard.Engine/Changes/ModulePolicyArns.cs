@@ -46,4 +46,7 @@ public sealed class ModulePolicyArns
 
     /// <summary>Whether an attached policy is the module's launcher grant (PaidAmiLauncher has no custom names).</summary>
     public bool IsLauncherGrant(string policyArn) => policyArn == Of(PolicyTemplateCatalog.PaidAmiLauncher);
+
+    /// <summary>Whether an attached policy is the module's governance grant (MarketplaceDistributionAdmin has no custom names).</summary>
+    public bool IsGovernanceGrant(string policyArn) => policyArn == Of(PolicyTemplateCatalog.MarketplaceDistributionAdmin);
 }

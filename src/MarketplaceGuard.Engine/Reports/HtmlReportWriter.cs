@@ -169,6 +169,7 @@ internal static class HtmlReportWriter
         Context(output, "Procurement principals", ReportText.Principals(audit.DeclaredProcurementPrincipals, audit.ProcurementPrincipals));
         Context(output, "Viewer principals", ReportText.Principals(audit.DeclaredViewerPrincipals, audit.ViewerPrincipals));
         Context(output, "Launcher principals", ReportText.Principals(audit.DeclaredLauncherPrincipals, audit.LauncherPrincipals));
+        Context(output, "Governance principals", ReportText.Principals(audit.DeclaredGovernancePrincipals, audit.GovernancePrincipals));
         Context(output, "Suppression file", ReportText.SuppressionFile(audit));
         Context(output, "Expired suppressions", ReportText.Expired(audit));
         Context(output, "Snapshot", audit.Incomplete ? "incomplete" : "complete");

@@ -215,6 +215,7 @@ internal static class JUnitReportWriter
         WriteProperty(xml, "procurementPrincipals", ReportText.Principals(run.DeclaredProcurementPrincipals, run.ProcurementPrincipals));
         WriteProperty(xml, "viewerPrincipals", ReportText.Principals(run.DeclaredViewerPrincipals, run.ViewerPrincipals));
         WriteProperty(xml, "launcherPrincipals", ReportText.Principals(run.DeclaredLauncherPrincipals, run.LauncherPrincipals));
+        WriteProperty(xml, "governancePrincipals", ReportText.Principals(run.DeclaredGovernancePrincipals, run.GovernancePrincipals));
         WriteProperty(xml, "suppressionFile", ReportText.SuppressionFile(run));
         WriteProperty(xml, "expiredSuppressions", ReportText.Expired(run));
         WriteProperty(xml, "incomplete", run.Incomplete ? "true" : "false");

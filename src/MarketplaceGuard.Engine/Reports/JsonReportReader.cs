@@ -234,6 +234,7 @@ public static class JsonReportReader
             var (declaredProcurement, procurement) = Principals(element, path, "procurementPrincipals");
             var (declaredViewers, viewers) = Principals(element, path, "viewerPrincipals");
             var (declaredLaunchers, launchers) = Principals(element, path, "launcherPrincipals");
+            var (declaredGovernance, governance) = Principals(element, path, "governancePrincipals");
             var summary = Member(element, path, "summary");
             Object(summary, path + ".summary");
             var expired = Array(element, path, "expiredSuppressions").Select((e, i) => ExpiredSuppression(e, $"{path}.expiredSuppressions[{i}]")).ToList();
@@ -242,13 +243,14 @@ public static class JsonReportReader
                 OptionalString(element, path, "accountId"),
                 String(element, path, "source"),
                 startedAt,
-                new AuditDeclaration(declaredProcurement, declaredViewers, OptionalString(element, path, "suppressionFile"), declaredLaunchers),
+                new AuditDeclaration(declaredProcurement, declaredViewers, OptionalString(element, path, "suppressionFile"), declaredLaunchers, declaredGovernance),
                 procurement,
                 viewers,
                 Count(summary, path + ".summary", "principals"),
                 expired,
                 Boolean(element, path, "incomplete"),
-                launchers);
+                launchers,
+                governance);
 
             var inOrganization = Boolean(element, path, "inOrganization");
             if (inOrganization && scope is null)

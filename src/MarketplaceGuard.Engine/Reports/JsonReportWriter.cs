@@ -24,7 +24,7 @@ namespace MarketplaceGuard.Engine.Reports;
 internal static class JsonReportWriter
 {
     /// <summary>The version of the report's shape that <see cref="JsonReportReader"/> reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public static void Write(Report report, TextWriter output) => JsonOutput.Write(output, json =>
     {
@@ -177,6 +177,7 @@ internal static class JsonReportWriter
         WritePrincipals(json, "procurementPrincipals", run.DeclaredProcurementPrincipals, run.ProcurementPrincipals);
         WritePrincipals(json, "viewerPrincipals", run.DeclaredViewerPrincipals, run.ViewerPrincipals);
         WritePrincipals(json, "launcherPrincipals", run.DeclaredLauncherPrincipals, run.LauncherPrincipals);
+        WritePrincipals(json, "governancePrincipals", run.DeclaredGovernancePrincipals, run.GovernancePrincipals);
         json.WriteNullable("suppressionFile", run.SuppressionPath);
         json.WriteStartArray("expiredSuppressions");
         foreach (var expired in run.ExpiredSuppressions)

@@ -99,6 +99,7 @@ internal static class MarkdownReportWriter
         output.WriteLine($"Procurement principals: {Text(ReportText.Principals(audit.DeclaredProcurementPrincipals, audit.ProcurementPrincipals))}  ");
         output.WriteLine($"Viewer principals: {Text(ReportText.Principals(audit.DeclaredViewerPrincipals, audit.ViewerPrincipals))}  ");
         output.WriteLine($"Launcher principals: {Text(ReportText.Principals(audit.DeclaredLauncherPrincipals, audit.LauncherPrincipals))}  ");
+        output.WriteLine($"Governance principals: {Text(ReportText.Principals(audit.DeclaredGovernancePrincipals, audit.GovernancePrincipals))}  ");
         output.WriteLine($"Suppression file: {(audit.SuppressionPath is null ? "none" : Code(audit.SuppressionPath))}  ");
         output.WriteLine($"Expired suppressions: {Text(ReportText.Expired(audit))}  ");
         output.WriteLine($"Snapshot: {(audit.Incomplete ? "**incomplete**" : "complete")}  ");

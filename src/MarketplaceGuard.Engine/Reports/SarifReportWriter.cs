@@ -218,6 +218,8 @@ internal static class SarifReportWriter
         json.WriteStrings("viewerPrincipals", run.ViewerPrincipals);
         json.WriteStrings("declaredLauncherPrincipals", run.DeclaredLauncherPrincipals);
         json.WriteStrings("launcherPrincipals", run.LauncherPrincipals);
+        json.WriteStrings("declaredGovernancePrincipals", run.DeclaredGovernancePrincipals);
+        json.WriteStrings("governancePrincipals", run.GovernancePrincipals);
         json.WriteNullable("suppressionFile", run.SuppressionPath);
         json.WriteStrings("expiredSuppressions", run.ExpiredSuppressions.Select(s => s.ToString()));
         json.WriteNumber("principals", report.PrincipalCount);

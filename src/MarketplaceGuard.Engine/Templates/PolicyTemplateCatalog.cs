@@ -17,7 +17,9 @@ namespace MarketplaceGuard.Engine.Templates;
 /// <c>aws-marketplace:*</c> already covers the Agreement API, whose actions are all in the aws-marketplace namespace.
 /// The Rule 2 templates are the module's own, built from the EC2 facts of the Service Authorization Reference (each
 /// statement's source is in docs/Get-MarketplacePolicyTemplate.md), and have that one edition, the same in both
-/// listings; the tests check them with the module's evaluator.
+/// listings; the tests check them with the module's evaluator. The Rule 3
+/// templates (one edition, like Rule 2's) grant or deny exactly the distribution paths of the audit
+/// (docs/about_MarketplaceGuardDistribution.md).
 /// </summary>
 public static class PolicyTemplateCatalog
 {
@@ -27,6 +29,8 @@ public static class PolicyTemplateCatalog
     public const string PaidAmiLauncher = "PaidAmiLauncher";
     public const string DenyPaidAmiLaunch = "DenyPaidAmiLaunch";
     public const string DenyPaidAmiReplication = "DenyPaidAmiReplication";
+    public const string MarketplaceDistributionAdmin = "MarketplaceDistributionAdmin";
+    public const string DenyMarketplaceDistribution = "DenyMarketplaceDistribution";
 
     private static readonly Lazy<Dictionary<PolicyTemplateEdition, IReadOnlyList<PolicyTemplate>>> Templates = new(Load);
 
@@ -65,6 +69,8 @@ public static class PolicyTemplateCatalog
             Create(PaidAmiLauncher, 2, PolicyTemplateEdition.Current, "Launch, copy, share and guard-tag paid (Marketplace) AMIs: the authorized launchers."),
             Create(DenyPaidAmiLaunch, 2, PolicyTemplateEdition.Current, "Explicitly deny launching paid AMIs: Marketplace-owned, guard-tagged, or product-coded instances."),
             Create(DenyPaidAmiReplication, 2, PolicyTemplateEdition.Current, "Explicitly deny copying, exporting, sharing and guard-tag changes of paid AMIs and their snapshots."),
+            Create(MarketplaceDistributionAdmin, 3, PolicyTemplateEdition.Current, "Administer distribution: License Manager grants, Service Catalog portfolios and launch roles, the Private Marketplace: the governance principals."),
+            Create(DenyMarketplaceDistribution, 3, PolicyTemplateEdition.Current, "Explicitly deny distributing licenses, sharing through Service Catalog and changing the Private Marketplace."),
         ];
 
         return new Dictionary<PolicyTemplateEdition, IReadOnlyList<PolicyTemplate>>

@@ -22,8 +22,9 @@ public sealed class SampleAccountAuditTests
         var procurement = account.Resolve(["Procurement"], out _);
         var viewers = account.Resolve(["Billing"], out _);
         var launchers = account.Resolve(["AmiOperators", "cfn-deployer"], out _);
+        var governance = account.Resolve(["DistributionAdmins"], out _);
         var suppressions = SuppressionFile.Load(Path.Combine(Examples, "suppressions.json"));
-        return (account, new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, Today, launchers: launchers));
+        return (account, new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, Today, launchers: launchers, governance: governance));
     }
 
     [Fact]
@@ -38,16 +39,21 @@ public sealed class SampleAccountAuditTests
         Assert.Equal(
             [
                 "MG1001 High role/OrganizationAdmin Procure",
+                "MG1001 High role/ml-research Procure",
                 "MG1001 High user/dave Procure",
                 "MG1001 High user/sam Procure",
                 "MG1001 Medium role/MarketplaceBuyer Procure",
                 "MG1002 High role/OrganizationAdmin Cancel",
+                "MG1002 High role/ml-research Cancel",
                 "MG1002 High user/dave Cancel",
                 "MG1003 High user/priya Procure",
+                "MG1005 Low role/catalog-admin Procure",
                 "MG1005 Low role/ci-deploy Procure suppressed",
                 "MG1005 Low user/bill Procure",
                 "MG1005 Low user/carol Procure",
+                "MG1005 Low user/cora Procure",
                 "MG1005 Low user/victor Procure",
+                "MG1006 Low user/cora ManagePrivateMarketplace",
                 "MG1006 Medium role/OrganizationAdmin ManagePrivateMarketplace",
                 "MG1006 Medium user/dave ManagePrivateMarketplace",
                 "MG1007 Medium user/olga -",
@@ -67,6 +73,18 @@ public sealed class SampleAccountAuditTests
                 "MG2003 High user/sid SharePaidAmi",
                 "MG2004 High user/dana LaunchPaidAmi",
                 "MG2005 High user/luke LaunchPaidAmi",
+                "MG3001 High role/OrganizationAdmin DistributeLicenses",
+                "MG3001 High user/dana DistributeLicenses",
+                "MG3001 High user/dave DistributeLicenses",
+                "MG3001 High user/lars DistributeLicenses",
+                "MG3002 High role/OrganizationAdmin ShareThroughServiceCatalog",
+                "MG3002 High role/catalog-admin ShareThroughServiceCatalog",
+                "MG3002 High user/dana ShareThroughServiceCatalog",
+                "MG3002 High user/dave ShareThroughServiceCatalog",
+                "MG3003 High role/OrganizationAdmin BedrockAutoSubscribe",
+                "MG3003 High role/ml-research BedrockAutoSubscribe",
+                "MG3003 High user/dave BedrockAutoSubscribe",
+                "MG3004 High user/gary DistributeLicenses",
             ],
             actual);
         Assert.False(run.Passed);
@@ -177,8 +195,8 @@ public sealed class SampleAccountAuditTests
     {
         var (account, run) = Audit();
 
-        Assert.Equal(18, account.Principals.Count);
-        Assert.Equal(18 * Capabilities.All.Count, run.Matrix.Count);
+        Assert.Equal(24, account.Principals.Count);
+        Assert.Equal(24 * Capabilities.All.Count, run.Matrix.Count);
         Assert.Equal(AuditDecision.Allowed, run.Matrix.Single(e => e.PrincipalName == "pat" && e.CapabilityDefinition == Capabilities.Procure).Decision);
 
         // The article's BillingViewer denies Subscribe but not the Agreement API's purchase: nothing allows bill to

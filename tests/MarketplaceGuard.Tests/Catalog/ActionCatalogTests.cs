@@ -6,13 +6,17 @@ namespace MarketplaceGuard.Tests.Catalog;
 public sealed class ActionCatalogTests
 {
     [Fact]
-    public void HoldsAllMarketplaceActionsAndTheAmiRelatedEc2Ones()
+    public void HoldsAllMarketplaceActionsAndSelectionsOfTheOtherServices()
     {
         var catalog = ActionCatalog.Default;
 
         Assert.Equal(96, catalog.Actions.Count(a => a.Service == "aws-marketplace"));
         Assert.Equal(51, catalog.Actions.Count(a => a.Service == "ec2"));
-        Assert.Equal(["aws-marketplace", "ec2"], catalog.Services);
+        Assert.Equal(25, catalog.Actions.Count(a => a.Service == "license-manager"));
+        Assert.Equal(28, catalog.Actions.Count(a => a.Service == "servicecatalog"));
+        Assert.Equal(8, catalog.Actions.Count(a => a.Service == "bedrock"));
+        Assert.Equal(["aws-marketplace", "bedrock", "ec2", "license-manager", "servicecatalog"], catalog.Services);
+        Assert.Equal(["aws-marketplace"], catalog.CompleteServices);
     }
 
     /// <summary>Every EC2 action the Rule 2 templates and audit requests name is in the catalog (Test-MarketplacePolicy evaluates them).</summary>
@@ -38,6 +42,13 @@ public sealed class ActionCatalogTests
     [InlineData("ec2:DeleteTags", "Tagging", false)]
     [InlineData("ec2:DescribeVolumes", "List", true)]
     [InlineData("ec2:AttachVolume", "Write", false)]
+    [InlineData("license-manager:CreateGrant", "Write", false)]
+    [InlineData("license-manager:CreateLicense", "Write", true)]
+    [InlineData("license-manager:UpdateServiceSettings", "Permissions management", true)]
+    [InlineData("servicecatalog:CreatePortfolioShare", "Permissions management", false)]
+    [InlineData("servicecatalog:AssociateProductWithPortfolio", "Write", true)]
+    [InlineData("bedrock:InvokeModel", "Read", false)]
+    [InlineData("bedrock:ListFoundationModels", "List", true)]
     public void KnowsAccessLevelAndResourceTypes(string action, string accessLevel, bool wildcardOnly)
     {
         var found = ActionCatalog.Default.Find(action.ToUpperInvariant());

@@ -43,7 +43,7 @@ public sealed class PrincipalResolverTests
         Assert.Equal(["user/dave", "user/dana"], Names(Resolve("da*")));
         Assert.Equal(["user/pat", "user/priya", "group/Procurement"], Names(Resolve("p*")));
         Assert.Equal(["group/Procurement"], Names(Resolve("group/p*")));
-        Assert.Equal(["role/MarketplaceBuyer", "role/OrganizationAdmin", "role/ci-deploy", "role/cfn-deployer", "role/AWSServiceRoleForMarketplaceLicenseManagement"], Names(Resolve("arn:aws:iam::111122223333:role/*")));
+        Assert.Equal(["role/MarketplaceBuyer", "role/OrganizationAdmin", "role/ci-deploy", "role/cfn-deployer", "role/AWSServiceRoleForMarketplaceLicenseManagement", "role/catalog-admin", "role/ml-research"], Names(Resolve("arn:aws:iam::111122223333:role/*")));
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class AuditReportWriterTests
         Assert.Equal("MarketplaceGuard", driver.GetProperty("name").GetString());
         Assert.False(driver.TryGetProperty("informationUri", out _));
         var rules = driver.GetProperty("rules").EnumerateArray().ToList();
-        Assert.Equal(12, rules.Count); // MG1001–MG1007 and MG2001–MG2005
+        Assert.Equal(16, rules.Count); // MG1001–MG1007, MG2001–MG2005 and MG3001–MG3004
         Assert.Equal(AuditRules.All.Select(r => r.Id), rules.Select(r => r.GetProperty("id").GetString()));
         var mg1001 = rules[0];
         Assert.Equal("UnauthorizedProcurement", mg1001.GetProperty("name").GetString());
@@ -241,13 +241,13 @@ public sealed class AuditReportWriterTests
         Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", text, StringComparison.Ordinal);
         var suite = Assert.Single(xml.Root!.Elements("testsuite"));
         Assert.Equal("MarketplaceGuard least privilege", (string?)suite.Attribute("name"));
-        Assert.Equal(12 * 5, (int)suite.Attribute("tests")!); // 12 rules, 5 principals
-        Assert.Equal(12 * 5, suite.Elements("testcase").Count());
+        Assert.Equal(16 * 5, (int)suite.Attribute("tests")!); // 16 rules, 5 principals
+        Assert.Equal(16 * 5, suite.Elements("testcase").Count());
         Assert.Equal(3, (int)suite.Attribute("failures")!); // bob MG1001, bob MG1002, dave MG1004 (two findings, one case)
         Assert.Equal(1, (int)suite.Attribute("skipped")!);
         Assert.Equal("2026-11-27T12:00:00", (string?)suite.Attribute("timestamp"));
         Assert.Equal(3, suite.Descendants("failure").Count());
-        Assert.Equal(60, (int)xml.Root.Attribute("tests")!);
+        Assert.Equal(80, (int)xml.Root.Attribute("tests")!);
     }
 
     [Fact]
@@ -293,10 +293,10 @@ public sealed class AuditReportWriterTests
         Assert.Contains("Generated: 2026-11-27 12:00 UTC", markdown, StringComparison.Ordinal);
         Assert.Contains("**Verdict: failed, 4 findings to fix**", markdown, StringComparison.Ordinal);
         Assert.Contains("| High | 3 |\n| Medium | 1 |\n| Low | 0 |\n| Suppressed | 1 |\n| Principals audited | 5 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| Principal | Role | Procure | Cancel | ViewSubscriptions | ManagePrivateMarketplace | LaunchPaidAmi | ReplicatePaidAmi | SharePaidAmi |\n|---|---|---|---|---|---|---|---|---|", markdown, StringComparison.Ordinal);
-        Assert.Contains("| user/alice | Procurement | Allowed | Allowed | Allowed | Allowed | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| user/bob | Other | Allowed | Conditional | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| role/deployer | Other | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Principal | Role | Procure | Cancel | ViewSubscriptions | ManagePrivateMarketplace | LaunchPaidAmi | ReplicatePaidAmi | SharePaidAmi | DistributeLicenses | ShareThroughServiceCatalog | BedrockAutoSubscribe |\n|---|---|---|---|---|---|---|---|---|---|---|---|", markdown, StringComparison.Ordinal);
+        Assert.Contains("| user/alice | Procurement | Allowed | Allowed | Allowed | Allowed | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| user/bob | Other | Allowed | Conditional | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| role/deployer | Other | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (explicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (implicit) | Denied (explicit) |", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -438,7 +438,7 @@ public sealed class AuditReportWriterTests
         using var junitText = new StringWriter();
         AuditReportWriter.Write(run, ReportFormat.JUnit, junitText, ReportFixture.GeneratedAt);
         var suite = XDocument.Parse(junitText.ToString()).Root!.Element("testsuite")!;
-        Assert.Equal(12, (int)suite.Attribute("tests")!); // one case per rule for the one principal
+        Assert.Equal(16, (int)suite.Attribute("tests")!); // one case per rule for the one principal
         Assert.Equal(0, (int)suite.Attribute("failures")!);
 
         using var htmlText = new StringWriter();
@@ -477,7 +477,7 @@ public sealed class AuditReportWriterTests
         Assert.Equal(
             ["MarketplaceGuard accounts", "MarketplaceGuard least privilege: 111122223333 (sample.json)", "MarketplaceGuard least privilege: 111122223333 (other.json)"],
             suites.Select(s => (string?)s.Attribute("name")));
-        Assert.Equal(120, suites.Skip(1).Sum(s => (int)s.Attribute("tests")!));
+        Assert.Equal(160, suites.Skip(1).Sum(s => (int)s.Attribute("tests")!));
         Assert.Equal(2, (int)suites[0].Attribute("tests")!);
     }
 

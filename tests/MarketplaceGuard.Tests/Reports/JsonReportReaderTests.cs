@@ -217,9 +217,9 @@ public sealed class JsonReportReaderTests
     [InlineData("[1, 2]", "$", "is an array: this is not a MarketplaceGuard JSON report", ReportFileProblem.NotAReport)]
     [InlineData("{ \"UserDetailList\": [] }", "$.tool", "is not \"MarketplaceGuard\": this is not a MarketplaceGuard JSON report (it is an authorization snapshot: audit it with Test-MarketplaceLeastPrivilege)", ReportFileProblem.NotAReport)]
     [InlineData("{ \"$schema\": \"sarif\", \"runs\": [] }", "$.tool", "(it is a SARIF report: only JSON reports, -Format Json, can be read back)", ReportFileProblem.NotAReport)]
-    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"version\": \"0.1.0\", \"audits\": [] }", "$.formatVersion", "is missing: the report was written by a MarketplaceGuard older than report format 1", ReportFileProblem.UnsupportedVersion)]
-    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 2, \"audits\": [] }", "$.formatVersion", "is 2; this module reads report format 1", ReportFileProblem.UnsupportedVersion)]
-    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 1, \"organization\": null, \"audits\": [] }", "$.audits", "holds no audit", ReportFileProblem.Invalid)]
+    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"version\": \"0.1.0\", \"audits\": [] }", "$.formatVersion", "is missing: the report was written by a MarketplaceGuard older than report format 2", ReportFileProblem.UnsupportedVersion)]
+    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 3, \"audits\": [] }", "$.formatVersion", "is 3; this module reads report format 2", ReportFileProblem.UnsupportedVersion)]
+    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 2, \"organization\": null, \"audits\": [] }", "$.audits", "holds no audit", ReportFileProblem.Invalid)]
     [InlineData("{ \"tool\": \"MarketplaceGuard\", \"tool\": \"MarketplaceGuard\" }", "$", "not valid JSON (line 1)", ReportFileProblem.Invalid)]
     public void AFileThatIsNotAReadableReportIsRefusedSayingWhereAndWhy(string text, string jsonPath, string problem, ReportFileProblem kind)
     {

@@ -142,7 +142,7 @@ public sealed class OrganizationReportTests
         using var json = JsonDocument.Parse(Write(organization.Runs, [], ReportFormat.Json));
         var root = json.RootElement;
 
-        Assert.Equal(1, root.GetProperty("formatVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("formatVersion").GetInt32());
         var scope = root.GetProperty("organization");
         Assert.Equal(OrganizationFixture.OrganizationId, scope.GetProperty("id").GetString());
         Assert.Equal(OrganizationFixture.ManagementAccountId, scope.GetProperty("managementAccountId").GetString());

@@ -27,10 +27,10 @@ public sealed class PolicyTemplateCatalogTests
     }
 
     [Fact]
-    public void CatalogListsTheRuleOneTemplatesThenTheRuleTwoTemplatesInOrder()
+    public void CatalogListsTheTemplatesRuleByRuleInOrder()
     {
-        Assert.Equal(["Procurement", "BillingViewer", "DenyMarketplace", "PaidAmiLauncher", "DenyPaidAmiLaunch", "DenyPaidAmiReplication"], PolicyTemplateCatalog.Names);
-        Assert.Equal([1, 1, 1, 2, 2, 2], PolicyTemplateCatalog.All.Select(t => t.Rule));
+        Assert.Equal(["Procurement", "BillingViewer", "DenyMarketplace", "PaidAmiLauncher", "DenyPaidAmiLaunch", "DenyPaidAmiReplication", "MarketplaceDistributionAdmin", "DenyMarketplaceDistribution"], PolicyTemplateCatalog.Names);
+        Assert.Equal([1, 1, 1, 2, 2, 2, 3, 3], PolicyTemplateCatalog.All.Select(t => t.Rule));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PolicyTemplateCatalogTests
         Assert.Null(PolicyTemplateCatalog.Find("Admin"));
 
         var e = Assert.Throws<KeyNotFoundException>(() => PolicyTemplateCatalog.Get("Admin"));
-        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication.", e.Message);
+        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication, MarketplaceDistributionAdmin, DenyMarketplaceDistribution.", e.Message);
     }
 
     [Fact]
