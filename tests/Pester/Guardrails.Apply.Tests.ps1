@@ -141,6 +141,17 @@ Describe 'Set-MarketplaceGuardrail and Remove-MarketplaceGuardrail on the fake O
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 'one' @Aws } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
     }
 
+    It 'refuses an empty -Rule list and an empty -EndpointUrl instead of reading them as "all rules" and "AWS itself"' {
+        New-TestGuardrail | Set-MarketplaceGuardrail -TargetId $Workloads @Aws -Confirm:$false
+        $started = [DateTimeOffset]::UtcNow
+        { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule @() @Aws -Confirm:$false } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        $empty = @{ AccessKey = $Aws.AccessKey; SecretKey = $Aws.SecretKey; EndpointUrl = '' }
+        { Remove-MarketplaceGuardrail -TargetId $Workloads @empty -Confirm:$false } | Should -Throw -ExpectedMessage '*-EndpointUrl is empty*'
+        { New-TestGuardrail | Set-MarketplaceGuardrail -TargetId $Workloads @empty -Confirm:$false } | Should -Throw -ExpectedMessage '*-EndpointUrl is empty*'
+        Get-WriteCall $Fake $started | Should -BeNullOrEmpty
+        (Remove-MarketplaceGuardrail -TargetId $Workloads @Aws -WhatIf -PassThru).Planned | Should -Contain "detach SCP MarketplaceGuard-Rule1-$Workloads from OU Workloads ($Workloads)"
+    }
+
     It 'applies what New-MarketplaceGuardrailPolicy builds for all three rules, converges, and is undone' {
         $built = New-MarketplaceGuardrailPolicy -Rule 1, 2, 3 -ProcurementPrincipalArn $Team -LauncherPrincipalArn 'arn:aws:iam::*:role/cfn-deployer', 'arn:aws:iam::*:user/lena' -GovernancePrincipalArn 'arn:aws:iam::*:user/pat' -WarningAction SilentlyContinue
 

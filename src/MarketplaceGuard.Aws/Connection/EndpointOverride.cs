@@ -12,10 +12,19 @@ public static class EndpointOverride
 {
     public const string GlobalVariable = "AWS_ENDPOINT_URL";
 
-    /// <summary>The override URL, or null for none. Throws ArgumentException for an unusable URL, never showing a password.</summary>
+    /// <summary>
+    /// The override URL, or null for none. Throws ArgumentException for an unusable URL, never showing a password, and
+    /// for an explicit URL that is empty (an empty variable, unlike an unset one, is not read as "no override").
+    /// </summary>
     public static Uri? Resolve(string? endpointUrl, string serviceVariable, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        if (endpointUrl is not null && string.IsNullOrWhiteSpace(endpointUrl))
+        {
+            // Given but empty (an unset variable in a script): falling back would send the calls to AWS itself.
+            throw new ArgumentException("-EndpointUrl is empty: give an absolute http or https URL, or leave -EndpointUrl out to use the partition's endpoint.");
+        }
+
         var text = FirstNonEmpty(endpointUrl, environment(serviceVariable), environment(GlobalVariable));
         if (text is null)
         {

@@ -12,8 +12,12 @@ namespace MarketplaceGuard.Cmdlets.Guardrails;
 [OutputType(typeof(GuardrailChangeResult))]
 public sealed class RemoveMarketplaceGuardrailCommand : GuardrailCommand
 {
-    /// <summary>Only the guardrails of these rules (1, 2, 3); all of the module's when omitted.</summary>
+    /// <summary>
+    /// Only the guardrails of these rules (1, 2, 3); all of the module's when omitted. An empty list is a binding error,
+    /// not "every rule": a script whose list of rules to remove came out empty must not remove them all.
+    /// </summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     [ValidateRange(1, 3)]
     public int[]? Rule { get; set; }
 

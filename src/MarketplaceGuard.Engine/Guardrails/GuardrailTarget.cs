@@ -6,7 +6,8 @@ namespace MarketplaceGuard.Engine.Guardrails;
 /// <summary>
 /// A root, OU or account a guardrail is attached to, with its name as Organizations gives it. Ids have the shapes of
 /// the Organizations API model: a root <c>r-</c> and 4 to 32 lowercase letters or digits, an OU
-/// <c>ou-&lt;root part&gt;-&lt;8 to 32&gt;</c>, an account 12 digits.
+/// <c>ou-&lt;root part&gt;-&lt;8 to 32&gt;</c>, an account 12 digits. The patterns end with <c>\z</c>, not <c>$</c>, which
+/// would also match before a final line break.
 /// </summary>
 public sealed partial record GuardrailTarget(string Id, OrganizationTargetKind Kind, string Name)
 {
@@ -23,12 +24,12 @@ public sealed partial record GuardrailTarget(string Id, OrganizationTargetKind K
 
     public override string ToString() => Label;
 
-    [GeneratedRegex(@"^r-[0-9a-z]{4,32}$")]
+    [GeneratedRegex(@"^r-[0-9a-z]{4,32}\z")]
     private static partial Regex RootId();
 
-    [GeneratedRegex(@"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")]
+    [GeneratedRegex(@"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\z")]
     private static partial Regex OrganizationalUnitId();
 
-    [GeneratedRegex(@"^\d{12}$")]
+    [GeneratedRegex(@"^[0-9]{12}\z")]
     private static partial Regex AccountId();
 }

@@ -130,12 +130,13 @@ public static partial class GuardrailValues
         var oneLine => $"'{oneLine[..200]}…' ({oneLine.Length:N0} characters)",
     };
 
-    [GeneratedRegex(@"^(?:[0-9?]{12}|\*)$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final line break, which would end up inside the SCP's condition.
+    [GeneratedRegex(@"^(?:[0-9?]{12}|\*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex AccountPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_/*?-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_/*?-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^(?:prod-[a-z0-9]{13}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:prod-[a-z0-9]{13}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\z", RegexOptions.CultureInvariant)]
     private static partial Regex ProductIdPattern();
 }

@@ -59,4 +59,16 @@ public sealed class OrganizationsEndpointTests
 
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void AnEmptyExplicitUrlIsRefusedRatherThanSendingToAws(string explicitUrl)
+    {
+        // An empty -EndpointUrl (an unset variable in a test script) must not quietly send writes to the real
+        // partition endpoint, nor to whatever AWS_ENDPOINT_URL happens to say.
+        var e = Assert.Throws<ArgumentException>(() => OrganizationsEndpoint.Resolve("aws", explicitUrl, k => k == "AWS_ENDPOINT_URL" ? "http://127.0.0.1:2222" : null));
+
+        Assert.Contains("-EndpointUrl is empty", e.Message, StringComparison.Ordinal);
+    }
 }

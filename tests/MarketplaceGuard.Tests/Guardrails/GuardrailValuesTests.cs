@@ -36,6 +36,7 @@ public sealed class GuardrailValuesTests
     [InlineData("arn:aws:iam:us-east-1:111122223333:role/Procurement", "the region 'us-east-1'")]
     [InlineData("arn:aws:iam::111122223333:role/Pro curement", "characters IAM does not allow")]
     [InlineData("ARN:aws:iam::111122223333:role/Procurement", "is not an ARN")]
+    [InlineData("arn:aws:iam::\u0661\u0661\u0661\u0661\u0662\u0662\u0662\u0662\u0663\u0663\u0663\u0663:role/Procurement", "the account")]
     public void OtherValuesAreRefusedNamingTheValueTheParameterAndWhy(string value, string why)
     {
         var error = Assert.Throws<GuardrailInputException>(() => GuardrailValues.CheckPrincipalArnPattern(value, "LauncherPrincipalArn"));
@@ -44,6 +45,19 @@ public sealed class GuardrailValuesTests
         Assert.Equal("LauncherPrincipalArn", error.Parameter);
         Assert.Equal(value, error.Value);
         Assert.StartsWith($"-LauncherPrincipalArn: '{value}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::111122223333:role/Procurement\n", "characters IAM does not allow")]
+    [InlineData("arn:aws:iam::111122223333:role/Procurement\r\n", "characters IAM does not allow")]
+    [InlineData("arn:aws:iam::111122223333\n:role/Procurement", "has the account")]
+    public void AValueEndingInALineBreakIsRefusedNotWrittenIntoTheCondition(string value, string why)
+    {
+        // Such a value would become an exception no principal ARN matches: the principal it meant would be denied.
+        var error = Assert.Throws<GuardrailInputException>(() => GuardrailValues.CheckPrincipalArnPattern(value, "ProcurementPrincipalArn"));
+
+        Assert.Equal(GuardrailInputProblem.PrincipalArnInvalid, error.Problem);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
     }
 
@@ -74,6 +88,7 @@ public sealed class GuardrailValuesTests
     [InlineData("prod-4PMEWLYBDFTBS", "write it in lowercase")]
     [InlineData("A61C46FE-1747-41AA-9AF0-2E0AE8A9CE05", "write it in lowercase")]
     [InlineData("a61c46fe174741aa9af02e0ae8a9ce05", "is not an AWS Marketplace product id")]
+    [InlineData("prod-4pmewlybdftbs\n", "is not an AWS Marketplace product id")]
     public void OtherProductIdsAreRefused(string value, string why)
     {
         var error = Assert.Throws<GuardrailInputException>(() => GuardrailValues.CheckProductId(value));
