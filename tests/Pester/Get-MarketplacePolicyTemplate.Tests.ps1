@@ -129,11 +129,11 @@ Describe 'Get-MarketplacePolicyTemplate' {
         (Get-MarketplacePolicyTemplate -Edition Article).Document | Should -Be $article.Document
         $current.Name | Should -Be $article.Name
         $current.PolicyName | Should -Be $article.PolicyName
-        $article.Edition | Should -Be 'Article', 'Article', 'Article', 'Current', 'Current', 'Current'
-        $current.Edition | Should -Be 'Current', 'Current', 'Article', 'Current', 'Current', 'Current' -Because 'DenyMarketplace is the article''s document in both editions'
+        $article.Edition | Should -Be 'Article', 'Article', 'Article', 'Current', 'Current', 'Current', 'Current', 'Current'
+        $current.Edition | Should -Be 'Current', 'Current', 'Article', 'Current', 'Current', 'Current', 'Current', 'Current' -Because 'DenyMarketplace is the article''s document in both editions'
         $current[0].Document | Should -Not -Be $article[0].Document
         $current[2].Document | Should -Be $article[2].Document
-        $current[3..5].Document | Should -Be $article[3..5].Document
+        $current[3..7].Document | Should -Be $article[3..7].Document
     }
 
     It 'gives the Current documents the Agreement API: procurement buys and cancels, billing is denied both' {

@@ -120,7 +120,7 @@ Describe 'Import-MarketplaceAuditReport' {
         # Only the time differs: the run ids and start times are the runs' own, read back.
         Get-ReportText $joined | Should -BeExactly (Get-ReportText $wholeReport)
         $report = Get-Content $joined -Raw | ConvertFrom-Json
-        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 91 findings to fix'
+        $report.summary.verdict | Should -Be 'Not passed: 1 account not audited (legacy (333344445555)), 92 findings to fix'
         $report.summary.accounts.accountId | Should -Be '111122223333', '222233334444', '333344445555', '444455556666'
         $report.audits.accountName | Should -Be 'prod', 'dev', 'tools'
         $html = Join-Path $TestDrive 'joined.html'
@@ -150,9 +150,9 @@ Describe 'Import-MarketplaceAuditReport' {
         $folder = New-Item -ItemType Directory (Join-Path $TestDrive 'two')
         Copy-Item $Report, $DevReport $folder
 
-        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 93
-        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 93
-        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 93
+        Import-MarketplaceAuditReport (Join-Path $folder '*.json') | Should -HaveCount 94
+        Get-ChildItem $folder -Filter *.json | Import-MarketplaceAuditReport | Should -HaveCount 94
+        Import-MarketplaceAuditReport (Join-Path $folder 'sample.json'), (Join-Path $folder '*.json') | Should -HaveCount 94
         (Import-MarketplaceAuditReport (Join-Path $folder '*.json')).AccountId | Select-Object -Unique | Should -Be '111122223333', '222233334444'
     }
 

@@ -60,10 +60,10 @@ public sealed class PolicyTemplateEditionTests
         var current = PolicyTemplateCatalog.InEdition(PolicyTemplateEdition.Current);
 
         Assert.Equal(
-            [PolicyTemplateEdition.Article, PolicyTemplateEdition.Article, PolicyTemplateEdition.Article, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current],
+            [PolicyTemplateEdition.Article, PolicyTemplateEdition.Article, PolicyTemplateEdition.Article, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current],
             article.Select(t => t.Edition));
         Assert.Equal(
-            [PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Article, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current],
+            [PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Article, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current, PolicyTemplateEdition.Current],
             current.Select(t => t.Edition));
 
         // DenyMarketplace's aws-marketplace:* already covers the Agreement API: one document, not a duplicate.
@@ -210,7 +210,7 @@ public sealed class PolicyTemplateEditionTests
         Assert.Same(ViewerCurrent, PolicyTemplateCatalog.Find("billingviewer", PolicyTemplateEdition.Current));
 
         var e = Assert.Throws<KeyNotFoundException>(() => PolicyTemplateCatalog.Get("Admin", PolicyTemplateEdition.Current));
-        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication.", e.Message);
+        Assert.Equal("There is no policy template 'Admin'. Valid names: Procurement, BillingViewer, DenyMarketplace, PaidAmiLauncher, DenyPaidAmiLaunch, DenyPaidAmiReplication, MarketplaceDistributionAdmin, DenyMarketplaceDistribution.", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => PolicyTemplateCatalog.InEdition((PolicyTemplateEdition)7));
     }
 }
