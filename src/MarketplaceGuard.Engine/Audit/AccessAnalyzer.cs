@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Accounts;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
@@ -43,8 +45,112 @@ public sealed class AccessAnalyzer
         }
     }
 
-    public AccessEntry Analyze(AccountPrincipal principal, Capability capability) =>
-        Decide(principal, capability, capability.RequestList, capability.PathIndexes);
+    public AccessEntry Analyze(AccountPrincipal principal, Capability capability)
+    {
+        var requests = capability.RequestList;
+        var decisions = new AuditDecision[requests.Count];
+        JoinPolicyVerdicts(principal, capability, decisions);
+        return Entry(principal, capability, requests, capability.PathIndexes, decisions);
+    }
+
+    /// <summary>
+    /// The decisions of a capability's requests, joined from what each of the principal's policies says of them (see
+    /// <see cref="PolicyEvaluator.AuditPolicy"/>): denies OR, a layer's allows OR, layers AND. A policy meets thousands
+    /// of principals (a group's members, the roles made from one template) and usually says the same to each, so its
+    /// verdicts are worked out once per capability and account: exactly when the principal's own context (its ARN,
+    /// user name, tags) states none of the keys its statements covering those actions read. A principal whose context
+    /// does, and a policy that covers none of the actions (it changes nothing), are not remembered.
+    /// </summary>
+    private void JoinPolicyVerdicts(AccountPrincipal principal, Capability capability, AuditDecision[] decisions)
+    {
+        var requests = capability.RequestList;
+        var count = requests.Count;
+        Span<Tristate> deny = stackalloc Tristate[count];
+        Span<Tristate> allow = stackalloc Tristate[count];
+        Span<Tristate> layerAllow = stackalloc Tristate[count];
+        deny.Clear(); // Tristate.False
+        allow.Fill(Tristate.True);
+        var context = principal.AuditContext;
+        foreach (var layer in principal.Policies.Layers)
+        {
+            layerAllow.Clear(); // Tristate.False
+            foreach (var policy in layer.Policies)
+            {
+                var reach = policy.Policy.ReachOf(capability.ActionSet);
+                if (!reach.Reached)
+                {
+                    continue;
+                }
+
+                if (StatesAny(context, reach.Keys))
+                {
+                    // The principal's own answer: nothing to remember.
+                    for (var i = 0; i < count; i++)
+                    {
+                        var (resource, _) = requests[i].Bind(principal.AccountId, principal.Partition);
+                        var (policyDeny, policyAllow) = evaluator.AuditPolicy(policy.Policy, requests[i].Action, resource, ContextOf(principal, requests[i]));
+                        deny[i] = TristateLogic.Or(deny[i], policyDeny);
+                        layerAllow[i] = TristateLogic.Or(layerAllow[i], policyAllow);
+                    }
+
+                    continue;
+                }
+
+                var key = new VerdictKey(policy.Policy, capability, principal.AccountId, principal.Partition);
+                if (!remembered.TryGetValue(key, out var verdicts))
+                {
+                    verdicts = remembered.GetOrAdd(key, VerdictsOf(policy.Policy, principal, requests));
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    deny[i] = TristateLogic.Or(deny[i], verdicts[2 * i]);
+                    layerAllow[i] = TristateLogic.Or(layerAllow[i], verdicts[(2 * i) + 1]);
+                }
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                allow[i] = TristateLogic.And(allow[i], layerAllow[i]);
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            decisions[i] = PolicyEvaluator.AuditDecisionFrom(deny[i], allow[i]);
+        }
+    }
+
+    private static bool StatesAny(RequestContext context, ContextKey[] keys)
+    {
+        foreach (var key in keys)
+        {
+            if (context.Knows(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One policy's deny and allow for each request, interleaved: [deny0, allow0, deny1, allow1 ...].</summary>
+    private Tristate[] VerdictsOf(CompiledPolicy policy, AccountPrincipal principal, IReadOnlyList<AccessRequest> requests)
+    {
+        var verdicts = new Tristate[2 * requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (resource, _) = requests[i].Bind(principal.AccountId, principal.Partition);
+            (verdicts[2 * i], verdicts[(2 * i) + 1]) = evaluator.AuditPolicy(policy, requests[i].Action, resource, ContextOf(principal, requests[i]));
+        }
+
+        return verdicts;
+    }
+
+    // The resources a request binds to depend on the account and partition; the facts it adds, on nothing else.
+    private readonly record struct VerdictKey(CompiledPolicy Policy, Capability Capability, string? AccountId, string Partition);
+
+    private readonly ConcurrentDictionary<VerdictKey, Tristate[]> remembered = new();
 
     /// <summary>One request, in the principal's context (the request's own facts laid over it), with its explanation.</summary>
     internal RequestResult Evaluate(AccountPrincipal principal, AccessRequest request)
@@ -119,12 +225,19 @@ public sealed class AccessAnalyzer
     /// </summary>
     internal AccessEntry Decide(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths)
     {
-        // Plain loops: this runs for every principal and capability of the largest accounts.
         var decisions = new AuditDecision[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
             decisions[i] = DecisionOf(principal, requests[i]);
         }
+
+        return Entry(principal, capability, requests, paths, decisions);
+    }
+
+    /// <summary>The capability's entry from the decisions of its requests: each path as its weakest, the strongest path.</summary>
+    private AccessEntry Entry(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
+    {
+        // Plain loops: this runs for every principal and capability of the largest accounts.
 
         var decision = AuditDecision.ExplicitDeny;
         var pathDecisions = new AuditDecision[paths.Count];
@@ -175,12 +288,11 @@ public sealed class AccessAnalyzer
             }
         }
 
-        var evidence = new List<MatchedStatement>();
-        var seenEvidence = new HashSet<(int, PolicyEffect, PolicyLayer, int, string, string?)>();
+        // Evidence and conditions are a handful per entry: lists searched in place cost less than sets.
+        var evidence = new List<MatchedStatement>(4);
         var conditions = new List<string>();
-        var seenConditions = new HashSet<string>(StringComparer.Ordinal);
-        var statements = new List<MatchedStatement>();
-        var gates = new List<GatingCondition>();
+        var statements = Buffers.Statements;
+        var gates = Buffers.Gates;
         foreach (var request in deciding)
         {
             statements.Clear();
@@ -197,7 +309,7 @@ public sealed class AccessAnalyzer
                 }
 
                 // The same statement reached the same way (see MatchedStatement.Describes) is evidence once.
-                if (seenEvidence.Add((statement.StatementIndex, statement.Effect, statement.Layer, statement.Level, statement.PolicyName, statement.Via)))
+                if (!ContainsSameWay(evidence, statement))
                 {
                     evidence.Add(statement);
                 }
@@ -207,7 +319,7 @@ public sealed class AccessAnalyzer
             {
                 foreach (var gate in gates)
                 {
-                    if (seenConditions.Add(gate.Description))
+                    if (!conditions.Contains(gate.Description))
                     {
                         conditions.Add(gate.Description);
                     }
@@ -217,6 +329,35 @@ public sealed class AccessAnalyzer
 
         var decidingRequests = deciding.ToArray();
         return new AccessEntry.Details(conditions, evidence, decidingRequests, () => decidingRequests.Select(r => Evaluate(principal, r)).ToArray());
+    }
+
+    private static bool ContainsSameWay(List<MatchedStatement> evidence, MatchedStatement b)
+    {
+        foreach (var a in evidence)
+        {
+            if (ReferenceEquals(a, b)
+                || (a.StatementIndex == b.StatementIndex && a.Effect == b.Effect && a.Layer == b.Layer && a.Level == b.Level
+                    && a.PolicyName == b.PolicyName && a.Via == b.Via))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The lists one explanation fills per request and empties again: one pair per thread (explanations never nest).</summary>
+    private static class Buffers
+    {
+        [ThreadStatic]
+        private static List<MatchedStatement>? statements;
+
+        [ThreadStatic]
+        private static List<GatingCondition>? gates;
+
+        public static List<MatchedStatement> Statements => statements ??= new List<MatchedStatement>(16);
+
+        public static List<GatingCondition> Gates => gates ??= new List<GatingCondition>(8);
     }
 
     /// <summary>AND: a path needs every request.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MarketplaceGuard.Engine.Evaluation;
 
 namespace MarketplaceGuard.Engine.Audit;
 
@@ -75,6 +76,11 @@ public sealed class Capability
 
     /// <summary>Each path as positions in <see cref="RequestList"/>.</summary>
     internal IReadOnlyList<int[]> PathIndexes { get; }
+
+    /// <summary>The actions of <see cref="RequestList"/>, as the set policies remember their reach by.</summary>
+    internal ActionSet ActionSet => actionSet ??= new ActionSet(RequestList.Select(r => r.Action));
+
+    private ActionSet? actionSet;
 
     public override string ToString() => Name;
 

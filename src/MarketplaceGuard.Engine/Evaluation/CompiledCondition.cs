@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -79,6 +80,12 @@ public sealed class CompiledCondition
     public ConditionOperator Operator => Source.Operator;
 
     public string Key => Source.Key;
+
+    /// <summary>The keys the clause reads: its own, and those of the policy variables in its values.</summary>
+    internal IEnumerable<ContextKey> ReferencedKeys =>
+        new[] { key }
+            .Concat(globs?.SelectMany(g => g.VariableKeys) ?? [])
+            .Concat(arns?.SelectMany(a => a.VariableKeys) ?? []);
 
     /// <summary>Evaluates the clause against a request context.</summary>
     public Tristate Evaluate(RequestContext context)

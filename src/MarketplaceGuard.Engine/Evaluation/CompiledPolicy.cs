@@ -48,6 +48,17 @@ public sealed class CompiledPolicy
     /// <summary>The statements whose Action or NotAction cover the action, denies and allows, in document order.</summary>
     internal ActionStatements StatementsFor(string action)
     {
+        // Most policies name a few services and use no NotAction: for an action of any other service, the service
+        // index answers at once, and nothing is remembered.
+        if (anyService.Length == 0)
+        {
+            var colon = action.IndexOf(':', StringComparison.Ordinal);
+            if (!byServiceSpan.ContainsKey(colon < 0 ? action : action.AsSpan(0, colon)))
+            {
+                return ActionStatements.None;
+            }
+        }
+
         var remembered = byAction ?? Interlocked.CompareExchange(ref byAction, new(StringComparer.OrdinalIgnoreCase), null) ?? byAction;
         if (remembered.TryGetValue(action, out var known))
         {
@@ -62,6 +73,15 @@ public sealed class CompiledPolicy
 
     private const int MaxRememberedActions = 4096;
 
+    /// <summary>What this policy can say about a set of actions (see <see cref="PolicyReach"/>), remembered per set.</summary>
+    internal PolicyReach ReachOf(ActionSet actions)
+    {
+        var remembered = reach ?? Interlocked.CompareExchange(ref reach, new(ReferenceEqualityComparer.Instance), null) ?? reach;
+        return remembered.TryGetValue(actions, out var known) ? known : remembered.GetOrAdd(actions, PolicyReach.Of(this, actions));
+    }
+
+    private ConcurrentDictionary<ActionSet, PolicyReach>? reach;
+
     private ActionStatements Select(string action)
     {
         var colon = action.IndexOf(':', StringComparison.Ordinal);
@@ -69,21 +89,49 @@ public sealed class CompiledPolicy
         var name = colon < 0 ? ReadOnlySpan<char>.Empty : action.AsSpan(colon + 1);
         var candidates = byServiceSpan.TryGetValue(service, out var forService) ? forService : anyService;
 
+        if (candidates.Length == 0)
+        {
+            return ActionStatements.None;
+        }
+
         var all = new List<CompiledStatement>();
+        var denies = 0;
         foreach (var statement in candidates)
         {
             if (statement.MatchesAction(service, name))
             {
                 all.Add(statement);
+                denies += statement.Effect == PolicyEffect.Deny ? 1 : 0;
             }
         }
 
-        return new ActionStatements(
-            all.ToArray(),
-            all.Where(s => s.Effect == PolicyEffect.Deny).ToArray(),
-            all.Where(s => s.Effect == PolicyEffect.Allow).ToArray());
+        if (all.Count == 0)
+        {
+            return ActionStatements.None;
+        }
+
+        var denyStatements = new CompiledStatement[denies];
+        var allowStatements = new CompiledStatement[all.Count - denies];
+        var (d, a) = (0, 0);
+        foreach (var statement in all)
+        {
+            if (statement.Effect == PolicyEffect.Deny)
+            {
+                denyStatements[d++] = statement;
+            }
+            else
+            {
+                allowStatements[a++] = statement;
+            }
+        }
+
+        return new ActionStatements(all.ToArray(), denyStatements, allowStatements);
     }
 }
 
 /// <summary>The statements of one policy that cover one action: all in document order, and split by effect.</summary>
-internal sealed record ActionStatements(CompiledStatement[] All, CompiledStatement[] Denies, CompiledStatement[] Allows);
+internal sealed record ActionStatements(CompiledStatement[] All, CompiledStatement[] Denies, CompiledStatement[] Allows)
+{
+    /// <summary>No statement covers the action.</summary>
+    public static ActionStatements None { get; } = new([], [], []);
+}

@@ -144,6 +144,19 @@ public sealed class CompiledStatement
         return resourceMatch == Tristate.False ? Tristate.False : TristateLogic.And(resourceMatch, MatchesConditions(context));
     }
 
+    /// <summary>
+    /// Every context key whose value can change whether the statement applies: its conditions' keys and the keys of
+    /// the policy variables in its Resource and condition values. A request context silent on all of them gets the
+    /// same answer as any other.
+    /// </summary>
+    internal ContextKey[] ReferencedKeys => referencedKeys ??= conditions
+        .SelectMany(c => c.ReferencedKeys)
+        .Concat(resources.SelectMany(r => r.VariableKeys))
+        .Distinct()
+        .ToArray();
+
+    private ContextKey[]? referencedKeys;
+
     /// <summary>True when the statement may cover actions of any service: NotAction, or an Action of "*".</summary>
     internal bool CouldMatchAnyService { get; }
 

@@ -218,10 +218,48 @@ public sealed class PolicyEvaluator
             allow = TristateLogic.And(allow, layerAllow);
         }
 
-        return allow == Tristate.False ? AuditDecision.ImplicitDeny
-            : allow == Tristate.True && deny == Tristate.False ? AuditDecision.Allowed
-            : AuditDecision.ConditionallyAllowed;
+        return AuditDecisionFrom(deny, allow);
     }
+
+    /// <summary>
+    /// What one policy alone says of a request in an audit: whether its denies apply, and whether its allows do (each
+    /// three-valued). <see cref="AuditDecisionOf"/> is these joined: the denies of every policy OR, the allows of a
+    /// layer's policies OR, the layers AND. An audit that meets the same policy for many principals asks this once.
+    /// </summary>
+    internal (Tristate Deny, Tristate Allow) AuditPolicy(CompiledPolicy policy, string action, string resource, RequestContext context)
+    {
+        resource = EffectiveResource(action, resource);
+        var resourceIsSet = ResourceSet.IsSet(resource);
+        var statements = policy.StatementsFor(action);
+        var deny = Tristate.False;
+        foreach (var statement in statements.Denies)
+        {
+            deny = TristateLogic.Or(deny, statement.MatchesRequest(resource, context, resourceIsSet));
+            if (deny == Tristate.True)
+            {
+                break;
+            }
+        }
+
+        var allow = Tristate.False;
+        foreach (var statement in statements.Allows)
+        {
+            allow = TristateLogic.Or(allow, statement.MatchesRequest(resource, context, resourceIsSet));
+            if (allow == Tristate.True)
+            {
+                break;
+            }
+        }
+
+        return (deny, allow);
+    }
+
+    /// <summary>The decision of joined denies and allows (see <see cref="AuditPolicy"/>).</summary>
+    internal static AuditDecision AuditDecisionFrom(Tristate deny, Tristate allow) =>
+        deny == Tristate.True ? AuditDecision.ExplicitDeny
+        : allow == Tristate.False ? AuditDecision.ImplicitDeny
+        : allow == Tristate.True && deny == Tristate.False ? AuditDecision.Allowed
+        : AuditDecision.ConditionallyAllowed;
 
     private static void AddUnsettledConditions(List<GatingCondition> gating, MatchedStatement matched, CompiledStatement statement, string resource, RequestContext context, bool resourceIsSet)
     {

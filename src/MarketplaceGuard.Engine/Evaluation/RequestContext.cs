@@ -186,6 +186,9 @@ public sealed class RequestContext : IVariableSource
         return state == KeyState.Unknown ? KeyState.Unknown : KeyState.Absent;
     }
 
+    /// <summary>Whether any layer of this context says anything of the key: a value, absent or present.</summary>
+    internal bool Knows(ContextKey key) => under is null ? Knows(key.Id) : topLayer!.Knows(key.Id) || under.Knows(key);
+
     /// <summary>Whether this (single-layer) context says anything of the key: a value, absent or present.</summary>
     private bool Knows(int id) =>
         (id < valuesById.Length && valuesById[id] is not null) || (id < absentById.Length && absentById[id]) || (id < presentById.Length && presentById[id]);

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace MarketplaceGuard.Engine.Matching;
 
@@ -32,6 +34,10 @@ public sealed class ArnPattern
 
     /// <summary>True when the pattern uses policy variables.</summary>
     public bool HasVariables { get; }
+
+    /// <summary>The keys of the policy variables the pattern uses (none for most patterns).</summary>
+    internal IEnumerable<ContextKey> VariableKeys =>
+        !HasVariables ? [] : segments is not null ? segments.SelectMany(s => s.VariableKeys) : whole!.VariableKeys;
 
     /// <summary>Compiles a pattern.</summary>
     /// <param name="pattern">The text.</param>

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MarketplaceGuard.Engine.Matching;
+
+namespace MarketplaceGuard.Engine.Evaluation;
+
+/// <summary>
+/// A fixed set of actions that are always asked about together (the requests of one capability). Policies remember
+/// their <see cref="PolicyReach"/> per set, by reference: make one set per capability, not one per question.
+/// </summary>
+internal sealed class ActionSet
+{
+    public ActionSet(IEnumerable<string> actions)
+    {
+        Actions = actions.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    public string[] Actions { get; }
+}
+
+/// <summary>
+/// What a policy can say about a set of actions: whether any statement covers one of them, and which context keys
+/// those statements read. A policy that reaches none of the actions cannot change a decision about them; one whose
+/// keys a principal's context is silent on decides the same for that principal as for any other such principal.
+/// </summary>
+internal sealed class PolicyReach
+{
+    private PolicyReach(bool reached, ContextKey[] keys)
+    {
+        Reached = reached;
+        Keys = keys;
+    }
+
+    public static PolicyReach None { get; } = new(false, []);
+
+    public bool Reached { get; }
+
+    public ContextKey[] Keys { get; }
+
+    public static PolicyReach Of(CompiledPolicy policy, ActionSet actions)
+    {
+        HashSet<CompiledStatement>? statements = null;
+        foreach (var action in actions.Actions)
+        {
+            var covering = policy.StatementsFor(action).All;
+            if (covering.Length > 0)
+            {
+                (statements ??= new(ReferenceEqualityComparer.Instance)).UnionWith(covering);
+            }
+        }
+
+        return statements is null
+            ? None
+            : new PolicyReach(true, statements.SelectMany(s => s.ReferencedKeys).Distinct().ToArray());
+    }
+}
