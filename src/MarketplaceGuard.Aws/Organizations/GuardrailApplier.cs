@@ -250,7 +250,12 @@ public sealed class GuardrailApplyException : Exception
         var text = $"Could not {failed.Description} ({why}).";
         if (failed.Kind == GuardrailChangeKind.DeletePolicy)
         {
-            return text + $" The guardrails are attached as planned ({string.Join("; ", made)}); the SCP {failed.PolicyName} is left, attached nowhere: run the command again or Remove-MarketplaceGuardrail to delete it.";
+            // A delete comes after every attach and detach (Set deletes a part it no longer needs, Remove what it
+            // detached), so the target's attachments are already what was planned, whichever command ran.
+            var left = $"the SCP {failed.PolicyName} is left, attached nowhere: run the command again or Remove-MarketplaceGuardrail to delete it.";
+            return made.Count == 0
+                ? $"{text} T{left[1..]}"
+                : $"{text} The target's attachments are as planned ({string.Join("; ", made)}); {left}";
         }
 
         text += made.Count == 0 ? " Nothing had been changed." : $" Already changed in this run: {string.Join("; ", made)}.";

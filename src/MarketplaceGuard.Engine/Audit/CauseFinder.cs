@@ -79,6 +79,31 @@ internal sealed class CauseFinder
         .ThenBy(g => g, StringComparer.Ordinal)
         .FirstOrDefault();
 
+    /// <summary>
+    /// Whether the principal would hold <paramref name="capability"/> (always or in some contexts) once out of
+    /// <paramref name="group"/>, as Remove-IAMUserFromGroup leaves it: without the group's policies, allows and denies.
+    /// Leaving a group lifts its deny but grants nothing, so it fixes a lockout only when something else allows.
+    /// </summary>
+    public bool HoldsOutOf(AccountPrincipal principal, Capability capability, string group)
+    {
+        var policies = principal.Policies;
+        var via = GroupVia + group;
+        var without = new PolicySet(
+            policies.IdentityPolicies.Where(p => !string.Equals(p.Via, via, StringComparison.Ordinal)),
+            policies.PermissionsBoundary,
+            policies.ServiceControlPolicyLevels,
+            policies.SessionPolicy);
+
+        // A path needs every one of its requests; any path gives the capability.
+        return capability.PathIndexes.Any(path => path.All(i =>
+        {
+            var request = capability.RequestList[i];
+            var (resource, _) = request.Bind(principal.AccountId, principal.Partition);
+            return evaluator.AuditDecisionOf(without, request.Action, resource, AccessAnalyzer.ContextOf(principal, request))
+                is AuditDecision.Allowed or AuditDecision.ConditionallyAllowed;
+        }));
+    }
+
     private static string? GroupOf(string? via) =>
         via is not null && via.StartsWith(GroupVia, StringComparison.Ordinal) ? via[GroupVia.Length..] : null;
 

@@ -164,7 +164,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
-                        LockoutFix(principal, procure, principalParameter),
+                        LockoutFix(principal, procure, principalParameter, causes),
                         causes.Of(principal, procure, PolicyEffect.Deny).Text);
                 }
 
@@ -254,7 +254,7 @@ public sealed class LeastPrivilegeAudit
             {
                 Add(AuditRules.LauncherLockedOut, Severity.High, launch,
                     $"{who} is authorized to launch paid AMIs but cannot: {Describe(launch)}",
-                    LockoutFix(principal, launch, principalParameter + " -AccessLevel Launcher"),
+                    LockoutFix(principal, launch, principalParameter + " -AccessLevel Launcher", causes),
                     causes.Of(principal, launch, PolicyEffect.Deny).Text);
             }
 
@@ -329,11 +329,16 @@ public sealed class LeastPrivilegeAudit
             var pmp = entries[ManagePrivateMarketplaceIndex];
             if (IsDenied(licenses.Decision) && IsDenied(catalog.Decision) && IsDenied(pmp.Decision))
             {
-                // The deny to explain is the one an explicit deny gives, when there is one: it is what a fix must lift.
-                var blocked = new[] { licenses, catalog, pmp }.FirstOrDefault(e => e.Decision == AuditDecision.ExplicitDeny) ?? licenses;
+                // Any one of the three ends the lockout, so the fix is the smallest that restores one: leaving a group whose
+                // deny is all that stops it; else the grant, for one that nothing denies (the Rule 1 deny stops only the
+                // Private Marketplace); else lifting the first explicit deny, and granting too if nothing else allows.
+                var denied = new[] { licenses, catalog, pmp };
+                var blocked = denied.FirstOrDefault(e => LockingGroup(e) is { } group && causes.HoldsOutOf(principal, e.CapabilityDefinition, group))
+                    ?? denied.FirstOrDefault(e => e.Decision == AuditDecision.ImplicitDeny)
+                    ?? denied.First(e => e.Decision == AuditDecision.ExplicitDeny);
                 Add(AuditRules.GovernanceLockedOut, Severity.High, blocked,
                     $"{who} is authorized to administer distribution but can do none of it: distribute licenses: {Describe(licenses)}; share through Service Catalog: {Describe(catalog)}; manage the Private Marketplace: {Describe(pmp)}",
-                    LockoutFix(principal, blocked, principalParameter + " -AccessLevel Governance"),
+                    LockoutFix(principal, blocked, principalParameter + " -AccessLevel Governance", causes),
                     causes.Of(principal, blocked, PolicyEffect.Deny).Text);
             }
         }
@@ -483,16 +488,28 @@ public sealed class LeastPrivilegeAudit
     private static string Evidence(AccessEntry entry) => string.Join("; ", entry.Evidence.Select(e => e.ToString()));
 
     /// <summary>How an authorized principal gets its access back: out of the group whose deny blocks it, or a Grant.</summary>
-    private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string grantArguments)
+    /// <summary>The deny a lockout fix must lift: an SCP's first (no change in the account lifts it), else any.</summary>
+    private static MatchedStatement? LockingDeny(AccessEntry entry) =>
+        entry.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny && e.Layer == PolicyLayer.ServiceControlPolicy)
+        ?? entry.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
+
+    /// <summary>The group whose deny locks the principal out, when leaving that group is the fix to try.</summary>
+    private static string? LockingGroup(AccessEntry entry) =>
+        entry.Decision == AuditDecision.ExplicitDeny && LockingDeny(entry)?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal)
+            ? via[CauseFinder.GroupVia.Length..]
+            : null;
+
+    private static string LockoutFix(AccountPrincipal principal, AccessEntry procure, string grantArguments, CauseFinder causes)
     {
-        // An SCP's deny is told first: no change in the account lifts it, so a fix inside the account would not help.
-        var deny = procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny && e.Layer == PolicyLayer.ServiceControlPolicy)
-            ?? procure.Evidence.FirstOrDefault(e => e.Effect == Policies.PolicyEffect.Deny);
-        if (procure.Decision == AuditDecision.ExplicitDeny && deny?.Via is { } via && via.StartsWith(CauseFinder.GroupVia, StringComparison.Ordinal))
+        var deny = LockingDeny(procure);
+        if (LockingGroup(procure) is { } group)
         {
-            var group = via[CauseFinder.GroupVia.Length..];
-            // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group does.
-            return $"Remove-IAMUserFromGroup -GroupName {Quoted(group)} -UserName {Quoted(principal.Name)}";
+            // No MarketplaceGuard command lifts a deny that another group carries: taking the user out of that group
+            // does. Leaving it grants nothing, though: when nothing else allows the capability, the grant is needed too.
+            var leave = $"Remove-IAMUserFromGroup -GroupName {Quoted(group)} -UserName {Quoted(principal.Name)}";
+            return causes.HoldsOutOf(principal, procure.CapabilityDefinition, group)
+                ? leave
+                : $"{leave}; Grant-MarketplaceProcurement {grantArguments}";
         }
 
         if (procure.Decision == AuditDecision.ExplicitDeny && deny is { Layer: PolicyLayer.ServiceControlPolicy })

@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
+using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Engine.Audit;
@@ -76,7 +78,9 @@ public static class SuppressionFile
                 var ruleId = Field("ruleId");
                 if (AuditRules.Find(ruleId) is null)
                 {
-                    throw new SuppressionFileException(source, $"{path}.ruleId", $"'{ruleId}' is not a rule id (MG1001 to MG1007)");
+                    // The list comes from the rules themselves: a hard-coded range went stale when Rules 2 and 3 were added.
+                    var meant = ClosestNames.Find(ruleId, AuditRules.All.Select(r => r.Id), 1);
+                    throw new SuppressionFileException(source, $"{path}.ruleId", $"'{ruleId}' is not a rule id{(meant.Count > 0 ? $" (did you mean {meant[0]}?)" : string.Empty)}; the rule ids are {string.Join(", ", AuditRules.All.Select(r => r.Id))}");
                 }
 
                 var expiresText = Field("expires");

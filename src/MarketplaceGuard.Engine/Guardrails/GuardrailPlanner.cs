@@ -96,10 +96,21 @@ public static class GuardrailPlanner
                 $"{target.Label} is the organization's root: a guardrail there applies to every member account at once. Attach it to an OU or an account first, or use -Force."));
         }
 
-        foreach (var policy in desired.Where(p => p.Rules.Contains(1) && p.Exceptions.ProcurementPrincipalArns.Count == 0))
+        foreach (var policy in desired.Where(p => p.Rules.Contains(1)))
         {
-            refusals.Add(new GuardrailRefusal(GuardrailRefusalKind.NoProcurementException,
-                $"The guardrail {policy.Name} excepts no procurement principal: it would deny procurement to every principal of the member accounts under {target.Label}. Build it with the procurement principals, or use -Force."));
+            var excepted = policy.Exceptions.ProcurementPrincipalArns;
+            if (excepted.Count == 0)
+            {
+                refusals.Add(new GuardrailRefusal(GuardrailRefusalKind.NoProcurementException,
+                    $"The guardrail {policy.Name} excepts no procurement principal: it would deny procurement to every principal of the member accounts under {target.Label}. Build it with the procurement principals, or use -Force."));
+            }
+            else if (target.Kind == OrganizationTargetKind.Account && !excepted.Any(arn => CanBeIn(arn, target.Id)))
+            {
+                // The exceptions name principals of other accounts only: in this account they except nobody, which is a
+                // guardrail without procurement for it (the lockout guard, which checks the excepted principals, passes).
+                refusals.Add(new GuardrailRefusal(GuardrailRefusalKind.NoProcurementException,
+                    $"The guardrail {policy.Name} excepts procurement principals of other accounts only ({string.Join(", ", excepted)}): it would deny procurement to every principal of {target.Label}. Except a principal of account {target.Id} (or of any account: arn:aws:iam::*:...), or use -Force."));
+            }
         }
 
         if (state.IsManagementAccount)
@@ -159,6 +170,17 @@ public static class GuardrailPlanner
     /// The changes in order (preparation, attachments and detachments interleaved within the quotas, deletions), the
     /// quota refusals, and the names attached afterwards.
     /// </summary>
+    /// <summary>
+    /// Whether an exception pattern can name a principal of <paramref name="accountId"/>: its account is <c>*</c>, or
+    /// 12 characters each the account's digit or <c>?</c> (GuardrailValues checked the shape).
+    /// </summary>
+    private static bool CanBeIn(string arnPattern, string accountId)
+    {
+        var account = arnPattern.Split(':')[4];
+        return account == "*"
+            || (account.Length == accountId.Length && account.Zip(accountId).All(pair => pair.First == '?' || pair.First == pair.Second));
+    }
+
     private static GuardrailPlan Assemble(
         GuardrailState state,
         List<GuardrailChange> preparing,

@@ -94,6 +94,13 @@ public static partial class GuardrailValues
         {
             Fail("has characters IAM does not allow in a path or name (letters, digits and + = , . @ _ - / are allowed, with * and ? as wildcards).");
         }
+
+        // A path with no name after it (role/team/) is an ARN no user or role has: the exception would except nobody,
+        // and the deny would reach the principals the caller meant to except.
+        if (resource.EndsWith('/'))
+        {
+            Fail($"ends with '/': the {kind} name after the path is missing, so it matches no {kind}. Add the name, or end with * to except every {kind} under the path ({kind}/procurement/*).");
+        }
     }
 
     /// <summary>

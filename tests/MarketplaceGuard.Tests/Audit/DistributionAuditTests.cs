@@ -333,6 +333,22 @@ public sealed class DistributionAuditTests
     }
 
     [Fact]
+    public void ALockoutFixThatLeavesTheDenyingGroupAlsoGrantsWhenNothingElseAllows()
+    {
+        // sid and priya are in Everyone, whose deny covers every aws-marketplace action. Named procurement, sid holds no
+        // procurement grant: out of Everyone he would still be (implicitly) denied. Named governance, priya needs only
+        // the grant: the Rule 1 deny stops the Private Marketplace, not License Manager nor Service Catalog.
+        var account = SampleAccount();
+        var run = new LeastPrivilegeAudit().Run(account, account.Resolve(["Procurement", "sid"], out _), [], [], Today, governance: account.Resolve(["DistributionAdmins", "priya"], out _));
+
+        string Fix(string rule, string principal) => run.Findings.Single(f => f.RuleId == rule && f.Principal == principal).Recommendation;
+        Assert.Equal("Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'sid'; Grant-MarketplaceProcurement -UserName 'sid'", Fix("MG1003", "user/sid"));
+        Assert.Equal("Remove-IAMUserFromGroup -GroupName 'Everyone' -UserName 'priya'", Fix("MG1003", "user/priya"));
+        Assert.Equal("Grant-MarketplaceProcurement -UserName 'priya' -AccessLevel Governance", Fix("MG3004", "user/priya"));
+        Assert.Equal("Remove-IAMUserFromGroup -GroupName 'NoDistribution' -UserName 'gary'", Fix("MG3004", "user/gary"));
+    }
+
+    [Fact]
     public void TheSampleAccountsLockedOutGovernanceUserLeavesTheGroupThatDeniesHim()
     {
         var account = SampleAccount();

@@ -155,3 +155,29 @@ public sealed class GuardrailApplierTests : IDisposable
         Assert.Equal(["FullAWSAccess", $"MarketplaceGuard-Rule1-{SandboxId}"], AttachedNames(SandboxId));
     }
 }
+
+/// <summary>What a failed guardrail write says, whichever command made it.</summary>
+public sealed class GuardrailApplyExceptionTests
+{
+    private static readonly GuardrailChange FailedDelete = new(GuardrailChangeKind.DeletePolicy, "MarketplaceGuard-Rule1-ou-ex12-workload", "p-1", "delete SCP MarketplaceGuard-Rule1-ou-ex12-workload (p-1), attached nowhere any more");
+
+    [Fact]
+    public void AFailedDeleteAfterRemoveDetachedSaysTheAttachmentsAreAsPlannedNotAttached()
+    {
+        var made = new[] { "detach SCP MarketplaceGuard-Rule1-ou-ex12-workload from OU Workloads (ou-ex12-workload)" };
+
+        var e = new GuardrailApplyException(FailedDelete, new InvalidOperationException("boom"), made, [], []);
+
+        Assert.DoesNotContain("attached as planned", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The target's attachments are as planned (detach SCP MarketplaceGuard-Rule1-ou-ex12-workload from OU Workloads (ou-ex12-workload)); the SCP MarketplaceGuard-Rule1-ou-ex12-workload is left, attached nowhere", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFailedDeleteOfAnSCPLeftByAnEarlierRunListsNoEmptyChanges()
+    {
+        var e = new GuardrailApplyException(FailedDelete, new InvalidOperationException("boom"), [], [], []);
+
+        Assert.DoesNotContain("()", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(boom). The SCP MarketplaceGuard-Rule1-ou-ex12-workload is left, attached nowhere: run the command again or Remove-MarketplaceGuardrail to delete it.", e.Message, StringComparison.Ordinal);
+    }
+}

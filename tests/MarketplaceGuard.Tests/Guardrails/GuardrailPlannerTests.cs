@@ -142,6 +142,32 @@ public sealed class GuardrailPlannerTests
         Assert.Contains("would deny procurement to every principal of the member accounts under root r-a1b2", plan.Refusals[1].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("arn:aws:iam::*:user/pat", false)]
+    [InlineData("arn:aws:iam::44445555????:role/Procurement", false)]
+    [InlineData("arn:aws:iam::444455556666:root", false)]
+    [InlineData("arn:aws:iam::111122223333:user/pat;arn:aws:iam::444455556666:user/pat", false)]
+    [InlineData("arn:aws:iam::111122223333:user/pat", true)]
+    [InlineData("arn:aws:iam::111122223333:user/pat;arn:aws:iam::4444555566?7:role/Procurement", true)]
+    public void OnAnAccountAGuardrailExceptingOnlyPrincipalsOfOtherAccountsIsRefusedUnlessForced(string exceptions, bool refused)
+    {
+        // The account's own procurement team is not excepted: the lockout guard checks the excepted principals, which live
+        // elsewhere, and would pass while every principal of the account loses procurement.
+        var account = new GuardrailTarget("444455556666", OrganizationTargetKind.Account, "workloads");
+        var state = new GuardrailState(account, Management, [RootLevel()], [FullAwsAccess("444455556666")]);
+
+        var plan = GuardrailPlanner.PlanSet(state, [Guardrail(procurement: exceptions.Split(';'))]);
+
+        var refusal = plan.Refusals.SingleOrDefault(r => r.Kind == GuardrailRefusalKind.NoProcurementException);
+        Assert.Equal(refused, refusal is not null);
+        if (refusal is not null)
+        {
+            Assert.True(refusal.ForceOverrides);
+            Assert.Contains("excepts procurement principals of other accounts only", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("would deny procurement to every principal of account workloads (444455556666)", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void TwoGuardrailsOfOneNameAreAnError()
     {

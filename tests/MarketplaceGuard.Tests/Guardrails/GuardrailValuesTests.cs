@@ -31,6 +31,8 @@ public sealed class GuardrailValuesTests
     [InlineData("arn:aws:iam::111122223333:policy/Procurement", "not the ARN of a user, a role or an account root")]
     [InlineData("arn:aws:iam::111122223333:*", "not the ARN of a user, a role or an account root")]
     [InlineData("arn:aws:iam::111122223333:role/", "not the ARN of a user, a role or an account root")]
+    [InlineData("arn:aws:iam::111122223333:role/team/", "ends with '/': the role name after the path is missing")]
+    [InlineData("arn:aws:iam::*:user/procurement/", "ends with '/': the user name after the path is missing")]
     [InlineData("arn:aws:iam::11112222333:role/Procurement", "the account '11112222333'")]
     [InlineData("arn:asw:iam::111122223333:role/Procurement", "the partition 'asw'")]
     [InlineData("arn:aws:iam:us-east-1:111122223333:role/Procurement", "the region 'us-east-1'")]
