@@ -33,6 +33,16 @@ internal sealed class CauseFinder
     public bool CanDenyAt(string group) => !authorizedGroups.Contains(group);
 
     /// <summary>
+    /// Whether some member of <paramref name="group"/> holds the identity policy named <paramref name="policyName"/> (a
+    /// grant Revoke protects): asked for every finding of every member, answered once per group and policy.
+    /// </summary>
+    public bool AnyMemberHolds(string group, string policyName) =>
+        membersHolding.GetOrAdd((group, policyName), static (key, members) =>
+            members.MembersOf(key.Group).Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, key.Policy, StringComparison.Ordinal))), account);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Group, string Policy), bool> membersHolding = new();
+
+    /// <summary>
     /// Through what an access arrives (<paramref name="effect"/> Allow) or is blocked (Deny): the first group among the
     /// statements of that effect, else the first policy, named with how it reaches the principal; the principal itself
     /// when nothing narrower is to blame (an implicit deny).

@@ -272,7 +272,7 @@ public sealed class LeastPrivilegeAudit
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2{Force(run.Account!.MembersOf(group))}")
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2{(causes.AnyMemberHolds(group, LauncherPolicyName) ? " -Force" : string.Empty)}")
                 : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 2{Force([principal])}");
         }
 
@@ -354,7 +354,7 @@ public sealed class LeastPrivilegeAudit
         {
             var cause = causes.Of(principal, entry, PolicyEffect.Allow);
             return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 3{Force(run.Account!.MembersOf(group), GovernancePolicyName)}")
+                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 3{(causes.AnyMemberHolds(group, GovernancePolicyName) ? " -Force" : string.Empty)}")
                 : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 3{Force([principal], GovernancePolicyName)}");
         }
 
