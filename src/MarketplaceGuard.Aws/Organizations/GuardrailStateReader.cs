@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Guardrails;
 using MarketplaceGuard.Engine.Organizations;
 
+using static MarketplaceGuard.Aws.Organizations.OrganizationsReply;
+
 namespace MarketplaceGuard.Aws.Organizations;
 
 /// <summary>
@@ -184,17 +186,4 @@ public static class GuardrailStateReader
 
         return items;
     }
-
-    private static JsonElement Member(JsonElement reply, string operation, string name) =>
-        reply.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : throw new OrganizationsException(operation, "MalformedResponse", $"the reply has no {name} object", 200, null, 1);
-
-    private static string Required(JsonElement element, string operation, string name) =>
-        Optional(element, name) is { Length: > 0 } text
-            ? text
-            : throw new OrganizationsException(operation, "MalformedResponse", $"an item of the reply has no {name}", 200, null, 1);
-
-    private static string? Optional(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -8,6 +8,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Organizations;
 
+using static MarketplaceGuard.Aws.Organizations.OrganizationsReply;
+
 namespace MarketplaceGuard.Aws.Organizations;
 
 /// <summary>
@@ -159,17 +161,4 @@ public static class OrganizationReader
         : value.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value.GetDouble() * 1000))
         : value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : null;
-
-    private static JsonElement Member(JsonElement reply, string operation, string name) =>
-        reply.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : throw new OrganizationsException(operation, "MalformedResponse", $"the reply has no {name} object", 200, null, 1);
-
-    private static string Required(JsonElement element, string operation, string name) =>
-        Optional(element, name) is { Length: > 0 } text
-            ? text
-            : throw new OrganizationsException(operation, "MalformedResponse", $"an item of the reply has no {name}", 200, null, 1);
-
-    private static string? Optional(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

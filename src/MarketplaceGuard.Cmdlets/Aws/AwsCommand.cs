@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,6 +20,46 @@ namespace MarketplaceGuard.Cmdlets.Aws;
 /// </summary>
 public abstract class AwsCommand : PSCmdlet, IDisposable
 {
+    /// <summary>
+    /// Asks ShouldProcess for each planned change in order, in words, and returns those approved. A change that needs a
+    /// declined one (<paramref name="dependsOn"/>: change, declined) is declined too, with a warning; under -WhatIf
+    /// nothing is declined, so every change is shown, and <c>WhatIf</c> is true.
+    /// </summary>
+    protected (List<T> Approved, bool WhatIf) ConfirmChanges<T>(IEnumerable<T> changes, Func<T, string> describe, Func<T, T, bool> dependsOn, string target)
+    {
+        var approved = new List<T>();
+        var declined = new List<T>();
+        var whatIf = false;
+        foreach (var change in changes)
+        {
+            if (declined.FirstOrDefault(d => dependsOn(change, d)) is { } needed)
+            {
+                declined.Add(change);
+                WriteWarning($"Skipped '{describe(change)}': it needs '{describe(needed)}', which was declined.");
+                continue;
+            }
+
+            if (ShouldProcess(
+                $"Performing the operation \"{describe(change)}\" on target \"{target}\".",
+                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{describe(change)}\" on target \"{target}\".",
+                "Confirm",
+                out var reason))
+            {
+                approved.Add(change);
+            }
+            else if (reason == ShouldProcessReason.WhatIf)
+            {
+                whatIf = true; // a preview: nothing is declined, so every later change is shown too
+            }
+            else
+            {
+                declined.Add(change);
+            }
+        }
+
+        return (approved, whatIf);
+    }
+
     /// <summary>The parameter set of cmdlets that can also read a snapshot file instead of the account.</summary>
     protected const string LiveParameterSet = "Live";
 

@@ -294,36 +294,7 @@ public abstract class AccessChangeCommand : AwsCommand
             WriteWarning(warning);
         }
 
-        var approved = new List<PlannedChange>();
-        var declined = new List<PlannedChange>();
-        var whatIf = false;
-        foreach (var change in plan.Changes)
-        {
-            if (declined.FirstOrDefault(d => AccessPlanner.DependsOn(change, d)) is { } needed)
-            {
-                declined.Add(change);
-                WriteWarning($"Skipped '{change.Description}': it needs '{needed.Description}', which was declined.");
-                continue;
-            }
-
-            var target = principal.ToString();
-            if (ShouldProcess(
-                $"Performing the operation \"{change.Description}\" on target \"{target}\".",
-                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{change.Description}\" on target \"{target}\".",
-                "Confirm",
-                out var reason))
-            {
-                approved.Add(change);
-            }
-            else if (reason == ShouldProcessReason.WhatIf)
-            {
-                whatIf = true; // a preview: nothing is declined, so every later change is shown too
-            }
-            else
-            {
-                declined.Add(change);
-            }
-        }
+        var (approved, whatIf) = ConfirmChanges(plan.Changes, c => c.Description, AccessPlanner.DependsOn, principal.ToString()!);
 
         var made = new List<string>();
         if (approved.Count > 0)

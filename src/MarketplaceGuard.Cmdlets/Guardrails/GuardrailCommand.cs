@@ -120,35 +120,7 @@ public abstract class GuardrailCommand : AwsCommand
             WriteWarning(warning);
         }
 
-        var approved = new List<GuardrailChange>();
-        var declined = new List<GuardrailChange>();
-        var whatIf = false;
-        foreach (var change in plan.Changes)
-        {
-            if (declined.FirstOrDefault(d => GuardrailPlanner.DependsOn(change, d)) is { } needed)
-            {
-                declined.Add(change);
-                WriteWarning($"Skipped '{change.Description}': it needs '{needed.Description}', which was declined.");
-                continue;
-            }
-
-            if (ShouldProcess(
-                $"Performing the operation \"{change.Description}\" on target \"{target.Label}\".",
-                $"Are you sure you want to perform this action?{Environment.NewLine}Performing the operation \"{change.Description}\" on target \"{target.Label}\".",
-                "Confirm",
-                out var reason))
-            {
-                approved.Add(change);
-            }
-            else if (reason == ShouldProcessReason.WhatIf)
-            {
-                whatIf = true; // a preview: nothing is declined, so every later change is shown too
-            }
-            else
-            {
-                declined.Add(change);
-            }
-        }
+        var (approved, whatIf) = ConfirmChanges(plan.Changes, c => c.Description, GuardrailPlanner.DependsOn, target.Label);
 
         var made = new List<string>();
         if (approved.Count > 0)
@@ -170,7 +142,8 @@ public abstract class GuardrailCommand : AwsCommand
 
         if (PassThru)
         {
-            var attached = declined.Count == 0 ? plan.AttachedAfter : ["(some changes were declined: read the target again)"];
+            var noneDeclined = whatIf || approved.Count == plan.Changes.Count; // a change is approved, declined or previewed
+            var attached = noneDeclined ? plan.AttachedAfter : ["(some changes were declined: read the target again)"];
             WriteObject(new GuardrailChangeResult(OperationName, target, plan.Changes.Select(c => c.Description).ToList(), made, attached, whatIf));
         }
     }
