@@ -71,6 +71,9 @@ public sealed class AccessAnalyzer
         deny.Clear(); // Tristate.False
         allow.Fill(Tristate.True);
         var context = principal.AuditContext;
+        var ofAccount = remembered.TryGetValue((principal.AccountId, principal.Partition), out var known)
+            ? known
+            : remembered.GetOrAdd((principal.AccountId, principal.Partition), _ => new());
         foreach (var layer in principal.Policies.Layers)
         {
             layerAllow.Clear(); // Tristate.False
@@ -96,10 +99,9 @@ public sealed class AccessAnalyzer
                     continue;
                 }
 
-                var key = new VerdictKey(policy.Policy, capability, principal.AccountId, principal.Partition);
-                if (!remembered.TryGetValue(key, out var verdicts))
+                if (!ofAccount.TryGetValue((policy.Policy, capability), out var verdicts))
                 {
-                    verdicts = remembered.GetOrAdd(key, VerdictsOf(policy.Policy, principal, requests));
+                    verdicts = ofAccount.GetOrAdd((policy.Policy, capability), VerdictsOf(policy.Policy, principal, requests));
                 }
 
                 for (var i = 0; i < count; i++)
@@ -147,10 +149,9 @@ public sealed class AccessAnalyzer
         return verdicts;
     }
 
-    // The resources a request binds to depend on the account and partition; the facts it adds, on nothing else.
-    private readonly record struct VerdictKey(CompiledPolicy Policy, Capability Capability, string? AccountId, string Partition);
-
-    private readonly ConcurrentDictionary<VerdictKey, Tristate[]> remembered = new();
+    // The resources a request binds to depend on the account and partition, the facts it adds on nothing else: the
+    // verdicts are remembered per account and partition, then by policy and capability (both compared by reference).
+    private readonly ConcurrentDictionary<(string? AccountId, string Partition), ConcurrentDictionary<(CompiledPolicy, Capability), Tristate[]>> remembered = new();
 
     /// <summary>One request, in the principal's context (the request's own facts laid over it), with its explanation.</summary>
     internal RequestResult Evaluate(AccountPrincipal principal, AccessRequest request)

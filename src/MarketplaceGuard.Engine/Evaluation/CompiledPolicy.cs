@@ -76,11 +76,33 @@ public sealed class CompiledPolicy
     /// <summary>What this policy can say about a set of actions (see <see cref="PolicyReach"/>), remembered per set.</summary>
     internal PolicyReach ReachOf(ActionSet actions)
     {
-        var remembered = reach ?? Interlocked.CompareExchange(ref reach, new(ReferenceEqualityComparer.Instance), null) ?? reach;
-        return remembered.TryGetValue(actions, out var known) ? known : remembered.GetOrAdd(actions, PolicyReach.Of(this, actions));
+        var remembered = Volatile.Read(ref reach);
+        if (remembered is not null && actions.Id < remembered.Length && remembered[actions.Id] is { } known)
+        {
+            return known;
+        }
+
+        // Sets are few (one per capability), so the reaches live in an array indexed by the set's number, grown to hold
+        // every set. Threads racing here store equal answers; one lost while another grows the array is worked out again.
+        var found = PolicyReach.Of(this, actions);
+        while (true)
+        {
+            remembered = Volatile.Read(ref reach);
+            var next = remembered is not null && actions.Id < remembered.Length ? remembered : new PolicyReach?[Math.Max(ActionSet.Count, actions.Id + 1)];
+            if (!ReferenceEquals(next, remembered))
+            {
+                remembered?.CopyTo(next, 0);
+            }
+
+            next[actions.Id] = found;
+            if (ReferenceEquals(next, remembered) || Interlocked.CompareExchange(ref reach, next, remembered) == remembered)
+            {
+                return found;
+            }
+        }
     }
 
-    private ConcurrentDictionary<ActionSet, PolicyReach>? reach;
+    private PolicyReach?[]? reach;
 
     private ActionStatements Select(string action)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using MarketplaceGuard.Engine.Matching;
 
 namespace MarketplaceGuard.Engine.Evaluation;
@@ -11,12 +12,21 @@ namespace MarketplaceGuard.Engine.Evaluation;
 /// </summary>
 internal sealed class ActionSet
 {
+    private static int count;
+
     public ActionSet(IEnumerable<string> actions)
     {
         Actions = actions.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        Id = Interlocked.Increment(ref count) - 1;
     }
 
     public string[] Actions { get; }
+
+    /// <summary>The set's number: dense, from 0, so that policies keep their reaches in an array.</summary>
+    public int Id { get; }
+
+    /// <summary>How many sets were made.</summary>
+    public static int Count => Volatile.Read(ref count);
 }
 
 /// <summary>

@@ -39,11 +39,27 @@ public sealed class NamedPolicy
     /// </summary>
     internal MatchedStatement Matched(CompiledStatement statement, PolicyLayer layer, int level)
     {
-        var known = matched ?? System.Threading.Interlocked.CompareExchange(ref matched, new(), null) ?? matched;
-        return known.GetOrAdd((statement, layer, level), static (key, policy) => new MatchedStatement(policy, key.Layer, key.Level, key.Statement), this);
+        // By the statement's position in the document: a policy reaches a principal in one layer at one level, so one
+        // slot per statement holds its evidence; the rare other layer gets an object of its own. Two threads may make
+        // the same evidence at once: equal objects, either is kept.
+        var known = matched ?? System.Threading.Interlocked.CompareExchange(ref matched, new MatchedStatement?[Policy.Statements.Count], null) ?? matched;
+        var index = statement.Source.Index;
+        var inDocument = (uint)index < (uint)known.Length && ReferenceEquals(Policy.Statements[index], statement);
+        if (inDocument && known[index] is { } made && made.Layer == layer && made.Level == level)
+        {
+            return made;
+        }
+
+        var evidence = new MatchedStatement(this, layer, level, statement);
+        if (inDocument && known[index] is null)
+        {
+            known[index] = evidence;
+        }
+
+        return evidence;
     }
 
-    private System.Collections.Concurrent.ConcurrentDictionary<(CompiledStatement Statement, PolicyLayer Layer, int Level), MatchedStatement>? matched;
+    private MatchedStatement?[]? matched;
 }
 
 /// <summary>
