@@ -26,6 +26,8 @@ public static partial class PolicyParser
     private static readonly string[] StatementElements =
         ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal"];
 
+    private static readonly string[] PrincipalElements = ["Principal", "NotPrincipal"];
+
     /// <summary>Parses and validates a document; throws <see cref="PolicyValidationException"/> listing every problem.</summary>
     public static PolicyDocument Parse(string text, PolicyParseOptions? options = null)
     {
@@ -130,25 +132,22 @@ public static partial class PolicyParser
     private sealed class KnownElements
     {
         private readonly string[] names;
-        private readonly JsonElement[] values;
-        private readonly bool[] present;
+        private readonly JsonElement[] values; // default (ValueKind Undefined) until set: no parsed value is Undefined
 
         public KnownElements(string[] names)
         {
             this.names = names;
             values = new JsonElement[names.Length];
-            present = new bool[names.Length];
         }
 
         /// <summary>Records a value; false when the element was already there.</summary>
         public bool Set(int index, JsonElement value)
         {
-            if (present[index])
+            if (values[index].ValueKind != JsonValueKind.Undefined)
             {
                 return false;
             }
 
-            present[index] = true;
             values[index] = value;
             return true;
         }
@@ -156,7 +155,7 @@ public static partial class PolicyParser
         public bool TryGetValue(string name, out JsonElement value)
         {
             var index = Array.IndexOf(names, name);
-            if (index >= 0 && present[index])
+            if (index >= 0 && values[index].ValueKind != JsonValueKind.Undefined)
             {
                 value = values[index];
                 return true;
@@ -338,7 +337,7 @@ public static partial class PolicyParser
             var errorsBefore = errors.Count;
             var elements = Elements(element, path, StatementElements, "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
 
-            foreach (var name in new[] { "Principal", "NotPrincipal" })
+            foreach (var name in PrincipalElements)
             {
                 if (elements.ContainsKey(name))
                 {
@@ -470,8 +469,9 @@ public static partial class PolicyParser
                 return $"'{action}' is not an action: write 'service:Action' (for example 'aws-marketplace:Subscribe') or '*'";
             }
 
-            var prefix = action[..colon];
-            var name = action[(colon + 1)..];
+            // Matched as spans: the parts become strings only for a message (every action of an account passes here).
+            var prefix = action.AsSpan(0, colon);
+            var name = action.AsSpan(colon + 1);
             if (!ServicePrefixPattern().IsMatch(prefix))
             {
                 return $"'{action}': the service prefix '{prefix}' may contain only letters, digits and hyphens (no wildcards)";
@@ -494,7 +494,8 @@ public static partial class PolicyParser
                 return null;
             }
 
-            if (!resource.StartsWith("arn:", StringComparison.Ordinal) || resource.Split(':', 6).Length < 6)
+            // Split(':', 6) gives six parts exactly when there are at least five colons; counted without splitting.
+            if (!resource.StartsWith("arn:", StringComparison.Ordinal) || resource.AsSpan().Count(':') < 5)
             {
                 return $"'{resource}' is not an ARN: write 'arn:partition:service:region:account:resource' or '*'";
             }
@@ -645,13 +646,27 @@ public static partial class PolicyParser
                 }
 
                 var name = property.Name;
-                var sameLetters = known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+                var sameLetters = SameLetters(known, name);
                 Error(Child(path, name), sameLetters is not null
                     ? $"unknown element '{name}': element names are case-sensitive, write '{sameLetters}'"
                     : $"unknown element '{name}': {hint}");
             }
 
             return result;
+        }
+
+        // A loop rather than a lambda: a lambda capturing the name cost an allocation per property, problem or not.
+        private static string? SameLetters(string[] known, string name)
+        {
+            foreach (var k in known)
+            {
+                if (k.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return k;
+                }
+            }
+
+            return null;
         }
 
         private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path)
