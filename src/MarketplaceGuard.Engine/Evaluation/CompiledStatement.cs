@@ -46,6 +46,27 @@ public sealed class CompiledStatement
     /// <summary>The service prefixes of the actions, each once (ignoring case, the first spelling kept), in order.</summary>
     private static string[] DistinctServices(ActionPattern[] actions)
     {
+        // Most statements name one service: that answer needs no list.
+        string? only = null;
+        var several = false;
+        foreach (var action in actions)
+        {
+            if (action.ServicePrefix is { } service)
+            {
+                only ??= service;
+                if (!string.Equals(only, service, StringComparison.OrdinalIgnoreCase))
+                {
+                    several = true;
+                    break;
+                }
+            }
+        }
+
+        if (!several)
+        {
+            return only is null ? [] : [only];
+        }
+
         // A statement names a few services: a linear scan of those found so far beats a set.
         var services = new List<string>(4);
         foreach (var action in actions)
