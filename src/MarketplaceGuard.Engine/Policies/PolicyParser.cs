@@ -40,11 +40,29 @@ public static partial class PolicyParser
         throw new PolicyValidationException(options.Source, errors);
     }
 
-    /// <summary>Parses and validates a document; on failure returns false with every problem found.</summary>
-    public static bool TryParse(string? text, PolicyParseOptions? options, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
+    /// <summary>
+    /// Parses and validates a document, taking its string values from <paramref name="strings"/>: a compiler parsing
+    /// the documents of an account shares one string for each repeated action, resource and condition value.
+    /// </summary>
+    internal static PolicyDocument Parse(string text, PolicyParseOptions? options, JsonStringPool strings)
     {
         options ??= PolicyParseOptions.Default;
-        var reader = new Reader();
+        if (TryParse(text, options, strings, out var document, out var errors))
+        {
+            return document!;
+        }
+
+        throw new PolicyValidationException(options.Source, errors);
+    }
+
+    /// <summary>Parses and validates a document; on failure returns false with every problem found.</summary>
+    public static bool TryParse(string? text, PolicyParseOptions? options, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors) =>
+        TryParse(text, options, null, out document, out errors);
+
+    private static bool TryParse(string? text, PolicyParseOptions? options, JsonStringPool? strings, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
+    {
+        options ??= PolicyParseOptions.Default;
+        var reader = new Reader(strings);
         document = reader.Read(text, options);
         errors = reader.Errors;
         if (errors.Count > 0)
@@ -128,6 +146,33 @@ public static partial class PolicyParser
 
     private static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
 
+    /// <summary>
+    /// The JSON paths of a statement and of its Sid and Condition. Those of the first statements of an array are made
+    /// once and shared: every document of an account would otherwise build the same strings for each statement.
+    /// </summary>
+    private sealed class StatementPaths
+    {
+        private static readonly StatementPaths[] Common = [.. Enumerable.Range(0, 64).Select(i => new StatementPaths(Item("$.Statement", i)))];
+
+        // Shared between threads: two threads may both build Sid or Condition, equal strings, and either one is kept.
+        private string? sid;
+        private string? condition;
+
+        private StatementPaths(string path) => Path = path;
+
+        /// <summary>The paths of a Statement that is one object rather than an array.</summary>
+        public static StatementPaths Single { get; } = new("$.Statement");
+
+        public string Path { get; }
+
+        public string Sid => sid ??= Child(Path, "Sid");
+
+        public string Condition => condition ??= Child(Path, "Condition");
+
+        /// <summary>The paths of the statement at this index of the Statement array.</summary>
+        public static StatementPaths Of(int index) => index < Common.Length ? Common[index] : new StatementPaths(Item("$.Statement", index));
+    }
+
     /// <summary>The values of a JSON object's known elements, by the element's position in the grammar's list.</summary>
     private sealed class KnownElements
     {
@@ -138,6 +183,15 @@ public static partial class PolicyParser
         {
             this.names = names;
             values = new JsonElement[names.Length];
+        }
+
+        public string[] Names => names;
+
+        /// <summary>Forgets every value, for the next object of the same grammar.</summary>
+        public KnownElements Cleared()
+        {
+            Array.Clear(values);
+            return this;
         }
 
         /// <summary>Records a value; false when the element was already there.</summary>
@@ -173,6 +227,12 @@ public static partial class PolicyParser
     {
         private readonly List<PolicyError> errors = [];
         private readonly Dictionary<string, string> sidPaths = new(StringComparer.Ordinal);
+        private readonly JsonStringPool? strings;
+
+        // One for every statement of the document: a statement's elements are all read before the next statement's.
+        private readonly KnownElements statementElements = new(StatementElements);
+
+        public Reader(JsonStringPool? strings) => this.strings = strings;
 
         public List<PolicyError> Errors => errors;
 
@@ -275,7 +335,7 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var elements = Elements(root, "$", DocumentElements, "a policy document has only Version, Id and Statement");
+            var elements = Elements(root, "$", new KnownElements(DocumentElements), "a policy document has only Version, Id and Statement");
             string? version = null;
             if (elements.TryGetValue("Version", out var versionElement))
             {
@@ -299,7 +359,7 @@ public static partial class PolicyParser
             }
             else if (statementElement.ValueKind == JsonValueKind.Object)
             {
-                AddIfNotNull(statements, ReadStatement(statementElement, "$.Statement", 0));
+                AddIfNotNull(statements, ReadStatement(statementElement, StatementPaths.Single, 0));
             }
             else if (statementElement.ValueKind == JsonValueKind.Array)
             {
@@ -311,14 +371,14 @@ public static partial class PolicyParser
                 var index = 0;
                 foreach (var item in statementElement.EnumerateArray())
                 {
-                    var path = Item("$.Statement", index);
+                    var paths = StatementPaths.Of(index);
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        Error(path, $"each statement must be a JSON object, not {Describe(item)}");
+                        Error(paths.Path, $"each statement must be a JSON object, not {Describe(item)}");
                     }
                     else
                     {
-                        AddIfNotNull(statements, ReadStatement(item, path, index));
+                        AddIfNotNull(statements, ReadStatement(item, paths, index));
                     }
 
                     index++;
@@ -332,10 +392,11 @@ public static partial class PolicyParser
             return errors.Count == 0 ? new PolicyDocument(version, id, statements) : null;
         }
 
-        private PolicyStatement? ReadStatement(JsonElement element, string path, int index)
+        private PolicyStatement? ReadStatement(JsonElement element, StatementPaths paths, int index)
         {
+            var path = paths.Path;
             var errorsBefore = errors.Count;
-            var elements = Elements(element, path, StatementElements, "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
+            var elements = Elements(element, path, statementElements.Cleared(), "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
 
             foreach (var name in PrincipalElements)
             {
@@ -348,7 +409,7 @@ public static partial class PolicyParser
             string? sid = null;
             if (elements.TryGetValue("Sid", out var sidElement))
             {
-                var sidPath = Child(path, "Sid");
+                var sidPath = paths.Sid;
                 sid = ReadString(sidElement, sidPath);
                 if (sid is not null)
                 {
@@ -360,7 +421,7 @@ public static partial class PolicyParser
             var (isNotAction, actions) = ReadPair(elements, path, "Action", "NotAction", ValidateAction);
             var (isNotResource, resources) = ReadPair(elements, path, "Resource", "NotResource", ValidateResource);
             var conditions = elements.TryGetValue("Condition", out var conditionElement)
-                ? ReadConditions(conditionElement, Child(path, "Condition"))
+                ? ReadConditions(conditionElement, paths.Condition)
                 : [];
 
             if (errors.Count > errorsBefore || effect is null)
@@ -408,14 +469,18 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var text = effectElement.GetString()!;
-            switch (text)
+            // Compared in place: the text becomes a string only for a message.
+            if (effectElement.ValueEquals("Allow"))
             {
-                case "Allow":
-                    return PolicyEffect.Allow;
-                case "Deny":
-                    return PolicyEffect.Deny;
+                return PolicyEffect.Allow;
             }
+
+            if (effectElement.ValueEquals("Deny"))
+            {
+                return PolicyEffect.Deny;
+            }
+
+            var text = effectElement.GetString()!;
 
             var hint = text.Equals("Allow", StringComparison.OrdinalIgnoreCase) || text.Equals("Deny", StringComparison.OrdinalIgnoreCase)
                 ? " (the value is case-sensitive)"
@@ -588,7 +653,7 @@ public static partial class PolicyParser
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    return element.GetString();
+                    return strings is null ? element.GetString() : strings.Get(element);
                 case JsonValueKind.Number when allowScalars:
                     return element.GetRawText();
                 case JsonValueKind.True when allowScalars:
@@ -620,9 +685,9 @@ public static partial class PolicyParser
         /// does not have. Known names are compared in place (JsonProperty.NameEquals), without allocating a string
         /// per property: this runs for every statement of every document.
         /// </summary>
-        private KnownElements Elements(JsonElement element, string path, string[] known, string hint)
+        private KnownElements Elements(JsonElement element, string path, KnownElements result, string hint)
         {
-            var result = new KnownElements(known);
+            var known = result.Names;
             foreach (var property in element.EnumerateObject())
             {
                 var index = -1;
@@ -676,7 +741,7 @@ public static partial class PolicyParser
             foreach (var property in element.EnumerateObject())
             {
                 var name = property.Name;
-                if (result.Exists(p => p.Item1 == name))
+                if (ContainsName(result, name))
                 {
                     Error(Child(path, name), "appears more than once in the same object");
                     continue;
@@ -686,6 +751,20 @@ public static partial class PolicyParser
             }
 
             return result;
+        }
+
+        // A loop rather than List.Exists with a lambda, which cost a closure per property.
+        private static bool ContainsName(List<(string Name, JsonElement Value)> properties, string name)
+        {
+            foreach (var (known, _) in properties)
+            {
+                if (known == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string Describe(JsonElement element) => element.ValueKind switch
