@@ -256,8 +256,23 @@ public static class SnapshotLoader
             Role,
         }
 
-        private static bool IsIamName(string name, int maxLength) =>
-            name.Length is > 0 && name.Length <= maxLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '=' or ',' or '.' or '@' or '_' or '-');
+        private static bool IsIamName(string name, int maxLength)
+        {
+            if (name.Length is 0 || name.Length > maxLength)
+            {
+                return false;
+            }
+
+            foreach (var c in name)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '=' or ',' or '.' or '@' or '_' or '-'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>
         /// Reads a user, group or role. An entry that cannot be read completely is kept with whatever identity it has
@@ -276,6 +291,7 @@ public static class SnapshotLoader
 
             var entryProblems = new List<SnapshotProblem>();
             void Problem(string where, string message) => entryProblems.Add(new SnapshotProblem(source, where.Length == 0 ? path : $"{path}.{where}", line, message));
+            Action<string, string> report = Problem; // one delegate for the helpers below, not one per call
 
             if (e.ValueKind != JsonValueKind.Object)
             {
@@ -346,7 +362,7 @@ public static class SnapshotLoader
 
             var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
             Remember(entity, e, path);
-            FindRepeatedProperties(e, string.Empty, Problem);
+            FindRepeatedProperties(e, string.Empty, report);
             foreach (var property in e.EnumerateObject())
             {
                 // A field of the format spelled otherwise (attachedManagedPolicies, GroupLists) would hide what it holds.
@@ -356,7 +372,7 @@ public static class SnapshotLoader
                 }
             }
 
-            foreach (var (item, i) in Array(e, inlineField, Problem))
+            foreach (var (item, i) in Array(e, inlineField, report))
             {
                 var policyName = String(item, "PolicyName");
                 var document = Document(item, "PolicyDocument");
@@ -369,7 +385,7 @@ public static class SnapshotLoader
                 entity.InlinePolicies.Add(new SnapshotInlinePolicy(policyName, document, $"{path}.{inlineField}[{i}].PolicyDocument"));
             }
 
-            foreach (var (item, i) in Array(e, "AttachedManagedPolicies", Problem))
+            foreach (var (item, i) in Array(e, "AttachedManagedPolicies", report))
             {
                 var policyArn = String(item, "PolicyArn");
                 if (policyArn is null)
@@ -383,7 +399,7 @@ public static class SnapshotLoader
 
             if (kind == EntityKind.User)
             {
-                foreach (var (item, i) in Array(e, "GroupList", Problem))
+                foreach (var (item, i) in Array(e, "GroupList", report))
                 {
                     if (item.ValueKind == JsonValueKind.String)
                     {
@@ -396,7 +412,7 @@ public static class SnapshotLoader
                 }
             }
 
-            foreach (var (item, i) in Array(e, "Tags", Problem))
+            foreach (var (item, i) in Array(e, "Tags", report))
             {
                 // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
                 if (String(item, "Key") is { } key && String(item, "Value") is { } value)
@@ -433,6 +449,78 @@ public static class SnapshotLoader
         /// </summary>
         private static void FindRepeatedProperties(JsonElement e, string path, Action<string, string> problem)
         {
+            // Almost no entry repeats a property. A check that allocates nothing clears those; only an entry it cannot
+            // clear is walked again with property names as strings and JSON paths, to report each repetition.
+            if (MayRepeatProperties(e))
+            {
+                ReportRepeatedProperties(e, path, problem);
+            }
+        }
+
+        /// <summary>
+        /// False when no object that <see cref="ReportRepeatedProperties"/> visits names a property twice. Names are
+        /// compared as the UTF-8 of the file, without making strings; an escaped name (compared only after unescaping)
+        /// or an object too large to compare pairwise answers true, leaving the decision to the exact walk.
+        /// </summary>
+        private static bool MayRepeatProperties(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                var count = 0;
+                foreach (var property in e.EnumerateObject())
+                {
+                    if (++count > MaxPropertiesComparedPairwise)
+                    {
+                        return true;
+                    }
+
+                    var name = JsonMarshal.GetRawUtf8PropertyName(property);
+                    if (name.Contains((byte)'\\'))
+                    {
+                        return true;
+                    }
+
+                    var earlier = 0;
+                    foreach (var other in e.EnumerateObject())
+                    {
+                        if (++earlier == count)
+                        {
+                            break;
+                        }
+
+                        if (other.NameEquals(name))
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array
+                        && !property.NameEquals("PolicyDocument"u8) && !property.NameEquals("Document"u8)
+                        && MayRepeatProperties(property.Value))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && MayRepeatProperties(item))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // Entries' objects have a few dozen properties at most; comparing each name with the earlier ones stays cheap.
+        private const int MaxPropertiesComparedPairwise = 64;
+
+        private static void ReportRepeatedProperties(JsonElement e, string path, Action<string, string> problem)
+        {
             if (e.ValueKind == JsonValueKind.Object)
             {
                 HashSet<string>? seen = null;
@@ -445,7 +533,7 @@ public static class SnapshotLoader
                     }
                     else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && property.Name is not ("PolicyDocument" or "Document"))
                     {
-                        FindRepeatedProperties(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", problem);
+                        ReportRepeatedProperties(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", problem);
                     }
                 }
             }
@@ -456,7 +544,7 @@ public static class SnapshotLoader
                 {
                     if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                     {
-                        FindRepeatedProperties(item, $"{path}[{i}]", problem);
+                        ReportRepeatedProperties(item, $"{path}[{i}]", problem);
                     }
 
                     i++;
@@ -472,16 +560,27 @@ public static class SnapshotLoader
                 return (null, null, null);
             }
 
-            var parts = arn.Split(':', 6);
-            if (parts.Length != 6 || parts[0] != "arn" || parts[1].Length == 0 || parts[2] != "iam" || parts[4].Length == 0
-                || !parts[5].StartsWith(type + "/", StringComparison.Ordinal) || parts[5].EndsWith('/'))
+            // The parts of arn.Split(':', 6), as spans (the sixth keeps any further colons): only the name and path
+            // become strings.
+            var text = arn.AsSpan();
+            Span<Range> parts = stackalloc Range[6];
+            if (text.Split(parts, ':') < 6)
             {
-                return (null, null, $"{Quote(arn)} is not the ARN of an IAM {type} (arn:aws:iam::111122223333:{type}/name)");
+                return NotAnArn();
             }
 
-            var resource = parts[5][(type.Length + 1)..];
+            var resource = text[parts[5]];
+            if (!text[parts[0]].SequenceEqual("arn") || text[parts[1]].IsEmpty || !text[parts[2]].SequenceEqual("iam") || text[parts[4]].IsEmpty
+                || !(resource.StartsWith(type, StringComparison.Ordinal) && resource.Length > type.Length && resource[type.Length] == '/') || resource.EndsWith('/'))
+            {
+                return NotAnArn();
+            }
+
+            resource = resource[(type.Length + 1)..];
             var slash = resource.LastIndexOf('/');
-            return (resource[(slash + 1)..], slash < 0 ? "/" : "/" + resource[..(slash + 1)], null);
+            return (resource[(slash + 1)..].ToString(), slash < 0 ? "/" : string.Concat("/", resource[..(slash + 1)]), null);
+
+            (string?, string?, string?) NotAnArn() => (null, null, $"{Quote(arn)} is not the ARN of an IAM {type} (arn:aws:iam::111122223333:{type}/name)");
         }
 
         private static string Quote(string value) => value.Length <= 200 ? $"'{value}'" : $"'{value[..200]}…' ({value.Length:N0} characters)";
@@ -586,23 +685,53 @@ public static class SnapshotLoader
             };
         }
 
-        private static IEnumerable<(JsonElement Item, int Index)> Array(JsonElement e, string name, Action<string, string> problem)
+        /// <summary>The items of an array field with their indexes: none when it is absent or null, none and a problem when it is not an array.</summary>
+        private static IndexedItems Array(JsonElement e, string name, Action<string, string> problem)
         {
             if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
-                yield break;
+                return default;
             }
 
             if (value.ValueKind != JsonValueKind.Array)
             {
                 problem(name, "must be an array");
-                yield break;
+                return default;
             }
 
-            var i = 0;
-            foreach (var item in value.EnumerateArray())
+            return new IndexedItems(value.EnumerateArray());
+        }
+
+        /// <summary>
+        /// The items of a JSON array with their indexes, for foreach. A struct rather than an iterator method, which
+        /// allocated for four fields of every entity; default enumerates nothing.
+        /// </summary>
+        private struct IndexedItems
+        {
+            private readonly bool any;
+            private JsonElement.ArrayEnumerator items;
+            private int index;
+
+            public IndexedItems(JsonElement.ArrayEnumerator items)
             {
-                yield return (item, i++);
+                this.items = items;
+                any = true;
+                index = -1;
+            }
+
+            public readonly (JsonElement Item, int Index) Current => (items.Current, index);
+
+            public readonly IndexedItems GetEnumerator() => this;
+
+            public bool MoveNext()
+            {
+                if (!any || !items.MoveNext())
+                {
+                    return false;
+                }
+
+                index++;
+                return true;
             }
         }
     }

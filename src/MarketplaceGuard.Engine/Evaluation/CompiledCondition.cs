@@ -47,8 +47,14 @@ public sealed class CompiledCondition
         switch (family)
         {
             case ConditionFamily.String:
+                // A loop: a lambda here would capture three locals, a closure for every condition of an account.
                 var wildcards = op.Kind is ConditionOperatorKind.StringLike or ConditionOperatorKind.StringNotLike;
-                globs = strings.Select(v => patterns.Glob(v, wildcards, useVariables)).ToArray();
+                globs = new Glob[strings.Length];
+                for (var i = 0; i < globs.Length; i++)
+                {
+                    globs[i] = patterns.Glob(strings[i], wildcards, useVariables);
+                }
+
                 matchesAnyValue = Array.Exists(globs, g => g.IsMatchAll);
                 break;
             case ConditionFamily.Numeric:
@@ -61,7 +67,12 @@ public sealed class CompiledCondition
                 ranges = strings.Select(v => IpRange.TryParse(v, out var r) ? r : (IpRange?)null).ToArray();
                 break;
             case ConditionFamily.Arn:
-                arns = strings.Select(v => patterns.Arn(v, useVariables, variablesInResourceOnly: false)).ToArray();
+                arns = new ArnPattern[strings.Length];
+                for (var i = 0; i < arns.Length; i++)
+                {
+                    arns[i] = patterns.Arn(strings[i], useVariables, variablesInResourceOnly: false);
+                }
+
                 break;
             case ConditionFamily.Binary:
                 binaries = strings.Select(ConditionValues.ParseBase64).ToArray();

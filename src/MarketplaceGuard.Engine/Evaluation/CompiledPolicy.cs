@@ -25,20 +25,71 @@ public sealed class CompiledPolicy
 
     internal CompiledPolicy(PolicyDocument document, PatternCache patterns)
     {
+        // Loops rather than LINQ: this runs for every distinct document of an account (see CompiledStatement).
         Document = document;
-        statements = document.Statements.Select(s => new CompiledStatement(s, document.SupportsPolicyVariables, patterns)).ToArray();
-        anyService = statements.Where(s => s.CouldMatchAnyService).ToArray();
+        var variables = document.SupportsPolicyVariables;
+        statements = new CompiledStatement[document.Statements.Count];
+        var anyServiceCount = 0;
+        for (var i = 0; i < statements.Length; i++)
+        {
+            statements[i] = new CompiledStatement(document.Statements[i], variables, patterns);
+            anyServiceCount += statements[i].CouldMatchAnyService ? 1 : 0;
+        }
 
-        // Each service's list holds the statements that name it and the any-service ones, in document order.
-        byService = statements
-            .Where(s => !s.Source.IsNotAction)
-            .SelectMany(s => s.NamedServices)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(
-                service => service,
-                service => statements.Where(s => s.CouldMatchAnyService || s.NamedServices.Contains(service, StringComparer.OrdinalIgnoreCase)).ToArray(),
-                StringComparer.OrdinalIgnoreCase);
+        anyService = anyServiceCount == statements.Length ? statements : new CompiledStatement[anyServiceCount];
+        if (anyService != statements)
+        {
+            var next = 0;
+            foreach (var statement in statements)
+            {
+                if (statement.CouldMatchAnyService)
+                {
+                    anyService[next++] = statement;
+                }
+            }
+        }
+
+        // Each service's list holds the statements that name it and the any-service ones, in document order. The
+        // arrays are never written after this, so a service whose list is every statement shares the statements array.
+        byService = new Dictionary<string, CompiledStatement[]>(StringComparer.OrdinalIgnoreCase);
+        List<CompiledStatement>? list = null;
+        foreach (var named in statements)
+        {
+            foreach (var service in named.NamedServices)
+            {
+                if (byService.ContainsKey(service))
+                {
+                    continue;
+                }
+
+                list ??= new List<CompiledStatement>(statements.Length);
+                list.Clear();
+                foreach (var statement in statements)
+                {
+                    if (statement.CouldMatchAnyService || NamesService(statement, service))
+                    {
+                        list.Add(statement);
+                    }
+                }
+
+                byService[service] = list.Count == statements.Length ? statements : list.ToArray();
+            }
+        }
+
         byServiceSpan = byService.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private static bool NamesService(CompiledStatement statement, string service)
+    {
+        foreach (var named in statement.NamedServices)
+        {
+            if (string.Equals(named, service, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public PolicyDocument Document { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -17,12 +18,79 @@ public sealed class CompiledStatement
 
     internal CompiledStatement(PolicyStatement source, bool variables, PatternCache patterns)
     {
+        // Loops rather than LINQ: this runs for every statement of every distinct document of an account, and the
+        // iterators, delegates and closures of LINQ cost more than the arrays built here.
         Source = source;
-        actions = source.Actions.Select(patterns.Action).ToArray();
-        resources = source.Resources.Select(r => patterns.Arn(r, variables, variablesInResourceOnly: true)).ToArray();
-        conditions = source.Conditions.Select(c => new CompiledCondition(c, variables, patterns)).ToArray();
+        actions = new ActionPattern[source.Actions.Count];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            actions[i] = patterns.Action(source.Actions[i]);
+        }
+
+        resources = new ArnPattern[source.Resources.Count];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            resources[i] = patterns.Arn(source.Resources[i], variables, variablesInResourceOnly: true);
+        }
+
+        conditions = new CompiledCondition[source.Conditions.Count];
+        for (var i = 0; i < conditions.Length; i++)
+        {
+            conditions[i] = new CompiledCondition(source.Conditions[i], variables, patterns);
+        }
+
         CouldMatchAnyService = source.IsNotAction || Array.Exists(actions, a => a.ServicePrefix is null);
-        NamedServices = source.IsNotAction ? [] : actions.Where(a => a.ServicePrefix is not null).Select(a => a.ServicePrefix!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        NamedServices = source.IsNotAction ? [] : DistinctServices(actions);
+    }
+
+    /// <summary>The service prefixes of the actions, each once (ignoring case, the first spelling kept), in order.</summary>
+    private static string[] DistinctServices(ActionPattern[] actions)
+    {
+        // Most statements name one service: that answer needs no list.
+        string? only = null;
+        var several = false;
+        foreach (var action in actions)
+        {
+            if (action.ServicePrefix is { } service)
+            {
+                only ??= service;
+                if (!string.Equals(only, service, StringComparison.OrdinalIgnoreCase))
+                {
+                    several = true;
+                    break;
+                }
+            }
+        }
+
+        if (!several)
+        {
+            return only is null ? [] : [only];
+        }
+
+        // A statement names a few services: a linear scan of those found so far beats a set.
+        var services = new List<string>(4);
+        foreach (var action in actions)
+        {
+            if (action.ServicePrefix is { } service && !ContainsIgnoringCase(services, service))
+            {
+                services.Add(service);
+            }
+        }
+
+        return services.ToArray();
+    }
+
+    private static bool ContainsIgnoringCase(List<string> services, string service)
+    {
+        foreach (var known in services)
+        {
+            if (string.Equals(known, service, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public PolicyStatement Source { get; }

@@ -13,6 +13,7 @@ public sealed class PolicyCompiler
 {
     private readonly ConcurrentDictionary<string, Entry> byText = new(System.StringComparer.Ordinal);
     private readonly PatternCache patterns = new();
+    private readonly JsonStringPool strings = new();
 
     /// <summary>How many distinct texts were parsed.</summary>
     public int DistinctDocuments => byText.Count;
@@ -26,17 +27,17 @@ public sealed class PolicyCompiler
     /// </summary>
     public CompiledPolicy Compile(string text, PolicyParseOptions? options = null)
     {
-        var entry = byText.TryGetValue(text, out var known) ? known : byText.GetOrAdd(text, static (t, state) => Entry.Create(t, state.options, state.patterns), (options, patterns));
+        var entry = byText.TryGetValue(text, out var known) ? known : byText.GetOrAdd(text, static (t, state) => Entry.Create(t, state.options, state.patterns, state.strings), (options, patterns, strings));
         return entry.Policy ?? throw new PolicyValidationException(options?.Source ?? entry.Error!.Source, entry.Error!.Errors);
     }
 
     private sealed record Entry(CompiledPolicy? Policy, PolicyValidationException? Error)
     {
-        public static Entry Create(string text, PolicyParseOptions? options, PatternCache patterns)
+        public static Entry Create(string text, PolicyParseOptions? options, PatternCache patterns, JsonStringPool strings)
         {
             try
             {
-                return new Entry(new CompiledPolicy(PolicyParser.Parse(text, options), patterns), null);
+                return new Entry(new CompiledPolicy(PolicyParser.Parse(text, options, strings), patterns), null);
             }
             catch (PolicyValidationException e)
             {

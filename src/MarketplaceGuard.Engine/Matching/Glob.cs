@@ -43,6 +43,13 @@ public sealed class Glob
     /// <param name="variables">Whether <c>${...}</c> is a policy variable (Version 2012-10-17 and an element that allows them).</param>
     public static Glob Compile(string pattern, bool wildcards, bool variables)
     {
+        // Most patterns of an account are plain text (ARN segments, condition values): one literal, compiled without
+        // the builders below. The loop would produce the same single atom.
+        if ((!wildcards || pattern.AsSpan().IndexOfAny('*', '?') < 0) && (!variables || !pattern.Contains("${", StringComparison.Ordinal)))
+        {
+            return new Glob(pattern, [pattern.Length == 0 ? [] : [Atom.Literal(pattern)]], []);
+        }
+
         var result = new List<Atom[]>();
         var current = new List<Atom>();
         var literal = new StringBuilder();

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -67,7 +68,28 @@ internal static class JsonText
     }
 
     /// <summary>The same for JSON held in a .NET string.</summary>
-    public static string? FindInvalidString(string json) => FindInvalidString(Encoding.UTF8.GetBytes(json));
+    public static string? FindInvalidString(string json)
+    {
+        // ASCII characters are their own UTF-8 bytes, so the common case is decided on the characters without
+        // encoding them: every policy document of an account comes through here.
+        if (Ascii.IsValid(json) && !json.Contains("\\u", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // The rest is encoded as before (Encoding.UTF8 replaces half a surrogate pair), into a pooled buffer.
+        var length = Encoding.UTF8.GetByteCount(json);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Encoding.UTF8.GetBytes(json, buffer);
+            return FindInvalidString(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>A JSON value as an error message names it: "an object", "the string \"x\"", "the number 5", "true", "null".</summary>
     public static string Describe(System.Text.Json.JsonElement value) => value.ValueKind switch

@@ -26,6 +26,8 @@ public static partial class PolicyParser
     private static readonly string[] StatementElements =
         ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal"];
 
+    private static readonly string[] PrincipalElements = ["Principal", "NotPrincipal"];
+
     /// <summary>Parses and validates a document; throws <see cref="PolicyValidationException"/> listing every problem.</summary>
     public static PolicyDocument Parse(string text, PolicyParseOptions? options = null)
     {
@@ -38,11 +40,29 @@ public static partial class PolicyParser
         throw new PolicyValidationException(options.Source, errors);
     }
 
-    /// <summary>Parses and validates a document; on failure returns false with every problem found.</summary>
-    public static bool TryParse(string? text, PolicyParseOptions? options, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
+    /// <summary>
+    /// Parses and validates a document, taking its string values from <paramref name="strings"/>: a compiler parsing
+    /// the documents of an account shares one string for each repeated action, resource and condition value.
+    /// </summary>
+    internal static PolicyDocument Parse(string text, PolicyParseOptions? options, JsonStringPool strings)
     {
         options ??= PolicyParseOptions.Default;
-        var reader = new Reader();
+        if (TryParse(text, options, strings, out var document, out var errors))
+        {
+            return document!;
+        }
+
+        throw new PolicyValidationException(options.Source, errors);
+    }
+
+    /// <summary>Parses and validates a document; on failure returns false with every problem found.</summary>
+    public static bool TryParse(string? text, PolicyParseOptions? options, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors) =>
+        TryParse(text, options, null, out document, out errors);
+
+    private static bool TryParse(string? text, PolicyParseOptions? options, JsonStringPool? strings, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
+    {
+        options ??= PolicyParseOptions.Default;
+        var reader = new Reader(strings);
         document = reader.Read(text, options);
         errors = reader.Errors;
         if (errors.Count > 0)
@@ -126,29 +146,62 @@ public static partial class PolicyParser
 
     private static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
 
+    /// <summary>
+    /// The JSON paths of a statement and of its Sid and Condition. Those of the first statements of an array are made
+    /// once and shared: every document of an account would otherwise build the same strings for each statement.
+    /// </summary>
+    private sealed class StatementPaths
+    {
+        private static readonly StatementPaths[] Common = [.. Enumerable.Range(0, 64).Select(i => new StatementPaths(Item("$.Statement", i)))];
+
+        // Shared between threads: two threads may both build Sid or Condition, equal strings, and either one is kept.
+        private string? sid;
+        private string? condition;
+
+        private StatementPaths(string path) => Path = path;
+
+        /// <summary>The paths of a Statement that is one object rather than an array.</summary>
+        public static StatementPaths Single { get; } = new("$.Statement");
+
+        public string Path { get; }
+
+        public string Sid => sid ??= Child(Path, "Sid");
+
+        public string Condition => condition ??= Child(Path, "Condition");
+
+        /// <summary>The paths of the statement at this index of the Statement array.</summary>
+        public static StatementPaths Of(int index) => index < Common.Length ? Common[index] : new StatementPaths(Item("$.Statement", index));
+    }
+
     /// <summary>The values of a JSON object's known elements, by the element's position in the grammar's list.</summary>
     private sealed class KnownElements
     {
         private readonly string[] names;
-        private readonly JsonElement[] values;
-        private readonly bool[] present;
+        private readonly JsonElement[] values; // default (ValueKind Undefined) until set: no parsed value is Undefined
 
         public KnownElements(string[] names)
         {
             this.names = names;
             values = new JsonElement[names.Length];
-            present = new bool[names.Length];
+        }
+
+        public string[] Names => names;
+
+        /// <summary>Forgets every value, for the next object of the same grammar.</summary>
+        public KnownElements Cleared()
+        {
+            Array.Clear(values);
+            return this;
         }
 
         /// <summary>Records a value; false when the element was already there.</summary>
         public bool Set(int index, JsonElement value)
         {
-            if (present[index])
+            if (values[index].ValueKind != JsonValueKind.Undefined)
             {
                 return false;
             }
 
-            present[index] = true;
             values[index] = value;
             return true;
         }
@@ -156,7 +209,7 @@ public static partial class PolicyParser
         public bool TryGetValue(string name, out JsonElement value)
         {
             var index = Array.IndexOf(names, name);
-            if (index >= 0 && present[index])
+            if (index >= 0 && values[index].ValueKind != JsonValueKind.Undefined)
             {
                 value = values[index];
                 return true;
@@ -174,6 +227,12 @@ public static partial class PolicyParser
     {
         private readonly List<PolicyError> errors = [];
         private readonly Dictionary<string, string> sidPaths = new(StringComparer.Ordinal);
+        private readonly JsonStringPool? strings;
+
+        // One for every statement of the document: a statement's elements are all read before the next statement's.
+        private readonly KnownElements statementElements = new(StatementElements);
+
+        public Reader(JsonStringPool? strings) => this.strings = strings;
 
         public List<PolicyError> Errors => errors;
 
@@ -276,7 +335,7 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var elements = Elements(root, "$", DocumentElements, "a policy document has only Version, Id and Statement");
+            var elements = Elements(root, "$", new KnownElements(DocumentElements), "a policy document has only Version, Id and Statement");
             string? version = null;
             if (elements.TryGetValue("Version", out var versionElement))
             {
@@ -300,7 +359,7 @@ public static partial class PolicyParser
             }
             else if (statementElement.ValueKind == JsonValueKind.Object)
             {
-                AddIfNotNull(statements, ReadStatement(statementElement, "$.Statement", 0));
+                AddIfNotNull(statements, ReadStatement(statementElement, StatementPaths.Single, 0));
             }
             else if (statementElement.ValueKind == JsonValueKind.Array)
             {
@@ -312,14 +371,14 @@ public static partial class PolicyParser
                 var index = 0;
                 foreach (var item in statementElement.EnumerateArray())
                 {
-                    var path = Item("$.Statement", index);
+                    var paths = StatementPaths.Of(index);
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        Error(path, $"each statement must be a JSON object, not {Describe(item)}");
+                        Error(paths.Path, $"each statement must be a JSON object, not {Describe(item)}");
                     }
                     else
                     {
-                        AddIfNotNull(statements, ReadStatement(item, path, index));
+                        AddIfNotNull(statements, ReadStatement(item, paths, index));
                     }
 
                     index++;
@@ -333,12 +392,13 @@ public static partial class PolicyParser
             return errors.Count == 0 ? new PolicyDocument(version, id, statements) : null;
         }
 
-        private PolicyStatement? ReadStatement(JsonElement element, string path, int index)
+        private PolicyStatement? ReadStatement(JsonElement element, StatementPaths paths, int index)
         {
+            var path = paths.Path;
             var errorsBefore = errors.Count;
-            var elements = Elements(element, path, StatementElements, "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
+            var elements = Elements(element, path, statementElements.Cleared(), "a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition");
 
-            foreach (var name in new[] { "Principal", "NotPrincipal" })
+            foreach (var name in PrincipalElements)
             {
                 if (elements.ContainsKey(name))
                 {
@@ -349,7 +409,7 @@ public static partial class PolicyParser
             string? sid = null;
             if (elements.TryGetValue("Sid", out var sidElement))
             {
-                var sidPath = Child(path, "Sid");
+                var sidPath = paths.Sid;
                 sid = ReadString(sidElement, sidPath);
                 if (sid is not null)
                 {
@@ -361,7 +421,7 @@ public static partial class PolicyParser
             var (isNotAction, actions) = ReadPair(elements, path, "Action", "NotAction", ValidateAction);
             var (isNotResource, resources) = ReadPair(elements, path, "Resource", "NotResource", ValidateResource);
             var conditions = elements.TryGetValue("Condition", out var conditionElement)
-                ? ReadConditions(conditionElement, Child(path, "Condition"))
+                ? ReadConditions(conditionElement, paths.Condition)
                 : [];
 
             if (errors.Count > errorsBefore || effect is null)
@@ -409,14 +469,18 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var text = effectElement.GetString()!;
-            switch (text)
+            // Compared in place: the text becomes a string only for a message.
+            if (effectElement.ValueEquals("Allow"))
             {
-                case "Allow":
-                    return PolicyEffect.Allow;
-                case "Deny":
-                    return PolicyEffect.Deny;
+                return PolicyEffect.Allow;
             }
+
+            if (effectElement.ValueEquals("Deny"))
+            {
+                return PolicyEffect.Deny;
+            }
+
+            var text = effectElement.GetString()!;
 
             var hint = text.Equals("Allow", StringComparison.OrdinalIgnoreCase) || text.Equals("Deny", StringComparison.OrdinalIgnoreCase)
                 ? " (the value is case-sensitive)"
@@ -470,8 +534,9 @@ public static partial class PolicyParser
                 return $"'{action}' is not an action: write 'service:Action' (for example 'aws-marketplace:Subscribe') or '*'";
             }
 
-            var prefix = action[..colon];
-            var name = action[(colon + 1)..];
+            // Matched as spans: the parts become strings only for a message (every action of an account passes here).
+            var prefix = action.AsSpan(0, colon);
+            var name = action.AsSpan(colon + 1);
             if (!ServicePrefixPattern().IsMatch(prefix))
             {
                 return $"'{action}': the service prefix '{prefix}' may contain only letters, digits and hyphens (no wildcards)";
@@ -494,7 +559,8 @@ public static partial class PolicyParser
                 return null;
             }
 
-            if (!resource.StartsWith("arn:", StringComparison.Ordinal) || resource.Split(':', 6).Length < 6)
+            // Split(':', 6) gives six parts exactly when there are at least five colons; counted without splitting.
+            if (!resource.StartsWith("arn:", StringComparison.Ordinal) || resource.AsSpan().Count(':') < 5)
             {
                 return $"'{resource}' is not an ARN: write 'arn:partition:service:region:account:resource' or '*'";
             }
@@ -587,7 +653,7 @@ public static partial class PolicyParser
             switch (element.ValueKind)
             {
                 case JsonValueKind.String:
-                    return element.GetString();
+                    return strings is null ? element.GetString() : strings.Get(element);
                 case JsonValueKind.Number when allowScalars:
                     return element.GetRawText();
                 case JsonValueKind.True when allowScalars:
@@ -619,9 +685,9 @@ public static partial class PolicyParser
         /// does not have. Known names are compared in place (JsonProperty.NameEquals), without allocating a string
         /// per property: this runs for every statement of every document.
         /// </summary>
-        private KnownElements Elements(JsonElement element, string path, string[] known, string hint)
+        private KnownElements Elements(JsonElement element, string path, KnownElements result, string hint)
         {
-            var result = new KnownElements(known);
+            var known = result.Names;
             foreach (var property in element.EnumerateObject())
             {
                 var index = -1;
@@ -645,13 +711,27 @@ public static partial class PolicyParser
                 }
 
                 var name = property.Name;
-                var sameLetters = known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+                var sameLetters = SameLetters(known, name);
                 Error(Child(path, name), sameLetters is not null
                     ? $"unknown element '{name}': element names are case-sensitive, write '{sameLetters}'"
                     : $"unknown element '{name}': {hint}");
             }
 
             return result;
+        }
+
+        // A loop rather than a lambda: a lambda capturing the name cost an allocation per property, problem or not.
+        private static string? SameLetters(string[] known, string name)
+        {
+            foreach (var k in known)
+            {
+                if (k.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return k;
+                }
+            }
+
+            return null;
         }
 
         private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path)
@@ -661,7 +741,7 @@ public static partial class PolicyParser
             foreach (var property in element.EnumerateObject())
             {
                 var name = property.Name;
-                if (result.Exists(p => p.Item1 == name))
+                if (ContainsName(result, name))
                 {
                     Error(Child(path, name), "appears more than once in the same object");
                     continue;
@@ -671,6 +751,20 @@ public static partial class PolicyParser
             }
 
             return result;
+        }
+
+        // A loop rather than List.Exists with a lambda, which cost a closure per property.
+        private static bool ContainsName(List<(string Name, JsonElement Value)> properties, string name)
+        {
+            foreach (var (known, _) in properties)
+            {
+                if (known == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string Describe(JsonElement element) => element.ValueKind switch

@@ -165,6 +165,31 @@ public sealed class SnapshotLoaderTests
         Assert.Equal("$.Policies[0].DefaultVersionId", policy.Problem!.JsonPath);
     }
 
+    [Theory]
+    [InlineData("\"GroupList\": [], \"Group\\u004cist\": []", "GroupList")] // one spelling escaped: the same name
+    [InlineData("\"Tags\": [{\"Key\": \"a\", \"Value\": \"b\", \"Key\": \"c\"}]", "Tags[0].Key")]
+    [InlineData("\"RoleLastUsed\": {\"Region\": \"x\", \"Region\": \"y\"}", "RoleLastUsed.Region")]
+    public void APropertyNamedTwiceIsFoundHoweverItIsWrittenAndWhereverItIs(string fields, string where)
+    {
+        var user = Assert.Single(Load($$"""{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", {{fields}}}]}""").Users);
+
+        var problem = Assert.Single(user.Problems);
+        Assert.Equal(($"$.UserDetailList[0].{where}", "appears twice; which value is right is unknown"), (problem.JsonPath, problem.Message));
+    }
+
+    [Fact]
+    public void AnObjectWithManyPropertiesIsCheckedForRepeatsToo()
+    {
+        // Objects over the size compared pairwise in place take the exact walk: a repeat is found, distinct names are not.
+        var distinct = string.Join(", ", Enumerable.Range(0, 100).Select(i => $"\"k{i}\": {i}"));
+        const string User = "{\"UserDetailList\": [{\"UserName\": \"bob\", \"Arn\": \"arn:aws:iam::111122223333:user/bob\", \"RoleLastUsed\": {";
+        var clean = Assert.Single(Load(User + distinct + "}}]}").Users);
+        var repeated = Assert.Single(Load(User + distinct + ", \"k7\": 0}}]}").Users);
+
+        Assert.Empty(clean.Problems);
+        Assert.Equal("$.UserDetailList[0].RoleLastUsed.k7", Assert.Single(repeated.Problems).JsonPath);
+    }
+
     [Fact]
     public void AnEntityDescribedTwiceDifferentlyCannotBeJudged()
     {
