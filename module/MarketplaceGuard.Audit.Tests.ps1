@@ -53,10 +53,30 @@ BeforeAll {
     $script:Unaudited = if ($OrganizationSnapshotPath) { @($result.Unaudited) } else { @() }
     $script:AuditErrors = @($auditErrors)
 
+    # Should -Be 0 -Because, with the reason kept whole: Pester's -Because deletes every "because " from its text, and the
+    # audit's reasons say "because" ("cannot procure only because nothing allows it"). Where Pester can make its own
+    # assertion error, the message is written here in Should's words; elsewhere -Because it is.
+    function Assert-Zero([object[]] $Items, [string] $Because) {
+        if ($Items.Count -eq 0) {
+            return
+        }
+
+        $factory = 'Pester.Factory' -as [type]
+        $create = if ($factory) { $factory.GetMethod('CreateShouldErrorRecord', [type[]] @([string], [string], [string], [string], [bool], [object])) }
+        if (-not $create) {
+            $Items.Count | Should -Be 0 -Because $Because
+            return
+        }
+
+        $caller = (Get-PSCallStack)[1]
+        $message = "Expected 0, because $Because, but got $($Items.Count)."
+        throw $create.Invoke($null, @($message, $caller.ScriptName, [string] $caller.ScriptLineNumber, $caller.Position.StartScriptPosition.Line.Trim(), $true, $null))
+    }
+
     # No rule passes for what was never audited: an account that failed, or a principal selector that named nobody.
     function Assert-EveryAccountAudited {
         $reasons = @($script:Unaudited | ForEach-Object { "$($_.AccountId): $($_.Reason)" }) + @($script:AuditErrors | ForEach-Object { "$_" })
-        $reasons.Count | Should -Be 0 -Because ($reasons -join [Environment]::NewLine)
+        Assert-Zero $reasons ($reasons -join [Environment]::NewLine)
         $script:Runs.Count | Should -BeGreaterThan 0 -Because 'an audit that audited no account proves nothing'
     }
 
@@ -67,7 +87,7 @@ BeforeAll {
         }
         $open = @($script:Runs | ForEach-Object { $_.Findings } | Where-Object { $_.RuleId -eq $RuleId -and -not $_.Suppressed })
         $explanation = ($open | ForEach-Object { "$($_.Severity) $($_.PrincipalArn): $($_.Reason) Fix: $($_.Recommendation)" }) -join [Environment]::NewLine
-        $open.Count | Should -Be 0 -Because "$($open.Count) principal(s) break ${RuleId}:$([Environment]::NewLine)$explanation"
+        Assert-Zero $open "$($open.Count) principal(s) break ${RuleId}:$([Environment]::NewLine)$explanation"
     }
 }
 

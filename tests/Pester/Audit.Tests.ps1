@@ -509,6 +509,10 @@ Import-Module '$ManifestPath'
         $output | Should -Contain 'passed=MG1004'
         $xml = [xml](Get-Content $results -Raw)
         $xml.testsuites.testsuite.testcase.name | Should -Contain 'MarketplaceGuard least privilege.MG1003: An authorized procurement principal cannot procure'
+
+        # The reasons reach the results whole: Pester's -Because would delete their "because ".
+        $mg1005 = $xml.testsuites.testsuite.testcase | Where-Object name -like '*MG1005*'
+        $mg1005.failure.message | Should -BeLike 'Expected 0, because 5 principal(s) break MG1005:*user/bill cannot procure only because nothing allows it;*, but got 5.'
     }
 
     It 'passes on an account that follows the rules, and filters by tag' {
