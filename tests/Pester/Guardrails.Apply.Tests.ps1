@@ -138,6 +138,7 @@ Describe 'Set-MarketplaceGuardrail and Remove-MarketplaceGuardrail on the fake O
         { @() | Set-MarketplaceGuardrail -TargetId $Workloads @Aws } | Should -Throw -ErrorId 'GuardrailInputMissing,*'
         { 'MarketplaceGuard-Rule1' | Set-MarketplaceGuardrail -TargetId $Workloads @Aws } | Should -Throw -ErrorId 'InputNotAGuardrail,*'
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 7 @Aws } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        (TabExpansion2 -inputScript 'Remove-MarketplaceGuardrail -Rule ' -cursorColumn 34).CompletionMatches.CompletionText | Should -Be '1', '2', '3'
         { Remove-MarketplaceGuardrail -TargetId $Workloads -Rule 'one' @Aws } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
     }
 

@@ -18,7 +18,7 @@ public sealed class RemoveMarketplaceGuardrailCommand : GuardrailCommand
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateRange(1, 3)]
+    [ValidateSet("1", "2", "3")] // a set rather than a range: Tab completes it, as on New-MarketplaceGuardrailPolicy
     public int[]? Rule { get; set; }
 
     protected override string OperationName => "Remove";
