@@ -203,6 +203,17 @@ Describe 'On the sample account: service-linked roles, group grants' {
         ($findings | Where-Object { $_.RuleId -eq 'MG2003' -and $_.Principal -eq 'user/sid' } | Revoke-MarketplaceAccess -Rule 2 -WhatIf -PassThru 6> $null).Principal | Should -Be 'user/sid'
     }
 
+    It 'refuses a finding whose fix revokes a rule the call does not, and takes it with that rule' {
+        $lars = Test-MarketplaceLeastPrivilege -ProcurementPrincipal Procurement -GovernancePrincipal DistributionAdmins -WarningAction SilentlyContinue |
+            Where-Object { $_.RuleId -eq 'MG3001' -and $_.Principal -eq 'user/lars' }
+        $lars.Recommendation | Should -Be "Revoke-MarketplaceAccess -UserName 'lars' -Rule 3"
+        $calls = Get-Calls { try { $lars | Revoke-MarketplaceAccess -ErrorAction Stop } catch { $script:refusal = $_ } }
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'FindingNotFixedHere,*'
+        $refusal.Exception.Message | Should -Be "-InputObject: the MG3001 finding of user/lars is fixed by -Rule 3, which this call does not revoke (-Rule 1,2). Its recommendation: $($lars.Recommendation)"
+        $calls | Where-Object { $_ -in $Writes } | Should -BeNullOrEmpty
+        ($lars | Revoke-MarketplaceAccess -Rule 3 -GovernancePrincipal DistributionAdmins -WhatIf -PassThru 6> $null).Principal | Should -Be 'user/lars'
+    }
+
     It 'warns, granting a group, for each member another group denies' {
         $null = Grant-MarketplaceProcurement -GroupName Developers -AccessLevel Launcher -WhatIf -WarningVariable warned -WarningAction SilentlyContinue 6> $null
         $warned.Message | Should -Contain 'user dana (a member of group Developers) is in group NoPaidAmis, which has MarketplaceGuard-DenyPaidAmiLaunch: its explicit deny still overrides the grant. Take the user out of NoPaidAmis (Remove-IAMUserFromGroup), or Remove-MarketplaceAccess -GroupName NoPaidAmis.'

@@ -146,7 +146,8 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
     /// <summary>
     /// A finding whose fix is not a revoke of its own principal is refused: a lockout (MG1003, MG2005) would get worse,
     /// an MG2004 is fixed at the passed role or at iam:PassRole, an MG1007 by fixing the policy. Its recommendation says
-    /// what to run instead.
+    /// what to run instead. So is one whose fix revokes a rule this call does not (an MG3001 piped without -Rule 3):
+    /// the default rules would deny something else and leave the finding open.
     /// </summary>
     protected override string? RefuseFinding(PSObject item)
     {
@@ -158,8 +159,14 @@ public sealed class RevokeMarketplaceAccessCommand : AccessChangeCommand
         var rule = item.Properties["RuleId"]?.Value?.ToString();
         var fix = item.Properties["Recommendation"]?.Value?.ToString() ?? string.Empty;
         var principal = item.Properties["Principal"]?.Value?.ToString();
-        return rule is "MG2004" || !fix.StartsWith("Revoke-MarketplaceAccess", StringComparison.Ordinal)
-            ? $"the {rule} finding of {principal} is not fixed by revoking {principal}'s access. Its recommendation: {fix}"
+        if (rule is "MG2004" || !fix.StartsWith("Revoke-MarketplaceAccess", StringComparison.Ordinal))
+        {
+            return $"the {rule} finding of {principal} is not fixed by revoking {principal}'s access. Its recommendation: {fix}";
+        }
+
+        var needed = System.Text.RegularExpressions.Regex.Match(fix, @" -Rule (?<rule>[1-3])\b");
+        return needed.Success && !Rule.Contains(int.Parse(needed.Groups["rule"].Value, System.Globalization.CultureInfo.InvariantCulture))
+            ? $"the {rule} finding of {principal} is fixed by -Rule {needed.Groups["rule"].Value}, which this call does not revoke (-Rule {string.Join(",", Rule)}). Its recommendation: {fix}"
             : null;
     }
 }
