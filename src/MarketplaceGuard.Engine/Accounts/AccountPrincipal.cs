@@ -51,6 +51,20 @@ public sealed class AccountPrincipal
 
     public bool CanBeJudged => Problems.Count == 0;
 
+    /// <summary>Whether one of its identity policies (its own or a group's) has this name, e.g. a grant of the module.</summary>
+    internal bool HoldsIdentityPolicy(string name)
+    {
+        foreach (var policy in Policies.IdentityPolicies)
+        {
+            if (string.Equals(policy.Name, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Service-linked roles are used by AWS services, not people; SCPs do not apply to them.</summary>
     public bool IsServiceLinkedRole => Type == PrincipalType.Role && Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 

@@ -38,7 +38,7 @@ internal sealed class CauseFinder
     /// </summary>
     public bool AnyMemberHolds(string group, string policyName) =>
         membersHolding.GetOrAdd((group, policyName), static (key, members) =>
-            members.MembersOf(key.Group).Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, key.Policy, StringComparison.Ordinal))), account);
+            members.MembersOf(key.Group).Any(p => p.HoldsIdentityPolicy(key.Policy)), account);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Group, string Policy), bool> membersHolding = new();
 

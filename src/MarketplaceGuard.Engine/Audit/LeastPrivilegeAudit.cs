@@ -145,17 +145,9 @@ public sealed class LeastPrivilegeAudit
         var view = entries.Single(e => e.CapabilityDefinition == Capabilities.ViewSubscriptions);
         var pmp = entries.Single(e => e.CapabilityDefinition == Capabilities.ManagePrivateMarketplace);
         var who = principal.DisplayName;
-        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
+        var principalParameter = PrincipalParameter(principal);
 
-        // An unauthorized access that arrives through a group is revoked at the group, once for all its members, unless
-        // the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view).
-        (string Cause, string Fix) Revoke(AccessEntry entry)
-        {
-            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
-            return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 1");
-        }
+        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 1, protectedGrant: null);
 
         switch (role)
         {
@@ -246,7 +238,7 @@ public sealed class LeastPrivilegeAudit
         var replicate = entries[IndexOf(Capabilities.ReplicatePaidAmi)];
         var share = entries[IndexOf(Capabilities.SharePaidAmi)];
         var who = principal.DisplayName;
-        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
+        var principalParameter = PrincipalParameter(principal);
 
         if (isLauncher)
         {
@@ -266,22 +258,14 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        // Revoke refuses to deny a holder of the launcher grant unless forced (its lockout guard): a principal that holds
-        // it without being named a launcher is, for this audit, not authorized, so its fix says -Force.
-        (string Cause, string Fix) Revoke(AccessEntry entry)
-        {
-            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
-            return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 2{(causes.AnyMemberHolds(group, LauncherPolicyName) ? " -Force" : string.Empty)}")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 2{Force([principal])}");
-        }
+        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 2, LauncherPolicyName);
 
         if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
         {
             var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
             var fix = run.IsLauncher(role)
                 ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
-                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force([role])}";
+                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force(role.HoldsIdentityPolicy(LauncherPolicyName))}";
             Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch,
                 $"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}",
                 fix, cause);
@@ -322,7 +306,7 @@ public sealed class LeastPrivilegeAudit
         var catalog = entries[ShareThroughServiceCatalogIndex];
         var bedrock = entries[BedrockAutoSubscribeIndex];
         var who = principal.DisplayName;
-        var principalParameter = $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
+        var principalParameter = PrincipalParameter(principal);
 
         if (isGovernance)
         {
@@ -348,15 +332,7 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        // Revoke refuses to deny a holder of the governance grant unless forced (its lockout guard): a principal that
-        // holds it without being named a governance principal is, for this audit, not authorized, so its fix says -Force.
-        (string Cause, string Fix) Revoke(AccessEntry entry)
-        {
-            var cause = causes.Of(principal, entry, PolicyEffect.Allow);
-            return cause.Group is { } group && causes.CanDenyAt(group)
-                ? (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 3{(causes.AnyMemberHolds(group, GovernancePolicyName) ? " -Force" : string.Empty)}")
-                : (cause.Text, $"Revoke-MarketplaceAccess {principalParameter} -Rule 3{Force([principal], GovernancePolicyName)}");
-        }
+        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 3, GovernancePolicyName);
 
         if (!isGovernance && IsAllowed(licenses.Decision))
         {
@@ -397,12 +373,31 @@ public sealed class LeastPrivilegeAudit
         }
     }
 
-    /// <summary>" -Force" when one of the principals holds the module's grant of that name (Revoke's guard protects them).</summary>
-    private static string Force(IEnumerable<AccountPrincipal> reached, string? grantPolicyName = null)
+    /// <summary>
+    /// The fix of an unauthorized access: revoke the rule at the group it arrives through, once for all its members,
+    /// unless the group holds someone authorized (a viewer's own groups always do, so a viewer keeps its view); else at
+    /// the principal. Revoke refuses to deny a holder of <paramref name="protectedGrant"/> (the launcher or governance
+    /// grant: its lockout guard) unless forced; a holder not named as authorized is not authorized for this audit, so
+    /// the fix says -Force.
+    /// </summary>
+    private static (string Cause, string Fix) RevokeFix(AccountPrincipal principal, AccessEntry entry, CauseFinder causes, int rule, string? protectedGrant)
     {
-        var name = grantPolicyName ?? LauncherPolicyName;
-        return reached.Any(p => p.Policies.IdentityPolicies.Any(n => string.Equals(n.Name, name, StringComparison.Ordinal))) ? " -Force" : string.Empty;
+        var cause = causes.Of(principal, entry, PolicyEffect.Allow);
+        if (cause.Group is { } group && causes.CanDenyAt(group))
+        {
+            var force = protectedGrant is not null && causes.AnyMemberHolds(group, protectedGrant);
+            return (cause.Text, $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule {rule}{Force(force)}");
+        }
+
+        var forced = protectedGrant is not null && principal.HoldsIdentityPolicy(protectedGrant);
+        return (cause.Text, $"Revoke-MarketplaceAccess {PrincipalParameter(principal)} -Rule {rule}{Force(forced)}");
     }
+
+    private static string Force(bool holdsProtectedGrant) => holdsProtectedGrant ? " -Force" : string.Empty;
+
+    /// <summary>"-UserName 'name'" or "-RoleName 'name'": how a change cmdlet names the principal.</summary>
+    private static string PrincipalParameter(AccountPrincipal principal) =>
+        $"-{(principal.Type == PrincipalType.User ? "UserName" : "RoleName")} {Quoted(principal.Name)}";
 
     private static readonly string LauncherPolicyName = Templates.PolicyTemplateCatalog.Get(Templates.PolicyTemplateCatalog.PaidAmiLauncher).PolicyName;
 
