@@ -124,6 +124,12 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
             run.SetOrganizationContext(null, null, null, new Engine.Organizations.ServiceControlPolicyAssessment(true,
                 $"applied as one level from -ServiceControlPolicyPath: {string.Join(", ", scps)} (the organization's other levels were not read)", []));
         }
+        if (!Quiet || report is not null)
+        {
+            // What the findings say is read by the pipeline or the report: worked out here on every core. -Quiet reads none.
+            run.ExplainFindings();
+        }
+
         WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
 
         foreach (var expired in run.ExpiredSuppressions)

@@ -98,17 +98,15 @@ public sealed class AccountPrincipal
     private RequestContext BuildAuditContext()
     {
         // A damaged entry's ARN may be missing or invalid (the principal then cannot be judged): its keys stay unknown.
-        var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, ContextValue> keys;
         var arnRead = true;
         try
         {
-            foreach (var (key, value) in PrincipalContextKeys.FromArn(Arn))
-            {
-                keys[key] = value;
-            }
+            keys = PrincipalContextKeys.NewFromArn(Arn);
         }
         catch (ArgumentException) when (!CanBeJudged)
         {
+            keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
             arnRead = false;
         }
 
@@ -122,6 +120,6 @@ public sealed class AccountPrincipal
         }
 
         var absent = keys.ContainsKey(PrincipalContextKeys.UserName) || !arnRead ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
-        return RequestContext.Audit(keys, absent);
+        return RequestContext.AuditOwning(keys, absent);
     }
 }

@@ -54,6 +54,7 @@ public static class SnapshotLoader
         private readonly Dictionary<object, (byte[] Hash, List<string> JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
+        private readonly DocumentTexts documents = new();
 
         private readonly bool isFile;
         private bool sawList;
@@ -670,7 +671,7 @@ public static class SnapshotLoader
         private static string? String(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-        private static string? Document(JsonElement e, string name)
+        private string? Document(JsonElement e, string name)
         {
             if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var value))
             {
@@ -679,8 +680,8 @@ public static class SnapshotLoader
 
             return value.ValueKind switch
             {
-                JsonValueKind.Object => value.GetRawText(),
-                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Object => documents.RawText(value),
+                JsonValueKind.String => documents.Share(value.GetString()!),
                 _ => null,
             };
         }

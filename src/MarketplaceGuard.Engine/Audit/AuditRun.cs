@@ -212,12 +212,19 @@ public sealed class AuditRun
     internal void Add(Finding finding) => findings.Add(finding);
 
     /// <summary>
+    /// Works out every finding's words (reason, cause, fix, evidence) on every core. A finding works out its own when first
+    /// read, one at a time; call this before reading many (a report, the pipeline). A pass/fail check needs none.
+    /// </summary>
+    public void ExplainFindings() => System.Threading.Tasks.Parallel.ForEach(findings, static finding => _ = finding.Reason);
+
+    /// <summary>
     /// Lets go of the account model and the matrix once the run is done, keeping the summary and the findings (with
     /// their evidence as text): an organization audit keeps hundreds of runs, and each account's model is the bulk of
     /// its memory. Suppressions must be applied before (they match the principals' models).
     /// </summary>
     public void Release()
     {
+        ExplainFindings();
         foreach (var finding in findings)
         {
             finding.Release();

@@ -14,27 +14,20 @@ namespace MarketplaceGuard.Engine.Audit;
 public sealed class Finding
 {
     private IReadOnlyList<string>? evidenceText;
+    private Func<FindingWords>? explain; // dropped once used: what it captured may be released then
+    private Explanation? explained;
 
-    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, string reason, string recommendation, string cause, AuditRun run)
-        : this(
-            rule,
-            severity,
-            principal.Type,
-            principal.Name,
-            principal.Arn,
-            cause,
-            access?.Capability,
-            access?.Decision ?? AuditDecision.Unknown,
-            access?.Conditions ?? [],
-            reason,
-            recommendation,
-            principal.Source.JsonPath,
-            principal.Source.Line,
-            run)
+    /// <summary>
+    /// A finding of an audit. Its words (reason, cause, fix) are worked out when first read: they need the decision
+    /// explained statement by statement, and a pass/fail check of thousands of findings reads none of them.
+    /// <see cref="AuditRun.ExplainFindings"/> works them all out on every core before a report or the pipeline does.
+    /// </summary>
+    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, Func<FindingWords> explain, AuditRun run)
+        : this(rule, severity, principal.Type, principal.Name, principal.Arn, access?.Capability, access?.Decision ?? AuditDecision.Unknown, principal.Source.JsonPath, principal.Source.Line, run)
     {
         Access = access;
         Subject = principal;
-        Evidence = new JoinedList<MatchedStatement>((access?.Evidence ?? []).ToList());
+        this.explain = explain;
     }
 
     private Finding(
@@ -43,12 +36,8 @@ public sealed class Finding
         PrincipalType principalType,
         string principalName,
         string principalArn,
-        string cause,
         string? capability,
         AuditDecision decision,
-        IReadOnlyList<string> conditions,
-        string reason,
-        string recommendation,
         string jsonPath,
         int line,
         AuditRun run)
@@ -59,16 +48,41 @@ public sealed class Finding
         PrincipalName = principalName;
         PrincipalArn = principalArn;
         Principal = (principalType == PrincipalType.User ? "user/" : "role/") + principalName;
-        Cause = cause;
         Capability = capability;
         Decision = decision;
-        Conditions = conditions as JoinedList<string> ?? new JoinedList<string>(conditions.ToList());
-        Reason = reason;
-        Recommendation = recommendation;
         JsonPath = jsonPath;
         Line = line;
         Run = run;
-        Evidence = new JoinedList<MatchedStatement>([]);
+    }
+
+    /// <summary>What a rule says of a finding, worked out together: the cause decides the fix, and both read the explanation.</summary>
+    internal sealed record FindingWords(string Reason, string Recommendation, string Cause);
+
+    private sealed record Explanation(FindingWords Words, JoinedList<string> Conditions, JoinedList<MatchedStatement> Evidence);
+
+    private Explanation Explained
+    {
+        get
+        {
+            if (System.Threading.Volatile.Read(ref explained) is { } known)
+            {
+                return known;
+            }
+
+            lock (this)
+            {
+                if (explained is null)
+                {
+                    System.Threading.Volatile.Write(ref explained, new Explanation(
+                        explain!(),
+                        new JoinedList<string>((Access?.Conditions ?? []).ToList()),
+                        new JoinedList<MatchedStatement>((Access?.Evidence ?? []).ToList())));
+                    explain = null;
+                }
+
+                return explained;
+            }
+        }
     }
 
     public string RuleId => Rule.Id;
@@ -92,7 +106,7 @@ public sealed class Finding
     /// narrower is to blame; for a missing explicit deny (MG1005), the group where the deny goes. Findings with the
     /// same fix are fixed together (see the reports' fix plan).
     /// </summary>
-    public string Cause { get; }
+    public string Cause => Explained.Words.Cause;
 
     /// <summary>The capability concerned; null for MG1007.</summary>
     public string? Capability { get; }
@@ -101,20 +115,20 @@ public sealed class Finding
     public AuditDecision Decision { get; }
 
     /// <summary>The conditions a conditional decision depends on (as text: joined with "; ").</summary>
-    public JoinedList<string> Conditions { get; }
+    public JoinedList<string> Conditions => Explained.Conditions;
 
     /// <summary>A sentence a person understands.</summary>
-    public string Reason { get; }
+    public string Reason => Explained.Words.Reason;
 
     /// <summary>The statements behind it: policy, Sid, group (as text: joined with "; ").</summary>
-    public JoinedList<MatchedStatement> Evidence { get; }
+    public JoinedList<MatchedStatement> Evidence => Explained.Evidence;
 
     /// <summary>
     /// A MarketplaceGuard command (or, where none fits, an AWS.Tools one) that fixes it: at a group that holds no
     /// procurement or viewer principal when the access comes through one (or, for a missing explicit deny, when the
     /// principal is in one), else for the principal.
     /// </summary>
-    public string Recommendation { get; }
+    public string Recommendation => Explained.Words.Recommendation;
 
     /// <summary>True when a suppression silences it.</summary>
     public bool Suppressed => Suppression is not null;
@@ -149,7 +163,7 @@ public sealed class Finding
     /// </summary>
     internal void Release()
     {
-        _ = EvidenceText;
+        _ = EvidenceText; // explains it first
         Access = null;
         Subject = null;
     }
@@ -199,11 +213,12 @@ public sealed class Finding
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(jsonPath);
         ArgumentOutOfRangeException.ThrowIfNegative(line);
-        var finding = new Finding(rule, severity, principalType, principalName, principalArn, cause, capability, decision, conditions, reason, recommendation, jsonPath, line, run)
+        var finding = new Finding(rule, severity, principalType, principalName, principalArn, capability, decision, jsonPath, line, run)
         {
             Suppression = suppression,
             EvidenceText = evidence,
         };
+        finding.explained = new Explanation(new FindingWords(reason, recommendation, cause), new JoinedList<string>(conditions.ToList()), new JoinedList<MatchedStatement>([]));
         run.Add(finding);
         return finding;
     }

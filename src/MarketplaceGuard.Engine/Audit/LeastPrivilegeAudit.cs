@@ -57,19 +57,6 @@ public sealed class LeastPrivilegeAudit
             Parallel.For(start, end, i =>
             {
                 entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray();
-
-                // Rule 2's findings are the most numerous: what they will explain is explained here, on every core (an
-                // entry explains itself once, when first read).
-                if (!launcherSet.Contains(principals[i]))
-                {
-                    foreach (var entry in entries[i])
-                    {
-                        if (entry.CapabilityDefinition.Rule == 2 && IsAllowed(entry.Decision))
-                        {
-                            _ = entry.Evidence;
-                        }
-                    }
-                }
             });
             progress?.Report(end);
         }
@@ -130,34 +117,40 @@ public sealed class LeastPrivilegeAudit
 
     private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, bool isGovernance, AccessEntry[] entries, CauseFinder causes)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry? access, string reason, string recommendation, string? cause = null) =>
-            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause ?? principal.DisplayName, run));
+        // A finding's words are worked out when first read (see Finding): each rule hands over how.
+        void Add(AuditRule rule, Severity severity, AccessEntry? access, Func<Finding.FindingWords> words) =>
+            found.Add(new Finding(rule, severity, access, principal, words, run));
 
-        if (!principal.CanBeJudged)
-        {
-            Add(AuditRules.CannotBeJudged, Severity.Medium, null,
-                $"{principal.DisplayName} cannot be judged: {string.Join("; ", principal.Problems)}",
-                "Fix the policy the reason names, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.");
-        }
-
-        var procure = entries.Single(e => e.CapabilityDefinition == Capabilities.Procure);
-        var cancel = entries.Single(e => e.CapabilityDefinition == Capabilities.Cancel);
-        var view = entries.Single(e => e.CapabilityDefinition == Capabilities.ViewSubscriptions);
-        var pmp = entries.Single(e => e.CapabilityDefinition == Capabilities.ManagePrivateMarketplace);
         var who = principal.DisplayName;
         var principalParameter = PrincipalParameter(principal);
+        if (!principal.CanBeJudged)
+        {
+            Add(AuditRules.CannotBeJudged, Severity.Medium, null, () => new(
+                $"{who} cannot be judged: {string.Join("; ", principal.Problems)}",
+                "Fix the policy the reason names, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.",
+                who));
+        }
 
-        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 1, protectedGrant: null);
+        var procure = entries[ProcureIndex];
+        var cancel = entries[CancelIndex];
+        var view = entries[ViewSubscriptionsIndex];
+        var pmp = entries[ManagePrivateMarketplaceIndex];
+
+        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
+        {
+            var (cause, fix) = RevokeFix(principal, entry, causes, 1, protectedGrant: null);
+            return new(reason + Describe(entry), fix, cause);
+        }
 
         switch (role)
         {
             case Role.Procurement:
                 if (IsDenied(procure.Decision))
                 {
-                    Add(AuditRules.ProcurementLockedOut, Severity.High, procure,
+                    Add(AuditRules.ProcurementLockedOut, Severity.High, procure, () => new(
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
                         LockoutFix(principal, procure, principalParameter, causes),
-                        causes.Of(principal, procure, PolicyEffect.Deny).Text);
+                        causes.Of(principal, procure, PolicyEffect.Deny).Text));
                 }
 
                 break;
@@ -165,25 +158,26 @@ public sealed class LeastPrivilegeAudit
             case Role.Viewer:
                 foreach (var entry in new[] { procure, cancel }.Where(e => IsAllowed(e.Decision)))
                 {
-                    Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry,
+                    Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry, () => new(
                         $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
                         $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
-                        causes.Of(principal, entry, PolicyEffect.Allow).Text);
+                        causes.Of(principal, entry, PolicyEffect.Allow).Text));
                 }
 
                 if (IsDenied(view.Decision))
                 {
-                    Add(AuditRules.ViewerMisconfigured, Severity.Medium, view,
+                    Add(AuditRules.ViewerMisconfigured, Severity.Medium, view, () => new(
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
                         $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
-                        causes.Of(principal, view, PolicyEffect.Deny).Text);
+                        causes.Of(principal, view, PolicyEffect.Deny).Text));
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
-                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, () => new(
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current");
+                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
+                        who));
                 }
 
                 break;
@@ -191,28 +185,27 @@ public sealed class LeastPrivilegeAudit
             default:
                 if (IsAllowed(procure.Decision))
                 {
-                    var (cause, fix) = Revoke(procure);
                     Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
-                        $"{who} is not authorized to procure but {Describe(procure)}",
-                        fix, cause);
+                        () => Unauthorized(procure, $"{who} is not authorized to procure but "));
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
                     // The missing deny is best attached to one of the user's groups that holds nobody authorized: one
                     // command then protects all its members.
-                    var group = causes.DenyGroupFor(principal);
-                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure,
-                        $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                        group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
-                        group is null ? null : "group/" + group);
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, () =>
+                    {
+                        var group = causes.DenyGroupFor(principal);
+                        return new(
+                            $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
+                            group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
+                            group is null ? who : "group/" + group);
+                    });
                 }
 
                 if (IsAllowed(cancel.Decision))
                 {
-                    var (cause, fix) = Revoke(cancel);
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
-                        $"{who} is not authorized to cancel subscriptions or agreements but {Describe(cancel)}",
-                        fix, cause);
+                        () => Unauthorized(cancel, $"{who} is not authorized to cancel subscriptions or agreements but "));
                 }
 
                 break;
@@ -221,33 +214,30 @@ public sealed class LeastPrivilegeAudit
         // The Private Marketplace is administered by procurement and by the governance principals (Rule 3).
         if (role != Role.Procurement && !isGovernance && IsAllowed(pmp.Decision))
         {
-            var (cause, fix) = Revoke(pmp);
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
-                $"{who} is outside the procurement team and the governance principals but {Describe(pmp)}",
-                fix, cause);
+                () => Unauthorized(pmp, $"{who} is outside the procurement team and the governance principals but "));
         }
     }
 
     /// <summary>Rule 2: MG2001–MG2005, for launchers and everyone else; service-linked roles launch for AWS services by design.</summary>
     private static void ApplyRule2(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries, CauseFinder causes)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
-            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
+        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding.FindingWords> words) =>
+            found.Add(new Finding(rule, severity, access, principal, words, run));
 
-        var launch = entries[IndexOf(Capabilities.LaunchPaidAmi)];
-        var replicate = entries[IndexOf(Capabilities.ReplicatePaidAmi)];
-        var share = entries[IndexOf(Capabilities.SharePaidAmi)];
+        var launch = entries[LaunchPaidAmiIndex];
+        var replicate = entries[ReplicatePaidAmiIndex];
+        var share = entries[SharePaidAmiIndex];
         var who = principal.DisplayName;
-        var principalParameter = PrincipalParameter(principal);
 
         if (isLauncher)
         {
             if (IsDenied(launch.Decision))
             {
-                Add(AuditRules.LauncherLockedOut, Severity.High, launch,
+                Add(AuditRules.LauncherLockedOut, Severity.High, launch, () => new(
                     $"{who} is authorized to launch paid AMIs but cannot: {Describe(launch)}",
-                    LockoutFix(principal, launch, principalParameter + " -AccessLevel Launcher", causes),
-                    causes.Of(principal, launch, PolicyEffect.Deny).Text);
+                    LockoutFix(principal, launch, PrincipalParameter(principal) + " -AccessLevel Launcher", causes),
+                    causes.Of(principal, launch, PolicyEffect.Deny).Text));
             }
 
             return;
@@ -258,37 +248,39 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 2, LauncherPolicyName);
+        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
+        {
+            var (cause, fix) = RevokeFix(principal, entry, causes, 2, LauncherPolicyName);
+            return new(reason + Describe(entry), fix, cause);
+        }
 
         if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
         {
-            var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
-            var fix = run.IsLauncher(role)
-                ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
-                : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force(role.HoldsIdentityPolicy(LauncherPolicyName))}";
-            Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch,
-                $"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}",
-                fix, cause);
+            Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch, () =>
+            {
+                var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
+                var fix = run.IsLauncher(role)
+                    ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
+                    : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force(role.HoldsIdentityPolicy(LauncherPolicyName))}";
+                return new($"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}", fix, cause);
+            });
         }
         else if (IsAllowed(launch.Decision))
         {
-            var (cause, fix) = Revoke(launch);
             Add(AuditRules.UnauthorizedPaidAmiLaunch, SeverityOf(launch), launch,
-                $"{who} is not authorized to launch paid AMIs but {Describe(launch)}", fix, cause);
+                () => Unauthorized(launch, $"{who} is not authorized to launch paid AMIs but "));
         }
 
         if (IsAllowed(replicate.Decision))
         {
-            var (cause, fix) = Revoke(replicate);
             Add(AuditRules.UnauthorizedPaidAmiReplication, SeverityOf(replicate), replicate,
-                $"{who} is not authorized to replicate paid AMIs but {Describe(replicate)}", fix, cause);
+                () => Unauthorized(replicate, $"{who} is not authorized to replicate paid AMIs but "));
         }
 
         if (IsAllowed(share.Decision))
         {
-            var (cause, fix) = Revoke(share);
             Add(AuditRules.UnauthorizedPaidAmiSharing, SeverityOf(share), share,
-                $"{who} is not authorized to share paid AMIs but {Describe(share)}", fix, cause);
+                () => Unauthorized(share, $"{who} is not authorized to share paid AMIs but "));
         }
     }
 
@@ -299,14 +291,13 @@ public sealed class LeastPrivilegeAudit
     /// </summary>
     private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes, CauseFinder procurementCauses)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry access, string reason, string recommendation, string cause) =>
-            found.Add(new Finding(rule, severity, access, principal, reason, recommendation, cause, run));
+        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding.FindingWords> words) =>
+            found.Add(new Finding(rule, severity, access, principal, words, run));
 
         var licenses = entries[DistributeLicensesIndex];
         var catalog = entries[ShareThroughServiceCatalogIndex];
         var bedrock = entries[BedrockAutoSubscribeIndex];
         var who = principal.DisplayName;
-        var principalParameter = PrincipalParameter(principal);
 
         if (isGovernance)
         {
@@ -316,14 +307,15 @@ public sealed class LeastPrivilegeAudit
                 // Any one of the three ends the lockout, so the fix is the smallest that restores one: leaving a group whose
                 // deny is all that stops it; else the grant, for one that nothing denies (the Rule 1 deny stops only the
                 // Private Marketplace); else lifting the first explicit deny, and granting too if nothing else allows.
+                // The entry chosen is the finding's (its capability and decision), so it is chosen now.
                 var denied = new[] { licenses, catalog, pmp };
                 var blocked = denied.FirstOrDefault(e => LockingGroup(e) is { } group && causes.HoldsOutOf(principal, e.CapabilityDefinition, group))
                     ?? denied.FirstOrDefault(e => e.Decision == AuditDecision.ImplicitDeny)
                     ?? denied.First(e => e.Decision == AuditDecision.ExplicitDeny);
-                Add(AuditRules.GovernanceLockedOut, Severity.High, blocked,
+                Add(AuditRules.GovernanceLockedOut, Severity.High, blocked, () => new(
                     $"{who} is authorized to administer distribution but can do none of it: distribute licenses: {Describe(licenses)}; share through Service Catalog: {Describe(catalog)}; manage the Private Marketplace: {Describe(pmp)}",
-                    LockoutFix(principal, blocked, principalParameter + " -AccessLevel Governance", causes),
-                    causes.Of(principal, blocked, PolicyEffect.Deny).Text);
+                    LockoutFix(principal, blocked, PrincipalParameter(principal) + " -AccessLevel Governance", causes),
+                    causes.Of(principal, blocked, PolicyEffect.Deny).Text));
             }
         }
 
@@ -332,44 +324,46 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        (string Cause, string Fix) Revoke(AccessEntry entry) => RevokeFix(principal, entry, causes, 3, GovernancePolicyName);
+        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
+        {
+            var (cause, fix) = RevokeFix(principal, entry, causes, 3, GovernancePolicyName);
+            return new(reason + Describe(entry), fix, cause);
+        }
 
         if (!isGovernance && IsAllowed(licenses.Decision))
         {
-            var (cause, fix) = Revoke(licenses);
             Add(AuditRules.UnauthorizedLicenseDistribution, SeverityOf(licenses), licenses,
-                $"{who} is not a governance principal but {Describe(licenses)}", fix, cause);
+                () => Unauthorized(licenses, $"{who} is not a governance principal but "));
         }
 
         if (!isGovernance && IsAllowed(catalog.Decision))
         {
-            var (cause, fix) = Revoke(catalog);
             Add(AuditRules.UnauthorizedServiceCatalogSharing, SeverityOf(catalog), catalog,
-                $"{who} is not a governance principal but {Describe(catalog)}", fix, cause);
+                () => Unauthorized(catalog, $"{who} is not a governance principal but "));
         }
 
         if (IsAllowed(bedrock.Decision))
         {
             // Rule 1's deny stops it: the cause and the group to deny at are Rule 1's (a group of no procurement principal).
-            var allowedBy = procurementCauses.Of(principal, bedrock, PolicyEffect.Allow);
-            var cause = allowedBy.Text;
-            if (isProcurement)
+            Add(AuditRules.BedrockAutoSubscription, isProcurement ? Severity.Low : SeverityOf(bedrock), bedrock, () =>
             {
-                Add(AuditRules.BedrockAutoSubscription, Severity.Low, bedrock,
-                    $"{who} is a procurement principal and {Describe(bedrock)}: its model invocations subscribe the account without a purchase decision",
-                    "Run Bedrock workloads under a separate role that is denied aws-marketplace:Subscribe (Revoke-MarketplaceAccess -RoleName <that role> -Rule 1), and keep this principal for purchases.",
-                    cause);
-            }
-            else
-            {
+                var allowedBy = procurementCauses.Of(principal, bedrock, PolicyEffect.Allow);
+                if (isProcurement)
+                {
+                    return new(
+                        $"{who} is a procurement principal and {Describe(bedrock)}: its model invocations subscribe the account without a purchase decision",
+                        "Run Bedrock workloads under a separate role that is denied aws-marketplace:Subscribe (Revoke-MarketplaceAccess -RoleName <that role> -Rule 1), and keep this principal for purchases.",
+                        allowedBy.Text);
+                }
+
                 // Denying Subscribe stops the subscription on first use; models the account already subscribed to keep working.
-                Add(AuditRules.BedrockAutoSubscription, SeverityOf(bedrock), bedrock,
+                return new(
                     $"{who} is not authorized to procure but {Describe(bedrock)}: invoking a third-party model subscribes the account on first use",
                     allowedBy.Group is { } group && procurementCauses.CanDenyAt(group)
                         ? $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1"
-                        : $"Revoke-MarketplaceAccess {principalParameter} -Rule 1",
-                    cause);
-            }
+                        : $"Revoke-MarketplaceAccess {PrincipalParameter(principal)} -Rule 1",
+                    allowedBy.Text);
+            });
         }
     }
 
@@ -403,7 +397,19 @@ public sealed class LeastPrivilegeAudit
 
     private static readonly string GovernancePolicyName = Templates.PolicyTemplateCatalog.Get(Templates.PolicyTemplateCatalog.MarketplaceDistributionAdmin).PolicyName;
 
+    private static readonly int ProcureIndex = IndexOf(Capabilities.Procure);
+
+    private static readonly int CancelIndex = IndexOf(Capabilities.Cancel);
+
+    private static readonly int ViewSubscriptionsIndex = IndexOf(Capabilities.ViewSubscriptions);
+
     private static readonly int ManagePrivateMarketplaceIndex = IndexOf(Capabilities.ManagePrivateMarketplace);
+
+    private static readonly int LaunchPaidAmiIndex = IndexOf(Capabilities.LaunchPaidAmi);
+
+    private static readonly int ReplicatePaidAmiIndex = IndexOf(Capabilities.ReplicatePaidAmi);
+
+    private static readonly int SharePaidAmiIndex = IndexOf(Capabilities.SharePaidAmi);
 
     private static readonly int DistributeLicensesIndex = IndexOf(Capabilities.DistributeLicenses);
 

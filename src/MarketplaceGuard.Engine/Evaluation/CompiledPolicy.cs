@@ -167,38 +167,95 @@ public sealed class CompiledPolicy
             return ActionStatements.None;
         }
 
-        var all = new List<CompiledStatement>();
+        // The statements that cover the action, in document order, gathered in place: a policy has a handful.
+        Span<int> covering = candidates.Length <= 64 ? stackalloc int[candidates.Length] : new int[candidates.Length];
+        var count = 0;
         var denies = 0;
-        foreach (var statement in candidates)
+        for (var i = 0; i < candidates.Length; i++)
         {
-            if (statement.MatchesAction(service, name))
+            if (candidates[i].MatchesAction(service, name))
             {
-                all.Add(statement);
-                denies += statement.Effect == PolicyEffect.Deny ? 1 : 0;
+                covering[count++] = i;
+                denies += candidates[i].Effect == PolicyEffect.Deny ? 1 : 0;
             }
         }
 
-        if (all.Count == 0)
+        if (count == 0)
         {
             return ActionStatements.None;
         }
 
-        var denyStatements = new CompiledStatement[denies];
-        var allowStatements = new CompiledStatement[all.Count - denies];
-        var (d, a) = (0, 0);
-        foreach (var statement in all)
+        // Most actions of a service are covered by the same statements (ec2:RunInstances, ec2:CopyImage ... by "ec2:*"):
+        // those share one answer, so that a policy keeps a few of them however many actions it is asked about.
+        lock (distinct)
         {
-            if (statement.Effect == PolicyEffect.Deny)
+            foreach (var known in distinct)
             {
-                denyStatements[d++] = statement;
+                if (Covers(known.All, candidates, covering[..count]))
+                {
+                    return known;
+                }
+            }
+
+            var all = new CompiledStatement[count];
+            for (var i = 0; i < count; i++)
+            {
+                all[i] = candidates[covering[i]];
+            }
+
+            // One effect only (the usual case) needs no second array.
+            ActionStatements found;
+            if (denies == 0)
+            {
+                found = new ActionStatements(all, [], all);
+            }
+            else if (denies == count)
+            {
+                found = new ActionStatements(all, all, []);
             }
             else
             {
-                allowStatements[a++] = statement;
+                var denyStatements = new CompiledStatement[denies];
+                var allowStatements = new CompiledStatement[count - denies];
+                var (d, a) = (0, 0);
+                foreach (var statement in all)
+                {
+                    if (statement.Effect == PolicyEffect.Deny)
+                    {
+                        denyStatements[d++] = statement;
+                    }
+                    else
+                    {
+                        allowStatements[a++] = statement;
+                    }
+                }
+
+                found = new ActionStatements(all, denyStatements, allowStatements);
+            }
+
+            distinct.Add(found);
+            return found;
+        }
+    }
+
+    private readonly List<ActionStatements> distinct = [];
+
+    private static bool Covers(CompiledStatement[] known, CompiledStatement[] candidates, ReadOnlySpan<int> covering)
+    {
+        if (known.Length != covering.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (!ReferenceEquals(known[i], candidates[covering[i]]))
+            {
+                return false;
             }
         }
 
-        return new ActionStatements(all.ToArray(), denyStatements, allowStatements);
+        return true;
     }
 }
 

@@ -50,18 +50,58 @@ internal sealed class PolicyReach
 
     public static PolicyReach Of(CompiledPolicy policy, ActionSet actions)
     {
-        HashSet<CompiledStatement>? statements = null;
+        // Statements and keys are a handful per policy: lists searched in place cost less than sets.
+        List<ActionStatements>? seen = null;
+        List<CompiledStatement>? statements = null;
         foreach (var action in actions.Actions)
         {
-            var covering = policy.StatementsFor(action).All;
-            if (covering.Length > 0)
+            var covering = policy.StatementsFor(action);
+            if (covering.All.Length == 0 || Holds(seen ??= [], covering))
             {
-                (statements ??= new(ReferenceEqualityComparer.Instance)).UnionWith(covering);
+                continue;
+            }
+
+            seen.Add(covering);
+            foreach (var statement in covering.All)
+            {
+                if (!Holds(statements ??= [], statement))
+                {
+                    statements.Add(statement);
+                }
             }
         }
 
-        return statements is null
-            ? None
-            : new PolicyReach(true, statements.SelectMany(s => s.ReferencedKeys).Distinct().ToArray());
+        if (statements is null)
+        {
+            return None;
+        }
+
+        var keys = new List<ContextKey>();
+        foreach (var statement in statements)
+        {
+            foreach (var key in statement.ReferencedKeys)
+            {
+                if (!Holds(keys, key))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        return new PolicyReach(true, keys.ToArray());
+    }
+
+    private static bool Holds<T>(List<T> items, T item)
+        where T : class
+    {
+        foreach (var known in items)
+        {
+            if (ReferenceEquals(known, item))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -14,7 +14,10 @@ public static class PrincipalContextKeys
     public const string UserName = "aws:username";
 
     /// <summary>The keys an ARN determines; throws <see cref="ArgumentException"/> for an ARN that is not an IAM principal.</summary>
-    public static IReadOnlyDictionary<string, ContextValue> FromArn(string principalArn)
+    public static IReadOnlyDictionary<string, ContextValue> FromArn(string principalArn) => NewFromArn(principalArn);
+
+    /// <summary>As <see cref="FromArn"/>, a new dictionary (case-insensitive) the caller may add to.</summary>
+    internal static Dictionary<string, ContextValue> NewFromArn(string principalArn)
     {
         var parts = principalArn.Split(':', 6);
         if (parts.Length != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[4].Length == 0)

@@ -15,17 +15,22 @@ namespace MarketplaceGuard.Engine.Evaluation;
 /// </summary>
 public sealed class RequestContext : IVariableSource
 {
+    // Shared by every context that lists no keys of a kind: the sets are never changed once a context holds them.
+    // (First: the static contexts below are built with it.)
+    private static readonly HashSet<string> NoKeys = new(StringComparer.OrdinalIgnoreCase);
+
     private readonly Dictionary<string, ContextValue> values;
     private readonly HashSet<string> absentKeys;
     private readonly HashSet<string> presentKeys;
     private readonly RequestContext? under;
 
-    // Values and known-absent/known-present flags by ContextKey.Id: a condition finds its key without hashing the
-    // name. A key interned after this context was built cannot be one of its keys, so an index past the end means
-    // "not given".
-    private readonly ContextValue?[] valuesById;
-    private readonly bool[] absentById;
-    private readonly bool[] presentById;
+    // The keys' ids (ContextKey.Id) with their values, and the ids known absent or present: a condition finds its key
+    // without hashing the name. A context holds a handful of keys, so the lists are searched in place; ids kept densely
+    // would cost every principal's context an array as long as the account's whole key vocabulary.
+    private readonly int[] valueIds;
+    private readonly ContextValue[] valueList;
+    private readonly int[] absentIds;
+    private readonly int[] presentIds;
 
     private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys, bool unlistedKeysAreUnknown, RequestContext? under = null)
     {
@@ -37,24 +42,23 @@ public sealed class RequestContext : IVariableSource
 
         if (under is not null)
         {
-            // A layer shares the arrays of its top: building one costs one object, which matters per principal and request.
-            valuesById = [];
-            absentById = [];
-            presentById = [];
+            // A layer shares the lists of its top: building one costs one object, which matters per principal and request.
+            valueIds = absentIds = presentIds = [];
+            valueList = [];
             return;
         }
 
-        var valueKeys = values.Keys.Select(ContextKey.Of).ToArray();
-        var absent = absentKeys.Select(ContextKey.Of).ToArray();
-        var present = presentKeys.Select(ContextKey.Of).ToArray();
-        valuesById = new ContextValue?[valueKeys.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
-        foreach (var key in valueKeys)
+        valueIds = new int[values.Count];
+        valueList = new ContextValue[values.Count];
+        var i = 0;
+        foreach (var (key, value) in values)
         {
-            valuesById[key.Id] = values[key.Name];
+            valueIds[i] = ContextKey.Of(key).Id;
+            valueList[i++] = value;
         }
 
-        absentById = Flags(absent);
-        presentById = Flags(present);
+        absentIds = Ids(absentKeys);
+        presentIds = Ids(presentKeys);
     }
 
     /// <summary>A concrete context with no keys.</summary>
@@ -88,6 +92,15 @@ public sealed class RequestContext : IVariableSource
     public static RequestContext Audit(IEnumerable<KeyValuePair<string, ContextValue>> keys, IEnumerable<string>? absentKeys = null, IEnumerable<string>? presentKeys = null) =>
         new(ToDictionary(keys), NewSet(absentKeys), NewSet(presentKeys), unlistedKeysAreUnknown: true);
 
+    /// <summary>
+    /// An audit context that keeps <paramref name="keys"/> (compared case-insensitively) as its own, without a copy: the
+    /// caller built it for this context and changes it no more. Every principal of an account gets one.
+    /// </summary>
+    internal static RequestContext AuditOwning(Dictionary<string, ContextValue> keys, IEnumerable<string>? absentKeys = null) =>
+        ReferenceEquals(keys.Comparer, StringComparer.OrdinalIgnoreCase)
+            ? new(keys, NewSet(absentKeys), NewSet(), unlistedKeysAreUnknown: true)
+            : Audit(keys, absentKeys);
+
     /// <summary>This context with more keys (values given here win).</summary>
     public RequestContext With(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {
@@ -105,7 +118,7 @@ public sealed class RequestContext : IVariableSource
     public RequestContext WithAbsent(IEnumerable<string> keys)
     {
         RequireSingleLayer();
-        var absent = NewSet(absentKeys);
+        var absent = new HashSet<string>(absentKeys, StringComparer.OrdinalIgnoreCase); // a new set: this one may be shared
         absent.UnionWith(keys);
         return new RequestContext(values, absent, presentKeys, UnlistedKeysAreUnknown);
     }
@@ -146,18 +159,18 @@ public sealed class RequestContext : IVariableSource
         }
 
         var id = key.Id;
-        value = id < valuesById.Length ? valuesById[id] : null;
+        value = ValueOf(id);
         if (value is not null)
         {
             return KeyState.Present;
         }
 
-        if (id < presentById.Length && presentById[id])
+        if (Holds(presentIds, id))
         {
             return KeyState.Unknown;
         }
 
-        return UnlistedKeysAreUnknown && !(id < absentById.Length && absentById[id]) ? KeyState.Unknown : KeyState.Absent;
+        return UnlistedKeysAreUnknown && !Holds(absentIds, id) ? KeyState.Unknown : KeyState.Absent;
     }
 
     /// <summary>True when the key is certainly in the request (with a known value or not).</summary>
@@ -169,8 +182,7 @@ public sealed class RequestContext : IVariableSource
             return top.Knows(key.Id) ? top.IsKnownPresent(key) : under.IsKnownPresent(key);
         }
 
-        var id = key.Id;
-        return (id < valuesById.Length && valuesById[id] is not null) || (id < presentById.Length && presentById[id]);
+        return Holds(valueIds, key.Id) || Holds(presentIds, key.Id);
     }
 
     public KeyState TryGetVariable(ContextKey key, out string value)
@@ -190,8 +202,33 @@ public sealed class RequestContext : IVariableSource
     internal bool Knows(ContextKey key) => under is null ? Knows(key.Id) : topLayer!.Knows(key.Id) || under.Knows(key);
 
     /// <summary>Whether this (single-layer) context says anything of the key: a value, absent or present.</summary>
-    private bool Knows(int id) =>
-        (id < valuesById.Length && valuesById[id] is not null) || (id < absentById.Length && absentById[id]) || (id < presentById.Length && presentById[id]);
+    private bool Knows(int id) => Holds(valueIds, id) || Holds(absentIds, id) || Holds(presentIds, id);
+
+    private ContextValue? ValueOf(int id)
+    {
+        for (var i = 0; i < valueIds.Length; i++)
+        {
+            if (valueIds[i] == id)
+            {
+                return valueList[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Holds(int[] ids, int id)
+    {
+        foreach (var known in ids)
+        {
+            if (known == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void RequireSingleLayer()
     {
@@ -201,18 +238,25 @@ public sealed class RequestContext : IVariableSource
         }
     }
 
-    private static bool[] Flags(ContextKey[] keys)
+    private static int[] Ids(HashSet<string> keys)
     {
-        var flags = new bool[keys.Select(k => k.Id + 1).DefaultIfEmpty(0).Max()];
-        foreach (var key in keys)
+        if (keys.Count == 0)
         {
-            flags[key.Id] = true;
+            return [];
         }
 
-        return flags;
+        var ids = new int[keys.Count];
+        var i = 0;
+        foreach (var key in keys)
+        {
+            ids[i++] = ContextKey.Of(key).Id;
+        }
+
+        return ids;
     }
 
-    private static HashSet<string> NewSet(IEnumerable<string>? keys = null) => new(keys ?? [], StringComparer.OrdinalIgnoreCase);
+    private static HashSet<string> NewSet(IEnumerable<string>? keys = null) =>
+        keys is null || (keys is ICollection<string> { Count: 0 }) ? NoKeys : new(keys, StringComparer.OrdinalIgnoreCase);
 
     private static Dictionary<string, ContextValue> ToDictionary(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {

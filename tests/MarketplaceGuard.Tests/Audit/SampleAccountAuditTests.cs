@@ -91,6 +91,25 @@ public sealed class SampleAccountAuditTests
     }
 
     [Fact]
+    public void FindingsSayTheSameWhetherReadOneByOneExplainedOnEveryCoreOrReleased()
+    {
+        // A finding works out its words when first read (a -Quiet check reads none); ExplainFindings does it on every
+        // core, and Release keeps them once the account model is gone. All three must say the same, word for word.
+        static string Words(Finding f) => $"{f.RuleId}|{f.Principal}|{f.Reason}|{f.Recommendation}|{f.Cause}|{string.Join(";", f.Conditions)}|{f.Evidence}";
+        var oneByOne = Audit().Run.Findings.Select(Words).ToList();
+
+        var (_, explained) = Audit();
+        explained.ExplainFindings();
+        var released = Audit().Run;
+        released.Release();
+
+        Assert.Equal(oneByOne, explained.Findings.Select(Words));
+        Assert.Equal(oneByOne, released.Findings.Select(Words));
+        Assert.All(released.Findings, f => Assert.False(string.IsNullOrWhiteSpace(f.Reason) || string.IsNullOrWhiteSpace(f.Recommendation) || string.IsNullOrWhiteSpace(f.Cause)));
+        Assert.Contains(oneByOne, w => w.StartsWith("MG1001|user/dave|user/dave is not authorized to procure but can always procure (", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LockedOutProcurementMemberIsExplainedWithTheGroupAndTheFix()
     {
         var (_, run) = Audit();
