@@ -48,7 +48,7 @@ public sealed class AccessAnalyzer
     public AccessEntry Analyze(AccountPrincipal principal, Capability capability)
     {
         var requests = capability.RequestList;
-        var decisions = new AuditDecision[requests.Count];
+        Span<AuditDecision> decisions = stackalloc AuditDecision[requests.Count];
         JoinPolicyVerdicts(principal, capability, decisions);
         return Entry(principal, capability, requests, capability.PathIndexes, decisions);
     }
@@ -61,7 +61,7 @@ public sealed class AccessAnalyzer
     /// user name, tags) states none of the keys its statements covering those actions read. A principal whose context
     /// does, and a policy that covers none of the actions (it changes nothing), are not remembered.
     /// </summary>
-    private void JoinPolicyVerdicts(AccountPrincipal principal, Capability capability, AuditDecision[] decisions)
+    private void JoinPolicyVerdicts(AccountPrincipal principal, Capability capability, Span<AuditDecision> decisions)
     {
         var requests = capability.RequestList;
         var count = requests.Count;
@@ -71,9 +71,7 @@ public sealed class AccessAnalyzer
         deny.Clear(); // Tristate.False
         allow.Fill(Tristate.True);
         var context = principal.AuditContext;
-        var ofAccount = remembered.TryGetValue((principal.AccountId, principal.Partition), out var known)
-            ? known
-            : remembered.GetOrAdd((principal.AccountId, principal.Partition), _ => new());
+        ConcurrentDictionary<(CompiledPolicy, Capability), Tristate[]>? ofAccount = null;
         foreach (var layer in principal.Policies.Layers)
         {
             layerAllow.Clear(); // Tristate.False
@@ -99,9 +97,21 @@ public sealed class AccessAnalyzer
                     continue;
                 }
 
-                if (!ofAccount.TryGetValue((policy.Policy, capability), out var verdicts))
+                // The last verdicts worked out for this policy are nearly always this account's; else the account's table.
+                Tristate[] verdicts;
+                if (reach.Last is { } last && last.IsFor(principal.AccountId, principal.Partition, capability))
                 {
-                    verdicts = ofAccount.GetOrAdd((policy.Policy, capability), VerdictsOf(policy.Policy, principal, requests));
+                    verdicts = last.Verdicts;
+                }
+                else
+                {
+                    ofAccount ??= remembered.GetOrAdd((principal.AccountId, principal.Partition), static _ => new());
+                    if (!ofAccount.TryGetValue((policy.Policy, capability), out verdicts!))
+                    {
+                        verdicts = ofAccount.GetOrAdd((policy.Policy, capability), VerdictsOf(policy.Policy, principal, requests));
+                    }
+
+                    reach.Last = new RememberedVerdicts(principal.AccountId, principal.Partition, capability, verdicts);
                 }
 
                 for (var i = 0; i < count; i++)
@@ -226,7 +236,7 @@ public sealed class AccessAnalyzer
     /// </summary>
     internal AccessEntry Decide(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths)
     {
-        var decisions = new AuditDecision[requests.Count];
+        Span<AuditDecision> decisions = stackalloc AuditDecision[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
             decisions[i] = DecisionOf(principal, requests[i]);
@@ -236,13 +246,22 @@ public sealed class AccessAnalyzer
     }
 
     /// <summary>The capability's entry from the decisions of its requests: each path as its weakest, the strongest path.</summary>
-    private AccessEntry Entry(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
+    private AccessEntry Entry(AccountPrincipal principal, Capability capability, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, ReadOnlySpan<AuditDecision> decisions)
     {
         // Plain loops: this runs for every principal and capability of the largest accounts.
+        var decision = Decide(paths, decisions, []);
 
+        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
+        // certain explicit deny survives that doubt.
+        var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
+        return new AccessEntry(principal, capability, reported, this, requests, paths, Kept(decisions));
+    }
+
+    /// <summary>Each path as its weakest request (into <paramref name="pathDecisions"/> when it has room), the strongest path.</summary>
+    private static AuditDecision Decide(IReadOnlyList<int[]> paths, ReadOnlySpan<AuditDecision> decisions, Span<AuditDecision> pathDecisions)
+    {
         var decision = AuditDecision.ExplicitDeny;
-        var pathDecisions = new AuditDecision[paths.Count];
-        for (var p = 0; p < pathDecisions.Length; p++)
+        for (var p = 0; p < paths.Count; p++)
         {
             var path = AuditDecision.Allowed;
             foreach (var index in paths[p])
@@ -250,23 +269,49 @@ public sealed class AccessAnalyzer
                 path = Weakest(path, decisions[index]);
             }
 
-            pathDecisions[p] = path;
+            if (p < pathDecisions.Length)
+            {
+                pathDecisions[p] = path;
+            }
+
             decision = p == 0 ? path : Strongest(decision, path);
         }
 
-        // A policy that could not be read might allow what the others do not, or deny what they allow; only a
-        // certain explicit deny survives that doubt.
-        var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
-        return new AccessEntry(principal, capability, reported, () => Explain(principal, requests, paths, decisions, pathDecisions, decision));
+        return decision;
     }
 
-    private AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions, AuditDecision[] pathDecisions, AuditDecision decision)
+    /// <summary>
+    /// The decisions an entry keeps to explain itself later. Most cells of a matrix decide every request alike (nothing
+    /// allows any of them): those share one array per length and decision; the others get their own.
+    /// </summary>
+    private static AuditDecision[] Kept(ReadOnlySpan<AuditDecision> decisions)
     {
+        var first = decisions.Length > 0 ? decisions[0] : AuditDecision.ImplicitDeny;
+        foreach (var d in decisions)
+        {
+            if (d != first)
+            {
+                return decisions.ToArray();
+            }
+        }
+
+        var length = decisions.Length;
+        return uniform.TryGetValue((length, first), out var shared) ? shared : uniform.GetOrAdd((length, first), _ => Enumerable.Repeat(first, length).ToArray());
+    }
+
+    // Never written once made: an entry only reads its decisions.
+    private static readonly ConcurrentDictionary<(int Length, AuditDecision Decision), AuditDecision[]> uniform = new();
+
+    internal AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
+    {
+        Span<AuditDecision> pathDecisions = stackalloc AuditDecision[paths.Count];
+        var decision = Decide(paths, decisions, pathDecisions);
+
         // The evidence: the statements of the requests of the paths that decided it. An allow needs one allowing path
         // (the first); a conditional allow holds when any conditional path's conditions do, so all of them; a denial
         // only the requests denied that way. Each request is evaluated again with reasons, into shared buffers.
         var deciding = new List<AccessRequest>(requests.Count);
-        var explained = new bool[requests.Count];
+        Span<bool> explained = stackalloc bool[requests.Count];
         for (var p = 0; p < pathDecisions.Length; p++)
         {
             if (pathDecisions[p] != decision)

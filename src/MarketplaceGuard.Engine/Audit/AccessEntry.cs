@@ -10,21 +10,33 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
 public sealed class AccessEntry
 {
-    private Func<Details>? explain; // dropped once used: what it captured is garbage then
+    // How to explain the decision, dropped once used: an analyzer's entry keeps what the analyzer needs (the requests,
+    // paths and their decisions: no closure per cell of the matrix); an entry made of other entries, a function.
+    private AccessAnalyzer? analyzer;
+    private IReadOnlyList<AccessRequest>? requests;
+    private IReadOnlyList<int[]>? paths;
+    private AuditDecision[]? decisions;
+    private Func<Details>? explain;
     private Details? details;
     private string? reason;
 
-    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, Func<Details> explain)
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, AccessAnalyzer analyzer, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
     {
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        this.explain = explain;
+        this.analyzer = analyzer;
+        this.requests = requests;
+        this.paths = paths;
+        this.decisions = decisions;
     }
 
     internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<RequestResult> deciding)
-        : this(principal, capability, decision, () => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding))
     {
+        Principal = principal;
+        CapabilityDefinition = capability;
+        Decision = decision;
+        explain = () => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding);
     }
 
     /// <summary>
@@ -51,8 +63,8 @@ public sealed class AccessEntry
             {
                 if (details is null)
                 {
-                    details = explain!();
-                    explain = null;
+                    details = explain is not null ? explain() : analyzer!.Explain(Principal, requests!, paths!, decisions!);
+                    (analyzer, requests, paths, decisions, explain) = (null, null, null, null, null);
                 }
 
                 return details;

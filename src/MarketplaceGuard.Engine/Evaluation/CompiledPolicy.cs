@@ -186,59 +186,86 @@ public sealed class CompiledPolicy
         }
 
         // Most actions of a service are covered by the same statements (ec2:RunInstances, ec2:CopyImage ... by "ec2:*"):
-        // those share one answer, so that a policy keeps a few of them however many actions it is asked about.
-        lock (distinct)
+        // those share one answer, so that a policy keeps a few of them however many actions it is asked about. The
+        // answers are an array replaced whole (threads asking about the same policy take no lock).
+        var known = Volatile.Read(ref distinct);
+        if (Find(known, candidates, covering[..count]) is { } shared)
         {
-            foreach (var known in distinct)
+            return shared;
+        }
+
+        var all = new CompiledStatement[count];
+        for (var i = 0; i < count; i++)
+        {
+            all[i] = candidates[covering[i]];
+        }
+
+        var found = Split(all, denies);
+        while (true)
+        {
+            var next = new ActionStatements[known.Length + 1];
+            known.CopyTo(next, 0);
+            next[^1] = found;
+            var seen = Interlocked.CompareExchange(ref distinct, next, known);
+            if (ReferenceEquals(seen, known))
             {
-                if (Covers(known.All, candidates, covering[..count]))
-                {
-                    return known;
-                }
+                return found;
             }
 
-            var all = new CompiledStatement[count];
-            for (var i = 0; i < count; i++)
+            // Another thread added answers meanwhile: one of them may be this one.
+            known = seen;
+            if (Find(known, candidates, covering[..count]) is { } added)
             {
-                all[i] = candidates[covering[i]];
+                return added;
             }
-
-            // One effect only (the usual case) needs no second array.
-            ActionStatements found;
-            if (denies == 0)
-            {
-                found = new ActionStatements(all, [], all);
-            }
-            else if (denies == count)
-            {
-                found = new ActionStatements(all, all, []);
-            }
-            else
-            {
-                var denyStatements = new CompiledStatement[denies];
-                var allowStatements = new CompiledStatement[count - denies];
-                var (d, a) = (0, 0);
-                foreach (var statement in all)
-                {
-                    if (statement.Effect == PolicyEffect.Deny)
-                    {
-                        denyStatements[d++] = statement;
-                    }
-                    else
-                    {
-                        allowStatements[a++] = statement;
-                    }
-                }
-
-                found = new ActionStatements(all, denyStatements, allowStatements);
-            }
-
-            distinct.Add(found);
-            return found;
         }
     }
 
-    private readonly List<ActionStatements> distinct = [];
+    private ActionStatements[] distinct = [];
+
+    private static ActionStatements? Find(ActionStatements[] known, CompiledStatement[] candidates, ReadOnlySpan<int> covering)
+    {
+        foreach (var statements in known)
+        {
+            if (Covers(statements.All, candidates, covering))
+            {
+                return statements;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The statements by effect; one effect only (the usual case) needs no second array.</summary>
+    private static ActionStatements Split(CompiledStatement[] all, int denies)
+    {
+        if (denies == 0)
+        {
+            return new ActionStatements(all, [], all);
+        }
+
+        if (denies == all.Length)
+        {
+            return new ActionStatements(all, all, []);
+        }
+
+        var denyStatements = new CompiledStatement[denies];
+        var allowStatements = new CompiledStatement[all.Length - denies];
+        var (d, a) = (0, 0);
+        foreach (var statement in all)
+        {
+            if (statement.Effect == PolicyEffect.Deny)
+            {
+                denyStatements[d++] = statement;
+            }
+            else
+            {
+                allowStatements[a++] = statement;
+            }
+        }
+
+        return new ActionStatements(all, denyStatements, allowStatements);
+    }
 
     private static bool Covers(CompiledStatement[] known, CompiledStatement[] candidates, ReadOnlySpan<int> covering)
     {

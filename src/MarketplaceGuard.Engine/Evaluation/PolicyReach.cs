@@ -48,6 +48,12 @@ internal sealed class PolicyReach
 
     public ContextKey[] Keys { get; }
 
+    /// <summary>
+    /// The policy's verdicts on the set's requests last worked out (see AccessAnalyzer): an audit asks about one account
+    /// at a time, so one slot answers nearly every principal without a dictionary lookup.
+    /// </summary>
+    internal RememberedVerdicts? Last { get; set; }
+
     public static PolicyReach Of(CompiledPolicy policy, ActionSet actions)
     {
         // Statements and keys are a handful per policy: lists searched in place cost less than sets.
@@ -104,4 +110,11 @@ internal sealed class PolicyReach
 
         return false;
     }
+}
+
+/// <summary>A policy's verdicts on a capability's requests, bound in one account and partition.</summary>
+internal sealed record RememberedVerdicts(string? AccountId, string Partition, object Capability, Matching.Tristate[] Verdicts)
+{
+    public bool IsFor(string? accountId, string partition, object capability) =>
+        ReferenceEquals(Capability, capability) && string.Equals(AccountId, accountId, StringComparison.Ordinal) && string.Equals(Partition, partition, StringComparison.Ordinal);
 }
