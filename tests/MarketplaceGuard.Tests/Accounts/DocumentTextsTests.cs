@@ -1,0 +1,55 @@
+using System.IO;
+using System.Linq;
+using System.Text;
+using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Policies;
+
+namespace MarketplaceGuard.Tests.Accounts;
+
+/// <summary>
+/// A snapshot's documents are kept without the indentation between tokens, and one string per distinct text; what is
+/// inside strings (spaces, escaped quotes, backslashes) must come through untouched, or a policy would change meaning.
+/// </summary>
+public sealed class DocumentTextsTests
+{
+    [Theory]
+    [InlineData("{ \"a\" : [ 1 , 2 ] }", "{\"a\":[1,2]}")]
+    [InlineData("{\n\t\"Sid\": \"two  spaces\\tand a tab escape\"\r\n}", "{\"Sid\":\"two  spaces\\tand a tab escape\"}")]
+    [InlineData("{ \"q\": \"say \\\"hi there\\\" \", \"b\": \"ends with backslash \\\\\" , \"c\" : true }", "{\"q\":\"say \\\"hi there\\\" \",\"b\":\"ends with backslash \\\\\",\"c\":true}")]
+    [InlineData("{\"k\":\"caf\u00e9 \u2603 \ud83d\ude00\"}", "{\"k\":\"caf\u00e9 \u2603 \ud83d\ude00\"}")]
+    public void WhitespaceBetweenTokensGoesEverythingInStringsStays(string json, string expected)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var output = new byte[utf8.Length];
+
+        var written = DocumentTexts.WithoutWhitespace(utf8, output);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(output, 0, written));
+    }
+
+    [Fact]
+    public void AnIndentedDocumentIsKeptCompactAndTheSameTextIsOneString()
+    {
+        const string Document = """
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    { "Effect": "Allow", "Action": "aws-marketplace:Subscribe", "Resource": "*", "Condition": { "StringEquals": { "aws:PrincipalTag/team": "two  spaces" } } }
+                ]
+            }
+            """;
+        var json = $$"""
+            {"UserDetailList": [
+              {"UserName": "a", "Arn": "arn:aws:iam::111122223333:user/a", "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {{Document}}}]},
+              {"UserName": "b", "Arn": "arn:aws:iam::111122223333:user/b", "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {{Document}}}]}
+            ], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
+            """;
+
+        var snapshot = SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "account.json");
+        var documents = snapshot.Users.Select(u => u.InlinePolicies.Single().Document).ToList();
+
+        Assert.Equal("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"two  spaces"}}}]}""", documents[0]);
+        Assert.Same(documents[0], documents[1]);
+        Assert.Equal(["two  spaces"], PolicyParser.Parse(documents[0]).Statements.Single().Conditions.Single().Values);
+    }
+}
