@@ -77,7 +77,9 @@ public sealed class AccountPrincipal
     private (string? AccountId, string Partition)? arnParts;
 
     /// <summary>"user/alice", "role/deploy": how reports name the principal.</summary>
-    public string DisplayName => (Type == PrincipalType.User ? "user/" : "role/") + Name;
+    public string DisplayName => displayName ??= (Type == PrincipalType.User ? "user/" : "role/") + Name;
+
+    private string? displayName;
 
     /// <summary>
     /// What an audit knows about this principal's requests: its ARN, account, type, user name and tags. Everything

@@ -295,8 +295,9 @@ public sealed class AccessAnalyzer
             }
         }
 
-        var length = decisions.Length;
-        return uniform.TryGetValue((length, first), out var shared) ? shared : uniform.GetOrAdd((length, first), _ => Enumerable.Repeat(first, length).ToArray());
+        return uniform.TryGetValue((decisions.Length, first), out var shared)
+            ? shared
+            : uniform.GetOrAdd((decisions.Length, first), static key => Enumerable.Repeat(key.Decision, key.Length).ToArray());
     }
 
     // Never written once made: an entry only reads its decisions.

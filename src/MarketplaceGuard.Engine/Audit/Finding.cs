@@ -23,7 +23,7 @@ public sealed class Finding
     /// <see cref="AuditRun.ExplainFindings"/> works them all out on every core before a report or the pipeline does.
     /// </summary>
     internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, Func<FindingWords> explain, AuditRun run)
-        : this(rule, severity, principal.Type, principal.Name, principal.Arn, access?.Capability, access?.Decision ?? AuditDecision.Unknown, principal.Source.JsonPath, principal.Source.Line, run)
+        : this(rule, severity, principal.Type, principal.Name, principal.Arn, access?.Capability, access?.Decision ?? AuditDecision.Unknown, principal.Source.JsonPath, principal.Source.Line, run, principal.DisplayName)
     {
         Access = access;
         Subject = principal;
@@ -40,14 +40,15 @@ public sealed class Finding
         AuditDecision decision,
         string jsonPath,
         int line,
-        AuditRun run)
+        AuditRun run,
+        string? displayName = null)
     {
         Rule = rule;
         Severity = severity;
         PrincipalType = principalType;
         PrincipalName = principalName;
         PrincipalArn = principalArn;
-        Principal = (principalType == PrincipalType.User ? "user/" : "role/") + principalName;
+        Principal = displayName ?? (principalType == PrincipalType.User ? "user/" : "role/") + principalName;
         Capability = capability;
         Decision = decision;
         JsonPath = jsonPath;

@@ -90,8 +90,13 @@ public sealed class LeastPrivilegeAudit
         var expired = new List<Suppression>();
         foreach (var finding in run.Findings)
         {
-            foreach (var suppression in suppressions.Where(s => Applies(s, finding, account)))
+            foreach (var suppression in suppressions)
             {
+                if (!Applies(suppression, finding, account))
+                {
+                    continue;
+                }
+
                 if (suppression.IsExpired(today))
                 {
                     expired.Add(suppression);

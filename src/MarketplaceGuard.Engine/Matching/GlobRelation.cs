@@ -30,87 +30,110 @@ public static class GlobRelation
     /// <summary>True when every string of <paramref name="set"/> matches <paramref name="policy"/> (sound, see remarks).</summary>
     public static bool Covers(string policy, string set, bool ignoreCase)
     {
-        var memo = new Dictionary<(int, int), bool>();
-        bool Walk(int i, int j)
+        // covers(i, j): policy[i..] matches every string of set[j..]. Worked out from the ends, one row of i at a time:
+        // row i needs only row i + 1 and its own later columns. Rows live on the stack for the usual ARN lengths.
+        var n = set.Length;
+        Span<bool> below = n < 256 ? stackalloc bool[n + 1] : new bool[n + 1];
+        Span<bool> row = n < 256 ? stackalloc bool[n + 1] : new bool[n + 1];
+        for (var i = policy.Length; i >= 0; i--)
         {
-            if (memo.TryGetValue((i, j), out var known))
+            for (var j = n; j >= 0; j--)
             {
-                return known;
+                if (j == n)
+                {
+                    row[j] = policy.AsSpan(i).IndexOfAnyExcept('*') < 0;
+                }
+                else if (i == policy.Length)
+                {
+                    row[j] = false;
+                }
+                else if (policy[i] == '*')
+                {
+                    // The policy's '*' matches nothing more, or also the set's next character or wildcard.
+                    row[j] = below[j] || row[j + 1];
+                }
+                else if (set[j] == '*')
+                {
+                    row[j] = false; // a run of any characters is covered only by a policy '*'
+                }
+                else
+                {
+                    row[j] = (policy[i] == '?' || Same(policy[i], set[j], ignoreCase)) && below[j + 1];
+                }
             }
 
-            bool result;
-            if (j == set.Length)
-            {
-                result = policy.AsSpan(i).IndexOfAnyExcept('*') < 0;
-            }
-            else if (i == policy.Length)
-            {
-                result = false;
-            }
-            else if (policy[i] == '*')
-            {
-                // The policy's '*' matches nothing more, or also the set's next character or wildcard.
-                result = Walk(i + 1, j) || Walk(i, j + 1);
-            }
-            else if (set[j] == '*')
-            {
-                result = false; // a run of any characters is covered only by a policy '*'
-            }
-            else
-            {
-                result = (policy[i] == '?' || Same(policy[i], set[j], ignoreCase)) && Walk(i + 1, j + 1);
-            }
-
-            memo[(i, j)] = result;
-            return result;
+            var done = below;
+            below = row;
+            row = done;
         }
 
-        return Walk(0, 0);
+        return below[0];
     }
 
     /// <summary>True when some string matches both patterns.</summary>
     public static bool Intersects(string policy, string set, bool ignoreCase)
     {
-        // Reachability over (position in policy, position in set): a '*' may be skipped, or stay while both consume
-        // one character; two literals must agree, anything else can be satisfied by a suitable character.
-        var seen = new HashSet<(int, int)>();
-        var pending = new Stack<(int, int)>();
-        pending.Push((0, 0));
-        while (pending.Count > 0)
+        // Reachability over (position in policy, position in set) from (0, 0): a '*' may be skipped, or stay while both
+        // consume one character; two literals must agree, anything else can be satisfied by a suitable character. Every
+        // step moves forward in one pattern or both, so one pass over the rows in order finds every reachable state.
+        var m = policy.Length;
+        var n = set.Length;
+        Span<bool> row = n < 256 ? stackalloc bool[n + 1] : new bool[n + 1];
+        Span<bool> next = n < 256 ? stackalloc bool[n + 1] : new bool[n + 1];
+        row.Clear();
+        row[0] = true;
+        for (var i = 0; i <= m; i++)
         {
-            var (i, j) = pending.Pop();
-            if (!seen.Add((i, j)))
+            next.Clear();
+            for (var j = 0; j <= n; j++)
             {
-                continue;
+                if (!row[j])
+                {
+                    continue;
+                }
+
+                if (i == m && j == n)
+                {
+                    return true;
+                }
+
+                var policyStar = i < m && policy[i] == '*';
+                var setStar = j < n && set[j] == '*';
+                if (policyStar)
+                {
+                    next[j] = true;
+                }
+
+                if (setStar)
+                {
+                    row[j + 1] = true;
+                }
+
+                if (i == m || j == n || (policyStar && setStar))
+                {
+                    continue;
+                }
+
+                if (policyStar || setStar || policy[i] == '?' || Same(policy[i], set[j], ignoreCase))
+                {
+                    if (policyStar)
+                    {
+                        row[j + 1] = true;
+                    }
+                    else if (setStar)
+                    {
+                        next[j] = true;
+                    }
+                    else
+                    {
+                        next[j + 1] = true;
+                    }
+                }
             }
 
-            if (i == policy.Length && j == set.Length)
-            {
-                return true;
-            }
-
-            var policyStar = i < policy.Length && policy[i] == '*';
-            var setStar = j < set.Length && set[j] == '*';
-            if (policyStar)
-            {
-                pending.Push((i + 1, j));
-            }
-
-            if (setStar)
-            {
-                pending.Push((i, j + 1));
-            }
-
-            if (i == policy.Length || j == set.Length || (policyStar && setStar))
-            {
-                continue;
-            }
-
-            var compatible = policyStar || setStar || policy[i] == '?' || Same(policy[i], set[j], ignoreCase);
-            if (compatible)
-            {
-                pending.Push((policyStar ? i : i + 1, setStar ? j : j + 1));
-            }
+            var done = row;
+            row = next;
+            next = done;
         }
 
         return false;
