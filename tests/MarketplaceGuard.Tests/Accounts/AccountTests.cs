@@ -102,6 +102,20 @@ public sealed class AccountTests
         Assert.Equal(4, account.DistinctDocuments);
     }
 
+    [Fact]
+    public void AManagedPolicyAttachedToNobodyIsNotCompiled()
+    {
+        // It decides nothing for anyone; even a document that does not parse leaves every principal judged.
+        var unattached = """{"PolicyName": "Orphan", "Arn": "arn:aws:iam::111122223333:policy/Orphan", "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "not an action", "Resource": "*"}}}]}""";
+        var json = Snapshot.Replace("\"Policies\": [", "\"Policies\": [" + unattached + ",", StringComparison.Ordinal);
+        Assert.NotEqual(Snapshot, json);
+
+        var account = Build(json);
+
+        Assert.Equal(4, account.DistinctDocuments);
+        Assert.DoesNotContain(account.Principals, p => p.Problems.Any(problem => problem.Contains("Orphan", StringComparison.Ordinal)));
+    }
+
     private static AuditRun Audit(string json, string procurement = "good")
     {
         var account = Build(json);
