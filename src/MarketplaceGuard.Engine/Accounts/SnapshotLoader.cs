@@ -748,6 +748,7 @@ internal sealed class StreamingJsonReader
     private readonly string source;
     private readonly IProgress<long>? progress;
     private readonly JsonReaderOptions options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+    private readonly JsonDocumentOptions documentOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private byte[] buffer = new byte[64 * 1024];
     private int start;
     private int end;
@@ -834,7 +835,7 @@ internal sealed class StreamingJsonReader
         }
     }
 
-    /// <summary>Reads the next whole value into a document (the caller disposes it).</summary>
+    /// <summary>Reads the next whole value into a document, which the caller disposes before reading on.</summary>
     public JsonDocument ReadValue(string path, out int valueLine)
     {
         while (true)
@@ -847,9 +848,12 @@ internal sealed class StreamingJsonReader
                     var probe = reader;
                     if (probe.TrySkip())
                     {
-                        valueLine = (int)(line + buffer.AsSpan(start, (int)reader.TokenStartIndex).Count((byte)'\n'));
-                        var document = JsonDocument.ParseValue(ref reader);
-                        Advance((int)reader.BytesConsumed, reader.CurrentState);
+                        // The value is whole in the buffer: the document reads it there, without a copy. The caller
+                        // disposes it before reading on, and only reading on refills the buffer.
+                        var valueStart = (int)reader.TokenStartIndex;
+                        valueLine = (int)(line + buffer.AsSpan(start, valueStart).Count((byte)'\n'));
+                        var document = JsonDocument.Parse(buffer.AsMemory(start + valueStart, (int)probe.BytesConsumed - valueStart), documentOptions);
+                        Advance((int)probe.BytesConsumed, probe.CurrentState);
                         return document;
                     }
                 }
