@@ -9,7 +9,7 @@ namespace MarketplaceGuard.FakeIam;
 /// <summary>
 /// The fake as a child process (for Pester and scripts):
 /// <c>dotnet MarketplaceGuard.FakeIam.dll [--account snapshot.json | --organization folder [--caller-account id]
-/// [--delegated-admin id]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after Operation:n]...] [--ec2 seed.json] [--latency-ms N]
+/// [--delegated-admin id]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after Operation:n]...] [--ec2 seed.json] [--agreements seed.json] [--latency-ms N]
 /// [--port N] [--throttle-fraction F --seed S] [--ignore-stdin] [--verbose] [--request-log file]</c>.
 /// The first line of stdout is <c>listening http://127.0.0.1:PORT/</c>. It serves until stdin reaches end of file
 /// (the parent closed it or exited), or until SIGTERM or Ctrl+C; then it exits with 0. Wrong arguments exit with 2,
@@ -53,6 +53,19 @@ public static class Program
             catch (Exception e)
             {
                 Console.Error.WriteLine($"Cannot load the EC2 seed {options.Ec2Path}: {e.Message}");
+                return 1;
+            }
+        }
+
+        if (options.AgreementsPath is not null)
+        {
+            try
+            {
+                server.Agreements.LoadSeedFile(options.AgreementsPath);
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"Cannot load the agreement seed {options.AgreementsPath}: {e.Message}");
                 return 1;
             }
         }
