@@ -120,26 +120,14 @@ internal sealed class RequestPipeline
         }
 
         JsonElement body = default;
-        if (service == AwsService.Organizations)
+        if (service is AwsService.Organizations or AwsService.Agreement)
         {
             try
             {
-                body = OrganizationsRequest.ParseBody(http);
+                body = service == AwsService.Agreement ? AgreementOperations.ParseBody(http) : OrganizationsRequest.ParseBody(http);
                 parameters = OrganizationsRequest.LogParameters(body);
             }
-            catch (OrganizationsException e)
-            {
-                return Error(new ServiceError(e.Code, e.StatusCode, e.Message));
-            }
-        }
-        else if (service == AwsService.Agreement)
-        {
-            try
-            {
-                body = AgreementOperations.ParseBody(http);
-                parameters = OrganizationsRequest.LogParameters(body);
-            }
-            catch (AgreementException e)
+            catch (JsonProtocolException e)
             {
                 return Error(new ServiceError(e.Code, e.StatusCode, e.Message));
             }
@@ -192,11 +180,7 @@ internal sealed class RequestPipeline
         {
             return Error(new ServiceError(e.Code, e.StatusCode, e.Message), kind, shape);
         }
-        catch (OrganizationsException e)
-        {
-            return Error(new ServiceError(e.Code, e.StatusCode, e.Message, e.Reason), kind, shape);
-        }
-        catch (AgreementException e)
+        catch (JsonProtocolException e)
         {
             return Error(new ServiceError(e.Code, e.StatusCode, e.Message, e.Reason), kind, shape);
         }

@@ -1,26 +1,15 @@
-using System;
-
 namespace MarketplaceGuard.FakeIam.Agreements;
 
 /// <summary>
 /// An error as the Agreement API reports it in JSON 1.0: <c>{"__type": Code, "message": ...}</c>, with
 /// <c>reason</c> for ValidationException (INVALID_FILTER_NAME, INVALID_MAX_RESULTS ...) and AccessDeniedException.
 /// </summary>
-internal sealed class AgreementException : Exception
+internal sealed class AgreementException : JsonProtocolException
 {
     public AgreementException(string code, string message, int statusCode = 400, string? reason = null)
-        : base(message)
+        : base(code, message, statusCode, reason)
     {
-        Code = code;
-        StatusCode = statusCode;
-        Reason = reason;
     }
-
-    public string Code { get; }
-
-    public int StatusCode { get; }
-
-    public string? Reason { get; }
 
     public static AgreementException Validation(string reason, string message) => new("ValidationException", message, 400, reason);
 

@@ -1,10 +1,8 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -22,8 +20,6 @@ internal sealed partial class AgreementOperations
     public const string TargetPrefix = "AWSMPCommerceService_v20200301.";
     public const string ContentType = "application/x-amz-json-1.0";
     public const int MaxPageSize = 50;
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] FilterNames =
         ["ResourceIdentifier", "ResourceType", "PartyType", "AcceptorAccountId", "OfferId", "OfferSetId", "Status", "BeforeEndTime", "AfterEndTime", "AgreementType"];
@@ -374,39 +370,12 @@ internal sealed partial class AgreementOperations
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new AgreementException("SerializationException", $"{name} must be a string.");
     }
 
-    private static string Write(Action<Utf8JsonWriter> writeMembers)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            writeMembers(json);
-            json.WriteEndObject();
-        }
+    private static string Write(Action<Utf8JsonWriter> writeMembers) => Organizations.OrganizationsJson.Object(writeMembers);
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string Encode(string scope, int offset) => PageToken.Encode(scope, offset);
 
-    private static string Encode(string scope, int offset) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{scope}#{offset.ToString(CultureInfo.InvariantCulture)}"));
-
-    private static int Decode(string token, string scope)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            var mark = text.LastIndexOf('#');
-            if (mark > 0 && text[..mark] == scope && int.TryParse(text[(mark + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-            {
-                return offset;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw AgreementException.Validation("INVALID_NEXT_TOKEN", "The nextToken is not valid for this search.");
-    }
+    private static int Decode(string token, string scope) =>
+        PageToken.Decode(token, scope) ?? throw AgreementException.Validation("INVALID_NEXT_TOKEN", "The nextToken is not valid for this search.");
 
     [GeneratedRegex(@"^[A-Za-z0-9+:_-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex FilterValuePattern();
