@@ -8,6 +8,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using MarketplaceGuard.FakeIam.Agreements;
 using MarketplaceGuard.FakeIam.Ec2;
 using MarketplaceGuard.FakeIam.Organizations;
 using MarketplaceGuard.FakeIam.Sts;
@@ -37,7 +38,7 @@ public sealed class FakeIamServer : IDisposable
         Account = account;
         accounts = new AccountDirectory(account);
         Ec2 = new FakeEc2(account.AccountId);
-        pipeline = new RequestPipeline(accounts, Ec2, Organizations, Faults, Requests);
+        pipeline = new RequestPipeline(accounts, Ec2, Organizations, Agreements, Faults, Requests);
         listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -61,6 +62,9 @@ public sealed class FakeIamServer : IDisposable
 
     /// <summary>The Organizations endpoint: the organization served and its switches.</summary>
     public FakeOrganizationsService Organizations { get; } = new();
+
+    /// <summary>The Marketplace Agreement endpoint (JSON 1.0): agreements by acceptor account, accounts denied.</summary>
+    public FakeAgreementService Agreements { get; } = new();
 
     /// <summary>The temporary credentials AssumeRole has issued, oldest first (without their secrets).</summary>
     public IReadOnlyList<FakeSession> Sessions => accounts.Sessions;

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Text;
 
 namespace MarketplaceGuard.FakeIam;
 
@@ -18,29 +16,10 @@ internal static class Paging
         var offset = request.Marker is { } marker ? Decode(marker, request.Action!) : 0;
         var page = items.Skip(offset).Take(maxItems).ToList();
         var next = offset + page.Count;
-        nextMarker = next < items.Count ? Encode(request.Action!, next) : null;
+        nextMarker = next < items.Count ? PageToken.Encode(request.Action!, next) : null;
         return page;
     }
 
-    private static string Encode(string operation, int offset) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{operation}/{offset.ToString(CultureInfo.InvariantCulture)}"));
-
-    private static int Decode(string marker, string operation)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(marker));
-            var slash = text.LastIndexOf('/');
-            if (slash > 0 && text[..slash] == operation
-                && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-            {
-                return offset;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw IamException.InvalidInput($"Invalid Marker: {marker}");
-    }
+    private static int Decode(string marker, string operation) =>
+        PageToken.Decode(marker, operation) ?? throw IamException.InvalidInput($"Invalid Marker: {marker}");
 }

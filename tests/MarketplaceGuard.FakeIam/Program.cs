@@ -9,11 +9,11 @@ namespace MarketplaceGuard.FakeIam;
 /// <summary>
 /// The fake as a child process (for Pester and scripts):
 /// <c>dotnet MarketplaceGuard.FakeIam.dll [--account snapshot.json | --organization folder [--caller-account id]
-/// [--delegated-admin id]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after Operation:n]...] [--ec2 seed.json] [--latency-ms N]
+/// [--delegated-admin id]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after Operation:n]...] [--ec2 seed.json] [--agreements seed.json] [--latency-ms N]
 /// [--port N] [--throttle-fraction F --seed S] [--ignore-stdin] [--verbose] [--request-log file]</c>.
 /// The first line of stdout is <c>listening http://127.0.0.1:PORT/</c>. It serves until stdin reaches end of file
 /// (the parent closed it or exited), or until SIGTERM or Ctrl+C; then it exits with 0. Wrong arguments exit with 2,
-/// an unreadable snapshot, organization folder or EC2 seed with 1.
+/// an unreadable snapshot, organization folder, EC2 or agreement seed with 1.
 /// </summary>
 public static class Program
 {
@@ -44,17 +44,9 @@ public static class Program
         }
 
         server.Latency = TimeSpan.FromMilliseconds(options.LatencyMs);
-        if (options.Ec2Path is not null)
+        if (!TryLoadSeed("EC2", options.Ec2Path, server.Ec2.LoadSeedFile) || !TryLoadSeed("agreement", options.AgreementsPath, server.Agreements.LoadSeedFile))
         {
-            try
-            {
-                server.Ec2.LoadSeedFile(options.Ec2Path);
-            }
-            catch (Exception e)
-            {
-                Console.Error.WriteLine($"Cannot load the EC2 seed {options.Ec2Path}: {e.Message}");
-                return 1;
-            }
+            return 1;
         }
 
         if (options.ThrottleFraction > 0)
@@ -64,6 +56,26 @@ public static class Program
 
         Serve(server, options);
         return 0;
+    }
+
+    /// <summary>Loads a seed file when one is given; false (the reason on stderr) when it cannot be read.</summary>
+    private static bool TryLoadSeed(string what, string? path, Action<string> load)
+    {
+        if (path is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            load(path);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Cannot load the {what} seed {path}: {e.Message}");
+            return false;
+        }
     }
 
     private static int WrongArguments(string message)

@@ -9,7 +9,7 @@ internal sealed class ProgramOptions
 {
     public const string Usage =
         "usage: MarketplaceGuard.FakeIam [--account <get-account-authorization-details.json> | --organization <folder> [--caller-account <id>] " +
-        "[--delegated-admin <id>]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after <Operation>:<n>]...] [--ec2 <ec2-seed.json>] [--latency-ms <n>] [--port <n>] " +
+        "[--delegated-admin <id>]... [--organizations-not-in-use] [--org-empty-pages] [--org-fail-after <Operation>:<n>]...] [--ec2 <ec2-seed.json>] [--agreements <agreement-seed.json>] [--latency-ms <n>] [--port <n>] " +
         "[--throttle-fraction <0..1> [--seed <n>]] [--ignore-stdin] [--verbose] [--request-log <file>]";
 
     public string? AccountPath { get; private set; }
@@ -28,6 +28,8 @@ internal sealed class ProgramOptions
     public List<(string Operation, int Successes)> OrganizationFailures { get; } = new();
 
     public string? Ec2Path { get; private set; }
+
+    public string? AgreementsPath { get; private set; }
 
     public int LatencyMs { get; private set; }
 
@@ -80,6 +82,9 @@ internal sealed class ProgramOptions
                     break;
                 case "--ec2":
                     options.Ec2Path = Value();
+                    break;
+                case "--agreements":
+                    options.AgreementsPath = Value();
                     break;
                 case "--latency-ms":
                     options.LatencyMs = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using MarketplaceGuard.FakeIam.Agreements;
 using MarketplaceGuard.FakeIam.Ec2;
 using MarketplaceGuard.FakeIam.Organizations;
 using MarketplaceGuard.FakeIam.Sts;
@@ -31,6 +32,7 @@ internal enum AwsService
     Sts,
     Ec2,
     Organizations,
+    Agreement,
 }
 
 /// <summary>An error reply of any service: the code, HTTP status, message and (Organizations' InvalidInputException) reason.</summary>
@@ -51,12 +53,14 @@ internal sealed class RequestPipeline
     private readonly StsOperations sts;
     private readonly Ec2Operations ec2;
     private readonly OrganizationsOperations organizations;
+    private readonly AgreementOperations agreements;
     private readonly FaultPlan faults;
     private readonly RequestLog log;
     private long sequence;
 
-    public RequestPipeline(AccountDirectory accounts, FakeEc2 ec2State, FakeOrganizationsService organizationsState, FaultPlan faults, RequestLog log)
+    public RequestPipeline(AccountDirectory accounts, FakeEc2 ec2State, FakeOrganizationsService organizationsState, FakeAgreementService agreementState, FaultPlan faults, RequestLog log)
     {
+        agreements = new AgreementOperations(agreementState);
         this.accounts = accounts;
         sts = new StsOperations(accounts, ec2State);
         ec2 = new Ec2Operations(ec2State);
@@ -82,12 +86,19 @@ internal sealed class RequestPipeline
         var credential = SigV4Credential.Parse(http.Header("Authorization"));
         var target = http.Header("X-Amz-Target");
         var query = QueryRequest.FromHttp(http);
-        var service = target is not null ? AwsService.Organizations
+        var agreementOperation = target is null ? null : AgreementOperations.OperationOf(target);
+        var service = agreementOperation is not null ? AwsService.Agreement
+            : target is not null ? AwsService.Organizations
             : query.Version == StsOperations.ApiVersion || (query.Version is null && credential?.Service == "sts") ? AwsService.Sts
             : query.Version == Ec2Operations.ApiVersion || (query.Version is null && credential?.Service == "ec2") ? AwsService.Ec2
             : AwsService.Iam;
-        var operation = target is not null ? OrganizationsRequest.OperationOf(target) : query.Action;
-        var contentType = service == AwsService.Organizations ? OrganizationsRequest.ContentType : XmlContentType;
+        var operation = agreementOperation ?? (target is not null ? OrganizationsRequest.OperationOf(target) : query.Action);
+        var contentType = service switch
+        {
+            AwsService.Organizations => OrganizationsRequest.ContentType,
+            AwsService.Agreement => AgreementOperations.ContentType,
+            _ => XmlContentType,
+        };
         var parameters = query.Parameters;
         CallerIdentity? caller = null;
 
@@ -109,14 +120,14 @@ internal sealed class RequestPipeline
         }
 
         JsonElement body = default;
-        if (service == AwsService.Organizations)
+        if (service is AwsService.Organizations or AwsService.Agreement)
         {
             try
             {
-                body = OrganizationsRequest.ParseBody(http);
+                body = service == AwsService.Agreement ? AgreementOperations.ParseBody(http) : OrganizationsRequest.ParseBody(http);
                 parameters = OrganizationsRequest.LogParameters(body);
             }
-            catch (OrganizationsException e)
+            catch (JsonProtocolException e)
             {
                 return Error(new ServiceError(e.Code, e.StatusCode, e.Message));
             }
@@ -156,6 +167,7 @@ internal sealed class RequestPipeline
                 AwsService.Ec2 => ec2.Execute(query, credential.AccessKeyId, credential.Region ?? RegionOfHost(http.Header("Host")), requestId),
                 AwsService.Sts => sts.Execute(query, caller, requestId),
                 AwsService.Organizations => organizations.Execute(operation!, body, caller),
+                AwsService.Agreement => agreements.Execute(operation!, body, caller),
                 _ => accounts.OperationsFor(caller.Account).Execute(query, caller, requestId),
             };
             return Finish(shape == ReplyShape.CutOff ? 0 : 200, reply, null, kind, shape);
@@ -168,7 +180,7 @@ internal sealed class RequestPipeline
         {
             return Error(new ServiceError(e.Code, e.StatusCode, e.Message), kind, shape);
         }
-        catch (OrganizationsException e)
+        catch (JsonProtocolException e)
         {
             return Error(new ServiceError(e.Code, e.StatusCode, e.Message, e.Reason), kind, shape);
         }
@@ -179,6 +191,7 @@ internal sealed class RequestPipeline
     {
         AwsService.Ec2 => Ec2XmlWriter.Error(new Ec2Exception(error.Code, error.Status, error.Message), requestId),
         AwsService.Organizations => OrganizationsJson.Error(error.Code, error.Message, error.Reason),
+        AwsService.Agreement => AgreementOperations.Error(error.Code, error.Message, error.Reason),
         _ => IamXmlWriter.Error(service == AwsService.Sts ? IamXmlWriter.StsNamespace : IamXmlWriter.IamNamespace,
             new IamException(error.Code, error.Status, error.Message), requestId),
     };
@@ -188,6 +201,7 @@ internal sealed class RequestPipeline
         AwsService.Ec2 => new(planned.Code ?? "RequestLimitExceeded", planned.Status == 0 ? 503 : planned.Status, "Request limit exceeded."),
         AwsService.Organizations => new(planned.Code ?? "TooManyRequestsException", planned.Status == 0 ? 400 : planned.Status,
             "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
+        AwsService.Agreement => new(planned.Code ?? "ThrottlingException", planned.Status == 0 ? 400 : planned.Status, "Rate exceeded"),
         _ => new(planned.Code ?? "Throttling", planned.Status == 0 ? 400 : planned.Status, "Rate exceeded"),
     };
 
@@ -196,6 +210,7 @@ internal sealed class RequestPipeline
         AwsService.Ec2 => new(planned.Code ?? "InternalError", planned.Status, "The request processing has failed because of an unknown error."),
         AwsService.Organizations => new(planned.Code ?? "ServiceException", planned.Status,
             "AWS Organizations can't complete your request because of an internal service error. Try again later."),
+        AwsService.Agreement => new(planned.Code ?? "InternalServerException", planned.Status, "An internal error occurred."),
         _ => new(planned.Code ?? "ServiceFailure", planned.Status, "The request processing has failed because of an unknown error."),
     };
 
@@ -206,7 +221,7 @@ internal sealed class RequestPipeline
         return service switch
         {
             AwsService.Ec2 => new("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
-            AwsService.Organizations => expired
+            AwsService.Organizations or AwsService.Agreement => expired
                 ? new("ExpiredTokenException", 400, "The security token included in the request is expired")
                 : new("UnrecognizedClientException", 400, "The security token included in the request is invalid."),
             _ => expired
@@ -224,7 +239,7 @@ internal sealed class RequestPipeline
 
     private static ServiceError? Check(RawHttpRequest http, AwsService service, QueryRequest query, SigV4Credential? credential)
     {
-        var json = service == AwsService.Organizations;
+        var json = service is AwsService.Organizations or AwsService.Agreement;
         if (http.Path != "/")
         {
             return new ServiceError("NotFound", 404, $"Nothing is served at {http.Path}; the API is at /.");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using MarketplaceGuard.Aws.Agreements;
 using MarketplaceGuard.Aws.Ec2;
 using MarketplaceGuard.Aws.Iam;
 using MarketplaceGuard.Aws.Organizations;
@@ -10,7 +11,7 @@ using MarketplaceGuard.Aws.Organizations;
 namespace MarketplaceGuard.Aws.Connection;
 
 /// <summary>
-/// Credentials and endpoints (IAM and STS, EC2, Organizations) for one cmdlet call, resolved in AWS.Tools' order: -AccessKey/-SecretKey
+/// Credentials and endpoints (IAM and STS, EC2, Organizations, Marketplace Agreement) for one cmdlet call, resolved in AWS.Tools' order: -AccessKey/-SecretKey
 /// (+ -SessionToken); -ProfileName (with -ProfileLocation; a missing profile is an error, never a fall-back);
 /// -Credential; $StoredAWSCredentials; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); the "default"
 /// profile; the legacy "AWS PS Default" profile; then the rest of the SDK's chain (web identity, SSO, container and
@@ -20,8 +21,9 @@ namespace MarketplaceGuard.Aws.Connection;
 /// </summary>
 public sealed class AwsConnection
 {
-    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint, string? region, Uri? ec2EndpointOverride, OrganizationsEndpoint organizationsEndpoint)
+    private AwsConnection(AWSCredentials credentials, string credentialSource, IamEndpoint endpoint, string? region, Uri? ec2EndpointOverride, OrganizationsEndpoint organizationsEndpoint, AgreementEndpoint agreementEndpoint)
     {
+        AgreementEndpoint = agreementEndpoint;
         Credentials = credentials;
         CredentialSource = credentialSource;
         Endpoint = endpoint;
@@ -44,6 +46,9 @@ public sealed class AwsConnection
     /// <summary>Where Organizations calls go: the partition's endpoint, or -EndpointUrl, AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL.</summary>
     public OrganizationsEndpoint OrganizationsEndpoint { get; }
 
+    /// <summary>Where Marketplace Agreement calls go: us-east-1 of the aws partition (none elsewhere), or -EndpointUrl, AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT, AWS_ENDPOINT_URL.</summary>
+    public AgreementEndpoint AgreementEndpoint { get; }
+
     internal AWSCredentials Credentials { get; }
 
     /// <summary>Resolves a request; throws <see cref="AwsConnectionException"/> with a clear reason.</summary>
@@ -54,11 +59,13 @@ public sealed class AwsConnection
         IamEndpoint endpoint;
         Uri? ec2Endpoint;
         OrganizationsEndpoint organizationsEndpoint;
+        AgreementEndpoint agreementEndpoint;
         try
         {
             endpoint = IamEndpoint.Resolve(region, request.EndpointUrl, Env);
             ec2Endpoint = Ec2Endpoint.OverrideUrl(request.EndpointUrl, Env);
             organizationsEndpoint = OrganizationsEndpoint.Resolve(endpoint.Partition, request.EndpointUrl, Env);
+            agreementEndpoint = AgreementEndpoint.Resolve(endpoint.Partition, request.EndpointUrl, Env);
         }
         catch (ArgumentException e)
         {
@@ -66,7 +73,7 @@ public sealed class AwsConnection
         }
 
         var (credentials, source) = ResolveCredentials(request, Env);
-        return new AwsConnection(credentials, source, endpoint, region, ec2Endpoint, organizationsEndpoint);
+        return new AwsConnection(credentials, source, endpoint, region, ec2Endpoint, organizationsEndpoint, agreementEndpoint);
     }
 
     /// <summary>
@@ -74,7 +81,7 @@ public sealed class AwsConnection
     /// organization; <paramref name="credentialSource"/> names them ("role Audit in 222222222222 (assumed)").
     /// </summary>
     internal AwsConnection WithCredentials(AWSCredentials credentials, string credentialSource) =>
-        new(credentials, credentialSource, Endpoint, Region, Ec2EndpointOverride, OrganizationsEndpoint);
+        new(credentials, credentialSource, Endpoint, Region, Ec2EndpointOverride, OrganizationsEndpoint, AgreementEndpoint);
 
     public override string ToString() => $"{Endpoint.Url} with credentials from {CredentialSource}";
 

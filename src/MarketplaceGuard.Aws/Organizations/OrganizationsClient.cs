@@ -65,15 +65,7 @@ public sealed class OrganizationsClient : IDisposable
     public Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeMembers, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(writeMembers);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            writeMembers(json);
-            json.WriteEndObject();
-        }
-
-        return SendAsync(operation, buffer.ToArray(), cancellation);
+        return SendAsync(operation, JsonProtocol.Object(writeMembers), cancellation);
     }
 
     /// <summary>
@@ -125,81 +117,30 @@ public sealed class OrganizationsClient : IDisposable
         }
     }
 
-    private static byte[] Body(IEnumerable<KeyValuePair<string, string>> parameters, (int? MaxResults, string? NextToken)? page)
+    private static byte[] Body(IEnumerable<KeyValuePair<string, string>> parameters, (int? MaxResults, string? NextToken)? page) => JsonProtocol.Object(json =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        foreach (var (name, value) in parameters)
         {
-            json.WriteStartObject();
-            foreach (var (name, value) in parameters)
+            json.WriteString(name, value);
+        }
+
+        if (page is { } paging)
+        {
+            if (paging.MaxResults is { } max)
             {
-                json.WriteString(name, value);
+                json.WriteNumber("MaxResults", max);
             }
 
-            if (page is { } paging)
+            if (paging.NextToken is not null)
             {
-                if (paging.MaxResults is { } max)
-                {
-                    json.WriteNumber("MaxResults", max);
-                }
-
-                if (paging.NextToken is not null)
-                {
-                    json.WriteString("NextToken", paging.NextToken);
-                }
+                json.WriteString("NextToken", paging.NextToken);
             }
-
-            json.WriteEndObject();
         }
+    });
 
-        return buffer.ToArray();
-    }
+    private static Attempt<JsonElement> Read(string operation, HttpReply reply) =>
+        JsonProtocol.Read(operation, reply, (op, code, message, status, requestId, inner) => new OrganizationsException(op, code, message, status, requestId, 1, inner));
 
-    private static Attempt<JsonElement> Read(string operation, HttpReply reply)
-    {
-        var requestId = reply.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(reply.Text) ? "{}" : reply.Text);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new OrganizationsException(operation, reply.StatusCode >= 500 ? "ServiceFailure" : "MalformedResponse", $"the reply is not valid JSON (HTTP {reply.StatusCode})", reply.StatusCode, requestId, 1, e);
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new OrganizationsException(operation, "MalformedResponse", $"the reply is not a JSON object (HTTP {reply.StatusCode})", reply.StatusCode, requestId, 1);
-        }
-
-        if (reply.IsSuccess)
-        {
-            return new Attempt<JsonElement>(root, reply.StatusCode, requestId);
-        }
-
-        var type = Text(root, "__type") ?? (reply.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null);
-        throw new OrganizationsException(
-            operation,
-            string.IsNullOrWhiteSpace(type) ? $"Http{reply.StatusCode}" : ErrorCode(type),
-            Text(root, "Message") ?? Text(root, "message") ?? reply.ReasonPhrase ?? "no message",
-            reply.StatusCode,
-            requestId,
-            1);
-    }
-
-    /// <summary>
-    /// The error name of a JSON protocol's error type: without the namespace before '#'
-    /// ("com.amazonaws.organizations#AccessDeniedException") and without what a header appends after ':'.
-    /// </summary>
-    internal static string ErrorCode(string type)
-    {
-        var name = type[(type.LastIndexOf('#') + 1)..];
-        var colon = name.IndexOf(':', StringComparison.Ordinal);
-        return (colon < 0 ? name : name[..colon]).Trim();
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>The error name of a JSON protocol's error type (see <see cref="JsonProtocol.ErrorCode"/>).</summary>
+    internal static string ErrorCode(string type) => JsonProtocol.ErrorCode(type);
 }

@@ -169,6 +169,17 @@ public static class ErrorIds
     /// </summary>
     public const string Ec2Prefix = "Ec2";
 
+    // Marketplace agreements (Get-MarketplaceAgreement).
+
+    /// <summary>A -ProductId that is not an AWS Marketplace product id, or an -ExpiresWithin that is not a positive span; nothing is searched.</summary>
+    public const string AgreementFilterInvalid = "AgreementFilterInvalid";
+
+    /// <summary>The connection's partition has no Marketplace Agreement API (it exists only in us-east-1 of the aws partition); nothing is searched.</summary>
+    public const string AgreementApiUnavailable = "AgreementApiUnavailable";
+
+    /// <summary>SearchAgreements failed for an account after every retry (AccessDeniedException, ThrottlingException, a reply that cannot be read ...); the other accounts go on.</summary>
+    public const string AgreementSearchFailed = "AgreementSearchFailed";
+
     // AWS.
 
     /// <summary>No credentials or region could be resolved.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Text.RegularExpressions;
+using MarketplaceGuard.Engine.Procurement;
 
 namespace MarketplaceGuard.Engine.Guardrails;
 
@@ -110,22 +111,10 @@ public static partial class GuardrailValues
     /// </summary>
     public static void CheckProductId(string? value)
     {
-        string? why = null;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            why = "is empty";
-        }
-        else if (!ProductIdPattern().IsMatch(value))
-        {
-            why = ProductIdPattern().IsMatch(value.ToLowerInvariant())
-                ? "has uppercase letters; AWS Marketplace writes product ids in lowercase, and the condition compares case-sensitively, so write it in lowercase"
-                : "is not an AWS Marketplace product id";
-        }
-
-        if (why is not null)
+        if (MarketplaceProductId.Problem(value) is { } why)
         {
             throw new GuardrailInputException(GuardrailInputProblem.ProductIdInvalid, GuardrailOptions.ProductParameter, value,
-                $"-{GuardrailOptions.ProductParameter}: {Quote(value)} {why}: a product id is 'prod-' and 13 lowercase letters or digits (prod-4pmewlybdftbs), or a UUID (a61c46fe-1747-41aa-9af0-2e0ae8a9ce05).");
+                $"-{GuardrailOptions.ProductParameter}: {Quote(value)} {why}: {MarketplaceProductId.Shape}.");
         }
     }
 
@@ -143,7 +132,4 @@ public static partial class GuardrailValues
 
     [GeneratedRegex(@"^[A-Za-z0-9+=,.@_/*?-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
-
-    [GeneratedRegex(@"^(?:prod-[a-z0-9]{13}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ProductIdPattern();
 }

@@ -6,22 +6,13 @@ namespace MarketplaceGuard.FakeIam.Organizations;
 /// An error as Organizations reports it in JSON 1.1: <c>{"__type": Code, "Message": ...}</c>, with <c>Reason</c> for
 /// InvalidInputException and <c>Type</c> for TooManyRequestsException; HTTP 400, or 500 for ServiceException.
 /// </summary>
-internal sealed class OrganizationsException : Exception
+internal sealed class OrganizationsException : JsonProtocolException
 {
+    /// <param name="reason">InvalidInputException's Reason (INPUT_REQUIRED, INVALID_PATTERN, INVALID_NEXT_TOKEN ...).</param>
     public OrganizationsException(string code, string message, int statusCode = 400, string? reason = null)
-        : base(message)
+        : base(code, message, statusCode, reason)
     {
-        Code = code;
-        StatusCode = statusCode;
-        Reason = reason;
     }
-
-    public string Code { get; }
-
-    public int StatusCode { get; }
-
-    /// <summary>InvalidInputException's Reason (INPUT_REQUIRED, INVALID_PATTERN, INVALID_NEXT_TOKEN ...).</summary>
-    public string? Reason { get; }
 
     public static OrganizationsException NotInUse() =>
         new("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");

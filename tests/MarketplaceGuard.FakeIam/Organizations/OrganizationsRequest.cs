@@ -188,25 +188,9 @@ internal sealed class OrganizationsRequest
         return document.RootElement.Clone();
     }
 
-    private static string Encode(string scope, int offset) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{scope}|{offset.ToString(CultureInfo.InvariantCulture)}"));
+    private static string Encode(string scope, int offset) => PageToken.Encode(scope, offset);
 
-    private static int Decode(string token, string scope)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            var bar = text.LastIndexOf('|');
-            if (bar > 0 && text[..bar] == scope && int.TryParse(text[(bar + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
-            {
-                return offset;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw OrganizationsException.InvalidInput("INVALID_NEXT_TOKEN",
+    private static int Decode(string token, string scope) =>
+        PageToken.Decode(token, scope) ?? throw OrganizationsException.InvalidInput("INVALID_NEXT_TOKEN",
             "You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.");
-    }
 }
