@@ -14,7 +14,8 @@ namespace MarketplaceGuard.Engine.Reports;
 /// </summary>
 internal static class HtmlReportWriter
 {
-    private const string Style = """
+    /// <summary>The page style, shared with the procurement report so both read alike.</summary>
+    internal const string Style = """
         body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; max-width: 72rem; padding: 1.5rem; line-height: 1.45; }
         h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
         h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
@@ -198,7 +199,7 @@ internal static class HtmlReportWriter
         output.WriteLine("</section>");
     }
 
-    private static void Context(TextWriter output, string label, string value) =>
+    internal static void Context(TextWriter output, string label, string value) =>
         output.WriteLine($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
 
     private static void WriteFixPlan(RunReport run, TextWriter output, string heading)
@@ -224,7 +225,7 @@ internal static class HtmlReportWriter
         output.WriteLine("</table>");
     }
 
-    private static void Card(TextWriter output, string kind, int count, string label) =>
+    internal static void Card(TextWriter output, string kind, int count, string label) =>
         output.WriteLine($"<div class=\"card {kind}\"><span class=\"n\">{ReportText.Number(count)}</span>{E(label)}</div>");
 
     private static void WriteMatrix(RunReport run, TextWriter output, string heading)
@@ -330,12 +331,13 @@ internal static class HtmlReportWriter
         _ => "d-unknown",
     };
 
-    private static string SeverityClass(Severity severity) => severity switch
+    internal static string SeverityClass(Severity severity) => severity switch
     {
         Severity.High => "high",
         Severity.Medium => "medium",
         _ => "low",
     };
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>HTML-encoded text (shared with the procurement report).</summary>
+    internal static string E(string text) => WebUtility.HtmlEncode(text);
 }
