@@ -27,6 +27,7 @@
         'Remove-MarketplaceAccess'
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
+        'Get-MarketplaceProcurementReport'
         'New-MarketplaceGuardrailPolicy'
         'Set-MarketplaceGuardrail'
         'Remove-MarketplaceGuardrail'
