@@ -266,7 +266,7 @@ internal sealed class ProcurementJoin
             : $" Account(s) {string.Join(", ", holders.Select(h => ReportAccount(h.Key)))} hold an ACTIVE agreement for the product: if this account should use it through a License Manager grant, make sure the grant is active; the instances it started under its own subscription bill on.";
         Add(ProcurementRules.BillingLeak, Severity.High, account, product, new Draft
         {
-            Reason = $"{Count(count, "instance")} of {ProductLabel(product)} still run in account {ReportAccount(account)}, whose agreements for the product have all ended ({ended}): a cancelled or expired AMI subscription keeps billing for running instances, and no new instance can start.{elsewhere}",
+            Reason = $"{Count(count, "instance")} of {ProductLabel(product)} still running in account {ReportAccount(account)}, whose agreements for the product have all ended ({ended}): a cancelled or expired AMI subscription keeps billing for running instances, and no new instance can start.{elsewhere}",
             AgreementIds = own.Select(a => a.AgreementId).ToList(),
             ResourceIds = running.SelectMany(p => p.Running).ToList(),
             Regions = running.Select(p => p.Region).Distinct(StringComparer.Ordinal).ToList(),
@@ -291,7 +291,7 @@ internal sealed class ProcurementJoin
         {
             severity = Severity.Low;
             var licenses = arns.Count == 0 ? "their agreements name no license ARN" : "license " + string.Join(", ", arns);
-            reason = $"{instances} run in account {ReportAccount(account)}, which has no agreement of its own for the product: they run on another account's subscription shared through License Manager grants. Account(s) {string.Join(", ", holders.Select(h => ReportAccount(h.Key)))} hold an ACTIVE agreement ({licenses}).{noneOfItsOwn}";
+            reason = $"{instances} are in account {ReportAccount(account)}, which has no agreement of its own for the product: they run on another account's subscription shared through License Manager grants. Account(s) {string.Join(", ", holders.Select(h => ReportAccount(h.Key)))} hold an ACTIVE agreement ({licenses}).{noneOfItsOwn}";
             recommendation = arns.Count == 0
                 ? "Get-LICMReceivedLicenseList -Region us-east-1"
                 : $"Get-LICMReceivedLicenseList -Region us-east-1 -LicenseArn {Ids(arns)}";
@@ -303,7 +303,7 @@ internal sealed class ProcurementJoin
             var ended = endedElsewhere.Count == 0
                 ? string.Empty
                 : $" Account(s) {string.Join(", ", endedElsewhere.Select(ReportAccount))} hold only agreements that are not ACTIVE.";
-            reason = $"{instances} run in account {ReportAccount(account)}, which has no agreement of its own for the product, and no account of the inventory holds an ACTIVE agreement for it: nothing shows what subscription they run on.{ended}{noneOfItsOwn}";
+            reason = $"{instances} are in account {ReportAccount(account)}, which has no agreement of its own for the product, and no account of the inventory holds an ACTIVE agreement for it: nothing shows what subscription they run on.{ended}{noneOfItsOwn}";
             recommendation = string.Join("; ", used.Where(p => p.Running.Count > 0).Select(p => $"Stop-EC2Instance -Region {p.Region} -InstanceId {Ids(p.Running)}"));
             if (recommendation.Length == 0)
             {
@@ -424,7 +424,7 @@ internal sealed class ProcurementJoin
 
         findings.Add(new ProcurementFinding(ProcurementRules.UnprotectedPaidImage, ProcurementRules.UnprotectedPaidImage.DefaultSeverity, account, accountNames.GetValueOrDefault(account))
         {
-            Reason = $"{Count(images.Count, "AMI")} owned by account {ReportAccount(account)} carry Marketplace product codes but not the guard tag {GuardTag.Key}: sharing, copying and snapshotting have no product-code condition key, so the Rule 2 denies do not reach them.",
+            Reason = $"Account {ReportAccount(account)} owns {Count(images.Count, "AMI")} with Marketplace product codes but without the guard tag {GuardTag.Key}: sharing, copying and snapshotting have no product-code condition key, so the Rule 2 denies do not reach them.",
             ResourceIds = images.Select(i => i.ResourceId).ToList(),
             Regions = regions.Select(g => g.Key).ToList(),
             Evidence = images.Select(i => $"{i.Region}: {i.ResourceId} ({string.Join(", ", i.ProductCodes)})").ToList(),
