@@ -34,6 +34,9 @@
     )
     FunctionsToExport    = @(
         'Invoke-MarketplaceAudit'
+        'Assert-NoMarketplaceBillingLeak'
+        'Assert-NoExpiringMarketplaceAgreement'
+        'Assert-MarketplacePaidImageProtected'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
