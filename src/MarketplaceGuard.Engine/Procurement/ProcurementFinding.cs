@@ -11,12 +11,15 @@ namespace MarketplaceGuard.Engine.Procurement;
 /// </summary>
 public sealed class ProcurementFinding
 {
-    internal ProcurementFinding(AuditRule rule, Severity severity, string accountId, string? accountName)
+    internal ProcurementFinding(AuditRule rule, Severity severity, string accountId, string? accountName, string? productCode = null, string? productId = null, string? productName = null)
     {
         Rule = rule;
         Severity = severity;
         AccountId = accountId;
         AccountName = accountName;
+        ProductCode = productCode;
+        ProductId = productId;
+        ProductName = productName;
     }
 
     public string RuleId => Rule.Id;
@@ -31,12 +34,12 @@ public sealed class ProcurementFinding
     public string? AccountName { get; }
 
     /// <summary>The EC2 product code concerned; null for MG4002 (an agreement) and MG4004 (images of any code).</summary>
-    public string? ProductCode { get; init; }
+    public string? ProductCode { get; }
 
     /// <summary>The Marketplace product id, where known (from the agreement or the product-code map).</summary>
-    public string? ProductId { get; init; }
+    public string? ProductId { get; }
 
-    public string? ProductName { get; init; }
+    public string? ProductName { get; }
 
     /// <summary>The agreements behind the finding (ended ones for MG4001, the expiring one for MG4002).</summary>
     public IReadOnlyList<string> AgreementIds { get; init; } = [];

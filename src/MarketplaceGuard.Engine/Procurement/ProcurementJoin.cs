@@ -264,7 +264,7 @@ internal sealed class ProcurementJoin
         var elsewhere = holders.Count == 0
             ? string.Empty
             : $" Account(s) {string.Join(", ", holders.Select(h => ReportAccount(h.Key)))} hold an ACTIVE agreement for the product: if this account should use it through a License Manager grant, make sure the grant is active; the instances it started under its own subscription bill on.";
-        Add(ProcurementRules.BillingLeak, Severity.High, account, product, new Draft
+        Add(new ProcurementFinding(ProcurementRules.BillingLeak, Severity.High, account, accountNames.GetValueOrDefault(account), product.ProductCode, product.ProductId, product.ProductName)
         {
             Reason = $"{Count(count, "instance")} of {ProductLabel(product)} still running in account {ReportAccount(account)}, whose agreements for the product have all ended ({ended}): a cancelled or expired AMI subscription keeps billing for running instances, and no new instance can start.{elsewhere}",
             AgreementIds = own.Select(a => a.AgreementId).ToList(),
@@ -311,7 +311,7 @@ internal sealed class ProcurementJoin
             }
         }
 
-        Add(ProcurementRules.SharedSubscription, severity, account, product, new Draft
+        Add(new ProcurementFinding(ProcurementRules.SharedSubscription, severity, account, accountNames.GetValueOrDefault(account), product.ProductCode, product.ProductId, product.ProductName)
         {
             Reason = reason,
             AgreementIds = holders.SelectMany(h => h.Select(a => a.AgreementId)).ToList(),
@@ -337,7 +337,7 @@ internal sealed class ProcurementJoin
             var running = list.Sum(p => p.Running.Count);
             var stopped = list.Sum(p => p.Stopped.Count);
             var images = list.Sum(p => p.Images.Count);
-            Add(ProcurementRules.NotJoined, ProcurementRules.NotJoined.DefaultSeverity, placements.Key, product, new Draft
+            Add(new ProcurementFinding(ProcurementRules.NotJoined, ProcurementRules.NotJoined.DefaultSeverity, placements.Key, accountNames.GetValueOrDefault(placements.Key), product.ProductCode, product.ProductId, product.ProductName)
             {
                 Reason = $"Product code {product.ProductCode} is on {ReportText(running)} running and {ReportText(stopped)} stopped instance(s) and {ReportText(images)} image(s) of account {ReportAccount(placements.Key)}, but no mapping joins it to a Marketplace product, and no AWS API maps product codes to product ids for a buyer: whether they run under an active, ended or missing agreement cannot be told.",
                 ResourceIds = list.SelectMany(p => p.Running.Concat(p.Stopped).Concat(p.Images)).ToList(),
@@ -392,10 +392,8 @@ internal sealed class ProcurementJoin
         }
 
         var product = products.FirstOrDefault();
-        Add(ProcurementRules.AgreementExpiring, severity, agreement.AccountId, null, new Draft
+        Add(new ProcurementFinding(ProcurementRules.AgreementExpiring, severity, agreement.AccountId, accountNames.GetValueOrDefault(agreement.AccountId), null, ids.Count > 0 ? ids[0] : null, agreement.ProductName ?? product?.ProductName)
         {
-            ProductId = (ids.Count > 0 ? ids[0] : null),
-            ProductName = agreement.ProductName ?? product?.ProductName,
             Reason = $"Agreement {agreement.AgreementId} for {(agreement.ProductName ?? product?.ProductName ?? (ids.Count > 0 ? ids[0] : null) ?? "an unnamed product")} in account {ReportAccount(agreement.AccountId)} {when}; {dependents}.",
             AgreementIds = [agreement.AgreementId],
             ResourceIds = products.SelectMany(p => p.Placements).Where(p => p.AccountId == agreement.AccountId).SelectMany(p => p.Running).ToList(),
@@ -433,60 +431,13 @@ internal sealed class ProcurementJoin
         });
     }
 
-    private void Add(AuditRule rule, Severity severity, string account, ProductInventory? product, Draft values)
+    private void Add(ProcurementFinding finding)
     {
-        var finding = new ProcurementFinding(rule, severity, account, accountNames.GetValueOrDefault(account))
-        {
-            ProductCode = product?.ProductCode,
-            ProductId = product?.ProductId ?? values.ProductId,
-            ProductName = product?.ProductName ?? values.ProductName,
-            AgreementIds = values.AgreementIds,
-            ResourceIds = values.ResourceIds,
-            Regions = values.Regions,
-            RunningInstances = values.RunningInstances,
-            DaysLeft = values.DaysLeft,
-            EndTime = values.EndTime,
-            HolderAccountIds = values.HolderAccountIds,
-            LicenseArns = values.LicenseArns,
-            Reason = values.Reason,
-            Evidence = values.Evidence,
-            Recommendation = values.Recommendation,
-        };
         findings.Add(finding);
-        if (product is not null)
+        if (finding.ProductCode is { } code)
         {
-            MarkRule(account, product.ProductCode, rule.Id);
+            MarkRule(finding.AccountId, code, finding.RuleId);
         }
-    }
-
-    /// <summary>What a rule's judgement says of a finding; <see cref="Add"/> adds the account, rule and product.</summary>
-    private sealed class Draft
-    {
-        public string? ProductId { get; init; }
-
-        public string? ProductName { get; init; }
-
-        public IReadOnlyList<string> AgreementIds { get; init; } = [];
-
-        public IReadOnlyList<string> ResourceIds { get; init; } = [];
-
-        public IReadOnlyList<string> Regions { get; init; } = [];
-
-        public int RunningInstances { get; init; }
-
-        public int? DaysLeft { get; init; }
-
-        public DateTimeOffset? EndTime { get; init; }
-
-        public IReadOnlyList<string> HolderAccountIds { get; init; } = [];
-
-        public IReadOnlyList<string> LicenseArns { get; init; } = [];
-
-        public required string Reason { get; init; }
-
-        public IReadOnlyList<string> Evidence { get; init; } = [];
-
-        public required string Recommendation { get; init; }
     }
 
     private void MarkRule(string account, string code, string ruleId)

@@ -53,20 +53,7 @@ internal static class HtmlReportWriter
 
     public static void Write(Report report, TextWriter output)
     {
-        output.WriteLine("<!DOCTYPE html>");
-        output.WriteLine("<html lang=\"en\">");
-        output.WriteLine("<head>");
-        output.WriteLine("<meta charset=\"utf-8\">");
-        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-
-        // Belt and braces on top of the encoding: even injected markup could not load or run anything.
-        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-        output.WriteLine("<title>MarketplaceGuard least-privilege report</title>");
-        output.WriteLine("<style>");
-        output.WriteLine(Style.Trim());
-        output.WriteLine("</style>");
-        output.WriteLine("</head>");
-        output.WriteLine("<body>");
+        WriteHead(output, "MarketplaceGuard least-privilege report", string.Empty);
         if (report.Organization is { } organization)
         {
             WriteOrganization(report, organization, output);
@@ -79,6 +66,30 @@ internal static class HtmlReportWriter
 
         output.WriteLine("</body>");
         output.WriteLine("</html>");
+    }
+
+    /// <summary>The page up to its body: no script, no external resource, the shared style and any <paramref name="extraStyle"/>.</summary>
+    internal static void WriteHead(TextWriter output, string title, string extraStyle)
+    {
+        output.WriteLine("<!DOCTYPE html>");
+        output.WriteLine("<html lang=\"en\">");
+        output.WriteLine("<head>");
+        output.WriteLine("<meta charset=\"utf-8\">");
+        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+
+        // Belt and braces on top of the encoding: even injected markup could not load or run anything.
+        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+        output.WriteLine($"<title>{E(title)}</title>");
+        output.WriteLine("<style>");
+        output.WriteLine(Style.Trim());
+        if (extraStyle.Length > 0)
+        {
+            output.WriteLine(extraStyle.Trim());
+        }
+
+        output.WriteLine("</style>");
+        output.WriteLine("</head>");
+        output.WriteLine("<body>");
     }
 
     /// <summary>

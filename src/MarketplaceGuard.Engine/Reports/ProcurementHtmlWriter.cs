@@ -22,19 +22,7 @@ internal static class ProcurementHtmlWriter
 
     public static void Write(ProcurementInventory inventory, TextWriter output)
     {
-        output.WriteLine("<!DOCTYPE html>");
-        output.WriteLine("<html lang=\"en\">");
-        output.WriteLine("<head>");
-        output.WriteLine("<meta charset=\"utf-8\">");
-        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-        output.WriteLine("<title>MarketplaceGuard procurement report</title>");
-        output.WriteLine("<style>");
-        output.WriteLine(Style.Trim());
-        output.WriteLine(ChartStyle.Trim());
-        output.WriteLine("</style>");
-        output.WriteLine("</head>");
-        output.WriteLine("<body>");
+        WriteHead(output, "MarketplaceGuard procurement report", ChartStyle);
         var verdict = !inventory.Complete ? "incomplete" : inventory.Passed ? "passed" : "failed";
         output.WriteLine($"<header class=\"verdict {verdict}\">");
         output.WriteLine("<h1>AWS Marketplace procurement inventory</h1>");
