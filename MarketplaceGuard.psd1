@@ -33,10 +33,10 @@
         'Remove-MarketplaceGuardrail'
     )
     FunctionsToExport    = @(
-        'Invoke-MarketplaceAudit'
-        'Assert-NoMarketplaceBillingLeak'
-        'Assert-NoExpiringMarketplaceAgreement'
         'Assert-MarketplacePaidImageProtected'
+        'Assert-NoExpiringMarketplaceAgreement'
+        'Assert-NoMarketplaceBillingLeak'
+        'Invoke-MarketplaceAudit'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
