@@ -28,11 +28,15 @@
         'Get-MarketplacePaidResource'
         'Protect-MarketplacePaidResource'
         'Get-MarketplaceAgreement'
+        'Get-MarketplaceProcurementReport'
         'New-MarketplaceGuardrailPolicy'
         'Set-MarketplaceGuardrail'
         'Remove-MarketplaceGuardrail'
     )
     FunctionsToExport    = @(
+        'Assert-MarketplacePaidImageProtected'
+        'Assert-NoExpiringMarketplaceAgreement'
+        'Assert-NoMarketplaceBillingLeak'
         'Invoke-MarketplaceAudit'
     )
     VariablesToExport    = @()

@@ -53,24 +53,11 @@ BeforeAll {
     $script:Unaudited = if ($OrganizationSnapshotPath) { @($result.Unaudited) } else { @() }
     $script:AuditErrors = @($auditErrors)
 
-    # Should -Be 0 -Because, with the reason kept whole: Pester's -Because deletes every "because " from its text, and the
-    # audit's reasons say "because" ("cannot procure only because nothing allows it"). Where Pester can make its own
-    # assertion error, the message is written here in Should's words; elsewhere -Because it is.
+    # Should -Be 0 -Because with the reason kept whole (Pester's -Because deletes every "because "): the module's own
+    # assertion, placed at the test's line.
+    $script:AuditModule = (Get-Command Invoke-MarketplaceAudit).Module
     function Assert-Zero([object[]] $Items, [string] $Because) {
-        if ($Items.Count -eq 0) {
-            return
-        }
-
-        $factory = 'Pester.Factory' -as [type]
-        $create = if ($factory) { $factory.GetMethod('CreateShouldErrorRecord', [type[]] @([string], [string], [string], [string], [bool], [object])) }
-        if (-not $create) {
-            $Items.Count | Should -Be 0 -Because $Because
-            return
-        }
-
-        $caller = (Get-PSCallStack)[1]
-        $message = "Expected 0, because $Because, but got $($Items.Count)."
-        throw $create.Invoke($null, @($message, $caller.ScriptName, [string] $caller.ScriptLineNumber, $caller.Position.StartScriptPosition.Line.Trim(), $true, $null))
+        & $script:AuditModule { param($items, $because, $caller) Assert-NoItem $items $because $caller } $Items $Because (Get-PSCallStack)[1]
     }
 
     # No rule passes for what was never audited: an account that failed, or a principal selector that named nobody.

@@ -110,4 +110,88 @@ function Find-AuditPester {
     $null
 }
 
-Export-ModuleMember -Function Invoke-MarketplaceAudit
+function Assert-NoItem {
+    <#
+        Should -Be 0 -Because, with the reason kept whole: Pester's -Because deletes every "because " from its text, and
+        the module's reasons say "because". Where Pester can make its own assertion error, the message is written here in
+        Should's words, placed at $Caller (the test's line); elsewhere -Because it is, or a plain error outside Pester.
+        Shared by the audit library's Assert-Zero and the procurement checks.
+    #>
+    param([object[]] $Items, [string] $Because, [System.Management.Automation.CallStackFrame] $Caller)
+    if ($Items.Count -eq 0) {
+        return
+    }
+
+    $factory = 'Pester.Factory' -as [type]
+    $create = if ($factory) { $factory.GetMethod('CreateShouldErrorRecord', [type[]] @([string], [string], [string], [string], [bool], [object])) }
+    $message = "Expected 0, because $Because, but got $($Items.Count)."
+    if ($create) {
+        throw $create.Invoke($null, @($message, $Caller.ScriptName, [string] $Caller.ScriptLineNumber, $Caller.Position.StartScriptPosition.Line.Trim(), $true, $null))
+    }
+    if (Get-Command Should -ErrorAction SilentlyContinue) {
+        $Items.Count | Should -Be 0 -Because $Because
+        return
+    }
+    throw $message
+}
+
+function Assert-ProcurementRule {
+    <#
+        The procurement checks: the inventory (Get-MarketplaceProcurementReport -PassThru) has no gap (an account not read,
+        an agreement without a product, a code without a mapping: nothing there can be judged clean) and no open finding of
+        $RuleId that $Select keeps. Fails with every reason and fix.
+    #>
+    param($Cmdlet, $Inventory, [string] $RuleId, [scriptblock] $Select = { $true }, [System.Management.Automation.CallStackFrame] $Caller)
+    $inventoryType = 'MarketplaceGuard.Engine.Procurement.ProcurementInventory'
+    $value = if ($Inventory -is [psobject]) { $Inventory.psobject.BaseObject } else { $Inventory }
+    if ($null -eq $value -or $value.GetType().FullName -ne $inventoryType) {
+        $kind = if ($null -eq $value) { 'null' } else { $value.GetType().FullName }
+        $Cmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
+                "-Inventory takes the inventory of Get-MarketplaceProcurementReport -PassThru, not $kind.",
+                [MarketplaceGuard.Cmdlets.Errors.ErrorIds]::InputNotProcurementData, 'InvalidArgument', $Inventory, $null))
+    }
+
+    $gaps = @($value.Gaps | ForEach-Object { "$($_.Subject): $($_.Detail)" })
+    Assert-NoItem $gaps "$RuleId cannot be judged on an incomplete inventory:$([Environment]::NewLine)$($gaps -join [Environment]::NewLine)" $Caller
+    $open = @($value.Findings | Where-Object { $_.RuleId -eq $RuleId } | Where-Object $Select)
+    $explanation = ($open | ForEach-Object { "$($_.Severity) $($_.AccountId): $($_.Reason) Fix: $($_.Recommendation)" }) -join [Environment]::NewLine
+    Assert-NoItem $open "$($open.Count) finding(s) of ${RuleId}:$([Environment]::NewLine)$explanation" $Caller
+}
+
+function Assert-NoMarketplaceBillingLeak {
+    # .ExternalHelp MarketplaceGuard.dll-Help.xml
+    [CmdletBinding()]
+    [OutputType([void])]
+    param([Parameter(Mandatory, Position = 0, ValueFromPipeline)] [AllowNull()] [object] $Inventory)
+    process { Assert-ProcurementRule $PSCmdlet $Inventory 'MG4001' -Caller (Get-PSCallStack)[1] }
+}
+
+function Assert-NoExpiringMarketplaceAgreement {
+    # .ExternalHelp MarketplaceGuard.dll-Help.xml
+    [CmdletBinding()]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)] [AllowNull()] [object] $Inventory,
+        [Parameter(Position = 1)] [timespan] $Within
+    )
+    process {
+        $window = $Inventory.ExpiresWithin
+        if ($PSBoundParameters.ContainsKey('Within') -and $null -ne $window -and ($Within -le [timespan]::Zero -or $Within -gt $window)) {
+            $PSCmdlet.ThrowTerminatingError([MarketplaceGuard.Cmdlets.Errors.ModuleErrors]::Create(
+                    "-Within $Within must be more than zero and at most the inventory's window ($window): the inventory flagged only agreements ending within it. Run Get-MarketplaceProcurementReport -ExpiresWithin $Within.",
+                    [MarketplaceGuard.Cmdlets.Errors.ErrorIds]::ExpiresWithinInvalid, 'InvalidArgument', $Within, $null))
+        }
+        $limit = if ($PSBoundParameters.ContainsKey('Within')) { $Inventory.GeneratedAt + $Within } else { [DateTimeOffset]::MaxValue }
+        Assert-ProcurementRule $PSCmdlet $Inventory 'MG4002' { $_.EndTime -le $limit } -Caller (Get-PSCallStack)[1]
+    }
+}
+
+function Assert-MarketplacePaidImageProtected {
+    # .ExternalHelp MarketplaceGuard.dll-Help.xml
+    [CmdletBinding()]
+    [OutputType([void])]
+    param([Parameter(Mandatory, Position = 0, ValueFromPipeline)] [AllowNull()] [object] $Inventory)
+    process { Assert-ProcurementRule $PSCmdlet $Inventory 'MG4004' -Caller (Get-PSCallStack)[1] }
+}
+
+Export-ModuleMember -Function Invoke-MarketplaceAudit, Assert-NoMarketplaceBillingLeak, Assert-NoExpiringMarketplaceAgreement, Assert-MarketplacePaidImageProtected

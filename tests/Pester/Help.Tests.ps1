@@ -66,6 +66,7 @@ Describe 'About topics' {
         @{ Topic = 'about_MarketplaceGuardPaidAmis' }
         @{ Topic = 'about_MarketplaceGuardOrganizations' }
         @{ Topic = 'about_MarketplaceGuardDistribution' }
+        @{ Topic = 'about_MarketplaceGuardProcurement' }
     ) {
         $lines = (Get-Help $Topic | Out-String) -split '\r?\n'
         $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty

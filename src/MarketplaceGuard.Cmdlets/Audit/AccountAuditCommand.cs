@@ -427,31 +427,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
     }
 
     /// <summary>A named input file resolved against PowerShell's location; a missing one is a terminating FileNotFound.</summary>
-    protected string ResolveFile(string path, string parameter)
-    {
-        string resolved;
-        try
-        {
-            resolved = GetUnresolvedProviderPathFromPSPath(path);
-        }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
-        {
-            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {ModuleErrors.Quote(path)}: {e.Message}", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path, e));
-            throw;
-        }
-
-        if (Directory.Exists(resolved))
-        {
-            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {ModuleErrors.Quote(resolved)} is a directory; give the file.", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
-        }
-
-        if (!File.Exists(resolved))
-        {
-            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: the file {ModuleErrors.Quote(resolved)} does not exist.", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
-        }
-
-        return resolved;
-    }
+    protected string ResolveFile(string path, string parameter) => Output.InputFile.Resolve(this, path, parameter);
 
     /// <summary>
     /// Progress reported on the pipeline thread. System.Progress would post to another thread, and PowerShell only

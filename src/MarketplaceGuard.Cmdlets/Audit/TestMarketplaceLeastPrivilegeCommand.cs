@@ -225,22 +225,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         }
     }
 
-    private ReportFormat? FormatOf(string path)
-    {
-        var format = ReportFormat is not null
-            ? Enum.Parse<ReportFormat>(ReportFormat, ignoreCase: true)
-            : Enum.GetValues<ReportFormat>().Cast<ReportFormat?>().FirstOrDefault(f => path.EndsWith(AuditReportWriter.FileExtension(f!.Value), StringComparison.OrdinalIgnoreCase));
-        if (format is null)
-        {
-            ThrowTerminatingError(ModuleErrors.Create(
-                $"-ReportPath {ModuleErrors.Quote(path)}: give -ReportFormat ({string.Join(", ", Enum.GetNames<ReportFormat>())}); the extension does not say which.",
-                ErrorIds.ReportFormatUnknown,
-                ErrorCategory.InvalidArgument,
-                path));
-        }
-
-        return format;
-    }
+    private ReportFormat? FormatOf(string path) => ReportFormatChoice.Resolve(this, path, ReportFormat, Enum.GetValues<ReportFormat>());
 
     private System.Collections.Generic.IReadOnlyList<Suppression> LoadSuppressions(out string? path)
     {

@@ -255,4 +255,18 @@ public static class ErrorIds
 
     /// <summary>An Organizations write failed part way; the message says what was changed and what was undone.</summary>
     public const string GuardrailApplyFailed = "GuardrailApplyFailed";
+
+    // Procurement inventory (Get-MarketplaceProcurementReport).
+
+    /// <summary>No agreement nor paid resource reached the procurement inventory (an empty pipeline, nothing bound): no report is made.</summary>
+    public const string ProcurementInputMissing = "ProcurementInputMissing";
+
+    /// <summary>A pipeline object that is neither an agreement from Get-MarketplaceAgreement nor a paid resource from Get-MarketplacePaidResource (nor a deserialized one).</summary>
+    public const string InputNotProcurementData = "InputNotProcurementData";
+
+    /// <summary>A product-code map file that is not valid JSON, has an unknown member, or a product code or product id of the wrong shape.</summary>
+    public const string ProductCodeMapInvalid = "ProductCodeMapInvalid";
+
+    /// <summary>An -ExpiresWithin shorter than a day (a bare number binds as ticks) or longer than ten years.</summary>
+    public const string ExpiresWithinInvalid = "ExpiresWithinInvalid";
 }

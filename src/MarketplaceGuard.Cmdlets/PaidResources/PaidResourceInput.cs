@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MarketplaceGuard.Engine.PaidResources;
@@ -14,6 +15,59 @@ namespace MarketplaceGuard.Cmdlets.PaidResources;
 internal static class PaidResourceInput
 {
     private static readonly string DeserializedTypeName = "Deserialized." + typeof(PaidResource).FullName;
+
+    /// <summary>
+    /// The whole paid resource (for the procurement inventory): the live object, or one rebuilt from its deserialized
+    /// form with its account, state, owner and tags; null for anything else or a deserialized one missing an id.
+    /// </summary>
+    public static PaidResource? TryReadResource(PSObject? input)
+    {
+        if (input?.BaseObject is PaidResource resource)
+        {
+            return resource;
+        }
+
+        if (input is null || !input.TypeNames.Contains(DeserializedTypeName))
+        {
+            return null;
+        }
+
+        string? Text(string name) => input.Properties[name]?.Value?.ToString();
+        if (!Enum.TryParse<PaidResourceType>(Text(nameof(PaidResource.ResourceType)), ignoreCase: false, out var type)
+            || Text(nameof(PaidResource.ResourceId)) is not { Length: > 0 } id
+            || Text(nameof(PaidResource.Region)) is not { Length: > 0 } region
+            || Text(nameof(PaidResource.AccountId)) is not { Length: > 0 } account
+            || ProductCodes(input) is not { } codes)
+        {
+            return null;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tagValue = input.Properties[nameof(PaidResource.Tags)]?.Value;
+        if ((tagValue is PSObject wrappedTags ? wrappedTags.BaseObject : tagValue) is IDictionary dictionary)
+        {
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                if (entry.Key?.ToString() is { } key)
+                {
+                    tags[key] = entry.Value?.ToString() ?? string.Empty;
+                }
+            }
+        }
+
+        return new PaidResource(type, id, region, account)
+        {
+            ProductCodes = codes,
+            AccountName = Text(nameof(PaidResource.AccountName)),
+            OwnerId = Text(nameof(PaidResource.OwnerId)),
+            State = Text(nameof(PaidResource.State)),
+            Name = Text(nameof(PaidResource.Name)),
+            SourceImageId = Text(nameof(PaidResource.SourceImageId)),
+            Tags = tags,
+            Evidence = Text(nameof(PaidResource.Evidence)) ?? string.Empty,
+            IsAccountOwned = bool.TryParse(Text(nameof(PaidResource.IsAccountOwned)), out var owned) && owned,
+        };
+    }
 
     public static GuardTagTarget? TryRead(PSObject? input)
     {
@@ -35,19 +89,27 @@ internal static class PaidResourceInput
             return null;
         }
 
-        // A list whether it came back wrapped (deserialized) or was set by a script ($r.ProductCodes = @('a', 'b')); a
-        // code is letters and digits (EC2's product codes), so a list flattened to text never becomes a tag value.
-        var value = input.Properties[nameof(PaidResource.ProductCodes)]?.Value;
-        var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
-        var codes = raw is IEnumerable list and not string
-            ? list.Cast<object?>().Select(c => c?.ToString()).OfType<string>().ToArray()
-            : raw?.ToString() is { Length: > 0 } one ? [one] : [];
-        if (codes.Any(c => c.Length == 0 || !c.All(char.IsAsciiLetterOrDigit)))
+        if (ProductCodes(input) is not { } codes)
         {
             return null;
         }
 
         var owned = bool.TryParse(Text(nameof(PaidResource.IsAccountOwned)), out var isOwned) && isOwned;
         return new GuardTagTarget(type, id, region, codes, owned, Text(nameof(PaidResource.OwnerId)));
+    }
+
+    /// <summary>
+    /// The product codes, whether they came back wrapped (deserialized) or were set by a script ($r.ProductCodes = @('a',
+    /// 'b')); null when one is not letters and digits (EC2's product codes), so a list flattened to text never becomes a
+    /// tag value or a join key.
+    /// </summary>
+    private static string[]? ProductCodes(PSObject input)
+    {
+        var value = input.Properties[nameof(PaidResource.ProductCodes)]?.Value;
+        var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
+        var codes = raw is IEnumerable list and not string
+            ? list.Cast<object?>().Select(c => c?.ToString()).OfType<string>().ToArray()
+            : raw?.ToString() is { Length: > 0 } one ? [one] : [];
+        return codes.Any(c => c.Length == 0 || !c.All(char.IsAsciiLetterOrDigit)) ? null : codes;
     }
 }

@@ -14,7 +14,8 @@ namespace MarketplaceGuard.Engine.Reports;
 /// </summary>
 internal static class HtmlReportWriter
 {
-    private const string Style = """
+    /// <summary>The page style, shared with the procurement report so both read alike.</summary>
+    internal const string Style = """
         body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; max-width: 72rem; padding: 1.5rem; line-height: 1.45; }
         h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
         h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
@@ -52,20 +53,7 @@ internal static class HtmlReportWriter
 
     public static void Write(Report report, TextWriter output)
     {
-        output.WriteLine("<!DOCTYPE html>");
-        output.WriteLine("<html lang=\"en\">");
-        output.WriteLine("<head>");
-        output.WriteLine("<meta charset=\"utf-8\">");
-        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-
-        // Belt and braces on top of the encoding: even injected markup could not load or run anything.
-        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-        output.WriteLine("<title>MarketplaceGuard least-privilege report</title>");
-        output.WriteLine("<style>");
-        output.WriteLine(Style.Trim());
-        output.WriteLine("</style>");
-        output.WriteLine("</head>");
-        output.WriteLine("<body>");
+        WriteHead(output, "MarketplaceGuard least-privilege report", string.Empty);
         if (report.Organization is { } organization)
         {
             WriteOrganization(report, organization, output);
@@ -78,6 +66,30 @@ internal static class HtmlReportWriter
 
         output.WriteLine("</body>");
         output.WriteLine("</html>");
+    }
+
+    /// <summary>The page up to its body: no script, no external resource, the shared style and any <paramref name="extraStyle"/>.</summary>
+    internal static void WriteHead(TextWriter output, string title, string extraStyle)
+    {
+        output.WriteLine("<!DOCTYPE html>");
+        output.WriteLine("<html lang=\"en\">");
+        output.WriteLine("<head>");
+        output.WriteLine("<meta charset=\"utf-8\">");
+        output.WriteLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+
+        // Belt and braces on top of the encoding: even injected markup could not load or run anything.
+        output.WriteLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+        output.WriteLine($"<title>{E(title)}</title>");
+        output.WriteLine("<style>");
+        output.WriteLine(Style.Trim());
+        if (extraStyle.Length > 0)
+        {
+            output.WriteLine(extraStyle.Trim());
+        }
+
+        output.WriteLine("</style>");
+        output.WriteLine("</head>");
+        output.WriteLine("<body>");
     }
 
     /// <summary>
@@ -198,7 +210,7 @@ internal static class HtmlReportWriter
         output.WriteLine("</section>");
     }
 
-    private static void Context(TextWriter output, string label, string value) =>
+    internal static void Context(TextWriter output, string label, string value) =>
         output.WriteLine($"<tr><th scope=\"row\">{E(label)}</th><td>{E(value)}</td></tr>");
 
     private static void WriteFixPlan(RunReport run, TextWriter output, string heading)
@@ -224,7 +236,7 @@ internal static class HtmlReportWriter
         output.WriteLine("</table>");
     }
 
-    private static void Card(TextWriter output, string kind, int count, string label) =>
+    internal static void Card(TextWriter output, string kind, int count, string label) =>
         output.WriteLine($"<div class=\"card {kind}\"><span class=\"n\">{ReportText.Number(count)}</span>{E(label)}</div>");
 
     private static void WriteMatrix(RunReport run, TextWriter output, string heading)
@@ -330,12 +342,13 @@ internal static class HtmlReportWriter
         _ => "d-unknown",
     };
 
-    private static string SeverityClass(Severity severity) => severity switch
+    internal static string SeverityClass(Severity severity) => severity switch
     {
         Severity.High => "high",
         Severity.Medium => "medium",
         _ => "low",
     };
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>HTML-encoded text (shared with the procurement report).</summary>
+    internal static string E(string text) => WebUtility.HtmlEncode(text);
 }

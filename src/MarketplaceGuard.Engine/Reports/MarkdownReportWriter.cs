@@ -239,7 +239,7 @@ internal static class MarkdownReportWriter
     /// Plain text with Markdown's active characters escaped, so a name cannot become a link, tag, entity or emphasis, and in a
     /// table '|' cannot end the cell nor a backtick open a code span.
     /// </summary>
-    private static string Text(string text)
+    internal static string Text(string text)
     {
         var escaped = new StringBuilder(text.Length);
         foreach (var c in text)
@@ -259,7 +259,7 @@ internal static class MarkdownReportWriter
     /// A code span (never used in a table). Backslashes do not escape inside one, so the fence is a backtick run longer
     /// than any in the text.
     /// </summary>
-    private static string Code(string text)
+    internal static string Code(string text)
     {
         text = text.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
         var longest = 0;
