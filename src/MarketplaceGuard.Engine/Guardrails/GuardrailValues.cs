@@ -118,9 +118,6 @@ public static partial class GuardrailValues
         }
     }
 
-    /// <summary>True for an AWS Marketplace product id as <see cref="CheckProductId"/> accepts it.</summary>
-    public static bool IsProductId(string? value) => value is not null && ProductIdPattern().IsMatch(value);
-
     /// <summary>The value in single quotes, cut at 200 characters with its length said (a huge value stays readable).</summary>
     internal static string Quote(string? value) => value?.ReplaceLineEndings(" ") switch
     {

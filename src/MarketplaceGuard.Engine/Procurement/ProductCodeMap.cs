@@ -127,7 +127,7 @@ public sealed class ProductCodeMap
 
                 var fields = Members(entry.Value, path, source, required: ["productId"], optional: ["productName"]);
                 var productId = Text(fields["productId"], $"{path}.productId", source);
-                if (!GuardrailValues.IsProductId(productId))
+                if (MarketplaceProductId.Problem(productId) is not null)
                 {
                     throw new ProductCodeMapException(source, $"{path}.productId", $"'{productId}' is not an AWS Marketplace product id: 'prod-' and 13 lowercase letters or digits (prod-4pmewlybdftbs), or a lowercase UUID");
                 }
