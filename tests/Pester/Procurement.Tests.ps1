@@ -181,3 +181,89 @@ Describe 'Procurement checks for Pester' {
         { Assert-NoMarketplaceBillingLeak ([pscustomobject] @{ Findings = @() }) } | Should -Throw -ErrorId 'InputNotProcurementData,*'
     }
 }
+
+Describe 'Get-MarketplaceProcurementReport read from AWS' {
+    BeforeAll {
+        $script:FakeDll = Join-Path $RepoRoot 'artifacts/bin/MarketplaceGuard.FakeIam/release/MarketplaceGuard.FakeIam.dll'
+        $script:Keys = @{ AccessKey = 'AKIAPROCUREMENT00000'; SecretKey = 'procurement-secret-do-not-print' }
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+
+        # The organization of examples/organization: management 111122223333 runs an instance of a product whose only
+        # agreement is cancelled, and owns an unprotected paid image; workloads 444455556666 runs the same product with
+        # no agreement of its own (and nobody holds an ACTIVE one); sandbox 222233334444 is denied the Agreement API.
+        $script:AgreementSeed = Join-Path $TestDrive 'live-agreements.json'
+        @{
+            agreements = @(
+                @{ agreementId = 'agmt-gone'; acceptorAccountId = '111122223333'; status = 'CANCELLED'; resources = @(@{ id = 'prod-4pmewlybdftbs'; type = 'AmiProduct' }) }
+            )
+            deny = @('222233334444')
+        } | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $AgreementSeed
+        $script:Ec2Seed = Join-Path $TestDrive 'live-ec2.json'
+        @"
+{
+  "publicImages": { "us-east-1": [ { "imageId": "ami-0000000000000ac01", "name": "acme-firewall", "productCodes": ["$Code"] } ] },
+  "accounts": [
+    { "regions": { "us-east-1": {
+        "instances": [ { "instanceId": "i-0000000000000a001", "imageId": "ami-0000000000000ac01" } ],
+        "images": [ { "imageId": "ami-0000000000000a002", "name": "golden-firewall", "productCodes": ["$Code"] } ] } } },
+    { "accountId": "444455556666", "regions": { "us-east-1": {
+        "instances": [ { "instanceId": "i-0000000000000b001", "imageId": "ami-0000000000000ac01" } ] } } }
+  ]
+}
+"@ | Set-Content -LiteralPath $Ec2Seed
+
+        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @($FakeDll, '--agreements', $AgreementSeed, '--ec2', $Ec2Seed, '--organization', (Join-Path $RepoRoot 'examples/organization'))) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardInput = $true; $info.RedirectStandardOutput = $true; $info.UseShellExecute = $false
+        $script:FakeProcess = [System.Diagnostics.Process]::Start($info)
+        $line = $FakeProcess.StandardOutput.ReadLine()
+        if ($line -notmatch '^listening (http://127\.0\.0\.1:\d+/)') { throw "The fake endpoint did not start: $line" }
+        $script:Live = @{ EndpointUrl = $Matches[1] } + $Keys
+    }
+
+    AfterAll {
+        $FakeProcess.StandardInput.Close()
+        if (-not $FakeProcess.WaitForExit(5000)) { $FakeProcess.Kill() }
+    }
+
+    It 'reads the caller''s account in one command: its agreements, instances and images, judged' {
+        $inventory = Get-MarketplaceProcurementReport @Live -Region us-east-1 -ProductCodeMapPath $MapPath -PassThru
+
+        $inventory.AccountsNotRead | Should -BeNullOrEmpty
+        $inventory.Agreements.AgreementId | Should -Be 'agmt-gone'
+        $inventory.PaidResources.ResourceId | Sort-Object | Should -Be 'ami-0000000000000a002', 'ami-0000000000000ac01', 'i-0000000000000a001'  # with the Marketplace AMI the instance runs
+        $inventory.Findings.RuleId | Sort-Object | Should -Be 'MG4001', 'MG4004'
+        ($inventory.Findings | Where-Object RuleId -EQ 'MG4001').ResourceIds | Should -Be 'i-0000000000000a001'
+    }
+
+    It 'reads every account of the organization; the account denied the Agreement API is an error and not judged' {
+        $findings = Get-MarketplaceProcurementReport @Live -AllAccounts -Region us-east-1 -ProductCodeMapPath $MapPath -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $inventory = Get-MarketplaceProcurementReport @Live -AllAccounts -Region us-east-1 -ProductCodeMapPath $MapPath -PassThru -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'AgreementSearchFailed,*'
+        $problems[0].TargetObject | Should -Be '222233334444'
+        $inventory.AccountsNotRead.AccountId | Should -Be '222233334444'
+        $inventory.AccountsNotRead.Reason | Should -Match 'AccessDeniedException'
+        $inventory.Passed | Should -BeFalse
+        $findings | ForEach-Object { "$($_.RuleId) $($_.AccountId)" } | Sort-Object | Should -Be 'MG4001 111122223333', 'MG4003 444455556666', 'MG4004 111122223333'
+        $inventory.Accounts.AccountId | Should -Be '111122223333', '222233334444', '444455556666'
+    }
+
+    It 'refuses -AccountId without -Region or -AllRegions, and input together with -Region' {
+        { Get-MarketplaceProcurementReport @Keys -AccountId 444455556666 -Agreement $Cancelled } | Should -Throw -ErrorId 'ParameterConflict,*'
+        { Get-MarketplaceProcurementReport -ProfileName typo -Agreement $Cancelled } | Should -Throw '*-ProfileName is for reading from AWS*'
+        { Get-MarketplaceProcurementReport @Live -Region us-east-1 -Agreement $Cancelled } | Should -Throw '*Parameter set cannot be resolved*'
+        { Get-MarketplaceProcurementReport @Live -Region us-east-1 -AllRegions } | Should -Throw '*Parameter set cannot be resolved*'
+    }
+
+    It 'a region that is not a region is an error naming it, and the account is not judged' {
+        $inventory = Get-MarketplaceProcurementReport @Live -Region us-east-1, us-eats-1 -ProductCodeMapPath $MapPath -PassThru -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'RegionUnknown,*'
+        $problems[0].Exception.Message | Should -Match 'us-eats-1.*Did you mean us-east-1'
+        $inventory.AccountsNotRead.Reason | Should -Match 'us-eats-1 not searched'
+        $inventory.Passed | Should -BeFalse
+    }
+}

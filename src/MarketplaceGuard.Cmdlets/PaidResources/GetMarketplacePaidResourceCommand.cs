@@ -130,160 +130,35 @@ public sealed class GetMarketplacePaidResourceCommand : OrganizationCommand
         WriteAccountSummary(scope, searched);
     }
 
-    /// <summary>
-    /// Searches one account: its regions (DescribeRegions, for -AllRegions and to check -Region), then each region, a
-    /// bounded number at once; resources are written in region order, so the same account gives the same output.
-    /// </summary>
-    private async Task SearchAsync(Ec2Work work, string account, string? accountName, HashSet<PaidResourceType> types, List<string> requested, List<string> homes, int regionsAtOnce, bool showProgress)
+    /// <summary>Searches one account (see <see cref="PaidResourceSearch"/>), writing what it finds; progress for the caller's own account only.</summary>
+    private Task SearchAsync(Ec2Work work, string account, string? accountName, HashSet<PaidResourceType> types, List<string> requested, List<string> homes, int regionsAtOnce, bool showProgress) =>
+        new PaidResourceSearch(AllRegions, requested, homes, types).SearchAsync(work, account, accountName, regionsAtOnce, inOrganization: !showProgress, new Writer(this, showProgress));
+
+    /// <summary>Writes a search's results to this command's streams (on the pipeline thread).</summary>
+    private sealed class Writer(GetMarketplacePaidResourceCommand command, bool showProgress) : IPaidResourceSink
     {
-        var discovery = new PaidResourceDiscovery(work.Session);
-        IReadOnlyList<Ec2RegionInfo>? known = null;
-        for (var i = 0; known is null; i++)
+        private readonly ProgressRecord progress = new(1, "Searching for AWS Marketplace paid resources", "0 regions done") { PercentComplete = 0 };
+
+        public void Found(PaidResource resource) => command.WriteObject(resource);
+
+        public void Failed(ErrorRecord error) => command.WriteError(error);
+
+        public void Verbose(string message) => command.WriteVerbose(message);
+
+        public void Progress(int done, int total, string region)
         {
-            try
-            {
-                known = await discovery.DescribeRegionsAsync(homes[i], work.Cancellation).ConfigureAwait(false);
-            }
-            catch (Ec2Exception e) when (i + 1 < homes.Count && !e.IsTransient)
-            {
-                var fallback = homes[i + 1];
-                work.Post(() => WriteVerbose($"DescribeRegions failed in {e.Region} ({e.Code}); asking {fallback}."));
-            }
-        }
-
-        // In an organization run every error names its account: the same region may fail in one account and not another.
-        var label = showProgress ? null : accountName is null ? account : $"{accountName} ({account})";
-        ErrorRecord Named(ErrorRecord record)
-        {
-            if (label is not null)
-            {
-                record.ErrorDetails = new ErrorDetails($"Account {label}: {record.ErrorDetails?.Message ?? record.Exception.Message}");
-            }
-
-            return record;
-        }
-
-        var regions = AllRegions ? known!.Where(r => r.IsEnabled).Select(r => r.Name).Order(StringComparer.Ordinal).ToList() : Usable(requested, known!, work.Post, Named);
-        var progress = new ProgressRecord(1, "Searching for AWS Marketplace paid resources", $"0 of {regions.Count} regions done") { PercentComplete = 0 };
-        var done = 0;
-
-        // Regions finish in any order; their results are written in the order of the regions.
-        var finished = new Dictionary<string, RegionDiscovery>(StringComparer.Ordinal);
-        var next = 0;
-        work.Post(() => WriteVerbose($"Account {account}: searching {regions.Count} region(s) ({string.Join(", ", regions)}) for {string.Join(", ", types.Order())}, {regionsAtOnce} at a time."));
-        await discovery.DiscoverAsync(regions, account, types, regionsAtOnce, result => work.Post(() =>
-        {
-            done++;
-            if (showProgress)
-            {
-                progress.StatusDescription = $"{done} of {regions.Count} regions done ({result.Region})";
-                progress.PercentComplete = regions.Count == 0 ? 100 : done * 100 / regions.Count;
-                WriteProgress(progress);
-            }
-
-            finished[result.Region] = result;
-            for (; next < regions.Count && finished.Remove(regions[next], out var ready); next++)
-            {
-                if (ready.Error is { } error)
-                {
-                    WriteError(Named(Ec2Errors.ToErrorRecord(error, ready.Region)));
-                    continue;
-                }
-
-                foreach (var resource in ready.Resources)
-                {
-                    resource.AccountName = accountName;
-                    WriteObject(resource);
-                }
-            }
-        }), work.Cancellation).ConfigureAwait(false);
-        if (showProgress)
-        {
-            work.Post(() =>
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-            });
-        }
-    }
-
-    /// <summary>" (us-east-1, us-east-2 match it)": the enabled regions a wildcard would have meant, for the error.</summary>
-    private static string Matching(string pattern, IReadOnlyList<Ec2RegionInfo> known)
-    {
-        try
-        {
-            var wildcard = new System.Management.Automation.WildcardPattern(pattern, System.Management.Automation.WildcardOptions.IgnoreCase);
-            var names = known.Where(r => r.IsEnabled && wildcard.IsMatch(r.Name)).Select(r => r.Name).ToList();
-            return names.Count == 0 ? string.Empty : $" ({string.Join(", ", names)} match it)";
-        }
-        catch (System.Management.Automation.WildcardPatternException)
-        {
-            return string.Empty;
-        }
-    }
-
-    /// <summary>The requested regions EC2 lists and the account has enabled; an error for each other one. Duplicates count once.</summary>
-    private List<string> Usable(IReadOnlyList<string> requested, IReadOnlyList<Ec2RegionInfo> known, Action<Action> post, Func<ErrorRecord, ErrorRecord> named)
-    {
-        var usable = new List<string>();
-        foreach (var name in requested)
-        {
-            var info = known.FirstOrDefault(r => r.Name == name);
-            if (info is null)
-            {
-                var closest = ClosestNames.Find(name, known.Select(r => r.Name));
-                var hint = name.IndexOfAny(['*', '?', '[']) >= 0
-                    ? $" -Region takes region codes, not wildcards: name them, or use -AllRegions{Matching(name, known)}."
-                    : closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : string.Empty;
-                post(() => WriteError(named(ModuleErrors.Create(
-                    $"{ModuleErrors.Quote(name)} is not a region EC2 lists for this account; it was not searched.{hint}",
-                    ErrorIds.RegionUnknown, ErrorCategory.InvalidArgument, name))));
-            }
-            else if (!info.IsEnabled)
-            {
-                post(() => WriteError(named(ModuleErrors.Create(
-                    $"The region {name} is an opt-in region this account has not enabled ({info.OptInStatus}); it was not searched.",
-                    ErrorIds.RegionDisabled, ErrorCategory.ResourceUnavailable, name))));
-            }
-            else
-            {
-                usable.Add(name);
-            }
-        }
-
-        return usable;
-    }
-
-    /// <summary>-Region's values as region codes: trimmed, lower case, duplicates removed, in the order given.</summary>
-    private List<string> RequestedRegions()
-    {
-        var values = new List<string>();
-        void Add(object? value)
-        {
-            value = Unwrap(value);
-            if (value is null)
+            if (!showProgress)
             {
                 return;
             }
 
-            if (value is not string && value is IEnumerable many)
-            {
-                foreach (var item in many)
-                {
-                    Add(item);
-                }
-
-                return;
-            }
-
-            var text = value.ToString()?.Trim().ToLowerInvariant();
-            if (!string.IsNullOrEmpty(text) && !values.Contains(text, StringComparer.Ordinal))
-            {
-                values.Add(text);
-            }
+            progress.StatusDescription = $"{done} of {total} regions done ({region})";
+            progress.PercentComplete = total == 0 ? 100 : done * 100 / total;
+            progress.RecordType = done >= total ? ProgressRecordType.Completed : ProgressRecordType.Processing;
+            command.WriteProgress(progress);
         }
-
-        Add(Region);
-        return values;
     }
+
+    /// <summary>-Region's values as region codes (see <see cref="PaidResourceSearch.RegionCodes"/>).</summary>
+    private List<string> RequestedRegions() => PaidResourceSearch.RegionCodes(Region);
 }

@@ -4,7 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Agreements;
+using MarketplaceGuard.Aws.Connection;
+using MarketplaceGuard.Aws.Ec2;
+using MarketplaceGuard.Aws.Iam;
+using MarketplaceGuard.Cmdlets.Aws;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Cmdlets.Organizations;
 using MarketplaceGuard.Cmdlets.Output;
 using MarketplaceGuard.Cmdlets.PaidResources;
 using MarketplaceGuard.Engine.PaidResources;
@@ -17,11 +24,22 @@ namespace MarketplaceGuard.Cmdlets.Procurement;
 /// Get-MarketplaceProcurementReport: joins agreements (Get-MarketplaceAgreement) with paid EC2 resources
 /// (Get-MarketplacePaidResource) through a product-code map and returns the findings MG4001 to MG4005; -PassThru returns
 /// the whole inventory, -AsRows one flat row per product code, account and region; -ReportPath also writes a report.
+/// The inputs are given (-Agreement, -PaidResource, the pipeline: live or deserialized, for offline reports), or read
+/// from AWS in one go (-Region or -AllRegions, with -AccountId or -AllAccounts for an organization): each account's
+/// agreements and its paid instances and images; an account or region that cannot be read is an error naming it, and
+/// the inventory lists it as not read (nothing is judged of what is missing).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "MarketplaceProcurementReport", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Get, "MarketplaceProcurementReport", SupportsShouldProcess = true, DefaultParameterSetName = InputParameterSet)]
 [OutputType(typeof(ProcurementFinding), typeof(ProcurementInventory), typeof(ProcurementRow))]
-public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
+public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
 {
+    private const string InputParameterSet = "Input";
+    private const string RegionParameterSet = "Region";
+    private const string AllRegionsParameterSet = "AllRegions";
+
+    /// <summary>How many regions of one account are searched at once.</summary>
+    private const int RegionsAtOnce = 4;
+
     private static readonly TimeSpan LongestWindow = TimeSpan.FromDays(3650);
 
     private readonly List<Agreement> agreements = [];
@@ -36,20 +54,39 @@ public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
 
     /// <summary>Agreements from Get-MarketplaceAgreement (also deserialized).</summary>
     /// <remarks>Typed object: cmdlet signatures use only framework types (the engine loads in a private context).</remarks>
-    [Parameter]
+    [Parameter(ParameterSetName = InputParameterSet)]
     [AllowEmptyCollection]
     public object[]? Agreement { get; set; }
 
     /// <summary>Paid resources from Get-MarketplacePaidResource (also deserialized).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = InputParameterSet)]
     [AllowEmptyCollection]
     public object[]? PaidResource { get; set; }
 
     /// <summary>Agreements and paid resources from the pipeline, in any mix.</summary>
-    [Parameter(ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true, ParameterSetName = InputParameterSet)]
     [AllowNull]
     [AllowEmptyCollection]
     public object?[]? InputObject { get; set; }
+
+    /// <summary>Read from AWS: the paid resources of these regions (and every account's agreements, which live in us-east-1).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RegionParameterSet)]
+    [Alias("RegionToCall")]
+    [ArgumentCompleter(typeof(Aws.RegionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public override object? Region { get => base.Region; set => base.Region = value; }
+
+    /// <summary>Read from AWS: the paid resources of every region enabled for each account.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllRegionsParameterSet)]
+    public SwitchParameter AllRegions { get; set; }
+
+    private bool IsLive => ParameterSetName != InputParameterSet;
+
+    /// <summary>The first region given that is a known region code: it picks the partition (and answers DescribeRegions).</summary>
+    protected override string? ConnectionRegion => RequestedRegions().FirstOrDefault(r => AwsRegions.All.Any(known => known.Code == r));
+
+    /// <inheritdoc/>
+    protected override string WorkDone => "read";
 
     /// <summary>The JSON file that maps EC2 product codes to Marketplace product ids.</summary>
     [Parameter]
@@ -135,6 +172,17 @@ public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
             }
         }
 
+        // The AWS parameters (credentials, endpoint, accounts) only mean something when reading from AWS: given with
+        // inputs, they would be ignored without a word.
+        if (!IsLive && MyInvocation.BoundParameters.Keys.FirstOrDefault(IsAwsParameter) is { } awsParameter)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-{awsParameter} is for reading from AWS: give -Region or -AllRegions with it (the regions whose paid resources are read), or leave it out to report on the agreements and paid resources given.",
+                ErrorIds.ParameterConflict,
+                ErrorCategory.InvalidArgument,
+                "-" + awsParameter));
+        }
+
         Take(Agreement, nameof(Agreement));
         Take(PaidResource, nameof(PaidResource));
     }
@@ -143,7 +191,13 @@ public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        if (agreements.Count == 0 && resources.Count == 0)
+        var notRead = new List<AccountNotRead>();
+        var read = new List<AccountRead>();
+        if (IsLive)
+        {
+            ReadFromAws(read, notRead);
+        }
+        else if (agreements.Count == 0 && resources.Count == 0)
         {
             var why = rejected > 0
                 ? $"none of the {rejected} object(s) received was an agreement or a paid resource (see the errors above)"
@@ -155,7 +209,7 @@ public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
                 null));
         }
 
-        var inventory = ProcurementInventory.Build(agreements, resources, map, [], DateTimeOffset.UtcNow, ExpiresWithin);
+        var inventory = ProcurementInventory.Build(agreements, resources, map, notRead, DateTimeOffset.UtcNow, ExpiresWithin, read);
         WriteVerbose($"Joined {agreements.Count} agreement(s) and {resources.Count} paid resource(s): {inventory.Products.Count} product code(s), {inventory.Findings.Count} finding(s), {inventory.Gaps.Count} gap(s).");
         foreach (var gap in inventory.Gaps.Where(g => g.Kind != InventoryGapKind.ProductCodeNotMapped))
         {
@@ -200,6 +254,132 @@ public sealed class GetMarketplaceProcurementReportCommand : PSCmdlet
             WriteVerbose($"Wrote the {reportFormat} procurement report to {report.Path}.");
         }
     }
+
+    /// <summary>
+    /// The live form: the caller's account, or every account of an organization run, read in one go: its agreements
+    /// (SearchAgreements, in us-east-1) and its paid instances and images in the regions asked. An account read whole
+    /// joins <paramref name="read"/>; one that could not be reached, or whose agreements or a region failed, joins
+    /// <paramref name="notRead"/> with the reason (and its error is written), so the inventory judges nothing of it.
+    /// </summary>
+    private void ReadFromAws(List<AccountRead> read, List<AccountNotRead> notRead)
+    {
+        CheckOrganizationParameters();
+        var connection = Connect();
+        if (!connection.AgreementEndpoint.IsAvailable)
+        {
+            ThrowTerminatingError(ModuleErrors.Create($"No agreement can be searched: {connection.AgreementEndpoint.UnavailableReason}.", ErrorIds.AgreementApiUnavailable, ErrorCategory.NotImplemented, connection.Endpoint.Partition));
+        }
+
+        var homes = new[] { connection.Region, connection.Endpoint.SigningRegion }.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var search = new PaidResourceSearch(AllRegions, RequestedRegions(), homes, new HashSet<PaidResourceType> { PaidResourceType.Image, PaidResourceType.Instance });
+        void Collect(AccountReading reading)
+        {
+            foreach (var agreement in reading.Agreements)
+            {
+                agreement.AccountName = reading.AccountName;
+                agreements.Add(agreement);
+            }
+
+            resources.AddRange(reading.Resources);
+            if (reading.Problems.Count == 0)
+            {
+                read.Add(new AccountRead(reading.AccountId, reading.AccountName));
+            }
+            else
+            {
+                notRead.Add(new AccountNotRead(reading.AccountId, reading.AccountName, string.Join("; ", reading.Problems)));
+            }
+        }
+
+        if (!IsOrganizationRun)
+        {
+            var account = CallerAccountId(connection);
+            AccountReading? reading = null;
+            Ec2Runner.Run(this, connection, async work =>
+                reading = await ReadAccountAsync(work, connection, account, null, search, RegionsAtOnce, inOrganization: false, record => work.Post(() => WriteVerbose(record.ToString()))).ConfigureAwait(false), Cancellation);
+            Collect(reading!);
+            return;
+        }
+
+        var (_, callerAccountId, organization, scope, accounts) = StartLiveRun(connection: connection);
+        if (organization is null)
+        {
+            WriteVerbose($"The organization was not read ({scope.NotReadReason}); the accounts are read by id, without names.");
+        }
+
+        FanOut(connection, callerAccountId, accounts, scope, async (account, aws, pump) =>
+        {
+            using var session = new Ec2Session(aws.Connection) { CallCompleted = aws.CallCompleted };
+            using var iam = new IamClient(aws.Connection) { CallCompleted = aws.CallCompleted };
+            var work = new Ec2Work(session, iam, pump.Post, aws.Cancellation);
+            return await ReadAccountAsync(work, aws.Connection, account.AccountId, account.Name, search, RegionsAtOnce, inOrganization: true, aws.CallCompleted).ConfigureAwait(false);
+        }, (_, reading) => Collect(reading));
+
+        foreach (var unread in scope.Unaudited)
+        {
+            notRead.Add(new AccountNotRead(unread.AccountId, unread.AccountName, unread.Reason));
+        }
+
+        WriteAccountSummary(scope, read.Count + notRead.Count - scope.Unaudited.Count);
+    }
+
+    /// <summary>One account's agreements and paid resources; what failed is written as an error and kept as a problem.</summary>
+    private async Task<AccountReading> ReadAccountAsync(Ec2Work work, AwsConnection connection, string accountId, string? accountName, PaidResourceSearch search, int regionsAtOnce, bool inOrganization, Action<IamCallRecord> callCompleted)
+    {
+        var reading = new AccountReading(accountId, accountName);
+        try
+        {
+            using var client = new AgreementClient(connection, accountId) { CallCompleted = callCompleted };
+            reading.Agreements.AddRange(await client.SearchAsync(AgreementFilter.Create(), DateTimeOffset.UtcNow, work.Cancellation).ConfigureAwait(false));
+        }
+        catch (AgreementException e)
+        {
+            work.Post(() =>
+            {
+                reading.Problems.Add($"SearchAgreements failed: {e.Code}");
+                WriteError(ModuleErrors.Create(e.Message, ErrorIds.AgreementSearchFailed, IamErrors.CategoryOf(e.Code), accountId, e));
+            });
+        }
+
+        await search.SearchAsync(work, accountId, accountName, regionsAtOnce, inOrganization, new Collector(this, reading)).ConfigureAwait(false);
+        return reading;
+    }
+
+    /// <summary>What was read of one account, and what could not be.</summary>
+    private sealed record AccountReading(string AccountId, string? AccountName)
+    {
+        public List<Agreement> Agreements { get; } = [];
+
+        public List<PaidResource> Resources { get; } = [];
+
+        public List<string> Problems { get; } = [];
+    }
+
+    /// <summary>Keeps a search's resources for the join; a region that fails is written and makes the account a problem.</summary>
+    private sealed class Collector(GetMarketplaceProcurementReportCommand command, AccountReading reading) : IPaidResourceSink
+    {
+        public void Found(PaidResource resource) => reading.Resources.Add(resource);
+
+        public void Failed(ErrorRecord error)
+        {
+            reading.Problems.Add($"{(error.TargetObject is string region ? region : "a region")} not searched ({error.FullyQualifiedErrorId.Split(',')[0]})");
+            command.WriteError(error);
+        }
+
+        public void Verbose(string message) => command.WriteVerbose(message);
+
+        public void Progress(int done, int total, string region)
+        {
+        }
+    }
+
+    /// <summary>A parameter the AWS base commands declare (credentials, endpoint, organization fan-out).</summary>
+    private static bool IsAwsParameter(string name) =>
+        typeof(GetMarketplaceProcurementReportCommand).GetProperty(name)?.DeclaringType is { } declaring
+        && (declaring == typeof(AwsCommand) || declaring == typeof(OrganizationCommand));
+
+    /// <summary>-Region's values as region codes (see <see cref="PaidResourceSearch.RegionCodes"/>).</summary>
+    private List<string> RequestedRegions() => PaidResourceSearch.RegionCodes(Region);
 
     private void Take(object?[]? items, string parameter)
     {

@@ -82,9 +82,10 @@ public sealed class ProcurementInventory
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>
-    /// Joins <paramref name="agreements"/> and <paramref name="paidResources"/> (of any accounts; the live organization
-    /// form passes every account's lists and the accounts it could not read) and judges them at <paramref name="now"/>.
-    /// Throws <see cref="ArgumentException"/> when there is nothing at all: an empty input is not a clean inventory.
+    /// Joins <paramref name="agreements"/> and <paramref name="paidResources"/> (of any accounts; the live form passes
+    /// every account's lists, the accounts it read whole, <paramref name="accountsRead"/>, and those it could not read)
+    /// and judges them at <paramref name="now"/>. Throws <see cref="ArgumentException"/> when there is nothing at all: an
+    /// empty input is not a clean inventory (an account read whole with nothing in it is something).
     /// </summary>
     public static ProcurementInventory Build(
         IReadOnlyList<Agreement> agreements,
@@ -92,7 +93,8 @@ public sealed class ProcurementInventory
         ProductCodeMap? map,
         IReadOnlyList<AccountNotRead>? accountsNotRead,
         DateTimeOffset now,
-        TimeSpan expiresWithin)
+        TimeSpan expiresWithin,
+        IReadOnlyList<AccountRead>? accountsRead = null)
     {
         ArgumentNullException.ThrowIfNull(agreements);
         ArgumentNullException.ThrowIfNull(paidResources);
@@ -102,11 +104,12 @@ public sealed class ProcurementInventory
         }
 
         accountsNotRead ??= [];
-        if (agreements.Count == 0 && paidResources.Count == 0 && accountsNotRead.Count == 0)
+        accountsRead ??= [];
+        if (agreements.Count == 0 && paidResources.Count == 0 && accountsNotRead.Count == 0 && accountsRead.Count == 0)
         {
             throw new ArgumentException("Nothing to report: no agreement, no paid resource and no account.", nameof(agreements));
         }
 
-        return new ProcurementJoin(agreements, paidResources, map ?? ProductCodeMap.Empty, accountsNotRead, now.ToUniversalTime(), expiresWithin).Run();
+        return new ProcurementJoin(agreements, paidResources, map ?? ProductCodeMap.Empty, accountsNotRead, accountsRead, now.ToUniversalTime(), expiresWithin).Run();
     }
 }

@@ -34,8 +34,9 @@ internal sealed class ProcurementJoin
     private readonly List<ProcurementFinding> findings = [];
     private readonly List<InventoryGap> gaps = [];
 
-    public ProcurementJoin(IReadOnlyList<Agreement> agreements, IReadOnlyList<PaidResource> resources, ProductCodeMap map, IReadOnlyList<AccountNotRead> accountsNotRead, DateTimeOffset now, TimeSpan expiresWithin)
+    public ProcurementJoin(IReadOnlyList<Agreement> agreements, IReadOnlyList<PaidResource> resources, ProductCodeMap map, IReadOnlyList<AccountNotRead> accountsNotRead, IReadOnlyList<AccountRead> accountsRead, DateTimeOffset now, TimeSpan expiresWithin)
     {
+        this.accountsRead = accountsRead;
         this.agreements = agreements;
         this.resources = resources;
         this.map = map;
@@ -46,8 +47,16 @@ internal sealed class ProcurementJoin
 
     private DateTimeOffset Horizon => expiresWithin >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + expiresWithin;
 
+    private readonly IReadOnlyList<AccountRead> accountsRead;
+
     public ProcurementInventory Run()
     {
+        // Accounts read whole are in the inventory even with nothing procured or running: that is their answer.
+        foreach (var account in accountsRead)
+        {
+            Name(account.AccountId, account.AccountName);
+        }
+
         foreach (var account in accountsNotRead)
         {
             notRead.TryAdd(account.AccountId, account);
