@@ -240,6 +240,20 @@ public sealed class ProcurementInventoryTests
     }
 
     [Fact]
+    public void AnAccountReadWholeWithNothingInItIsACleanAnswerAndListed()
+    {
+        // The live form read the account's agreements and every region: nothing procured and nothing running is its
+        // answer, not an empty input. An account not read beside it still fails the inventory.
+        var clean = ProcurementInventory.Build([], [], Map, [], Now, TimeSpan.FromDays(30), [new AccountRead("111111111111", "empty")]);
+        var partial = ProcurementInventory.Build([], [], Map, [new AccountNotRead("222222222222", null, "SearchAgreements failed: AccessDeniedException")], Now, TimeSpan.FromDays(30), [new AccountRead("111111111111", "empty")]);
+
+        Assert.True(clean.Passed);
+        Assert.Equal("111111111111", Assert.Single(clean.Accounts).AccountId);
+        Assert.False(partial.Passed);
+        Assert.Equal(["111111111111", "222222222222"], partial.Accounts.Select(a => a.AccountId));
+    }
+
+    [Fact]
     public void AHugeWindowDoesNotOverflow()
     {
         var inventory = ProcurementInventory.Build([Agreement("agmt-1", Prod, "ACTIVE", endsInDays: 9000)], [], Map, null, Now, TimeSpan.MaxValue);
