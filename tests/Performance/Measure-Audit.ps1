@@ -28,6 +28,9 @@
 
 .EXAMPLE
     dotnet pwsh -NoProfile -File tests/Performance/Measure-Audit.ps1 -Scale 0.5,1 -Repeat 5 -WorkPath /tmp/mg-perf
+
+.EXAMPLE
+    dotnet pwsh -NoProfile -File tests/Performance/Measure-Audit.ps1 -Scale 1,2,4 -Repeat 5 -UpdateBaseline
 #>
 [CmdletBinding()]
 param(
@@ -43,7 +46,19 @@ param(
     [string] $WorkPath = (Join-Path ([IO.Path]::GetTempPath()) 'MarketplaceGuard-performance'),
 
     # Also return the table's rows as objects.
-    [switch] $PassThru
+    [switch] $PassThru,
+
+    # The committed figures each run is compared with (tests/Performance/audit-baseline.json): a scale in both is
+    # compared metric by metric, and a metric more than -Tolerance worse, or findings that differ, is flagged and makes
+    # the script exit with 1. '' compares with nothing.
+    [string] $BaselinePath = (Join-Path $PSScriptRoot 'audit-baseline.json'),
+
+    # How much worse than the baseline a metric may be before it is flagged: 0.2 = 20 %.
+    [ValidateRange(0, 10)]
+    [double] $Tolerance = 0.2,
+
+    # Write this run's figures to -BaselinePath (after a change that is meant to move them; commit the file).
+    [switch] $UpdateBaseline
 )
 
 $ErrorActionPreference = 'Stop'
@@ -254,6 +269,56 @@ if ($measured.Count -ge 2) {
     Write-Host ("  Per principal: {0:N0} us at {1}x, {2:N0} us at {3}x" -f (& $perUser $small), $small.Scale, (& $perUser $large), $large.Scale)
 }
 
+$compared = @('Total ms', 'Load ms', 'Build ms', 'Evaluate ms', 'AllocMBPerRun', 'PeakMB')
+$flagged = 0
+if ($UpdateBaseline) {
+    $baseline = [ordered]@{
+        measuredAt = [DateTime]::UtcNow.ToString('yyyy-MM-dd', $invariant)
+        commit     = (& git -C $repo rev-parse --short HEAD 2>$null)
+        runtime    = $measured[0].Runtime
+        repeat     = $Repeat
+        scales     = @($measured | ForEach-Object {
+            $row = $_
+            $entry = [ordered]@{ scale = $row.Scale; findings = $row.Findings }
+            foreach ($metric in $compared) { $entry[$metric] = $row.$metric }
+            $entry
+        })
+    }
+    $baseline | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $BaselinePath -Encoding utf8NoBOM
+    Write-Host ''
+    Write-Host "Wrote the baseline: $BaselinePath (commit it)."
+}
+elseif ($BaselinePath -and (Test-Path -LiteralPath $BaselinePath)) {
+    $baseline = Get-Content -LiteralPath $BaselinePath -Raw | ConvertFrom-Json
+    $rows = foreach ($row in $measured) {
+        $before = @($baseline.scales | Where-Object { [double]$_.scale -eq $row.Scale }) | Select-Object -First 1
+        if (-not $before) { continue }
+        foreach ($metric in $compared) {
+            $was = [double]$before.$metric
+            $now = [double]$row.$metric
+            $change = if ($was -gt 0) { ($now - $was) / $was } else { 0 }
+            $flag = if ($change -gt $Tolerance) { 'REGRESSION' } elseif ($change -lt -$Tolerance) { 'better' } else { '' }
+            if ($flag -eq 'REGRESSION') { $flagged++ }
+            [pscustomobject]@{ Scale = $row.Scale.ToString('0.###', $invariant) + 'x'; Metric = $metric; Baseline = $was; Now = $now; Change = $change.ToString('+0%;-0%;0%', $invariant); Flag = $flag }
+        }
+
+        $same = [int]$before.findings -eq $row.Findings
+        if (-not $same) { $flagged++ }
+        [pscustomobject]@{ Scale = $row.Scale.ToString('0.###', $invariant) + 'x'; Metric = 'Findings'; Baseline = [int]$before.findings; Now = $row.Findings; Change = ''; Flag = if ($same) { '' } else { 'CHANGED' } }
+    }
+
+    Write-Host ''
+    Write-Host "Against the baseline of $($baseline.measuredAt) (commit $($baseline.commit), $($baseline.runtime)); flagged when more than $($Tolerance.ToString('0%', $invariant)) worse:"
+    @($rows) | Format-Table Scale, Metric, Baseline, Now, Change, Flag -AutoSize | Out-String -Width 200 | Write-Host
+    if ($flagged -gt 0) {
+        Write-Host "$flagged metric(s) flagged: run again to tell the machine's noise from a regression (allocation and findings do not vary between runs)."
+    }
+}
+
 if ($PassThru) {
     $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', PeakMB, Findings, Documents, ColdTotalMs, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, GcHeapMB, StartupMB
+}
+
+if ($flagged -gt 0) {
+    exit 1
 }
