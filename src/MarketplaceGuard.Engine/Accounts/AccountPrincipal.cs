@@ -91,11 +91,28 @@ public sealed class AccountPrincipal
 
     private (string? AccountId, string Partition) ReadArn()
     {
-        var parts = Arn.Split(':', 6);
-        return parts.Length == 6 && parts[0] == "arn"
-            ? (parts[4].Length == 12 ? parts[4] : null, parts[1].Length > 0 ? parts[1] : "aws")
-            : (null, "aws");
+        // arn:partition:service:region:account:resource, read in place: the principals of an account share its id's
+        // string and the partition's, instead of six new strings each.
+        var arn = Arn.AsSpan();
+        Span<Range> parts = stackalloc Range[6];
+        if (arn.Split(parts, ':') != 6 || !arn[parts[0]].SequenceEqual("arn"))
+        {
+            return (null, "aws");
+        }
+
+        var account = arn[parts[4]];
+        var partition = arn[parts[1]];
+        return (account.Length == 12 ? Shared(account, ref lastAccountId) : null, partition.Length == 0 || partition.SequenceEqual("aws") ? "aws" : Shared(partition, ref lastPartition));
     }
+
+    [ThreadStatic]
+    private static string? lastAccountId;
+
+    [ThreadStatic]
+    private static string? lastPartition;
+
+    private static string Shared(ReadOnlySpan<char> text, ref string? last) =>
+        last is not null && text.SequenceEqual(last) ? last : last = text.ToString();
 
     private RequestContext BuildAuditContext()
     {

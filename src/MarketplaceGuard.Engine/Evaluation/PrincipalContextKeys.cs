@@ -28,30 +28,30 @@ public static class PrincipalContextKeys
         var (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
         var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase)
         {
-            ["aws:PrincipalAccount"] = account,
+            ["aws:PrincipalAccount"] = AccountValue(account),
         };
 
         if (service == "iam" && resource.StartsWith("user/", StringComparison.Ordinal))
         {
             keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = "User";
+            keys["aws:PrincipalType"] = UserType;
             keys[UserName] = resource[(resource.LastIndexOf('/') + 1)..];
         }
         else if (service == "iam" && resource.StartsWith("role/", StringComparison.Ordinal))
         {
             keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = "AssumedRole";
+            keys["aws:PrincipalType"] = AssumedRoleType;
         }
         else if (service == "sts" && resource.StartsWith("assumed-role/", StringComparison.Ordinal))
         {
             var roleName = resource.Split('/')[1];
             keys["aws:PrincipalArn"] = $"arn:{partition}:iam::{account}:role/{roleName}";
-            keys["aws:PrincipalType"] = "AssumedRole";
+            keys["aws:PrincipalType"] = AssumedRoleType;
         }
         else if (service == "iam" && resource == "root")
         {
             keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = "Account";
+            keys["aws:PrincipalType"] = AccountType;
         }
         else
         {
@@ -59,5 +59,25 @@ public static class PrincipalContextKeys
         }
 
         return keys;
+    }
+
+    // Values every principal of a kind, or of an account, shares: contexts only read them. An account's thousands of
+    // principals then hold one value for their account and type instead of one each.
+    private static readonly ContextValue UserType = "User";
+    private static readonly ContextValue AssumedRoleType = "AssumedRole";
+    private static readonly ContextValue AccountType = "Account";
+
+    [ThreadStatic]
+    private static ContextValue? lastAccount;
+
+    private static ContextValue AccountValue(string account)
+    {
+        var known = lastAccount;
+        if (known is not null && string.Equals(known.Values[0], account, StringComparison.Ordinal))
+        {
+            return known;
+        }
+
+        return lastAccount = ContextValue.Of(account);
     }
 }
