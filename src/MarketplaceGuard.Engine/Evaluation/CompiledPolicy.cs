@@ -21,7 +21,8 @@ public sealed class CompiledPolicy
     private readonly CompiledStatement[] anyService;
     private readonly Dictionary<string, CompiledStatement[]> byService;
     private readonly Dictionary<string, CompiledStatement[]>.AlternateLookup<ReadOnlySpan<char>> byServiceSpan;
-    private ConcurrentDictionary<string, ActionStatements>? byAction; // created on first use: many policies are never asked
+    private RememberedAction[] byAction = []; // the actions asked about, in the order asked (see StatementsFor)
+    private int byActionCount;
 
     internal CompiledPolicy(PolicyDocument document, PatternCache patterns)
     {
@@ -110,19 +111,59 @@ public sealed class CompiledPolicy
             }
         }
 
-        var remembered = byAction ?? Interlocked.CompareExchange(ref byAction, new(StringComparer.OrdinalIgnoreCase), null) ?? byAction;
-        if (remembered.TryGetValue(action, out var known))
+        // The actions a policy is asked about are a few dozen, the same strings every time (a capability's requests):
+        // a list searched in place, by reference first, costs less than a dictionary per policy. Readers take no lock:
+        // an entry is written before the count that shows it, and a grown list before its count.
+        var remembered = Volatile.Read(ref byAction);
+        var count = Math.Min(Volatile.Read(ref byActionCount), remembered.Length);
+        for (var i = 0; i < count; i++)
         {
-            return known;
+            if (ReferenceEquals(remembered[i].Action, action))
+            {
+                return remembered[i].Statements;
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (string.Equals(remembered[i].Action, action, StringComparison.OrdinalIgnoreCase))
+            {
+                return remembered[i].Statements;
+            }
         }
 
         var found = Select(action);
+        lock (statements)
+        {
+            // Actions asked about are a small set in practice; the cap only guards against a caller inventing names.
+            for (var i = count; i < byActionCount; i++)
+            {
+                if (string.Equals(byAction[i].Action, action, StringComparison.OrdinalIgnoreCase))
+                {
+                    return byAction[i].Statements; // another thread got here first
+                }
+            }
 
-        // Actions asked about are a small set in practice; the cap only guards against a caller inventing names.
-        return remembered.Count < MaxRememberedActions ? remembered.GetOrAdd(action, found) : found;
+            if (byActionCount < MaxRememberedActions)
+            {
+                if (byActionCount == byAction.Length)
+                {
+                    var grown = new RememberedAction[Math.Max(8, byAction.Length * 2)];
+                    byAction.CopyTo(grown, 0);
+                    Volatile.Write(ref byAction, grown);
+                }
+
+                byAction[byActionCount] = new RememberedAction(action, found);
+                Volatile.Write(ref byActionCount, byActionCount + 1);
+            }
+        }
+
+        return found;
     }
 
-    private const int MaxRememberedActions = 4096;
+    private const int MaxRememberedActions = 256;
+
+    private readonly record struct RememberedAction(string Action, ActionStatements Statements);
 
     /// <summary>What this policy can say about a set of actions (see <see cref="PolicyReach"/>), remembered per set.</summary>
     internal PolicyReach ReachOf(ActionSet actions)
