@@ -511,7 +511,7 @@ public static partial class PolicyParser
             var name = hasPositive ? positive : negative;
             var element = hasPositive ? positiveElement : negativeElement;
             var values = ReadValueList(element, path, name, allowScalars: false);
-            for (var i = 0; i < values.Count; i++)
+            for (var i = 0; i < values.Length; i++)
             {
                 if (validate(values[i]) is { } problem)
                 {
@@ -625,26 +625,37 @@ public static partial class PolicyParser
         /// (<paramref name="parentPath"/>.<paramref name="name"/>) is only built when there is a problem to report:
         /// this runs for every value of every document of an account.
         /// </summary>
-        private List<string> ReadValueList(JsonElement element, string parentPath, string name, bool allowScalars)
+        private string[] ReadValueList(JsonElement element, string parentPath, string name, bool allowScalars)
         {
-            var values = new List<string>(element.ValueKind == JsonValueKind.Array ? element.GetArrayLength() : 1);
-            if (element.ValueKind == JsonValueKind.Array)
+            // An array of the exact length, not a list: statements keep these for as long as the account model lives.
+            if (element.ValueKind != JsonValueKind.Array)
             {
-                if (element.GetArrayLength() == 0)
+                return ReadScalar(element, parentPath, name, -1, allowScalars) is { } single ? [single] : [];
+            }
+
+            var length = element.GetArrayLength();
+            if (length == 0)
+            {
+                Error(Child(parentPath, name), "must not be an empty array");
+                return [];
+            }
+
+            var values = new string[length];
+            var count = 0;
+            var i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                if (ReadScalar(item, parentPath, name, i, allowScalars) is { } value)
                 {
-                    Error(Child(parentPath, name), "must not be an empty array");
+                    values[count++] = value;
                 }
 
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    AddIfNotNull(values, ReadScalar(item, parentPath, name, i, allowScalars));
-                    i++;
-                }
+                i++;
             }
-            else
+
+            if (count < length)
             {
-                AddIfNotNull(values, ReadScalar(element, parentPath, name, -1, allowScalars));
+                Array.Resize(ref values, count);
             }
 
             return values;
