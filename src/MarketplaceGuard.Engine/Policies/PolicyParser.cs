@@ -570,13 +570,13 @@ public static partial class PolicyParser
             return null;
         }
 
-        private List<PolicyCondition> ReadConditions(JsonElement element, string path)
+        private PolicyCondition[] ReadConditions(JsonElement element, string path)
         {
             var conditions = new List<PolicyCondition>();
             if (element.ValueKind != JsonValueKind.Object)
             {
                 Error(path, $"must be an object of the form {{ \"Operator\": {{ \"key\": value(s) }} }}, not {Describe(element)}");
-                return conditions;
+                return [];
             }
 
             foreach (var (operatorName, block) in UniqueProperties(element, path))
@@ -617,7 +617,7 @@ public static partial class PolicyParser
                 }
             }
 
-            return conditions;
+            return conditions.ToArray(); // exact length: statements keep it as long as the account model lives
         }
 
         /// <summary>
