@@ -218,7 +218,8 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
 
         if (map.Count == 0 && inventory.Products.Count > 0)
         {
-            WriteWarning($"No -ProductCodeMapPath: none of the {inventory.Products.Count} product code(s) can be joined to agreements (MG4005). {ProcurementInventory.MappingLimitation}");
+            var why = ProductCodeMapPath is null ? "No -ProductCodeMapPath" : $"The product-code map {map.Source ?? ProductCodeMapPath} maps no product code";
+            WriteWarning($"{why}: none of the {inventory.Products.Count} product code(s) can be joined to agreements (MG4005). {ProcurementInventory.MappingLimitation}");
         }
 
         if (PassThru)
@@ -398,7 +399,7 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
             {
                 agreements.Add(agreement);
             }
-            else if (problem is null && PaidResourceInput.TryReadResource(ps) is { } resource)
+            else if (problem is null && PaidResourceInput.TryReadResource(ps, out problem) is { } resource)
             {
                 resources.Add(resource);
             }
