@@ -175,6 +175,23 @@ Describe 'Get-MarketplaceProcurementReport' {
             if ($Value -is [int]) { $e.Exception.Message | Should -BeLike '*ticks*30.00:00:00*' }
         }
 
+        It '-ReportFormat without -ReportPath is refused, not ignored' {
+            { Get-MarketplaceProcurementReport -Agreement $Cancelled -ReportFormat Html } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*-ReportFormat Html*give -ReportPath*'
+        }
+
+        It 'swapped -Agreement and -PaidResource are refused by name' {
+            $strayResource = New-TestResource Instance 'i-2' '111111111111' 'running'
+            $strayAgreement = New-TestAgreement 'agmt-stray' '111111111111' 'ACTIVE'
+            $inventory = Get-MarketplaceProcurementReport -Agreement $Cancelled, $strayResource -PaidResource $Running, $strayAgreement -ProductCodeMapPath $MapPath -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue
+            $refused | Should -HaveCount 2
+            $refused.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InputNotProcurementData,*' }
+            $refused[0].Exception.Message | Should -BeLike '-Agreement takes agreements, not the paid resource i-2: give paid resources with -PaidResource*'
+            $refused[1].Exception.Message | Should -BeLike '-PaidResource takes paid resources, not the agreement agmt-stray: give agreements with -Agreement*'
+            $inventory.Agreements.AgreementId | Should -Be 'agmt-old'
+            $inventory.PaidResources.ResourceId | Should -Be 'i-1'
+            $inventory.Findings.RuleId | Should -Be 'MG4001'
+        }
+
         It '-PassThru and -AsRows together conflict' {
             { Get-MarketplaceProcurementReport -Agreement $Cancelled -PassThru -AsRows } | Should -Throw -ErrorId 'ParameterConflict,*'
         }

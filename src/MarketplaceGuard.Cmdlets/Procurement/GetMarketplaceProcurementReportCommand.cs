@@ -126,6 +126,15 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
                 "-AsRows"));
         }
 
+        if (ReportFormat is not null && ReportPath is null)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-ReportFormat {ReportFormat} says how to write the report of -ReportPath: give -ReportPath with it (the file to write), or leave it out.",
+                ErrorIds.ParameterConflict,
+                ErrorCategory.InvalidArgument,
+                "-ReportFormat"));
+        }
+
         if (ExpiresWithin < TimeSpan.FromDays(1) || ExpiresWithin > LongestWindow)
         {
             var hint = ExpiresWithin > TimeSpan.Zero && ExpiresWithin.Ticks < 100_000
@@ -395,13 +404,28 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
                 continue;
             }
 
-            if (AgreementInput.TryRead(ps, out var problem) is { } agreement)
+            // -Agreement and -PaidResource each take their own kind: the other kind there is a slip (the two lists
+            // swapped), said rather than joined as if nothing were wrong. The pipeline takes both.
+            var agreement = AgreementInput.TryRead(ps, out var problem);
+            var resource = agreement is null && problem is null ? PaidResourceInput.TryReadResource(ps, out problem) : null;
+            if (agreement is not null && parameter != nameof(PaidResource))
             {
                 agreements.Add(agreement);
             }
-            else if (problem is null && PaidResourceInput.TryReadResource(ps, out problem) is { } resource)
+            else if (resource is not null && parameter != nameof(Agreement))
             {
                 resources.Add(resource);
+            }
+            else if (agreement is not null || resource is not null)
+            {
+                rejected++;
+                WriteError(ModuleErrors.Create(
+                    agreement is not null
+                        ? $"-{parameter} takes paid resources, not the agreement {agreement.AgreementId}: give agreements with -Agreement (or the pipeline, which takes both)."
+                        : $"-{parameter} takes agreements, not the paid resource {resource!.ResourceId}: give paid resources with -PaidResource (or the pipeline, which takes both).",
+                    ErrorIds.InputNotProcurementData,
+                    ErrorCategory.InvalidArgument,
+                    item));
             }
             else
             {
