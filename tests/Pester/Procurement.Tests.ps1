@@ -142,11 +142,12 @@ Describe 'Get-MarketplaceProcurementReport' {
             $e.Exception.Message | Should -BeLike "*bad-map.json: $([WildcardPattern]::Escape($Path)):*"
         }
 
-        It 'a path that is not a file-system path, or holds a NUL character, is a designed error: <Parameter> <Path>' -TestCases @(
-            @{ Parameter = 'ReportPath'; Path = 'variable:procurement.json'; ErrorId = 'OutputPathInvalid'; Message = "*'variable:procurement.json' is not a file-system path*Variable provider*" }
-            @{ Parameter = 'ReportPath'; Path = "report`0.json"; ErrorId = 'OutputPathInvalid'; Message = '*is not a file-system path*' }
-            @{ Parameter = 'ProductCodeMapPath'; Path = 'variable:map.json'; ErrorId = 'FileNotFound'; Message = "*'variable:map.json'*Variable provider*" }
-            @{ Parameter = 'ProductCodeMapPath'; Path = "map`0.json"; ErrorId = 'FileNotFound'; Message = '-ProductCodeMapPath:*' }
+        # <Case>, not <Path>, in the name: a NUL in a test name breaks Pester's NUnit XML.
+        It 'a path that is not a file-system path, or holds a NUL character, is a designed error: <Parameter> <Case>' -TestCases @(
+            @{ Parameter = 'ReportPath'; Case = 'variable drive'; Path = 'variable:procurement.json'; ErrorId = 'OutputPathInvalid'; Message = "*'variable:procurement.json' is not a file-system path*Variable provider*" }
+            @{ Parameter = 'ReportPath'; Case = 'NUL'; Path = "report`0.json"; ErrorId = 'OutputPathInvalid'; Message = '*is not a file-system path*' }
+            @{ Parameter = 'ProductCodeMapPath'; Case = 'variable drive'; Path = 'variable:map.json'; ErrorId = 'FileNotFound'; Message = "*'variable:map.json'*Variable provider*" }
+            @{ Parameter = 'ProductCodeMapPath'; Case = 'NUL'; Path = "map`0.json"; ErrorId = 'FileNotFound'; Message = '-ProductCodeMapPath:*' }
         ) {
             $arguments = @{ Agreement = $Cancelled; $Parameter = $Path }
             $e = { Get-MarketplaceProcurementReport @arguments } | Should -Throw -ErrorId "$ErrorId,*" -PassThru
