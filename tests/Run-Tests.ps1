@@ -74,6 +74,12 @@ $config.TestResult.OutputPath = Join-Path $results 'pester.xml'
 $pester = Invoke-Pester -Configuration $config
 $pesterPassed = $pester.PassedCount
 $pesterFailed = $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
+# A run that returns no result (Invoke-Pester itself failed, such as writing its XML) is a failure, not "0 failed".
+if ($null -eq $pester -or $null -eq $pesterPassed) {
+    Write-Host 'Pester returned no result (see the errors above).'
+    $pesterPassed = 0
+    $pesterFailed = [Math]::Max(1, [int] $pesterFailed)
+}
 
 Write-Host ''
 Write-Host "xUnit:  $xunitPassed passed, $xunitFailed failed"

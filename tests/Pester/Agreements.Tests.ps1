@@ -136,6 +136,19 @@ Describe 'Get-MarketplaceAgreement' {
         { Get-MarketplaceAgreement @Live -ExpiresWithin 'soon' } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,*'
     }
 
+    It 'refuses a bare number for -ExpiresWithin (ticks, not days) instead of finding nothing expiring' {
+        $e = { Get-MarketplaceAgreement @Live -ExpiresWithin 30 } | Should -Throw -ErrorId 'AgreementFilterInvalid,*' -PassThru
+        $e.Exception.Message | Should -BeLike '-ExpiresWithin:*bare number binds as ticks*30.00:00:00*'
+        $e.TargetObject | Should -Be ([TimeSpan]30)
+    }
+
+    It 'quotes a huge -ProductId shortened in its error' {
+        $e = { Get-MarketplaceAgreement @Live -ProductId ('x' * 100000) } | Should -Throw -ErrorId 'AgreementFilterInvalid,*' -PassThru
+        $e.Exception.Message.Length | Should -BeLessThan 600
+        $e.Exception.Message | Should -BeLike "-ProductId: 'xxx*…' (100,000 characters) is not an AWS Marketplace product id*"
+        $e.TargetObject.Length | Should -Be 100000
+    }
+
     It 'has no -WhatIf: it changes nothing' {
         (Get-Command Get-MarketplaceAgreement).Parameters.ContainsKey('WhatIf') | Should -BeFalse
         { Get-MarketplaceAgreement @Live -WhatIf } | Should -Throw -ErrorId 'NamedParameterNotFound,*'

@@ -85,6 +85,14 @@ Describe 'Get-MarketplaceProcurementReport' {
         "$warnings" | Should -BeLike '*No AWS API maps*'
     }
 
+    It 'warns that a map that maps nothing joins nothing, without saying that no map was given' {
+        $empty = Join-Path $TestDrive 'empty-map.json'
+        Set-Content $empty '{ "productCodes": {} }'
+        $findings = @(Get-MarketplaceProcurementReport -Agreement $Cancelled -PaidResource $Running -ProductCodeMapPath $empty -WarningVariable warnings -WarningAction SilentlyContinue)
+        $findings.RuleId | Should -Be 'MG4005'
+        "$warnings" | Should -BeLike "The product-code map *empty-map.json maps no product code: none of the 1 product code(s)*"
+    }
+
     Context 'bad input' {
         It 'an empty pipeline is an error, not a clean report' {
             { @() | Get-MarketplaceProcurementReport -ErrorAction Stop } | Should -Throw -ErrorId 'ProcurementInputMissing,*'
@@ -108,6 +116,21 @@ Describe 'Get-MarketplaceProcurementReport' {
             { $bad | Get-MarketplaceProcurementReport -ErrorAction Stop } | Should -Throw -ErrorId 'InputNotProcurementData,*'
         }
 
+        It 'a deserialized instance whose state or product codes cannot be read is refused, not dropped from the join: <Why>' -TestCases @(
+            @{ Why = 'unknown state'; Change = { param($r) $r.State = 'RUNNING?' }; Message = "*i-1 has the state 'RUNNING?'*" }
+            @{ Why = 'no state'; Change = { param($r) $r.State = $null }; Message = '*i-1 has the state (none)*' }
+            @{ Why = 'no product codes'; Change = { param($r) $r.ProductCodes = $null }; Message = '*i-1 has no product codes*' }
+            @{ Why = 'no account'; Change = { param($r) $r.AccountId = '' }; Message = '*i-1 without its ResourceType, ResourceId, Region or AccountId*' }
+        ) {
+            $bad = ConvertTo-Deserialized $Running
+            & $Change $bad
+            $inventory = $Cancelled, $bad | Get-MarketplaceProcurementReport -ProductCodeMapPath $MapPath -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue
+            $refused | Should -HaveCount 1
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'InputNotProcurementData,*'
+            $refused[0].Exception.Message | Should -BeLike $Message
+            $inventory.PaidResources | Should -BeNullOrEmpty
+        }
+
         It 'a bad map file is an error naming the file and the JSON path: <Why>' -TestCases @(
             @{ Why = 'not JSON'; Text = '{ "productCodes": '; Path = '$' }
             @{ Why = 'unknown field'; Text = '{ "productCodes": { "abc": { "productId": "prod-4pmewlybdftbs", "name": "x" } } }'; Path = "`$.productCodes['abc'].name" }
@@ -117,6 +140,19 @@ Describe 'Get-MarketplaceProcurementReport' {
             Set-Content $bad $Text
             $e = { Get-MarketplaceProcurementReport -Agreement $Cancelled -ProductCodeMapPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'ProductCodeMapInvalid,*' -PassThru
             $e.Exception.Message | Should -BeLike "*bad-map.json: $([WildcardPattern]::Escape($Path)):*"
+        }
+
+        # <Case>, not <Path>, in the name: a NUL in a test name breaks Pester's NUnit XML.
+        It 'a path that is not a file-system path, or holds a NUL character, is a designed error: <Parameter> <Case>' -TestCases @(
+            @{ Parameter = 'ReportPath'; Case = 'variable drive'; Path = 'variable:procurement.json'; ErrorId = 'OutputPathInvalid'; Message = "*'variable:procurement.json' is not a file-system path*Variable provider*" }
+            @{ Parameter = 'ReportPath'; Case = 'NUL'; Path = "report`0.json"; ErrorId = 'OutputPathInvalid'; Message = '*is not a file-system path*' }
+            @{ Parameter = 'ProductCodeMapPath'; Case = 'variable drive'; Path = 'variable:map.json'; ErrorId = 'FileNotFound'; Message = "*'variable:map.json'*Variable provider*" }
+            @{ Parameter = 'ProductCodeMapPath'; Case = 'NUL'; Path = "map`0.json"; ErrorId = 'FileNotFound'; Message = '-ProductCodeMapPath:*' }
+        ) {
+            $arguments = @{ Agreement = $Cancelled; $Parameter = $Path }
+            $e = { Get-MarketplaceProcurementReport @arguments } | Should -Throw -ErrorId "$ErrorId,*" -PassThru
+            $e.Exception.Message | Should -BeLike $Message
+            $e.TargetObject | Should -Be $Path
         }
 
         It 'a missing map file is FileNotFound' {
@@ -138,6 +174,23 @@ Describe 'Get-MarketplaceProcurementReport' {
         ) {
             $e = { Get-MarketplaceProcurementReport -Agreement $Cancelled -ExpiresWithin $Value } | Should -Throw -ErrorId 'ExpiresWithinInvalid,*' -PassThru
             if ($Value -is [int]) { $e.Exception.Message | Should -BeLike '*ticks*30.00:00:00*' }
+        }
+
+        It '-ReportFormat without -ReportPath is refused, not ignored' {
+            { Get-MarketplaceProcurementReport -Agreement $Cancelled -ReportFormat Html } | Should -Throw -ErrorId 'ParameterConflict,*' -ExpectedMessage '*-ReportFormat Html*give -ReportPath*'
+        }
+
+        It 'swapped -Agreement and -PaidResource are refused by name' {
+            $strayResource = New-TestResource Instance 'i-2' '111111111111' 'running'
+            $strayAgreement = New-TestAgreement 'agmt-stray' '111111111111' 'ACTIVE'
+            $inventory = Get-MarketplaceProcurementReport -Agreement $Cancelled, $strayResource -PaidResource $Running, $strayAgreement -ProductCodeMapPath $MapPath -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue
+            $refused | Should -HaveCount 2
+            $refused.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InputNotProcurementData,*' }
+            $refused[0].Exception.Message | Should -BeLike '-Agreement takes agreements, not the paid resource i-2: give paid resources with -PaidResource*'
+            $refused[1].Exception.Message | Should -BeLike '-PaidResource takes paid resources, not the agreement agmt-stray: give agreements with -Agreement*'
+            $inventory.Agreements.AgreementId | Should -Be 'agmt-old'
+            $inventory.PaidResources.ResourceId | Should -Be 'i-1'
+            $inventory.Findings.RuleId | Should -Be 'MG4001'
         }
 
         It '-PassThru and -AsRows together conflict' {

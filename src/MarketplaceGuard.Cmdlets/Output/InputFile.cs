@@ -14,10 +14,15 @@ internal static class InputFile
         string resolved;
         try
         {
-            resolved = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+            resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                throw new NotSupportedException($"it is in the {provider.Name} provider, not a file-system path.");
+            }
         }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
         {
+            // ArgumentException: .NET refuses the path itself (a NUL character).
             cmdlet.ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {ModuleErrors.Quote(path)}: {e.Message}", ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path, e));
             throw;
         }

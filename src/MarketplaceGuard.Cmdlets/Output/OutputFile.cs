@@ -40,13 +40,26 @@ public sealed class OutputFile : IDisposable
     {
         ArgumentNullException.ThrowIfNull(cmdlet);
         string full;
+        ProviderInfo provider;
         try
         {
-            full = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+            full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
         }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
         {
+            // ArgumentException: .NET refuses the path itself (a NUL character).
             throw Invalid(cmdlet, path, $"-{parameter} {ModuleErrors.Quote(path)} is not a file-system path: {e.Message}", e);
+        }
+
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            throw Invalid(cmdlet, path, $"-{parameter} {ModuleErrors.Quote(path)} is not a file-system path: it is in the {provider.Name} provider.");
+        }
+
+        // A NUL (or, on Windows, another character no path may hold) would only fail when the file is written.
+        if (full.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0)
+        {
+            throw Invalid(cmdlet, path, $"-{parameter} {ModuleErrors.Quote(path.Replace('\0', '?'))} is not a file-system path: it holds a character no path may hold (such as NUL).");
         }
 
         if (Directory.Exists(full))

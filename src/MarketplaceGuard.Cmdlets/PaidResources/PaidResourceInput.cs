@@ -16,12 +16,19 @@ internal static class PaidResourceInput
 {
     private static readonly string DeserializedTypeName = "Deserialized." + typeof(PaidResource).FullName;
 
+    /// <summary>The states DescribeInstances reports; an instance in any other state cannot be judged running or not.</summary>
+    private static readonly string[] InstanceStates = ["pending", "running", "shutting-down", "terminated", "stopping", "stopped"];
+
     /// <summary>
     /// The whole paid resource (for the procurement inventory): the live object, or one rebuilt from its deserialized
-    /// form with its account, state, owner and tags; null for anything else or a deserialized one missing an id.
+    /// form with its account, state, owner and tags; null for anything else, or for a deserialized one that cannot be
+    /// judged (<paramref name="problem"/> says why): one missing its type, id, region or account, without product
+    /// codes, or an instance whose state is not one EC2 reports. Such an instance would otherwise count as neither
+    /// running nor stopped, and a billing leak would vanish from the inventory.
     /// </summary>
-    public static PaidResource? TryReadResource(PSObject? input)
+    public static PaidResource? TryReadResource(PSObject? input, out string? problem)
     {
+        problem = null;
         if (input?.BaseObject is PaidResource resource)
         {
             return resource;
@@ -33,12 +40,26 @@ internal static class PaidResourceInput
         }
 
         string? Text(string name) => input.Properties[name]?.Value?.ToString();
+        var label = Text(nameof(PaidResource.ResourceId)) is { Length: > 0 } named ? $"the deserialized paid resource {named}" : "a deserialized paid resource";
         if (!Enum.TryParse<PaidResourceType>(Text(nameof(PaidResource.ResourceType)), ignoreCase: false, out var type)
             || Text(nameof(PaidResource.ResourceId)) is not { Length: > 0 } id
             || Text(nameof(PaidResource.Region)) is not { Length: > 0 } region
-            || Text(nameof(PaidResource.AccountId)) is not { Length: > 0 } account
-            || ProductCodes(input) is not { } codes)
+            || Text(nameof(PaidResource.AccountId)) is not { Length: > 0 } account)
         {
+            problem = $"{label} without its ResourceType, ResourceId, Region or AccountId";
+            return null;
+        }
+
+        if (ProductCodes(input) is not { Length: > 0 } codes)
+        {
+            problem = $"{label} has no product codes, or one that is not letters and digits";
+            return null;
+        }
+
+        var state = Text(nameof(PaidResource.State));
+        if (type == PaidResourceType.Instance && !InstanceStates.Contains(state, StringComparer.OrdinalIgnoreCase))
+        {
+            problem = $"{label} has the state {(state is null ? "(none)" : $"'{state}'")}, which is not one of {string.Join(", ", InstanceStates)}";
             return null;
         }
 
@@ -60,7 +81,7 @@ internal static class PaidResourceInput
             ProductCodes = codes,
             AccountName = Text(nameof(PaidResource.AccountName)),
             OwnerId = Text(nameof(PaidResource.OwnerId)),
-            State = Text(nameof(PaidResource.State)),
+            State = state,
             Name = Text(nameof(PaidResource.Name)),
             SourceImageId = Text(nameof(PaidResource.SourceImageId)),
             Tags = tags,

@@ -138,9 +138,14 @@ public sealed class GetMarketplaceAgreementCommand : OrganizationCommand
         }
         catch (ArgumentException e)
         {
-            var parameter = e.ParamName == "expiresWithin" ? nameof(ExpiresWithin) : nameof(ProductId);
-            ThrowTerminatingError(ModuleErrors.Create($"-{parameter}: {e.Message.Split(" (Parameter")[0]}", ErrorIds.AgreementFilterInvalid, ErrorCategory.InvalidArgument,
-                parameter == nameof(ExpiresWithin) ? ExpiresWithin : Array.Find(ProductId ?? [], id => MarketplaceProductId.Problem(id) is not null)));
+            if (e.ParamName == "expiresWithin")
+            {
+                ThrowTerminatingError(ModuleErrors.Create($"-{nameof(ExpiresWithin)}: {e.Message.Split(" (Parameter")[0]}", ErrorIds.AgreementFilterInvalid, ErrorCategory.InvalidArgument, ExpiresWithin));
+            }
+
+            // The id quoted here, shortened: a pasted 100 KB value must not fill the error view.
+            var wrong = Array.Find(ProductId ?? [], id => MarketplaceProductId.Problem(id) is not null);
+            ThrowTerminatingError(ModuleErrors.Create($"-{nameof(ProductId)}: {ModuleErrors.Quote(wrong)} {MarketplaceProductId.Problem(wrong)}: {MarketplaceProductId.Shape}.", ErrorIds.AgreementFilterInvalid, ErrorCategory.InvalidArgument, wrong));
             throw;
         }
     }

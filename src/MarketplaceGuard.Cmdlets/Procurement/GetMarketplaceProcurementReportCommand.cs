@@ -126,6 +126,15 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
                 "-AsRows"));
         }
 
+        if (ReportFormat is not null && ReportPath is null)
+        {
+            ThrowTerminatingError(ModuleErrors.Create(
+                $"-ReportFormat {ReportFormat} says how to write the report of -ReportPath: give -ReportPath with it (the file to write), or leave it out.",
+                ErrorIds.ParameterConflict,
+                ErrorCategory.InvalidArgument,
+                "-ReportFormat"));
+        }
+
         if (ExpiresWithin < TimeSpan.FromDays(1) || ExpiresWithin > LongestWindow)
         {
             var hint = ExpiresWithin > TimeSpan.Zero && ExpiresWithin.Ticks < 100_000
@@ -218,7 +227,8 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
 
         if (map.Count == 0 && inventory.Products.Count > 0)
         {
-            WriteWarning($"No -ProductCodeMapPath: none of the {inventory.Products.Count} product code(s) can be joined to agreements (MG4005). {ProcurementInventory.MappingLimitation}");
+            var why = ProductCodeMapPath is null ? "No -ProductCodeMapPath" : $"The product-code map {map.Source ?? ProductCodeMapPath} maps no product code";
+            WriteWarning($"{why}: none of the {inventory.Products.Count} product code(s) can be joined to agreements (MG4005). {ProcurementInventory.MappingLimitation}");
         }
 
         if (PassThru)
@@ -394,13 +404,28 @@ public sealed class GetMarketplaceProcurementReportCommand : OrganizationCommand
                 continue;
             }
 
-            if (AgreementInput.TryRead(ps, out var problem) is { } agreement)
+            // -Agreement and -PaidResource each take their own kind: the other kind there is a slip (the two lists
+            // swapped), said rather than joined as if nothing were wrong. The pipeline takes both.
+            var agreement = AgreementInput.TryRead(ps, out var problem);
+            var resource = agreement is null && problem is null ? PaidResourceInput.TryReadResource(ps, out problem) : null;
+            if (agreement is not null && parameter != nameof(PaidResource))
             {
                 agreements.Add(agreement);
             }
-            else if (problem is null && PaidResourceInput.TryReadResource(ps) is { } resource)
+            else if (resource is not null && parameter != nameof(Agreement))
             {
                 resources.Add(resource);
+            }
+            else if (agreement is not null || resource is not null)
+            {
+                rejected++;
+                WriteError(ModuleErrors.Create(
+                    agreement is not null
+                        ? $"-{parameter} takes paid resources, not the agreement {agreement.AgreementId}: give agreements with -Agreement (or the pipeline, which takes both)."
+                        : $"-{parameter} takes agreements, not the paid resource {resource!.ResourceId}: give paid resources with -PaidResource (or the pipeline, which takes both).",
+                    ErrorIds.InputNotProcurementData,
+                    ErrorCategory.InvalidArgument,
+                    item));
             }
             else
             {

@@ -22,6 +22,9 @@ public sealed class AgreementFilter
         ExpiresWithin = expiresWithin;
     }
 
+    /// <summary>The shortest expiry span taken: anything shorter is refused as a slip (see <see cref="Create"/>).</summary>
+    public static readonly TimeSpan ShortestSpan = TimeSpan.FromMinutes(1);
+
     /// <summary>Every agreement of the account as acceptor, of type PurchaseAgreement.</summary>
     public static AgreementFilter All { get; } = Create();
 
@@ -60,9 +63,14 @@ public sealed class AgreementFilter
             }
         }
 
-        if (expiresWithin is { } span && span <= TimeSpan.Zero)
+        // Under a minute is no expiry window for agreements that end on a date: it is a slip, most often a bare number,
+        // which PowerShell binds as ticks (-ExpiresWithin 30 is 3 microseconds), and it would find nothing expiring.
+        if (expiresWithin is { } span && span < ShortestSpan)
         {
-            throw new ArgumentException($"{span} is not a span of time ahead: give a positive one, such as 30.00:00:00 (30 days).", nameof(expiresWithin));
+            var hint = span > TimeSpan.Zero && span.Ticks < TimeSpan.TicksPerSecond
+                ? $" A bare number binds as ticks: {span.Ticks} is {span.Ticks} tick(s); write {span.Ticks}.00:00:00 or (New-TimeSpan -Days {span.Ticks}) for days."
+                : string.Empty;
+            throw new ArgumentException($"{span} is not a span of time ahead: give a positive one of at least a minute, such as 30.00:00:00 (30 days).{hint}", nameof(expiresWithin));
         }
 
         return new AgreementFilter(

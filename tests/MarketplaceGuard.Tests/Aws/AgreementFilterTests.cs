@@ -31,8 +31,17 @@ public sealed class AgreementFilterTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
+    [InlineData(59)]
     public void ASpanThatIsNotAheadIsRefused(int seconds) =>
         Assert.Equal("expiresWithin", Assert.Throws<ArgumentException>(() => AgreementFilter.Create(expiresWithin: TimeSpan.FromSeconds(seconds))).ParamName);
+
+    [Fact]
+    public void ABareNumberOfTicksIsRefusedWithTheHint()
+    {
+        var e = Assert.Throws<ArgumentException>(() => AgreementFilter.Create(expiresWithin: TimeSpan.FromTicks(30)));
+        Assert.Contains("bare number binds as ticks", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(AgreementFilter.Create(expiresWithin: TimeSpan.FromMinutes(1)).ExpiresWithin);
+    }
 
     [Theory]
     [InlineData("", "is empty")]
