@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,16 @@ internal sealed class JsonStringPool
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> byCharacters;
 
     public JsonStringPool() => byCharacters = strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // One-value lists ("Resource": "*", a single action) by the pooled string: thousands of statements share them.
+    private readonly ConcurrentDictionary<string, string[]> singles = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// A list of the one value <paramref name="value"/>, shared by every statement that has the same pooled value; the
+    /// lists are read, never changed.
+    /// </summary>
+    public string[] Single(string value) =>
+        singles.TryGetValue(value, out var known) ? known : singles.GetOrAdd(value, static v => [v]);
 
     /// <summary>The value of a JSON string element (as <see cref="JsonElement.GetString"/> reads it).</summary>
     public string Get(JsonElement element)

@@ -630,7 +630,7 @@ public static partial class PolicyParser
             // An array of the exact length, not a list: statements keep these for as long as the account model lives.
             if (element.ValueKind != JsonValueKind.Array)
             {
-                return ReadScalar(element, parentPath, name, -1, allowScalars) is { } single ? [single] : [];
+                return ReadScalar(element, parentPath, name, -1, allowScalars) is { } single ? One(single) : [];
             }
 
             var length = element.GetArrayLength();
@@ -638,6 +638,11 @@ public static partial class PolicyParser
             {
                 Error(Child(parentPath, name), "must not be an empty array");
                 return [];
+            }
+
+            if (length == 1)
+            {
+                return ReadScalar(element[0], parentPath, name, 0, allowScalars) is { } only ? One(only) : [];
             }
 
             var values = new string[length];
@@ -660,6 +665,8 @@ public static partial class PolicyParser
 
             return values;
         }
+
+        private string[] One(string value) => strings is null ? [value] : strings.Single(value);
 
         private string? ReadScalar(JsonElement element, string parentPath, string name, int index, bool allowScalars)
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text.Json;
 using MarketplaceGuard.Engine.Policies;
 
@@ -36,5 +37,20 @@ public sealed class JsonStringPoolTests
         using var document = JsonDocument.Parse($"\"{text}\"");
 
         Assert.Equal(text, new JsonStringPool().Get(document.RootElement));
+    }
+
+    [Fact]
+    public void OneValueListsAreSharedBetweenStatementsAndReadTheSame()
+    {
+        // "Resource": "*" and ["*"] in thousands of statements: one list, never changed, with the same one value.
+        var compiler = new MarketplaceGuard.Engine.Evaluation.PolicyCompiler();
+        var first = compiler.Compile("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"},{"Effect":"Deny","Action":["ec2:RunInstances","ec2:CopyImage"],"Resource":["*"]}]}""");
+        var second = compiler.Compile("""{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["ec2:RunInstances"],"Resource":"*"}}""");
+
+        var resources = first.Document.Statements.Select(s => s.Resources).Append(second.Document.Statements[0].Resources).ToList();
+        Assert.All(resources, r => Assert.Equal(["*"], r));
+        Assert.All(resources, r => Assert.Same(resources[0], r));
+        Assert.Same(first.Document.Statements[0].Actions, second.Document.Statements[0].Actions);
+        Assert.Equal(["ec2:RunInstances", "ec2:CopyImage"], first.Document.Statements[1].Actions);
     }
 }
