@@ -97,14 +97,24 @@ public sealed class SnapshotEntity
     /// <summary>The 1-based line of the file where the entry starts.</summary>
     public int Line { get; }
 
-    public List<SnapshotInlinePolicy> InlinePolicies { get; } = [];
+    // The collections are made when the loader first adds to them: most entries of a large account have no inline
+    // policy, no problem and no tags, and an account model lives through the whole audit.
+    private List<SnapshotInlinePolicy>? inlinePolicies;
+    private List<SnapshotAttachedPolicy>? attachedPolicies;
+    private List<string>? groupNames;
+    private Dictionary<string, string>? tags;
+    private List<SnapshotProblem>? problems;
 
-    public List<SnapshotAttachedPolicy> AttachedPolicies { get; } = [];
+    private static readonly IReadOnlyDictionary<string, string> NoTags = new System.Collections.ObjectModel.ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+
+    public IReadOnlyList<SnapshotInlinePolicy> InlinePolicies => (IReadOnlyList<SnapshotInlinePolicy>?)inlinePolicies ?? [];
+
+    public IReadOnlyList<SnapshotAttachedPolicy> AttachedPolicies => (IReadOnlyList<SnapshotAttachedPolicy>?)attachedPolicies ?? [];
 
     /// <summary>For users: the names of the groups they belong to.</summary>
-    public List<string> GroupNames { get; } = [];
+    public IReadOnlyList<string> GroupNames => (IReadOnlyList<string>?)groupNames ?? [];
 
-    public Dictionary<string, string> Tags { get; } = new(System.StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Tags => (IReadOnlyDictionary<string, string>?)tags ?? NoTags;
 
     public string? PermissionsBoundaryArn { get; internal set; }
 
@@ -112,7 +122,17 @@ public sealed class SnapshotEntity
     public RoleTrust Trust { get; internal set; } = RoleTrust.Unknown;
 
     /// <summary>Parts of the entry that could not be read: the entity cannot be judged with confidence.</summary>
-    public List<SnapshotProblem> Problems { get; } = [];
+    public IReadOnlyList<SnapshotProblem> Problems => (IReadOnlyList<SnapshotProblem>?)problems ?? [];
+
+    internal void Add(SnapshotInlinePolicy policy) => (inlinePolicies ??= []).Add(policy);
+
+    internal void Add(SnapshotAttachedPolicy policy) => (attachedPolicies ??= []).Add(policy);
+
+    internal void AddGroup(string group) => (groupNames ??= []).Add(group);
+
+    internal void SetTag(string key, string value) => (tags ??= new Dictionary<string, string>(System.StringComparer.Ordinal))[key] = value;
+
+    internal void Add(SnapshotProblem problem) => (problems ??= []).Add(problem);
 
     public override string ToString() => Arn;
 }

@@ -224,7 +224,7 @@ public static class SnapshotLoader
                     return;
                 }
 
-                entity.Problems.Add(problem);
+                entity.Add(problem);
             }
 
             into[entity.Name] = entity;
@@ -304,7 +304,7 @@ public static class SnapshotLoader
                 }
 
                 var unreadable = new SnapshotEntity(path, string.Empty, "/", path, line);
-                unreadable.Problems.Add(problem);
+                unreadable.Add(problem);
                 Remember(unreadable, e, path);
                 return unreadable;
             }
@@ -383,7 +383,7 @@ public static class SnapshotLoader
                     continue;
                 }
 
-                entity.InlinePolicies.Add(new SnapshotInlinePolicy(policyName, document, $"{path}.{inlineField}[{i}].PolicyDocument"));
+                entity.Add(new SnapshotInlinePolicy(policyName, document, $"{path}.{inlineField}[{i}].PolicyDocument"));
             }
 
             foreach (var (item, i) in Array(e, "AttachedManagedPolicies", report))
@@ -395,7 +395,7 @@ public static class SnapshotLoader
                     continue;
                 }
 
-                entity.AttachedPolicies.Add(new SnapshotAttachedPolicy(String(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
+                entity.Add(new SnapshotAttachedPolicy(String(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
             }
 
             if (kind == EntityKind.User)
@@ -404,7 +404,7 @@ public static class SnapshotLoader
                 {
                     if (item.ValueKind == JsonValueKind.String)
                     {
-                        entity.GroupNames.Add(item.GetString()!);
+                        entity.AddGroup(item.GetString()!);
                     }
                     else
                     {
@@ -418,7 +418,7 @@ public static class SnapshotLoader
                 // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
                 if (String(item, "Key") is { } key && String(item, "Value") is { } value)
                 {
-                    entity.Tags[key] = value;
+                    entity.SetTag(key, value);
                 }
                 else
                 {
@@ -440,7 +440,10 @@ public static class SnapshotLoader
                 }
             }
 
-            entity.Problems.AddRange(entryProblems);
+            foreach (var entryProblem in entryProblems)
+            {
+                entity.Add(entryProblem);
+            }
             return entity;
         }
 
