@@ -141,12 +141,6 @@ public sealed class LeastPrivilegeAudit
         var view = entries[ViewSubscriptionsIndex];
         var pmp = entries[ManagePrivateMarketplaceIndex];
 
-        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
-        {
-            var (cause, fix) = RevokeFix(principal, entry, causes, 1, protectedGrant: null);
-            return new(reason + Describe(entry), fix, cause);
-        }
-
         switch (role)
         {
             case Role.Procurement:
@@ -191,7 +185,7 @@ public sealed class LeastPrivilegeAudit
                 if (IsAllowed(procure.Decision))
                 {
                     Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
-                        () => Unauthorized(procure, $"{who} is not authorized to procure but "));
+                        () => Unauthorized(principal, procure, causes, 1, null, $"{who} is not authorized to procure but "));
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
@@ -210,7 +204,7 @@ public sealed class LeastPrivilegeAudit
                 if (IsAllowed(cancel.Decision))
                 {
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
-                        () => Unauthorized(cancel, $"{who} is not authorized to cancel subscriptions or agreements but "));
+                        () => Unauthorized(principal, cancel, causes, 1, null, $"{who} is not authorized to cancel subscriptions or agreements but "));
                 }
 
                 break;
@@ -220,7 +214,7 @@ public sealed class LeastPrivilegeAudit
         if (role != Role.Procurement && !isGovernance && IsAllowed(pmp.Decision))
         {
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
-                () => Unauthorized(pmp, $"{who} is outside the procurement team and the governance principals but "));
+                () => Unauthorized(principal, pmp, causes, 1, null, $"{who} is outside the procurement team and the governance principals but "));
         }
     }
 
@@ -253,12 +247,6 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
-        {
-            var (cause, fix) = RevokeFix(principal, entry, causes, 2, LauncherPolicyName);
-            return new(reason + Describe(entry), fix, cause);
-        }
-
         if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
         {
             Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch, () =>
@@ -273,19 +261,19 @@ public sealed class LeastPrivilegeAudit
         else if (IsAllowed(launch.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiLaunch, SeverityOf(launch), launch,
-                () => Unauthorized(launch, $"{who} is not authorized to launch paid AMIs but "));
+                () => Unauthorized(principal, launch, causes, 2, LauncherPolicyName, $"{who} is not authorized to launch paid AMIs but "));
         }
 
         if (IsAllowed(replicate.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiReplication, SeverityOf(replicate), replicate,
-                () => Unauthorized(replicate, $"{who} is not authorized to replicate paid AMIs but "));
+                () => Unauthorized(principal, replicate, causes, 2, LauncherPolicyName, $"{who} is not authorized to replicate paid AMIs but "));
         }
 
         if (IsAllowed(share.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiSharing, SeverityOf(share), share,
-                () => Unauthorized(share, $"{who} is not authorized to share paid AMIs but "));
+                () => Unauthorized(principal, share, causes, 2, LauncherPolicyName, $"{who} is not authorized to share paid AMIs but "));
         }
     }
 
@@ -329,22 +317,16 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        Finding.FindingWords Unauthorized(AccessEntry entry, string reason)
-        {
-            var (cause, fix) = RevokeFix(principal, entry, causes, 3, GovernancePolicyName);
-            return new(reason + Describe(entry), fix, cause);
-        }
-
         if (!isGovernance && IsAllowed(licenses.Decision))
         {
             Add(AuditRules.UnauthorizedLicenseDistribution, SeverityOf(licenses), licenses,
-                () => Unauthorized(licenses, $"{who} is not a governance principal but "));
+                () => Unauthorized(principal, licenses, causes, 3, GovernancePolicyName, $"{who} is not a governance principal but "));
         }
 
         if (!isGovernance && IsAllowed(catalog.Decision))
         {
             Add(AuditRules.UnauthorizedServiceCatalogSharing, SeverityOf(catalog), catalog,
-                () => Unauthorized(catalog, $"{who} is not a governance principal but "));
+                () => Unauthorized(principal, catalog, causes, 3, GovernancePolicyName, $"{who} is not a governance principal but "));
         }
 
         if (IsAllowed(bedrock.Decision))
@@ -370,6 +352,13 @@ public sealed class LeastPrivilegeAudit
                     allowedBy.Text);
             });
         }
+    }
+
+    /// <summary>The words of an access held without authorization (<paramref name="reason"/> is how the sentence starts).</summary>
+    private static Finding.FindingWords Unauthorized(AccountPrincipal principal, AccessEntry entry, CauseFinder causes, int rule, string? protectedGrant, string reason)
+    {
+        var (cause, fix) = RevokeFix(principal, entry, causes, rule, protectedGrant);
+        return new(reason + Describe(entry), fix, cause);
     }
 
     /// <summary>
