@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 
 namespace MarketplaceGuard.Engine.Matching;
 
@@ -131,22 +132,24 @@ public sealed class ArnPattern
         }
 
         // Audits ask the same few sets of every pattern again and again: remember the answers.
-        var known = setAnswers ?? System.Threading.Interlocked.CompareExchange(ref setAnswers, new(StringComparer.Ordinal), null) ?? setAnswers;
+        var known = setAnswers ?? Interlocked.CompareExchange(ref setAnswers, new(StringComparer.Ordinal), null) ?? setAnswers;
         if (known.TryGetValue(resources, out var answer))
         {
             return answer;
         }
 
         answer = RelateToSet(resources);
-        if (known.Count < 256)
+        // A count of our own: ConcurrentDictionary.Count takes every lock of the table, and every core asks here.
+        if (Volatile.Read(ref setAnswerCount) < 256 && known.TryAdd(resources, answer))
         {
-            known.TryAdd(resources, answer);
+            Interlocked.Increment(ref setAnswerCount);
         }
 
         return answer;
     }
 
     private System.Collections.Concurrent.ConcurrentDictionary<string, Tristate>? setAnswers;
+    private int setAnswerCount;
 
     private Tristate RelateToSet(string resources)
     {
