@@ -134,7 +134,7 @@ public sealed class AccountPrincipal
             // A user's principal tags are its tags; a role's can also come from session tags, so they stay unknown.
             foreach (var (key, value) in Source.Tags)
             {
-                keys["aws:PrincipalTag/" + key] = value;
+                keys[PrincipalContextKeys.PrincipalTag(key)] = PrincipalContextKeys.TagValue(value);
             }
         }
 

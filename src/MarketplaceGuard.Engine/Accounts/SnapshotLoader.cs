@@ -55,6 +55,9 @@ public static class SnapshotLoader
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
         private readonly DocumentTexts documents = new();
+        private readonly Dictionary<string, string> shared = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> sharedByCharacters;
+        private readonly Dictionary<(string Name, string Arn), SnapshotAttachedPolicy> attachments = [];
 
         private readonly bool isFile;
         private bool sawList;
@@ -66,6 +69,7 @@ public static class SnapshotLoader
             this.json = json;
             this.source = source;
             this.isFile = isFile;
+            sharedByCharacters = shared.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public AuthorizationSnapshot Read()
@@ -355,7 +359,7 @@ public static class SnapshotLoader
                 }
                 else
                 {
-                    iamPath = pathValue.GetString()!;
+                    iamPath = Shared(pathValue);
                     if (arnPath is not null && !string.Equals(iamPath, arnPath, StringComparison.Ordinal))
                     {
                         Problem("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
@@ -390,14 +394,14 @@ public static class SnapshotLoader
 
             foreach (var (item, i) in Array(e, "AttachedManagedPolicies", report))
             {
-                var policyArn = String(item, "PolicyArn");
+                var policyArn = SharedString(item, "PolicyArn");
                 if (policyArn is null)
                 {
                     Problem($"AttachedManagedPolicies[{i}]", "an attached policy needs PolicyArn");
                     continue;
                 }
 
-                entity.Add(new SnapshotAttachedPolicy(String(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
+                entity.Add(Attachment(SharedString(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
             }
 
             if (kind == EntityKind.User)
@@ -406,7 +410,7 @@ public static class SnapshotLoader
                 {
                     if (item.ValueKind == JsonValueKind.String)
                     {
-                        entity.AddGroup(item.GetString()!);
+                        entity.AddGroup(Shared(item));
                     }
                     else
                     {
@@ -418,7 +422,7 @@ public static class SnapshotLoader
             foreach (var (item, i) in Array(e, "Tags", report))
             {
                 // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
-                if (String(item, "Key") is { } key && String(item, "Value") is { } value)
+                if (SharedString(item, "Key") is { } key && SharedString(item, "Value") is { } value)
                 {
                     entity.SetTag(key, value);
                 }
@@ -435,7 +439,7 @@ public static class SnapshotLoader
 
             if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind != JsonValueKind.Null)
             {
-                entity.PermissionsBoundaryArn = String(boundary, "PermissionsBoundaryArn");
+                entity.PermissionsBoundaryArn = SharedString(boundary, "PermissionsBoundaryArn");
                 if (entity.PermissionsBoundaryArn is null)
                 {
                     Problem("PermissionsBoundary", "a permissions boundary needs PermissionsBoundaryArn");
@@ -652,7 +656,7 @@ public static class SnapshotLoader
                 document = null;
             }
 
-            var policy = new SnapshotManagedPolicy(String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..], arn, String(e, "Path") ?? "/", document, path, line)
+            var policy = new SnapshotManagedPolicy(String(e, "PolicyName") ?? arn[(arn.LastIndexOf('/') + 1)..], arn, SharedString(e, "Path") ?? "/", document, path, line)
             {
                 Problem = versionProblem,
             };
@@ -675,6 +679,47 @@ public static class SnapshotLoader
 
         private static string? String(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        /// <summary>As <see cref="String(JsonElement, string)"/>, for a value that many entries repeat (see <see cref="Shared"/>).</summary>
+        private string? SharedString(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Shared(value) : null;
+
+        /// <summary>
+        /// A string value that entries repeat (paths, group names, attached policies, tag keys and values), as one string
+        /// per distinct value: the 1x synthetic account's 6,000 principals have 30 distinct paths, and strings kept once
+        /// are objects the garbage collector does not trace and copy thousands of times.
+        /// </summary>
+        private string Shared(JsonElement value)
+        {
+            const int MaxShared = 256;
+            var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes; the entry was checked to be valid UTF-8
+            if (raw.Length < 2 || raw.Length - 2 > MaxShared || raw.IndexOf((byte)'\\') >= 0)
+            {
+                return value.GetString()!; // escapes are rare in these values: read them the long way
+            }
+
+            Span<char> characters = stackalloc char[MaxShared];
+            var text = characters[..System.Text.Encoding.UTF8.GetChars(raw[1..^1], characters)];
+            if (sharedByCharacters.TryGetValue(text, out var known))
+            {
+                return known;
+            }
+
+            var made = new string(text);
+            shared.Add(made, made);
+            return made;
+        }
+
+        /// <summary>One attachment record per distinct policy name and ARN (thousands of users attach the same few policies).</summary>
+        private SnapshotAttachedPolicy Attachment(string name, string arn)
+        {
+            if (!attachments.TryGetValue((name, arn), out var attachment))
+            {
+                attachments.Add((name, arn), attachment = new SnapshotAttachedPolicy(name, arn));
+            }
+
+            return attachment;
+        }
 
         private string? Document(JsonElement e, string name)
         {

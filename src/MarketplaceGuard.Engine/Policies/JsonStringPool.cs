@@ -37,12 +37,19 @@ internal sealed class JsonStringPool
     public string Get(JsonElement element)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element); // with its quotes
-        var utf8 = raw.Length >= 2 ? raw[1..^1] : default;
+        return raw.Length < 2 ? element.GetString()! : Get(raw[1..^1]) ?? element.GetString()!;
+    }
 
+    /// <summary>The name of a property (condition keys and operators repeat as much as values do).</summary>
+    public string Name(JsonProperty property) => Get(JsonMarshal.GetRawUtf8PropertyName(property)) ?? property.Name;
+
+    /// <summary>The pooled string of plain ASCII text as it stands in the JSON (between its quotes); null for other text.</summary>
+    private string? Get(ReadOnlySpan<byte> utf8)
+    {
         // Only plain ASCII is decoded here (its bytes are its characters); escapes and other text go the usual way.
-        if (raw.Length < 2 || utf8.Length > MaxPooledLength || utf8.Contains((byte)'\\') || !Ascii.IsValid(utf8))
+        if (utf8.Length > MaxPooledLength || utf8.Contains((byte)'\\') || !Ascii.IsValid(utf8))
         {
-            return element.GetString()!;
+            return null;
         }
 
         Span<char> characters = stackalloc char[utf8.Length];

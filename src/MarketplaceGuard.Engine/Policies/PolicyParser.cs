@@ -346,6 +346,10 @@ public static partial class PolicyParser
                 {
                     Error("$.Version", $"'{version}' is not a policy language version: use '{PolicyDocument.Version2012}' (or the legacy '{PolicyDocument.Version2008}')");
                 }
+                else if (version is not null)
+                {
+                    version = version == PolicyDocument.Version2012 ? PolicyDocument.Version2012 : PolicyDocument.Version2008; // one string for every document
+                }
             }
 
             string? id = null;
@@ -760,7 +764,7 @@ public static partial class PolicyParser
             var result = new List<(string, JsonElement)>(4);
             foreach (var property in element.EnumerateObject())
             {
-                var name = property.Name;
+                var name = strings is null ? property.Name : strings.Name(property);
                 if (ContainsName(result, name))
                 {
                     Error(Child(path, name), "appears more than once in the same object");

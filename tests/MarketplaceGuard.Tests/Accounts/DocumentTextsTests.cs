@@ -52,4 +52,29 @@ public sealed class DocumentTextsTests
         Assert.Same(documents[0], documents[1]);
         Assert.Equal(["two  spaces"], PolicyParser.Parse(documents[0]).Statements.Single().Conditions.Single().Values);
     }
+
+    [Fact]
+    public void ValuesThatEntriesRepeatAreOneStringEachAndReadTheSame()
+    {
+        // Paths, group names, attached policies and tags repeat across thousands of principals: one string (and one
+        // attachment record) per distinct value, equal to what the file says, escapes included.
+        static string User(string name) => $$"""
+            {"UserName": "{{name}}", "Arn": "arn:aws:iam::111122223333:user/eng/{{name}}", "Path": "/eng/", "GroupList": ["Everyone", "caf\u00e9"],
+             "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+             "Tags": [{"Key": "team", "Value": "payments"}]}
+            """;
+        var json = $$"""{"UserDetailList": [{{User("a")}}, {{User("b")}}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}""";
+
+        var users = SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "account.json").Users.ToList();
+
+        Assert.Equal("/eng/", users[0].Path);
+        Assert.Same(users[0].Path, users[1].Path);
+        Assert.Equal(["Everyone", "caf\u00e9"], users[0].GroupNames);
+        Assert.Same(users[0].GroupNames[0], users[1].GroupNames[0]);
+        Assert.Same(users[0].AttachedPolicies.Single(), users[1].AttachedPolicies.Single());
+        Assert.Equal("arn:aws:iam::aws:policy/ReadOnlyAccess", users[0].AttachedPolicies.Single().Arn);
+        var tag = users[0].Tags.Single();
+        Assert.Equal(("team", "payments"), (tag.Key, tag.Value));
+        Assert.Same(tag.Value, users[1].Tags["team"]);
+    }
 }
