@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -98,6 +99,7 @@ public sealed class CompiledPolicy
     public IReadOnlyList<CompiledStatement> Statements => statements;
 
     /// <summary>The statements whose Action or NotAction cover the action, denies and allows, in document order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every principal's every policy asks here: see AccessAnalyzer.JoinPolicyVerdicts
     internal ActionStatements StatementsFor(string action)
     {
         // Most policies name a few services and use no NotAction: for an action of any other service, the service

@@ -20,47 +20,60 @@ public static class PrincipalContextKeys
     /// <summary>As <see cref="FromArn"/>, a new dictionary (case-insensitive) the caller may add to.</summary>
     internal static Dictionary<string, ContextValue> NewFromArn(string principalArn)
     {
-        var parts = principalArn.Split(':', 6);
-        if (parts.Length != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[4].Length == 0)
+        // Read in place (every principal of an account comes here): only the strings the keys hold are made.
+        var arn = principalArn.AsSpan();
+        Span<Range> parts = stackalloc Range[6];
+        if (arn.Split(parts, ':') != 6 || !arn[parts[0]].SequenceEqual("arn") || arn[parts[4]].Length == 0)
         {
-            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).");
+            throw NotAPrincipal(principalArn);
         }
 
-        var (partition, service, account, resource) = (parts[1], parts[2], parts[4], parts[5]);
-        var keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase)
+        var service = arn[parts[2]];
+        var resource = arn[parts[5]];
+        var isIam = service.SequenceEqual("iam");
+        if (!isIam && !service.SequenceEqual("sts"))
         {
-            ["aws:PrincipalAccount"] = AccountValue(account),
+            throw NotAPrincipal(principalArn);
+        }
+
+        var keys = new Dictionary<string, ContextValue>(4, StringComparer.OrdinalIgnoreCase)
+        {
+            ["aws:PrincipalAccount"] = AccountValue(arn[parts[4]]),
         };
 
-        if (service == "iam" && resource.StartsWith("user/", StringComparison.Ordinal))
+        if (isIam && resource.StartsWith("user/", StringComparison.Ordinal))
         {
             keys["aws:PrincipalArn"] = principalArn;
             keys["aws:PrincipalType"] = UserType;
-            keys[UserName] = resource[(resource.LastIndexOf('/') + 1)..];
+            keys[UserName] = resource[(resource.LastIndexOf('/') + 1)..].ToString();
         }
-        else if (service == "iam" && resource.StartsWith("role/", StringComparison.Ordinal))
+        else if (isIam && resource.StartsWith("role/", StringComparison.Ordinal))
         {
             keys["aws:PrincipalArn"] = principalArn;
             keys["aws:PrincipalType"] = AssumedRoleType;
         }
-        else if (service == "sts" && resource.StartsWith("assumed-role/", StringComparison.Ordinal))
+        else if (!isIam && resource.StartsWith("assumed-role/", StringComparison.Ordinal))
         {
-            var roleName = resource.Split('/')[1];
-            keys["aws:PrincipalArn"] = $"arn:{partition}:iam::{account}:role/{roleName}";
+            var roleName = resource["assumed-role/".Length..];
+            var slash = roleName.IndexOf('/');
+            keys["aws:PrincipalArn"] = $"arn:{arn[parts[1]]}:iam::{arn[parts[4]]}:role/{(slash < 0 ? roleName : roleName[..slash])}";
             keys["aws:PrincipalType"] = AssumedRoleType;
         }
-        else if (service == "iam" && resource == "root")
+        else if (isIam && resource.SequenceEqual("root"))
         {
             keys["aws:PrincipalArn"] = principalArn;
             keys["aws:PrincipalType"] = AccountType;
         }
         else
         {
-            throw new ArgumentException($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).");
+            throw NotAPrincipal(principalArn);
         }
 
         return keys;
     }
+
+    private static ArgumentException NotAPrincipal(string principalArn) =>
+        new($"'{principalArn}' is not the ARN of an IAM user, role or account (arn:aws:iam::111122223333:user/name).");
 
     // Values every principal of a kind, or of an account, shares: contexts only read them. An account's thousands of
     // principals then hold one value for their account and type instead of one each.
@@ -113,14 +126,14 @@ public static class PrincipalContextKeys
         return known;
     }
 
-    private static ContextValue AccountValue(string account)
+    private static ContextValue AccountValue(ReadOnlySpan<char> account)
     {
         var known = lastAccount;
-        if (known is not null && string.Equals(known.Values[0], account, StringComparison.Ordinal))
+        if (known is not null && account.SequenceEqual(known.Values[0]))
         {
             return known;
         }
 
-        return lastAccount = ContextValue.Of(account);
+        return lastAccount = ContextValue.Of(account.ToString());
     }
 }

@@ -99,6 +99,20 @@ public sealed class PolicyParserValidationTests
         Assert.True(PolicyParser.TryParse(json, PolicyParseOptions.Default, out _, out _));
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\u00A0")]
+    [InlineData("\u0085")]
+    public void EveryKindOfWhitespaceInAStringIsLeftOutOfTheCount(string whitespace)
+    {
+        // One character over the quota, then one of them turned into whitespace (inside the resource ARN): at the quota.
+        var over = PolicyParserShapeTests.DocumentOfSize(PolicyParseOptions.ManagedPolicyCharacterQuota + 1);
+        var json = over.Replace("arn:aws:s3:::x", "arn:aws:s3:::" + whitespace, System.StringComparison.Ordinal);
+
+        Assert.False(PolicyParser.TryParse(over, PolicyParseOptions.CustomerManagedPolicy, out _, out _));
+        Assert.True(PolicyParser.TryParse(json, PolicyParseOptions.CustomerManagedPolicy, out _, out var errors), string.Join("; ", errors));
+    }
+
     [Fact]
     public void WhitespaceDoesNotCountTowardsTheQuota()
     {
