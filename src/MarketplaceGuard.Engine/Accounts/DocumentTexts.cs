@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -51,68 +52,38 @@ internal sealed class DocumentTexts
     /// <summary>
     /// Copies valid JSON without the whitespace between tokens (space, tab, CR, LF: RFC 8259 §2): inside a string
     /// everything is copied, and a backslash always takes the next byte with it, so an escaped quote does not end it.
-    /// Runs between the bytes that matter are found and copied with vectorized searches (documents are mostly text and
-    /// indentation, and this reads every document of a snapshot).
     /// </summary>
+    // Optimized at once: every byte of every document goes through this loop. Left to the JIT's tiers, the first audits
+    // of a session ran it with profiling probes on each byte; a plain loop, optimized, also beats the vectorized searches
+    // there (which run unoptimized until the JIT gets to them).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int WithoutWhitespace(ReadOnlySpan<byte> json, Span<byte> output)
     {
         var written = 0;
-        var i = 0;
-        while (i < json.Length)
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
         {
-            // Between tokens: copy up to the next whitespace or string.
-            var run = json[i..].IndexOfAny(WhitespaceOrQuote);
-            if (run < 0)
+            var b = json[i];
+            if (inString)
             {
-                Copy(json[i..], output, ref written);
-                break;
-            }
-
-            Copy(json.Slice(i, run), output, ref written);
-            i += run;
-            if (json[i] != (byte)'"')
-            {
-                var text = json[i..].IndexOfAnyExcept(Whitespace);
-                i = text < 0 ? json.Length : i + text;
-                continue;
-            }
-
-            // A string: copied whole, its escapes with it.
-            output[written++] = json[i++];
-            while (i < json.Length)
-            {
-                var stop = json[i..].IndexOfAny((byte)'"', (byte)'\\');
-                if (stop < 0)
+                output[written++] = b;
+                if (b == (byte)'\\')
                 {
-                    Copy(json[i..], output, ref written);
-                    i = json.Length;
-                    break;
+                    output[written++] = json[++i];
                 }
-
-                Copy(json.Slice(i, stop), output, ref written);
-                i += stop;
-                if (json[i] == (byte)'"')
+                else if (b == (byte)'"')
                 {
-                    output[written++] = json[i++];
-                    break;
+                    inString = false;
                 }
-
-                var escape = Math.Min(2, json.Length - i); // the backslash and the byte it escapes
-                Copy(json.Slice(i, escape), output, ref written);
-                i += escape;
+            }
+            else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                output[written++] = b;
+                inString = b == (byte)'"';
             }
         }
 
         return written;
-    }
-
-    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
-    private static readonly SearchValues<byte> WhitespaceOrQuote = SearchValues.Create(" \t\r\n\""u8);
-
-    private static void Copy(ReadOnlySpan<byte> bytes, Span<byte> output, ref int written)
-    {
-        bytes.CopyTo(output[written..]);
-        written += bytes.Length;
     }
 
     /// <summary>The one string of <paramref name="text"/>'s characters (a URL-encoded document read as a string).</summary>
