@@ -21,16 +21,30 @@ public sealed class CompiledStatement
         // Loops rather than LINQ: this runs for every statement of every distinct document of an account, and the
         // iterators, delegates and closures of LINQ cost more than the arrays built here.
         Source = source;
-        actions = new ActionPattern[source.Actions.Count];
-        for (var i = 0; i < actions.Length; i++)
+        if (source.Actions.Count == 1)
         {
-            actions[i] = patterns.Action(source.Actions[i]);
+            actions = patterns.Action(source.Actions[0]).Alone; // shared: the arrays are only read
+        }
+        else
+        {
+            actions = new ActionPattern[source.Actions.Count];
+            for (var i = 0; i < actions.Length; i++)
+            {
+                actions[i] = patterns.Action(source.Actions[i]);
+            }
         }
 
-        resources = new ArnPattern[source.Resources.Count];
-        for (var i = 0; i < resources.Length; i++)
+        if (source.Resources.Count == 1)
         {
-            resources[i] = patterns.Arn(source.Resources[i], variables, variablesInResourceOnly: true);
+            resources = patterns.Arn(source.Resources[0], variables, variablesInResourceOnly: true).Alone;
+        }
+        else
+        {
+            resources = new ArnPattern[source.Resources.Count];
+            for (var i = 0; i < resources.Length; i++)
+            {
+                resources[i] = patterns.Arn(source.Resources[i], variables, variablesInResourceOnly: true);
+            }
         }
 
         conditions = new CompiledCondition[source.Conditions.Count];
@@ -46,13 +60,15 @@ public sealed class CompiledStatement
     /// <summary>The service prefixes of the actions, each once (ignoring case, the first spelling kept), in order.</summary>
     private static string[] DistinctServices(ActionPattern[] actions)
     {
-        // Most statements name one service: that answer needs no list.
+        // Most statements name one service: that answer needs no list of its own.
+        ActionPattern? first = null;
         string? only = null;
         var several = false;
         foreach (var action in actions)
         {
             if (action.ServicePrefix is { } service)
             {
+                first ??= action;
                 only ??= service;
                 if (!string.Equals(only, service, StringComparison.OrdinalIgnoreCase))
                 {
@@ -64,7 +80,7 @@ public sealed class CompiledStatement
 
         if (!several)
         {
-            return only is null ? [] : [only];
+            return first is null ? [] : first.ServiceAlone;
         }
 
         // A statement names a few services: a linear scan of those found so far beats a set.

@@ -23,6 +23,17 @@ public sealed class ActionPattern
     /// <summary>The service prefix, or null for "*" (every service).</summary>
     public string? ServicePrefix { get; }
 
+    /// <summary>
+    /// This pattern as a one-element list, and its service prefix as one (none without a prefix): shared by every
+    /// statement naming only this action (thousands of statements of an account), which only read them.
+    /// </summary>
+    internal ActionPattern[] Alone => alone ??= [this];
+
+    internal string[] ServiceAlone => serviceAlone ??= ServicePrefix is { } prefix ? [prefix] : [];
+
+    private ActionPattern[]? alone;
+    private string[]? serviceAlone;
+
     public static ActionPattern Compile(string text) => Compile(text, null);
 
     /// <summary>Compiles a pattern, taking its name glob from <paramref name="cache"/> when given.</summary>

@@ -33,6 +33,11 @@ public sealed class ArnPattern
     /// <summary>True for "*": every resource.</summary>
     public bool MatchesAll { get; }
 
+    /// <summary>This pattern as a one-element list, shared by every statement naming only this resource ("*" above all).</summary>
+    internal ArnPattern[] Alone => alone ??= [this];
+
+    private ArnPattern[]? alone;
+
     /// <summary>True when the pattern uses policy variables.</summary>
     public bool HasVariables { get; }
 

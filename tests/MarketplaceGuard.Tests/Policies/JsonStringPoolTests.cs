@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text.Json;
 using MarketplaceGuard.Engine.Policies;
@@ -52,5 +53,26 @@ public sealed class JsonStringPoolTests
         Assert.All(resources, r => Assert.Same(resources[0], r));
         Assert.Same(first.Document.Statements[0].Actions, second.Document.Statements[0].Actions);
         Assert.Equal(["ec2:RunInstances", "ec2:CopyImage"], first.Document.Statements[1].Actions);
+    }
+
+    [Fact]
+    public void CompiledStatementsOfOneActionOrResourceShareTheirPatternsAndMatchTheSame()
+    {
+        var compiler = new MarketplaceGuard.Engine.Evaluation.PolicyCompiler();
+        var first = compiler.Compile("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"},{"Effect":"Deny","Action":["ec2:RunInstances","s3:GetObject"],"Resource":["*","arn:aws:s3:::b/*"]}]}""");
+        var second = compiler.Compile("""{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["ec2:RunInstances"],"Resource":"*"}}""");
+
+        var one = first.Statements[0];
+        var two = first.Statements[1];
+        var alone = second.Statements[0];
+
+        Assert.True(one.Actions.Overlaps(alone.Actions) && one.Actions.Length == 1, "one action: one shared list of patterns");
+        Assert.Equal(["ec2"], one.NamedServices);
+        Assert.Same(one.NamedServices, alone.NamedServices);
+        Assert.Equal(2, two.Actions.Length);
+        Assert.False(two.Actions.Overlaps(one.Actions));
+        Assert.Equal(["ec2", "s3"], two.NamedServices);
+        Assert.All([one, two, alone], s => Assert.Equal(MarketplaceGuard.Engine.Matching.Tristate.True, s.MatchesRequest("arn:aws:ec2:us-east-1::image/ami-1", MarketplaceGuard.Engine.Evaluation.RequestContext.Empty)));
+        Assert.All([one, two, alone], s => Assert.True(s.Actions[0].Matches("ec2", "RunInstances")));
     }
 }
