@@ -38,8 +38,8 @@ public sealed class CompiledPolicy
             anyServiceCount += statements[i].CouldMatchAnyService ? 1 : 0;
         }
 
-        anyService = anyServiceCount == statements.Length ? statements : new CompiledStatement[anyServiceCount];
-        if (anyService != statements)
+        anyService = anyServiceCount == statements.Length ? statements : anyServiceCount == 0 ? [] : new CompiledStatement[anyServiceCount];
+        if (anyService != statements && anyServiceCount > 0)
         {
             var next = 0;
             foreach (var statement in statements)

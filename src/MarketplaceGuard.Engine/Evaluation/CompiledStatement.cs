@@ -47,7 +47,7 @@ public sealed class CompiledStatement
             }
         }
 
-        conditions = new CompiledCondition[source.Conditions.Count];
+        conditions = source.Conditions.Count == 0 ? [] : new CompiledCondition[source.Conditions.Count]; // most statements have none
         for (var i = 0; i < conditions.Length; i++)
         {
             conditions[i] = new CompiledCondition(source.Conditions[i], variables, patterns);
