@@ -103,10 +103,17 @@ public sealed class AccessAnalyzer
                 }
 
                 // The last verdicts worked out for this policy are nearly always this account's; else the account's table.
+                // The first account to ask needs no table entry: an account that finds another's verdicts there looks in
+                // its own table, and at worst works them out again (they are the same every time).
                 Tristate[] verdicts;
                 if (reach.Last is { } last && last.IsFor(principal.AccountId, principal.Partition, capability))
                 {
                     verdicts = last.Verdicts;
+                }
+                else if (reach.Last is null)
+                {
+                    verdicts = VerdictsOf(policy.Policy, principal, requests);
+                    reach.Last = new RememberedVerdicts(principal.AccountId, principal.Partition, capability, verdicts);
                 }
                 else
                 {
