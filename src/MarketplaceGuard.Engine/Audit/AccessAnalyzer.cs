@@ -271,7 +271,11 @@ public sealed class AccessAnalyzer
         // A policy that could not be read might allow what the others do not, or deny what they allow; only a
         // certain explicit deny survives that doubt.
         var reported = !principal.CanBeJudged && decision != AuditDecision.ExplicitDeny ? AuditDecision.Unknown : decision;
-        return new AccessEntry(principal, capability, reported, this, requests, paths, Kept(decisions));
+        // The capability's own lists (the matrix) share one plan; other lists (launch routes) get their own.
+        var plan = ReferenceEquals(requests, capability.RequestList) && ReferenceEquals(paths, capability.PathIndexes)
+            ? PlanFor(capability)
+            : new AccessEntry.ExplainPlan(this, requests, paths);
+        return new AccessEntry(principal, capability, reported, plan, Kept(decisions));
     }
 
     /// <summary>Each path as its weakest request (into <paramref name="pathDecisions"/> when it has room), the strongest path.</summary>
@@ -320,6 +324,12 @@ public sealed class AccessAnalyzer
 
     // Never written once made: an entry only reads its decisions.
     private static readonly ConcurrentDictionary<(int Length, AuditDecision Decision), AuditDecision[]> uniform = new();
+
+    /// <summary>The one plan of this analyzer for the entries of a capability's own requests and paths.</summary>
+    private AccessEntry.ExplainPlan PlanFor(Capability capability) =>
+        plans.TryGetValue(capability, out var plan) ? plan : plans.GetOrAdd(capability, c => new AccessEntry.ExplainPlan(this, c.RequestList, c.PathIndexes));
+
+    private readonly ConcurrentDictionary<Capability, AccessEntry.ExplainPlan> plans = new(ReferenceEqualityComparer.Instance);
 
     internal AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
     {

@@ -10,24 +10,20 @@ namespace MarketplaceGuard.Engine.Audit;
 /// <summary>Whether a principal holds a capability; one cell of the who-can matrix.</summary>
 public sealed class AccessEntry
 {
-    // How to explain the decision, dropped once used: an analyzer's entry keeps what the analyzer needs (the requests,
-    // paths and their decisions: no closure per cell of the matrix); an entry made of other entries, a function.
-    private AccessAnalyzer? analyzer;
-    private IReadOnlyList<AccessRequest>? requests;
-    private IReadOnlyList<int[]>? paths;
+    // How to explain the decision, dropped once used: an analyzer's entry keeps the analyzer's plan (shared by every
+    // entry of the same requests and paths) and its requests' decisions, no closure per cell of the matrix; an entry
+    // made of other entries, a function. Once explained, what was worked out, in one object: a matrix has tens of
+    // thousands of entries and explains few, so the fields an entry carries until then are kept to a minimum.
+    private object? pending; // ExplainPlan or Func<Details>
     private AuditDecision[]? decisions;
-    private Func<Details>? explain;
-    private Details? details;
-    private string? reason;
+    private Explanation? explained;
 
-    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, AccessAnalyzer analyzer, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, ExplainPlan plan, AuditDecision[] decisions)
     {
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        this.analyzer = analyzer;
-        this.requests = requests;
-        this.paths = paths;
+        pending = plan;
         this.decisions = decisions;
     }
 
@@ -36,7 +32,19 @@ public sealed class AccessEntry
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        explain = () => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding);
+        pending = (Func<Details>)(() => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding));
+    }
+
+    /// <summary>What an analyzer needs to explain its entries of the same requests and paths.</summary>
+    internal sealed record ExplainPlan(AccessAnalyzer Analyzer, IReadOnlyList<AccessRequest> Requests, IReadOnlyList<int[]> Paths);
+
+    private sealed class Explanation(Details details)
+    {
+        public Details Details { get; } = details;
+
+        public IReadOnlyList<RequestResult>? Deciding { get; set; }
+
+        public string? Reason { get; set; }
     }
 
     /// <summary>
@@ -50,24 +58,27 @@ public sealed class AccessEntry
         IReadOnlyList<AccessRequest> DecidingRequests,
         Func<IReadOnlyList<RequestResult>> ExplainDeciding);
 
-    private Details Explained
+    private Explanation Explained
     {
         get
         {
-            if (Volatile.Read(ref details) is { } known)
+            if (Volatile.Read(ref explained) is { } known)
             {
                 return known;
             }
 
             lock (this)
             {
-                if (details is null)
+                if (explained is null)
                 {
-                    details = explain is not null ? explain() : analyzer!.Explain(Principal, requests!, paths!, decisions!);
-                    (analyzer, requests, paths, decisions, explain) = (null, null, null, null, null);
+                    var details = pending is ExplainPlan plan
+                        ? plan.Analyzer.Explain(Principal, plan.Requests, plan.Paths, decisions!)
+                        : ((Func<Details>)pending!)();
+                    Volatile.Write(ref explained, new Explanation(details));
+                    (pending, decisions) = (null, null);
                 }
 
-                return details;
+                return explained;
             }
         }
     }
@@ -105,7 +116,7 @@ public sealed class AccessEntry
     public AuditDecision Decision { get; }
 
     /// <summary>For a conditional decision: the conditions it depends on, as sentences.</summary>
-    public IReadOnlyList<string> Conditions => Explained.Conditions;
+    public IReadOnlyList<string> Conditions => Explained.Details.Conditions;
 
     /// <summary>
     /// For a capability held only by passing a role to a service that acts for the principal (Rule 2): the role and the
@@ -117,20 +128,25 @@ public sealed class AccessEntry
     internal AccountPrincipal? ThroughRole { get; init; }
 
     /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
-    public IReadOnlyList<MatchedStatement> Evidence => Explained.Evidence;
+    public IReadOnlyList<MatchedStatement> Evidence => Explained.Details.Evidence;
 
     /// <summary>The evaluations of the requests that decided it (for an allow: every request of the allowing path).</summary>
-    internal IReadOnlyList<RequestResult> Deciding => deciding ??= Explained.ExplainDeciding();
-
-    private IReadOnlyList<RequestResult>? deciding;
+    internal IReadOnlyList<RequestResult> Deciding
+    {
+        get
+        {
+            var explanation = Explained;
+            return explanation.Deciding ??= explanation.Details.ExplainDeciding();
+        }
+    }
 
     /// <summary>The requests that decided it (see <see cref="Deciding"/>).</summary>
-    internal IReadOnlyList<AccessRequest> DecidingRequests => Explained.DecidingRequests;
+    internal IReadOnlyList<AccessRequest> DecidingRequests => Explained.Details.DecidingRequests;
 
     /// <summary>Why, per request (built when first read: most cells of a large matrix are never shown).</summary>
-    public string Reason => reason ??= Decision == AuditDecision.Unknown
+    public string Reason => Decision == AuditDecision.Unknown
         ? "cannot be judged: " + string.Join("; ", Principal.Problems)
-        : string.Join("; ", Deciding.Select(r => $"{r.Request.Label}: {r.Result.Reason}"));
+        : Explained.Reason ??= string.Join("; ", Deciding.Select(r => $"{r.Request.Label}: {r.Result.Reason}"));
 
     public override string ToString() => $"{Principal.DisplayName} {Capability}: {Decision}";
 }
