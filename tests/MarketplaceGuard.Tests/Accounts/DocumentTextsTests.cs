@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -77,67 +76,5 @@ public sealed class DocumentTextsTests
         var tag = users[0].Tags.Single();
         Assert.Equal(("team", "payments"), (tag.Key, tag.Value));
         Assert.Same(tag.Value, users[1].Tags["team"]);
-    }
-
-    [Fact]
-    public void TheVectorizedCopyDropsWhatTheByteByByteRuleDrops()
-    {
-        // The rule, one byte at a time: the reference the vectorized copy is held to on 20,000 random texts made of the
-        // bytes that matter (quotes, backslashes, whitespace) among others, long runs included.
-        static int ByteByByte(byte[] json, byte[] output)
-        {
-            var written = 0;
-            var inString = false;
-            for (var i = 0; i < json.Length; i++)
-            {
-                var b = json[i];
-                if (inString)
-                {
-                    output[written++] = b;
-                    if (b == (byte)'\\')
-                    {
-                        output[written++] = json[++i];
-                    }
-                    else if (b == (byte)'"')
-                    {
-                        inString = false;
-                    }
-                }
-                else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-                {
-                    output[written++] = b;
-                    inString = b == (byte)'"';
-                }
-            }
-
-            return written;
-        }
-
-        var random = new System.Random(20261201);
-        var alphabet = " \t\r\n\"\\{}[]:,aé"u8.ToArray();
-        for (var n = 0; n < 20_000; n++)
-        {
-            var json = new byte[random.Next(0, n % 10 == 0 ? 400 : 40)];
-            for (var i = 0; i < json.Length; i++)
-            {
-                json[i] = random.Next(4) == 0 ? (byte)' ' : alphabet[random.Next(alphabet.Length)];
-            }
-
-            var expected = new byte[json.Length];
-            int expectedLength;
-            try
-            {
-                expectedLength = ByteByByte(json, expected);
-            }
-            catch (System.IndexOutOfRangeException)
-            {
-                continue; // a backslash ending the text inside a string: not JSON, never given
-            }
-
-            var actual = new byte[json.Length];
-            var actualLength = DocumentTexts.WithoutWhitespace(json, actual);
-
-            Assert.True(expected.AsSpan(0, expectedLength).SequenceEqual(actual.AsSpan(0, actualLength)), $"differs on: {Encoding.UTF8.GetString(json)}");
-        }
     }
 }
