@@ -373,7 +373,7 @@ public static class SnapshotLoader
             foreach (var property in e.EnumerateObject())
             {
                 // A field of the format spelled otherwise (attachedManagedPolicies, GroupLists) would hide what it holds.
-                if (!EntityKeys.Contains(property.Name) && ClosestNames.Find(property.Name, EntityKeys, 1) is [var meant])
+                if (!IsEntityKey(property) && ClosestNames.Find(property.Name, EntityKeys, 1) is [var meant])
                 {
                     Problem(property.Name, $"is not a field of the authorization-details format; did you mean {meant}?");
                 }
@@ -676,6 +676,22 @@ public static class SnapshotLoader
 
             policies[arn] = policy;
         }
+
+        /// <summary>Whether the property is a field of the format, decided on its UTF-8 name (every property of every entry comes here).</summary>
+        private static bool IsEntityKey(JsonProperty property)
+        {
+            var name = JsonMarshal.GetRawUtf8PropertyName(property);
+            if (name.Length > 64 || name.Contains((byte)'\\') || !System.Text.Ascii.IsValid(name))
+            {
+                return EntityKeys.Contains(property.Name); // escaped or not ASCII: no field of the format looks like that, but read it exactly
+            }
+
+            Span<char> characters = stackalloc char[name.Length];
+            System.Text.Ascii.ToUtf16(name, characters, out _);
+            return EntityKeysByCharacters.Contains(characters);
+        }
+
+        private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> EntityKeysByCharacters = EntityKeys.GetAlternateLookup<ReadOnlySpan<char>>();
 
         private static string? String(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
