@@ -51,7 +51,8 @@ public static class SnapshotLoader
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> roles = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
-        private readonly Dictionary<object, (UInt128 Hash, List<string> JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
+        // Each entry's content hash and JSON path; a list of paths only for an entity the snapshot repeats (rare).
+        private readonly Dictionary<object, (UInt128 Hash, object JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
         private readonly DocumentTexts documents = new();
@@ -239,18 +240,22 @@ public static class SnapshotLoader
         {
             var (earlierHash, earlierPaths) = contents[earlier];
             var (laterHash, laterPaths) = contents[later];
+            var paths = PathList(earlierPaths);
+            paths.AddRange(PathList(laterPaths));
             if (earlierHash == laterHash)
             {
-                earlierPaths.AddRange(laterPaths);
+                contents[earlier] = (earlierHash, paths);
                 return null;
             }
 
-            laterPaths.InsertRange(0, earlierPaths);
-            return new SnapshotProblem(source, laterPaths[^1], line,
-                $"the snapshot describes it {laterPaths.Count} times, differently ({string.Join(", ", laterPaths)}); which entry is right is unknown");
+            contents[later] = (laterHash, paths);
+            return new SnapshotProblem(source, paths[^1], line,
+                $"the snapshot describes it {paths.Count} times, differently ({string.Join(", ", paths)}); which entry is right is unknown");
         }
 
-        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), [path]);
+        private static List<string> PathList(object paths) => paths is string one ? [one] : [.. (List<string>)paths];
+
+        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), path);
 
         // Only ever compares two entries of the same snapshot, whose author could write either anyway: a 128-bit
         // non-cryptographic hash is as good as SHA-256 here, at a tenth of the cost (every entry is hashed).

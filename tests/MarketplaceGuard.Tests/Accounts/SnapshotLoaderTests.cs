@@ -205,6 +205,22 @@ public sealed class SnapshotLoaderTests
         Assert.Empty(snapshot.Users[1].Problems);
     }
 
+    [Fact]
+    public void AnEntityRepeatedAlikeThenDifferentlyNamesEveryPlace()
+    {
+        // Pages that overlap repeat entries; the same entry twice is one, a third that differs makes it unjudgeable and
+        // the problem names all three places.
+        var snapshot = Load("""
+            [{"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve"}]},
+             {"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve"}]},
+             {"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve", "GroupList": ["Admins"]}]}]
+            """);
+
+        var problem = Assert.Single(Assert.Single(snapshot.Users).Problems);
+        Assert.Equal("$[2].UserDetailList[0]", problem.JsonPath);
+        Assert.Equal("the snapshot describes it 3 times, differently ($[0].UserDetailList[0], $[1].UserDetailList[0], $[2].UserDetailList[0]); which entry is right is unknown", problem.Message);
+    }
+
     [Theory]
     [InlineData("""{"UserDetailList": [], "IsTruncated": true, "Marker": "abc"}""", true)]
     [InlineData("""{"UserDetailList": [], "IsTruncated": false}""", false)]
