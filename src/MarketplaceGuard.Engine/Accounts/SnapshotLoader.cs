@@ -56,8 +56,7 @@ public static class SnapshotLoader
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
         private readonly DocumentTexts documents = new();
-        private readonly Dictionary<string, string> shared = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> sharedByCharacters;
+        private readonly JsonStringPool shared = new(); // values that entries repeat: see SharedString
         private readonly Dictionary<(string Name, string Arn), SnapshotAttachedPolicy> attachments = [];
 
         private readonly bool isFile;
@@ -70,7 +69,6 @@ public static class SnapshotLoader
             this.json = json;
             this.source = source;
             this.isFile = isFile;
-            sharedByCharacters = shared.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public AuthorizationSnapshot Read()
@@ -364,7 +362,7 @@ public static class SnapshotLoader
                 }
                 else
                 {
-                    iamPath = Shared(pathValue);
+                    iamPath = shared.Get(pathValue);
                     if (arnPath is not null && !string.Equals(iamPath, arnPath, StringComparison.Ordinal))
                     {
                         Problem("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
@@ -415,7 +413,7 @@ public static class SnapshotLoader
                 {
                     if (item.ValueKind == JsonValueKind.String)
                     {
-                        entity.AddGroup(Shared(item));
+                        entity.AddGroup(shared.Get(item));
                     }
                     else
                     {
@@ -701,35 +699,14 @@ public static class SnapshotLoader
         private static string? String(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-        /// <summary>As <see cref="String(JsonElement, string)"/>, for a value that many entries repeat (see <see cref="Shared"/>).</summary>
-        private string? SharedString(JsonElement e, string name) =>
-            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Shared(value) : null;
-
         /// <summary>
-        /// A string value that entries repeat (paths, group names, attached policies, tag keys and values), as one string
-        /// per distinct value: the 1x synthetic account's 6,000 principals have 30 distinct paths, and strings kept once
-        /// are objects the garbage collector does not trace and copy thousands of times.
+        /// As <see cref="String(JsonElement, string)"/>, for a value that entries repeat (paths, group names, attached
+        /// policies, tag keys and values): one string per distinct value. The 1x synthetic account's 6,000 principals have
+        /// 30 distinct paths, and strings kept once are objects the garbage collector does not trace and copy thousands of
+        /// times.
         /// </summary>
-        private string Shared(JsonElement value)
-        {
-            const int MaxShared = 256;
-            var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes; the entry was checked to be valid UTF-8
-            if (raw.Length < 2 || raw.Length - 2 > MaxShared || raw.IndexOf((byte)'\\') >= 0)
-            {
-                return value.GetString()!; // escapes are rare in these values: read them the long way
-            }
-
-            Span<char> characters = stackalloc char[MaxShared];
-            var text = characters[..System.Text.Encoding.UTF8.GetChars(raw[1..^1], characters)];
-            if (sharedByCharacters.TryGetValue(text, out var known))
-            {
-                return known;
-            }
-
-            var made = new string(text);
-            shared.Add(made, made);
-            return made;
-        }
+        private string? SharedString(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? shared.Get(value) : null;
 
         /// <summary>One attachment record per distinct policy name and ARN (thousands of users attach the same few policies).</summary>
         private SnapshotAttachedPolicy Attachment(string name, string arn)

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
 
 namespace MarketplaceGuard.Engine.Evaluation;
 
@@ -86,45 +85,14 @@ public static class PrincipalContextKeys
 
     // Principal tags: accounts tag thousands of users with a few keys and values (team, cost-center ...). The names
     // and values are shared process-wide, up to a bound, so the contexts do not hold thousands of equal strings.
-    private const int MaxSharedTags = 4096;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> TagKeyNames = new(StringComparer.Ordinal);
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ContextValue> TagValues = new(StringComparer.Ordinal);
-    private static int sharedTagKeys;
-    private static int sharedTagValues;
+    private static readonly Matching.BoundedMemo<string> TagKeyNames = new(4096);
+    private static readonly Matching.BoundedMemo<ContextValue> TagValues = new(4096);
 
     /// <summary>aws:PrincipalTag/<paramref name="tagKey"/>.</summary>
-    internal static string PrincipalTag(string tagKey)
-    {
-        if (TagKeyNames.TryGetValue(tagKey, out var name))
-        {
-            return name;
-        }
-
-        name = "aws:PrincipalTag/" + tagKey;
-        if (Volatile.Read(ref sharedTagKeys) < MaxSharedTags && TagKeyNames.TryAdd(tagKey, name))
-        {
-            Interlocked.Increment(ref sharedTagKeys);
-        }
-
-        return name;
-    }
+    internal static string PrincipalTag(string tagKey) => TagKeyNames.Get(tagKey, static key => "aws:PrincipalTag/" + key);
 
     /// <summary>A principal tag's value (shared: contexts only read their values).</summary>
-    internal static ContextValue TagValue(string value)
-    {
-        if (TagValues.TryGetValue(value, out var known))
-        {
-            return known;
-        }
-
-        known = ContextValue.Of(value);
-        if (Volatile.Read(ref sharedTagValues) < MaxSharedTags && TagValues.TryAdd(value, known))
-        {
-            Interlocked.Increment(ref sharedTagValues);
-        }
-
-        return known;
-    }
+    internal static ContextValue TagValue(string value) => TagValues.Get(value, ContextValue.Of);
 
     private static ContextValue AccountValue(ReadOnlySpan<char> account)
     {

@@ -137,28 +137,14 @@ public sealed class ArnPattern
         }
 
         // Audits ask the same few sets of every pattern again and again: remember the answers.
-        var known = setAnswers ?? Interlocked.CompareExchange(ref setAnswers, new(StringComparer.Ordinal), null) ?? setAnswers;
-        if (known.TryGetValue(resources, out var answer))
-        {
-            return answer;
-        }
-
-        answer = RelateToSet(resources);
-        // A count of our own: ConcurrentDictionary.Count takes every lock of the table, and every core asks here.
-        if (Volatile.Read(ref setAnswerCount) < 256 && known.TryAdd(resources, answer))
-        {
-            Interlocked.Increment(ref setAnswerCount);
-        }
-
-        return answer;
+        var known = setAnswers ?? Interlocked.CompareExchange(ref setAnswers, new(256), null) ?? setAnswers;
+        return known.Get(resources, this, static (set, pattern) => pattern.RelateToSet(set));
     }
 
-    private System.Collections.Concurrent.ConcurrentDictionary<string, Tristate>? setAnswers;
-    private int setAnswerCount;
+    private BoundedMemo<Tristate>? setAnswers;
 
     private Tristate RelateToSet(string resources)
     {
-
         if (segments is null)
         {
             return whole!.HasVariables ? Tristate.Unknown : GlobRelation.Relate(whole.Text, resources, ignoreCase: false);

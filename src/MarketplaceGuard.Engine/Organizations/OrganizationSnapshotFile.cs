@@ -62,7 +62,7 @@ public static class OrganizationSnapshotFile
         json.WriteStartObject();
         json.WriteString("Format", FormatName);
         json.WriteNumber("FormatVersion", FormatVersion);
-        json.WriteString("ExportedAt", exportedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        json.WriteString("ExportedAt", Reports.ReportText.UtcTimestamp(exportedAt));
         json.WriteStartObject("Organization");
         json.WriteString("Id", organization.Id);
         json.WriteString("Arn", organization.Arn);
@@ -120,7 +120,7 @@ public static class OrganizationSnapshotFile
 
             if (account.JoinedTimestamp is { } joined)
             {
-                json.WriteString("JoinedTimestamp", joined.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                json.WriteString("JoinedTimestamp", Reports.ReportText.UtcTimestamp(joined));
             }
 
             if (account.AuthorizationDetails is not null)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -23,7 +22,7 @@ internal static class ProcurementJsonWriter
         json.WriteString("version", Report.ToolVersion);
         json.WriteString("report", "procurement");
         json.WriteNumber("formatVersion", FormatVersion);
-        json.WriteString("generatedAt", Time(inventory.GeneratedAt));
+        json.WriteString("generatedAt", ReportText.UtcTimestamp(inventory.GeneratedAt));
         json.WriteBoolean("complete", inventory.Complete);
         json.WriteBoolean("passed", inventory.Passed);
         json.WriteString("headline", ProcurementReportWriter.Headline(inventory));
@@ -130,8 +129,8 @@ internal static class ProcurementJsonWriter
             json.WriteNullable("productId", agreement.ProductId);
             json.WriteNullable("productName", agreement.ProductName);
             json.WriteNullable("offerId", agreement.OfferId);
-            json.WriteNullable("startTime", agreement.StartTime is { } start ? Time(start) : null);
-            json.WriteNullable("endTime", agreement.EndTime is { } end ? Time(end) : null);
+            json.WriteNullable("startTime", agreement.StartTime is { } start ? ReportText.UtcTimestamp(start) : null);
+            json.WriteNullable("endTime", agreement.EndTime is { } end ? ReportText.UtcTimestamp(end) : null);
             json.WriteStrings("licenseArns", agreement.LicenseArns);
             json.WriteEndObject();
         }
@@ -174,6 +173,4 @@ internal static class ProcurementJsonWriter
         json.WriteEndArray();
         json.WriteEndObject();
     });
-
-    private static string Time(System.DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -46,7 +46,7 @@ internal sealed class Report
     public DateTimeOffset GeneratedAt { get; }
 
     /// <summary>ISO 8601 in UTC, to the second.</summary>
-    public string GeneratedAtText => GeneratedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public string GeneratedAtText => ReportText.UtcTimestamp(GeneratedAt);
 
     /// <summary>For people: "2026-11-27 12:00 UTC".</summary>
     public string GeneratedAtDisplay => GeneratedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
@@ -166,6 +166,9 @@ internal sealed record MatrixRow(AccountPrincipal Principal, string Role, IReadO
 /// <summary>Wording shared by the formats, so a decision reads the same in Markdown and HTML.</summary>
 internal static class ReportText
 {
+    /// <summary>ISO 8601 in UTC, to the second ("2026-11-27T12:00:00Z"): every time MarketplaceGuard writes into a file.</summary>
+    public static string UtcTimestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Most severe first.</summary>
     public static IReadOnlyList<Severity> Severities { get; } = [Severity.High, Severity.Medium, Severity.Low];
 
