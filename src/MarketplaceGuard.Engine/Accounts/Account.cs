@@ -147,14 +147,28 @@ public sealed class Account
             // Parse and compile every distinct document some principal or group uses, on every core first; the loops
             // below then find them compiled. A managed policy attached to nobody decides nothing (the 1x synthetic
             // account has 226 of 1,502), so it is not compiled.
-            var entities = snapshot.Users.Concat(snapshot.Groups).Concat(snapshot.Roles).ToList();
-            var used = entities.SelectMany(e => e.AttachedPolicies.Select(a => a.Arn).Append(e.PermissionsBoundaryArn))
-                .Select(arn => arn is not null && snapshot.Policies.TryGetValue(arn, out var policy) ? policy.DefaultDocument : null);
-            var documents = used
-                .Concat(entities.SelectMany(e => e.InlinePolicies).Select(p => p.Document))
-                .OfType<string>()
-                .Distinct(StringComparer.Ordinal);
-            Parallel.ForEach(documents, document =>
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var entities in (IReadOnlyList<SnapshotEntity>[])[snapshot.Users, snapshot.Groups, snapshot.Roles])
+            {
+                foreach (var entity in entities)
+                {
+                    foreach (var attached in entity.AttachedPolicies)
+                    {
+                        AddDefaultDocument(attached.Arn, distinct);
+                    }
+
+                    AddDefaultDocument(entity.PermissionsBoundaryArn, distinct);
+                    foreach (var inline in entity.InlinePolicies)
+                    {
+                        if (inline.Document is { } document)
+                        {
+                            distinct.Add(document);
+                        }
+                    }
+                }
+            }
+
+            Parallel.ForEach(distinct.ToArray(), document =>
             {
                 try
                 {
@@ -168,7 +182,7 @@ public sealed class Account
 
             // Service control policies are the caller's input, not the account's: one that cannot be read is an
             // error, never a reason to leave every principal unjudged.
-            var compiledLevels = new List<List<NamedPolicy>>(scpLevels.Count);
+            var compiledLevels = new List<NamedPolicy[]>(scpLevels.Count);
             foreach (var level in scpLevels)
             {
                 var scps = new List<NamedPolicy>();
@@ -184,16 +198,20 @@ public sealed class Account
                     }
                 }
 
-                compiledLevels.Add(scps);
+                compiledLevels.Add(scps.ToArray());
             }
 
-            IEnumerable<IEnumerable<NamedPolicy>>? levels = compiledLevels.Count > 0 ? compiledLevels : null;
+            // The levels as arrays, shared by every principal's policy set; one scratch list for each principal's
+            // policies and problems in turn (the policy set and the principal keep exact copies, none when empty).
+            NamedPolicy[][]? levels = compiledLevels.Count > 0 ? compiledLevels.ToArray() : null;
             var principals = new List<AccountPrincipal>(snapshot.Users.Count + snapshot.Roles.Count);
+            var policies = new List<NamedPolicy>();
+            var problems = new List<string>();
             foreach (var user in snapshot.Users)
             {
-                var policies = new List<NamedPolicy>();
-                var problems = new List<string>();
-                problems.AddRange(user.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                policies.Clear();
+                problems.Clear();
+                AddEntryProblems(user, problems);
                 AddOwn(user, policies, problems);
                 foreach (var groupName in user.GroupNames)
                 {
@@ -203,21 +221,30 @@ public sealed class Account
                 }
 
                 var boundary = Boundary(user, problems);
-                principals.Add(new AccountPrincipal(PrincipalType.User, user, user.GroupNames, new PolicySet(policies, boundary, levels), problems));
+                principals.Add(new AccountPrincipal(PrincipalType.User, user, user.GroupNames, new PolicySet(policies, boundary, levels), Kept(problems)));
             }
 
             foreach (var role in snapshot.Roles)
             {
-                var policies = new List<NamedPolicy>();
-                var problems = new List<string>(role.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                policies.Clear();
+                problems.Clear();
+                AddEntryProblems(role, problems);
                 AddOwn(role, policies, problems);
                 var boundary = Boundary(role, problems);
                 var isServiceLinked = role.Path.StartsWith("/aws-service-role/", StringComparison.Ordinal);
 
-                principals.Add(new AccountPrincipal(PrincipalType.Role, role, [], new PolicySet(policies, boundary, isServiceLinked ? null : levels), problems));
+                principals.Add(new AccountPrincipal(PrincipalType.Role, role, [], new PolicySet(policies, boundary, isServiceLinked ? null : levels), Kept(problems)));
             }
 
             return new Account(snapshot, principals, groups, compiler.DistinctDocuments);
+        }
+
+        private void AddDefaultDocument(string? arn, HashSet<string> documents)
+        {
+            if (arn is not null && snapshot.Policies.TryGetValue(arn, out var policy) && policy.DefaultDocument is { } document)
+            {
+                documents.Add(document);
+            }
         }
 
         private (List<NamedPolicy> Policies, List<string> Problems) GroupPolicies(string groupName)
@@ -231,7 +258,7 @@ public sealed class Account
             var problems = new List<string>();
             if (groups.TryGetValue(groupName, out var group))
             {
-                problems.AddRange(group.Problems.Select(p => $"{p.JsonPath}: {p.Message}"));
+                AddEntryProblems(group, problems);
                 AddOwn(group, policies, problems, via: "group " + group.Name);
             }
             else
@@ -243,12 +270,23 @@ public sealed class Account
             return (policies, problems);
         }
 
+        private static void AddEntryProblems(SnapshotEntity entity, List<string> problems)
+        {
+            foreach (var problem in entity.Problems)
+            {
+                problems.Add($"{problem.JsonPath}: {problem.Message}");
+            }
+        }
+
+        /// <summary>The problems as the principal keeps them: an exact copy, or the shared empty list.</summary>
+        private static string[] Kept(List<string> problems) => problems.Count == 0 ? [] : problems.ToArray();
+
         private void AddOwn(SnapshotEntity entity, List<NamedPolicy> policies, List<string> problems, string? via = null)
         {
             var suffix = via is null ? string.Empty : $" (via {via})";
             foreach (var inline in entity.InlinePolicies)
             {
-                if (Compile(inline.Document, $"inline policy {inline.Name}{suffix}", problems) is { } policy)
+                if (Compile(inline.Document, "inline policy ", inline.Name, suffix, problems) is { } policy)
                 {
                     policies.Add(new NamedPolicy(inline.Name, policy, via));
                 }
@@ -296,7 +334,7 @@ public sealed class Account
             (CompiledPolicy?, string?) result;
             if (snapshot.Policies.TryGetValue(arn, out var record) && record.DefaultDocument is { } document)
             {
-                var policy = Compile(document, $"managed policy {arn}", problems);
+                var policy = Compile(document, "managed policy ", arn, string.Empty, problems);
                 result = (policy, policy is null ? problems[0] : null);
             }
             else if (record is not null)
@@ -313,7 +351,7 @@ public sealed class Account
             }
             else if (library.Find(arn) is { } shipped)
             {
-                var policy = Compile(shipped, $"managed policy {arn}", problems);
+                var policy = Compile(shipped, "managed policy ", arn, string.Empty, problems);
                 result = (policy, policy is null ? problems[0] : null);
             }
             else
@@ -335,7 +373,8 @@ public sealed class Account
                 .FirstOrDefault(p => p.Name is null || string.Equals(p.Name, name, StringComparison.Ordinal))?.Problem;
         }
 
-        private CompiledPolicy? Compile(string document, string name, List<string> problems)
+        /// <summary>The compiled document, or null and a problem naming it ("inline policy " + name + suffix): the name is put together only then.</summary>
+        private CompiledPolicy? Compile(string document, string kind, string name, string suffix, List<string> problems)
         {
             try
             {
@@ -343,7 +382,7 @@ public sealed class Account
             }
             catch (PolicyValidationException e)
             {
-                problems.Add($"{name} is not a valid policy: " + string.Join("; ", e.Errors));
+                problems.Add($"{kind}{name}{suffix} is not a valid policy: " + string.Join("; ", e.Errors));
                 return null;
             }
         }

@@ -798,6 +798,7 @@ internal sealed class StreamingJsonReader
     private readonly JsonReaderOptions options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private readonly JsonDocumentOptions documentOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private byte[] buffer = new byte[64 * 1024];
+    private byte[] compact = new byte[64 * 1024]; // the last value read, without whitespace (see ReadValue)
     private int start;
     private int end;
     private bool final;
@@ -896,11 +897,22 @@ internal sealed class StreamingJsonReader
                     var probe = reader;
                     if (probe.TrySkip())
                     {
-                        // The value is whole in the buffer: the document reads it there, without a copy. The caller
-                        // disposes it before reading on, and only reading on refills the buffer.
+                        // The value is whole in the buffer: the document reads a copy of it without the whitespace
+                        // between tokens, in a buffer kept for the purpose (the caller disposes the document before
+                        // reading on). Snapshots are indented, two thirds spaces: the parse then has a third of the bytes
+                        // to tokenize, and the document's token table, sized by the bytes it is given, is not oversized
+                        // and copied down at the end of every parse. The value was read whole just above, so it is valid
+                        // JSON: left without whitespace, it is the same value (see DocumentTexts.WithoutWhitespace).
                         var valueStart = (int)reader.TokenStartIndex;
                         valueLine = (int)(line + buffer.AsSpan(start, valueStart).Count((byte)'\n'));
-                        var document = JsonDocument.Parse(buffer.AsMemory(start + valueStart, (int)probe.BytesConsumed - valueStart), documentOptions);
+                        var value = buffer.AsSpan(start + valueStart, (int)probe.BytesConsumed - valueStart);
+                        if (compact.Length < value.Length)
+                        {
+                            compact = new byte[Math.Max(value.Length, compact.Length * 2)];
+                        }
+
+                        var length = DocumentTexts.WithoutWhitespace(value, compact);
+                        var document = JsonDocument.Parse(compact.AsMemory(0, length), documentOptions);
                         Advance((int)probe.BytesConsumed, probe.CurrentState);
                         return document;
                     }

@@ -75,28 +75,40 @@ public sealed class PolicySet
         IEnumerable<IEnumerable<NamedPolicy>>? serviceControlPolicyLevels = null,
         NamedPolicy? sessionPolicy = null)
     {
-        IdentityPolicies = identityPolicies.ToArray();
+        // One array per principal for its identity policies, read by the identity layer and shown read-only by the
+        // property; the levels of service control policies are usually the account's, shared by every principal: an
+        // array given is kept as it is (the engine never changes one once built), anything else copied.
+        var identity = identityPolicies.ToArray();
+        IdentityPolicies = Array.AsReadOnly(identity);
         PermissionsBoundary = permissionsBoundary;
-        ServiceControlPolicyLevels = (serviceControlPolicyLevels ?? []).Select(level => (IReadOnlyList<NamedPolicy>)level.ToArray()).ToArray();
+        var levels = serviceControlPolicyLevels switch
+        {
+            null => [],
+            NamedPolicy[][] arrays => arrays,
+            _ => serviceControlPolicyLevels.Select(level => level as NamedPolicy[] ?? level.ToArray()).ToArray(),
+        };
+        ServiceControlPolicyLevels = levels;
         SessionPolicy = sessionPolicy;
 
-        var layers = new List<Layer> { new(PolicyLayer.Identity, 0, IdentityPolicies.ToArray()) };
+        var layers = new Layer[1 + (permissionsBoundary is null ? 0 : 1) + levels.Length + (sessionPolicy is null ? 0 : 1)];
+        var count = 0;
+        layers[count++] = new Layer(PolicyLayer.Identity, 0, identity);
         if (permissionsBoundary is not null)
         {
-            layers.Add(new Layer(PolicyLayer.PermissionsBoundary, 0, [permissionsBoundary]));
+            layers[count++] = new Layer(PolicyLayer.PermissionsBoundary, 0, [permissionsBoundary]);
         }
 
-        for (var level = 0; level < ServiceControlPolicyLevels.Count; level++)
+        for (var level = 0; level < levels.Length; level++)
         {
-            layers.Add(new Layer(PolicyLayer.ServiceControlPolicy, level + 1, ServiceControlPolicyLevels[level].ToArray()));
+            layers[count++] = new Layer(PolicyLayer.ServiceControlPolicy, level + 1, levels[level]);
         }
 
         if (sessionPolicy is not null)
         {
-            layers.Add(new Layer(PolicyLayer.SessionPolicy, 0, [sessionPolicy]));
+            layers[count++] = new Layer(PolicyLayer.SessionPolicy, 0, [sessionPolicy]);
         }
 
-        Layers = layers.ToArray();
+        Layers = layers;
     }
 
     public IReadOnlyList<NamedPolicy> IdentityPolicies { get; }

@@ -580,14 +580,15 @@ public static partial class PolicyParser
 
         private PolicyCondition[] ReadConditions(JsonElement element, string path)
         {
-            var conditions = new List<PolicyCondition>();
+            var conditions = conditionBuffer ??= new(4);
+            conditions.Clear();
             if (element.ValueKind != JsonValueKind.Object)
             {
                 Error(path, $"must be an object of the form {{ \"Operator\": {{ \"key\": value(s) }} }}, not {Describe(element)}");
                 return [];
             }
 
-            foreach (var (operatorName, block) in UniqueProperties(element, path))
+            foreach (var (operatorName, block) in UniqueProperties(element, path, operatorBuffer ??= new(4)))
             {
                 var operatorPath = Child(path, operatorName);
                 var parsed = ConditionOperator.TryParse(operatorName, out var problem);
@@ -605,7 +606,7 @@ public static partial class PolicyParser
                     continue;
                 }
 
-                var keys = UniqueProperties(block, operatorPath);
+                var keys = UniqueProperties(block, operatorPath, keyBuffer ??= new(4));
                 if (keys.Count == 0)
                 {
                     Error(operatorPath, "has no context key");
@@ -762,10 +763,17 @@ public static partial class PolicyParser
             return null;
         }
 
-        private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path)
+        // Scratch lists of a reader, which reads one document on one thread: a Condition's operators, one operator's keys,
+        // and the conditions read so far (a statement keeps an exact copy). Made when a document has a Condition.
+        private List<(string Name, JsonElement Value)>? operatorBuffer;
+        private List<(string Name, JsonElement Value)>? keyBuffer;
+        private List<PolicyCondition>? conditionBuffer;
+
+        /// <summary>The object's properties in <paramref name="result"/> (cleared first), each name once.</summary>
+        private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path, List<(string Name, JsonElement Value)> result)
         {
             // Condition blocks hold a few operators and keys: a linear scan beats a set.
-            var result = new List<(string, JsonElement)>(4);
+            result.Clear();
             foreach (var property in element.EnumerateObject())
             {
                 var name = strings is null ? property.Name : strings.Name(property);
