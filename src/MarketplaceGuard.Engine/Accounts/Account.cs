@@ -29,7 +29,12 @@ public sealed class Account
         Principals = principals;
         this.groups = groups;
         DistinctDocuments = distinctDocuments;
-        byArn = principals.GroupBy(p => p.Arn, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        byArn = new Dictionary<string, AccountPrincipal>(principals.Count, StringComparer.Ordinal);
+        foreach (var principal in principals)
+        {
+            byArn.TryAdd(principal.Arn, principal); // the first of a repeated ARN, as before
+        }
+
         membersByGroup = new Dictionary<string, List<AccountPrincipal>>(StringComparer.OrdinalIgnoreCase);
         foreach (var group in groups.Values)
         {

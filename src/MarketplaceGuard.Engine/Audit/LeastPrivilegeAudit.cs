@@ -127,7 +127,6 @@ public sealed class LeastPrivilegeAudit
             found.Add(new Finding(rule, severity, access, principal, words, run));
 
         var who = principal.DisplayName;
-        var principalParameter = PrincipalParameter(principal);
         if (!principal.CanBeJudged)
         {
             Add(AuditRules.CannotBeJudged, Severity.Medium, null, () => new(
@@ -148,7 +147,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ProcurementLockedOut, Severity.High, procure, () => new(
                         $"{who} is authorized to procure but cannot: {Describe(procure)}",
-                        LockoutFix(principal, procure, principalParameter, causes),
+                        LockoutFix(principal, procure, PrincipalParameter(principal), causes),
                         causes.Of(principal, procure, PolicyEffect.Deny).Text));
                 }
 
@@ -159,7 +158,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry, () => new(
                         $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
+                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
                         causes.Of(principal, entry, PolicyEffect.Allow).Text));
                 }
 
@@ -167,7 +166,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.ViewerMisconfigured, Severity.Medium, view, () => new(
                         $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
+                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
                         causes.Of(principal, view, PolicyEffect.Deny).Text));
                 }
 
@@ -175,7 +174,7 @@ public sealed class LeastPrivilegeAudit
                 {
                     Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, () => new(
                         $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                        $"Grant-MarketplaceProcurement {principalParameter} -AccessLevel Viewer -Edition Current",
+                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
                         who));
                 }
 
@@ -196,7 +195,7 @@ public sealed class LeastPrivilegeAudit
                         var group = causes.DenyGroupFor(principal);
                         return new(
                             $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                            group is null ? $"Revoke-MarketplaceAccess {principalParameter} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
+                            group is null ? $"Revoke-MarketplaceAccess {PrincipalParameter(principal)} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
                             group is null ? who : "group/" + group);
                     });
                 }

@@ -18,7 +18,13 @@ internal sealed class ActionSet
     {
         Actions = actions.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         Id = Interlocked.Increment(ref count) - 1;
+        Interlocked.Add(ref actionCount, Actions.Length);
     }
+
+    private static int actionCount;
+
+    /// <summary>How many actions the sets made so far hold together (an action in two sets counts twice).</summary>
+    public static int ActionCount => Volatile.Read(ref actionCount);
 
     public string[] Actions { get; }
 
@@ -56,13 +62,19 @@ internal sealed class PolicyReach
 
     public static PolicyReach Of(CompiledPolicy policy, ActionSet actions)
     {
-        // Statements and keys are a handful per policy: lists searched in place cost less than sets.
-        List<ActionStatements>? seen = null;
-        List<CompiledStatement>? statements = null;
+        // Statements and keys are a handful per policy: lists searched in place cost less than sets. The lists are the
+        // thread's, cleared for each policy and set (this runs once per policy and capability of an account).
+        var scratch = Scratch ??= new ScratchLists();
+        var seen = scratch.Seen;
+        var statements = scratch.Statements;
+        var keys = scratch.Keys;
+        seen.Clear();
+        statements.Clear();
+        keys.Clear();
         foreach (var action in actions.Actions)
         {
             var covering = policy.StatementsFor(action);
-            if (covering.All.Length == 0 || Holds(seen ??= [], covering))
+            if (covering.All.Length == 0 || Holds(seen, covering))
             {
                 continue;
             }
@@ -70,19 +82,18 @@ internal sealed class PolicyReach
             seen.Add(covering);
             foreach (var statement in covering.All)
             {
-                if (!Holds(statements ??= [], statement))
+                if (!Holds(statements, statement))
                 {
                     statements.Add(statement);
                 }
             }
         }
 
-        if (statements is null)
+        if (statements.Count == 0)
         {
             return None;
         }
 
-        var keys = new List<ContextKey>();
         foreach (var statement in statements)
         {
             foreach (var key in statement.ReferencedKeys)
@@ -95,6 +106,18 @@ internal sealed class PolicyReach
         }
 
         return new PolicyReach(true, keys.ToArray());
+    }
+
+    [ThreadStatic]
+    private static ScratchLists? Scratch;
+
+    private sealed class ScratchLists
+    {
+        public List<ActionStatements> Seen { get; } = new(8);
+
+        public List<CompiledStatement> Statements { get; } = new(8);
+
+        public List<ContextKey> Keys { get; } = new(8);
     }
 
     private static bool Holds<T>(List<T> items, T item)

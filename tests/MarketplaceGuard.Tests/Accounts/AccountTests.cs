@@ -54,6 +54,39 @@ public sealed class AccountTests
     }
 
     [Fact]
+    public void AProblemNamesThePolicyAndHowItReachesThePrincipal()
+    {
+        // The names of problems are put together only when there is a problem: pin each kind of label.
+        var json = Snapshot
+            .Replace("\"GroupName\": \"Admins\",", """
+                "GroupName": "Admins", "GroupPolicyList": [{"PolicyName": "shared", "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*"}}}],
+                """, StringComparison.Ordinal)
+            .Replace("\"Action\": \"*\", \"Resource\": \"*\"}}, \"VersionId\"", "\"Action\": \"*\", \"Resource\": 5}}, \"VersionId\"", StringComparison.Ordinal);
+        var account = Build(json);
+
+        var good = account.Principals.Single(p => p.Name == "good");
+        Assert.StartsWith("inline policy shared (via group Admins) is not a valid policy: $.Statement", Assert.Single(good.Problems), StringComparison.Ordinal);
+        var bounded = account.Principals.Single(p => p.Name == "bounded");
+        Assert.StartsWith("managed policy arn:aws:iam::111122223333:policy/Custom is not a valid policy: $.Statement.Resource: ", bounded.Problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrincipalsShareTheLevelsOfServiceControlPoliciesAndShowTheirPoliciesReadOnly()
+    {
+        const string scp = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
+        var principals = Build(Snapshot, ("FullAccess", scp)).Principals.Where(p => p.CanBeJudged).ToList();
+
+        Assert.True(principals.Count >= 1);
+        var levels = principals.Select(p => p.Policies.ServiceControlPolicyLevels.Single()).ToList();
+        Assert.All(levels, level => Assert.Same(levels[0], level));
+        Assert.Equal("FullAccess", Assert.Single(levels[0]).Name);
+        var identity = Assert.IsAssignableFrom<System.Collections.Generic.IList<NamedPolicy>>(principals[0].Policies.IdentityPolicies);
+        Assert.True(identity.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => identity[0] = identity[0]);
+        Assert.Empty(principals[0].Problems);
+    }
+
+    [Fact]
     public void ACertainExplicitDenyStandsEvenWhenAnotherPolicyIsUnknown()
     {
         var denied = Build().Principals.Single(p => p.Name == "denied");

@@ -206,6 +206,32 @@ public sealed class SnapshotLoaderTests
     }
 
     [Fact]
+    public void AnEntityRepeatedWithOtherIndentationIsTheSameEntityButNotWithOtherText()
+    {
+        // Entries are compared on their JSON without the whitespace between tokens: a page written with another
+        // indentation repeats the entity; a space inside a value is a different value.
+        var snapshot = Load("""
+            [{"UserDetailList": [{"UserName": "eve", "Arn": "arn:aws:iam::111122223333:user/eve", "Tags": [{"Key": "team", "Value": "a b"}], "GroupList": ["Admins"]}]},
+             {"UserDetailList": [
+                {
+                  "UserName" : "eve",
+                  "Arn":"arn:aws:iam::111122223333:user/eve",
+            	  "Tags": [ { "Key": "team",  "Value": "a b" } ],
+                  "GroupList": [ "Admins" ]
+                }
+             ]},
+             {"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "Tags": [{"Key": "team", "Value": "a b"}]}]},
+             {"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob", "Tags": [{"Key": "team", "Value": "ab"}]}]}]
+            """);
+
+        Assert.Equal(["eve", "bob"], snapshot.Users.Select(u => u.Name));
+        Assert.Empty(snapshot.Users[0].Problems);
+        Assert.Equal(1, snapshot.Users[0].Line); // the earlier entry stands for both
+        Assert.Equal(["Admins"], snapshot.Users[0].GroupNames);
+        Assert.Contains("describes it 2 times, differently", Assert.Single(snapshot.Users[1].Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnEntityRepeatedAlikeThenDifferentlyNamesEveryPlace()
     {
         // Pages that overlap repeat entries; the same entry twice is one, a third that differs makes it unjudgeable and
