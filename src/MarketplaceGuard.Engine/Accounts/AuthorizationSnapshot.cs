@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -105,6 +106,9 @@ public sealed class SnapshotEntity
     private Dictionary<string, string>? tags;
     private List<SnapshotProblem>? problems;
 
+    /// <summary>What the loader compares when the snapshot repeats the entity (see <see cref="SnapshotEntryContent"/>).</summary>
+    internal SnapshotEntryContent Content;
+
     private static readonly IReadOnlyDictionary<string, string> NoTags = new System.Collections.ObjectModel.ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
 
     public IReadOnlyList<SnapshotInlinePolicy> InlinePolicies => (IReadOnlyList<SnapshotInlinePolicy>?)inlinePolicies ?? [];
@@ -152,6 +156,25 @@ public sealed record SnapshotManagedPolicy(string Name, string Arn, string Path,
 
 /// <summary>A managed policy entry without an ARN: its name when it has one, and why it could not be read.</summary>
 public sealed record SnapshotUnreadablePolicy(string? Name, SnapshotProblem Problem);
+
+/// <summary>
+/// An entry's content hash and JSON path (a list of paths once the snapshot repeats the entry): kept on the entity
+/// itself, and for managed policies by ARN while loading, rather than in a table of every entry by reference, which
+/// grew through the large-object heap with each doubling and brought a full collection into the read.
+/// </summary>
+// The 128-bit hash is kept as two 64-bit halves, never as a UInt128: a struct type from outside the module, in a field
+// or a local, is a layout the ahead-of-time compiler (ReadyToRun) cannot fix, so it leaves every method that touches
+// it to the JIT (measured: with a UInt128 field on SnapshotEntity, the loader's and the account builder's methods ran
+// unoptimized through the first audit of a process).
+internal struct SnapshotEntryContent(ulong hashHigh, ulong hashLow, object jsonPaths)
+{
+    private readonly ulong hashHigh = hashHigh;
+    private readonly ulong hashLow = hashLow;
+
+    public object JsonPaths = jsonPaths; // string, or List<string> for a repeated entry
+
+    public readonly bool SameContent(SnapshotEntryContent other) => hashHigh == other.hashHigh && hashLow == other.hashLow;
+}
 
 /// <summary>An entry of the snapshot that could not be read: which file, where, what.</summary>
 public sealed record SnapshotProblem(string Source, string JsonPath, int Line, string Message)

@@ -51,8 +51,8 @@ public static class SnapshotLoader
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> roles = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotManagedPolicy> policies = new(StringComparer.Ordinal);
-        // Each entry's content hash and JSON path; a list of paths only for an entity the snapshot repeats (rare).
-        private readonly Dictionary<object, (UInt128 Hash, object JsonPaths)> contents = new(ReferenceEqualityComparer.Instance);
+        // Each managed policy's content hash and JSON path by ARN (entities keep theirs: SnapshotEntity.Content).
+        private readonly Dictionary<string, SnapshotEntryContent> policyContents = new(StringComparer.Ordinal);
         private readonly List<SnapshotUnreadablePolicy> unreadablePolicies = [];
         private readonly List<SnapshotProblem> problems = [];
         private readonly DocumentTexts documents = new();
@@ -222,7 +222,7 @@ public static class SnapshotLoader
 
             if (into.TryGetValue(entity.Name, out var earlier))
             {
-                if (Repeats(earlier, entity, entity.Line) is not { } problem)
+                if (Repeats(ref earlier.Content, ref entity.Content, entity.Line) is not { } problem)
                 {
                     return;
                 }
@@ -234,30 +234,32 @@ public static class SnapshotLoader
         }
 
         /// <summary>Null when <paramref name="later"/> repeats <paramref name="earlier"/> exactly (the earlier stands for both); else the problem.</summary>
-        private SnapshotProblem? Repeats(object earlier, object later, int line)
+        private SnapshotProblem? Repeats(ref SnapshotEntryContent earlier, ref SnapshotEntryContent later, int line)
         {
-            var (earlierHash, earlierPaths) = contents[earlier];
-            var (laterHash, laterPaths) = contents[later];
-            var paths = PathList(earlierPaths);
-            paths.AddRange(PathList(laterPaths));
-            if (earlierHash == laterHash)
+            var paths = PathList(earlier.JsonPaths);
+            paths.AddRange(PathList(later.JsonPaths));
+            if (earlier.SameContent(later))
             {
-                contents[earlier] = (earlierHash, paths);
+                earlier.JsonPaths = paths;
                 return null;
             }
 
-            contents[later] = (laterHash, paths);
+            later.JsonPaths = paths;
             return new SnapshotProblem(source, paths[^1], line,
                 $"the snapshot describes it {paths.Count} times, differently ({string.Join(", ", paths)}); which entry is right is unknown");
         }
 
         private static List<string> PathList(object paths) => paths is string one ? [one] : [.. (List<string>)paths];
 
-        private void Remember(object item, JsonElement e, string path) => contents[item] = (Hash(e), path);
-
         // Only ever compares two entries of the same snapshot, whose author could write either anyway: a 128-bit
         // non-cryptographic hash is as good as SHA-256 here, at a tenth of the cost (every entry is hashed).
-        private static UInt128 Hash(JsonElement e) => XxHash128.HashToUInt128(JsonMarshal.GetRawUtf8Value(e));
+        private static SnapshotEntryContent ContentOf(JsonElement e, string path)
+        {
+            Span<byte> hash = stackalloc byte[16];
+            XxHash128.Hash(JsonMarshal.GetRawUtf8Value(e), hash);
+            return new(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]), path);
+        }
+
 
         private enum EntityKind
         {
@@ -314,7 +316,7 @@ public static class SnapshotLoader
 
                 var unreadable = new SnapshotEntity(path, string.Empty, "/", path, line);
                 unreadable.Add(problem);
-                Remember(unreadable, e, path);
+                unreadable.Content = ContentOf(e, path);
                 return unreadable;
             }
 
@@ -371,7 +373,7 @@ public static class SnapshotLoader
             }
 
             var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
-            Remember(entity, e, path);
+            entity.Content = ContentOf(e, path);
             FindRepeatedProperties(e, string.Empty, report);
             foreach (var property in e.EnumerateObject())
             {
@@ -663,21 +665,19 @@ public static class SnapshotLoader
             {
                 Problem = versionProblem,
             };
-            Remember(policy, e, path);
-            if (policies.TryGetValue(arn, out var earlier))
+            var content = ContentOf(e, path);
+            if (policies.ContainsKey(arn))
             {
-                if (Repeats(earlier, policy, line) is not { } repeated)
+                if (Repeats(ref CollectionsMarshal.GetValueRefOrNullRef(policyContents, arn), ref content, line) is not { } repeated)
                 {
                     return;
                 }
 
-                var paths = contents[policy];
-                contents.Remove(policy);
                 policy = policy with { DefaultDocument = null, Problem = repeated };
-                contents[policy] = paths;
             }
 
             policies[arn] = policy;
+            policyContents[arn] = content;
         }
 
         /// <summary>Whether the property is a field of the format, decided on its UTF-8 name (every property of every entry comes here).</summary>
@@ -799,6 +799,7 @@ internal sealed class StreamingJsonReader
     private readonly JsonDocumentOptions documentOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private byte[] buffer = new byte[64 * 1024];
     private byte[] compact = new byte[64 * 1024]; // the last value read, without whitespace (see ReadValue)
+    private JsonWhitespaceFilter whitespace;
     private int start;
     private int end;
     private bool final;
@@ -990,12 +991,18 @@ internal sealed class StreamingJsonReader
             return;
         }
 
+        var from = end;
         end += read;
         if (BytesRead == 0)
         {
             SkipByteOrderMark();
+            from = start;
         }
 
+        // The reader and the parser see the snapshot without the whitespace between tokens (see JsonWhitespaceFilter):
+        // exported snapshots are indented, two thirds spaces, which the JSON reader would otherwise step over twice,
+        // once to find where each entry ends and once to parse it.
+        end = from + whitespace.Filter(buffer.AsSpan(from, end - from));
         BytesRead += read;
         if (progress is not null && BytesRead - lastReported >= 1 << 20)
         {

@@ -207,7 +207,7 @@ public sealed class CompiledCondition
             case ConditionFamily.Binary:
                 return TristateLogic.From(value.Binary(index) is { } bytes && binaries![policyIndex] is { } pb && bytes.AsSpan().SequenceEqual(pb));
             case ConditionFamily.Ip:
-                return TristateLogic.From(value.Address(index) is { } address && ranges![policyIndex] is { } range && range.Contains(address.IsV6, address.Address));
+                return TristateLogic.From(value.Address(index) is { } address && ranges![policyIndex] is { } range && range.Contains(address));
             case ConditionFamily.Arn:
                 return arns![policyIndex].Match(requestText, context);
             default:

@@ -279,7 +279,7 @@ public sealed class ContextValue
 {
     private double?[]? numbers;
     private long?[]? dates;
-    private (bool IsV6, UInt128 Address)?[]? addresses;
+    private IpAddressValue?[]? addresses;
     private byte[]?[]? binaries;
 
     private ContextValue(IReadOnlyList<string> values, bool isMultiValued)
@@ -305,8 +305,8 @@ public sealed class ContextValue
 
     internal long? Date(int index) => (dates ??= Values.Select(ConditionValues.ParseDate).ToArray())[index];
 
-    internal (bool IsV6, UInt128 Address)? Address(int index) =>
-        (addresses ??= Values.Select(v => IpRange.TryParseAddress(v.AsSpan().Trim(), out var isV6, out var address) ? (isV6, address) : ((bool, UInt128)?)null).ToArray())[index];
+    internal IpAddressValue? Address(int index) =>
+        (addresses ??= Values.Select(v => IpRange.TryParseAddress(v.AsSpan().Trim(), out var address) ? address : (IpAddressValue?)null).ToArray())[index];
 
     internal byte[]? Binary(int index) => (binaries ??= Values.Select(ConditionValues.ParseBase64).ToArray())[index];
 }

@@ -97,12 +97,24 @@ public sealed class MatchingTests
     [InlineData("2001:db8::/32", "2001:db9::1", false)]
     [InlineData("2001:db8::/32", "10.0.0.1", false)]
     [InlineData("10.0.0.0/8", "::ffff:10.0.0.1", false)]
+    [InlineData("10.0.0.0/31", "10.0.0.1", true)]
+    [InlineData("10.0.0.0/31", "10.0.0.2", false)]
+    [InlineData("128.0.0.0/1", "200.1.1.1", true)]
+    [InlineData("128.0.0.0/1", "127.255.255.255", false)]
+    [InlineData("::/0", "2001:db8::1", true)]
+    [InlineData("2001:db8:0:1::/64", "2001:db8:0:1:ffff:ffff:ffff:ffff", true)]
+    [InlineData("2001:db8:0:1::/64", "2001:db8:0:2::", false)]
+    [InlineData("2001:db8::8000:0:0:0/65", "2001:db8::ffff:0:0:1", true)]
+    [InlineData("2001:db8::8000:0:0:0/65", "2001:db8::7fff:0:0:1", false)]
+    [InlineData("2001:db8::1/128", "2001:db8::1", true)]
+    [InlineData("2001:db8::1/128", "2001:db8::2", false)]
+    [InlineData("2001:db8::/127", "2001:db8::1", true)]
     public void IpRanges(string cidr, string address, bool expected)
     {
         Assert.True(IpRange.TryParse(cidr, out var range));
-        Assert.True(IpRange.TryParseAddress(address, out var isV6, out var value));
+        Assert.True(IpRange.TryParseAddress(address, out var value));
 
-        Assert.Equal(expected, range.Contains(isV6, value));
+        Assert.Equal(expected, range.Contains(value));
     }
 
     [Theory]
