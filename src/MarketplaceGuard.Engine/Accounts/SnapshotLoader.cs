@@ -292,6 +292,8 @@ public static class SnapshotLoader
         /// "cannot be judged" instead of disappearing from the audit. Only a group with no identity at all is left
         /// out: no user can name it, and users who name a missing group cannot be judged either.
         /// </summary>
+        // An entity is read in parts, each its own method: one method for all of it was so large that the JIT spent a
+        // third of a second recompiling it (with profiling probes) in the background of a process's first audit.
         private SnapshotEntity? ReadEntity(JsonElement e, string path, int line, EntityKind kind)
         {
             var (nameField, inlineField, arnType) = kind switch
@@ -301,10 +303,7 @@ public static class SnapshotLoader
                 _ => ("RoleName", "RolePolicyList", "role"),
             };
 
-            var entryProblems = new List<SnapshotProblem>();
-            void Problem(string where, string message) => entryProblems.Add(new SnapshotProblem(source, where.Length == 0 ? path : $"{path}.{where}", line, message));
-            Action<string, string> report = Problem; // one delegate for the helpers below, not one per call
-
+            var entryProblems = new EntryProblems(source, path, line);
             if (e.ValueKind != JsonValueKind.Object)
             {
                 var problem = new SnapshotProblem(source, path, line, "must be a JSON object");
@@ -320,6 +319,39 @@ public static class SnapshotLoader
                 return unreadable;
             }
 
+            if (ReadIdentity(e, path, line, kind, nameField, arnType, entryProblems) is not { } entity)
+            {
+                return null;
+            }
+
+            entity.Content = ContentOf(e, path);
+            if (MayRepeatProperties(e))
+            {
+                ReportRepeatedProperties(e, string.Empty, entryProblems.Add);
+            }
+
+            CheckFieldNames(e, entryProblems);
+            ReadInlinePolicies(e, path, inlineField, entity, entryProblems);
+            ReadAttachedPolicies(e, entity, entryProblems);
+            if (kind == EntityKind.User)
+            {
+                ReadGroups(e, entity, entryProblems);
+            }
+
+            ReadTags(e, entity, entryProblems);
+            if (kind == EntityKind.Role)
+            {
+                entity.Trust = RoleTrust.Read(Document(e, "AssumeRolePolicyDocument"));
+            }
+
+            ReadBoundary(e, entity, entryProblems);
+            entryProblems.AddTo(entity);
+            return entity;
+        }
+
+        /// <summary>The entity with its name, ARN and path checked against each other; null for a group that names nothing.</summary>
+        private SnapshotEntity? ReadIdentity(JsonElement e, string path, int line, EntityKind kind, string nameField, string arnType, EntryProblems entryProblems)
+        {
             var name = String(e, nameField);
             var arn = String(e, "Arn");
             var (arnName, arnPath, arnProblem) = ParseArn(arn, arnType);
@@ -327,7 +359,7 @@ public static class SnapshotLoader
             {
                 var missing = $"the entry has no {(name is null ? nameField : "Arn")}";
                 problems.Add(new SnapshotProblem(source, path, line, missing)); // also a warning: the file is damaged
-                Problem(string.Empty, missing);
+                entryProblems.Add(string.Empty, missing);
                 if (name is null && arnName is null && kind == EntityKind.Group)
                 {
                     return null;
@@ -335,11 +367,11 @@ public static class SnapshotLoader
             }
             else if (arnProblem is not null)
             {
-                Problem("Arn", arnProblem);
+                entryProblems.Add("Arn", arnProblem);
             }
             else if (!string.Equals(arnName, name, StringComparison.Ordinal))
             {
-                Problem("Arn", $"the Arn names {arnName}, not {name}");
+                entryProblems.Add("Arn", $"the Arn names {arnName}, not {name}");
             }
 
             // IAM's names: letters, digits and +=,.@_- only, at most 64 characters for users and roles and 128 for groups.
@@ -347,7 +379,7 @@ public static class SnapshotLoader
             var maxLength = kind == EntityKind.Group ? 128 : 64;
             if (name is not null && !IsIamName(name, maxLength))
             {
-                Problem(nameField, $"is not an IAM {arnType} name (1 to {maxLength} letters, digits and +=,.@_-)");
+                entryProblems.Add(nameField, $"is not an IAM {arnType} name (1 to {maxLength} letters, digits and +=,.@_-)");
                 if (name.Length > maxLength)
                 {
                     name = null;
@@ -360,71 +392,82 @@ public static class SnapshotLoader
             {
                 if (pathValue.ValueKind != JsonValueKind.String)
                 {
-                    Problem("Path", "must be a string");
+                    entryProblems.Add("Path", "must be a string");
                 }
                 else
                 {
                     iamPath = shared.Get(pathValue);
                     if (arnPath is not null && !string.Equals(iamPath, arnPath, StringComparison.Ordinal))
                     {
-                        Problem("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
+                        entryProblems.Add("Path", $"'{iamPath}' is not the path in the Arn ('{arnPath}')");
                     }
                 }
             }
 
-            var entity = new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
-            entity.Content = ContentOf(e, path);
-            FindRepeatedProperties(e, string.Empty, report);
+            return new SnapshotEntity(name ?? arnName ?? path, arn ?? string.Empty, iamPath, path, line);
+        }
+
+        private static void CheckFieldNames(JsonElement e, EntryProblems entryProblems)
+        {
             foreach (var property in e.EnumerateObject())
             {
                 // A field of the format spelled otherwise (attachedManagedPolicies, GroupLists) would hide what it holds.
                 if (!IsEntityKey(property) && ClosestNames.Find(property.Name, EntityKeys, 1) is [var meant])
                 {
-                    Problem(property.Name, $"is not a field of the authorization-details format; did you mean {meant}?");
+                    entryProblems.Add(property.Name, $"is not a field of the authorization-details format; did you mean {meant}?");
                 }
             }
+        }
 
-            foreach (var (item, i) in Array(e, inlineField, report))
+        private void ReadInlinePolicies(JsonElement e, string path, string inlineField, SnapshotEntity entity, EntryProblems entryProblems)
+        {
+            foreach (var (item, i) in Array(e, inlineField, entryProblems))
             {
                 var policyName = String(item, "PolicyName");
                 var document = Document(item, "PolicyDocument");
                 if (policyName is null || document is null)
                 {
-                    Problem($"{inlineField}[{i}]", "an inline policy needs PolicyName and PolicyDocument (a JSON object or a URL-encoded string)");
+                    entryProblems.Add($"{inlineField}[{i}]", "an inline policy needs PolicyName and PolicyDocument (a JSON object or a URL-encoded string)");
                     continue;
                 }
 
                 entity.Add(new SnapshotInlinePolicy(policyName, document, $"{path}.{inlineField}[{i}].PolicyDocument"));
             }
+        }
 
-            foreach (var (item, i) in Array(e, "AttachedManagedPolicies", report))
+        private void ReadAttachedPolicies(JsonElement e, SnapshotEntity entity, EntryProblems entryProblems)
+        {
+            foreach (var (item, i) in Array(e, "AttachedManagedPolicies", entryProblems))
             {
                 var policyArn = SharedString(item, "PolicyArn");
                 if (policyArn is null)
                 {
-                    Problem($"AttachedManagedPolicies[{i}]", "an attached policy needs PolicyArn");
+                    entryProblems.Add($"AttachedManagedPolicies[{i}]", "an attached policy needs PolicyArn");
                     continue;
                 }
 
                 entity.Add(Attachment(SharedString(item, "PolicyName") ?? policyArn[(policyArn.LastIndexOf('/') + 1)..], policyArn));
             }
+        }
 
-            if (kind == EntityKind.User)
+        private void ReadGroups(JsonElement e, SnapshotEntity entity, EntryProblems entryProblems)
+        {
+            foreach (var (item, i) in Array(e, "GroupList", entryProblems))
             {
-                foreach (var (item, i) in Array(e, "GroupList", report))
+                if (item.ValueKind == JsonValueKind.String)
                 {
-                    if (item.ValueKind == JsonValueKind.String)
-                    {
-                        entity.AddGroup(shared.Get(item));
-                    }
-                    else
-                    {
-                        Problem($"GroupList[{i}]", "a group name must be a string");
-                    }
+                    entity.AddGroup(shared.Get(item));
+                }
+                else
+                {
+                    entryProblems.Add($"GroupList[{i}]", "a group name must be a string");
                 }
             }
+        }
 
-            foreach (var (item, i) in Array(e, "Tags", report))
+        private void ReadTags(JsonElement e, SnapshotEntity entity, EntryProblems entryProblems)
+        {
+            foreach (var (item, i) in Array(e, "Tags", entryProblems))
             {
                 // Tags are principal tags in conditions: a tag that cannot be read could decide a condition.
                 if (SharedString(item, "Key") is { } key && SharedString(item, "Value") is { } value)
@@ -433,29 +476,41 @@ public static class SnapshotLoader
                 }
                 else
                 {
-                    Problem($"Tags[{i}]", "a tag needs a string Key and Value");
+                    entryProblems.Add($"Tags[{i}]", "a tag needs a string Key and Value");
                 }
             }
+        }
 
-            if (kind == EntityKind.Role)
-            {
-                entity.Trust = RoleTrust.Read(Document(e, "AssumeRolePolicyDocument"));
-            }
-
+        private void ReadBoundary(JsonElement e, SnapshotEntity entity, EntryProblems entryProblems)
+        {
             if (e.TryGetProperty("PermissionsBoundary", out var boundary) && boundary.ValueKind != JsonValueKind.Null)
             {
                 entity.PermissionsBoundaryArn = SharedString(boundary, "PermissionsBoundaryArn");
                 if (entity.PermissionsBoundaryArn is null)
                 {
-                    Problem("PermissionsBoundary", "a permissions boundary needs PermissionsBoundaryArn");
+                    entryProblems.Add("PermissionsBoundary", "a permissions boundary needs PermissionsBoundaryArn");
                 }
             }
+        }
 
-            foreach (var entryProblem in entryProblems)
+        /// <summary>
+        /// The problems of one entry, at its JSON path and line; the list is made for the first (most entries have none).
+        /// </summary>
+        private sealed class EntryProblems(string source, string path, int line)
+        {
+            private List<SnapshotProblem>? found;
+
+            /// <summary>A problem at a field of the entry ("" for the entry itself).</summary>
+            public void Add(string where, string message) =>
+                (found ??= []).Add(new SnapshotProblem(source, where.Length == 0 ? path : $"{path}.{where}", line, message));
+
+            public void AddTo(SnapshotEntity entity)
             {
-                entity.Add(entryProblem);
+                foreach (var problem in found ?? [])
+                {
+                    entity.Add(problem);
+                }
             }
-            return entity;
         }
 
         /// <summary>
@@ -735,7 +790,7 @@ public static class SnapshotLoader
         }
 
         /// <summary>The items of an array field with their indexes: none when it is absent or null, none and a problem when it is not an array.</summary>
-        private static IndexedItems Array(JsonElement e, string name, Action<string, string> problem)
+        private static IndexedItems Array(JsonElement e, string name, EntryProblems problem)
         {
             if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
@@ -744,7 +799,7 @@ public static class SnapshotLoader
 
             if (value.ValueKind != JsonValueKind.Array)
             {
-                problem(name, "must be an array");
+                problem.Add(name, "must be an array");
                 return default;
             }
 
