@@ -89,6 +89,10 @@ internal struct JsonWhitespaceFilter
         return written;
     }
 
+    // Inlined by request: a call per byte, through the runtime's call-counting stub and later its profiling probes,
+    // made this loop four times slower in a process's first audit (measured: the JIT does not inline this pattern match
+    // on its own).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Separates(byte b) =>
         b is (byte)'{' or (byte)'}' or (byte)'[' or (byte)']' or (byte)':' or (byte)',' or (byte)'\n' or (byte)' ' or 0;
 }
