@@ -260,7 +260,6 @@ public static class SnapshotLoader
             return new(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]), path);
         }
 
-
         private enum EntityKind
         {
             User,
@@ -325,10 +324,7 @@ public static class SnapshotLoader
             }
 
             entity.Content = ContentOf(e, path);
-            if (MayRepeatProperties(e))
-            {
-                ReportRepeatedProperties(e, string.Empty, entryProblems.Add);
-            }
+            FindRepeatedProperties(e, string.Empty, entryProblems.Add);
 
             CheckFieldNames(e, entryProblems);
             ReadInlinePolicies(e, path, inlineField, entity, entryProblems);
@@ -953,12 +949,12 @@ internal sealed class StreamingJsonReader
                     var probe = reader;
                     if (probe.TrySkip())
                     {
-                        // The value is whole in the buffer: the document reads a copy of it without the whitespace
-                        // between tokens, in a buffer kept for the purpose (the caller disposes the document before
-                        // reading on). Snapshots are indented, two thirds spaces: the parse then has a third of the bytes
-                        // to tokenize, and the document's token table, sized by the bytes it is given, is not oversized
-                        // and copied down at the end of every parse. The value was read whole just above, so it is valid
-                        // JSON: left without whitespace, it is the same value (see DocumentTexts.WithoutWhitespace).
+                        // The value is whole in the buffer, which Fill already rid of the spaces between tokens: the
+                        // document reads a copy of it without the line feeds too, in a buffer kept for the purpose (the
+                        // caller disposes the document before reading on). The entry's content hash and its parse then
+                        // do not depend on how the file breaks it into lines, and the document's token table, sized by
+                        // the bytes it is given, is not oversized and copied down after every parse. The value was read
+                        // whole just above, so it is valid JSON: without whitespace it is the same value.
                         var valueStart = (int)reader.TokenStartIndex;
                         valueLine = (int)(line + buffer.AsSpan(start, valueStart).Count((byte)'\n'));
                         var value = buffer.AsSpan(start + valueStart, (int)probe.BytesConsumed - valueStart);

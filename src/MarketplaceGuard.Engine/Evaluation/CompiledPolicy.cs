@@ -150,9 +150,7 @@ public sealed class CompiledPolicy
             {
                 if (byActionCount == byAction.Length)
                 {
-                    // At first room for every action of the sets made so far (the capabilities' requests: the actions
-                    // a policy is asked about), so that the list is not grown action by action through an audit.
-                    var grown = new RememberedAction[Math.Min(MaxRememberedActions, Math.Max(Math.Max(16, ActionSet.ActionCount), byAction.Length * 2))];
+                    var grown = new RememberedAction[Math.Max(8, byAction.Length * 2)];
                     byAction.CopyTo(grown, 0);
                     Volatile.Write(ref byAction, grown);
                 }

@@ -18,13 +18,7 @@ internal sealed class ActionSet
     {
         Actions = actions.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         Id = Interlocked.Increment(ref count) - 1;
-        Interlocked.Add(ref actionCount, Actions.Length);
     }
-
-    private static int actionCount;
-
-    /// <summary>How many actions the sets made so far hold together (an action in two sets counts twice).</summary>
-    public static int ActionCount => Volatile.Read(ref actionCount);
 
     public string[] Actions { get; }
 
