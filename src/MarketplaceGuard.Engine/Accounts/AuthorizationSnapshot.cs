@@ -174,6 +174,10 @@ internal struct SnapshotEntryContent(ulong hashHigh, ulong hashLow, object jsonP
     public object JsonPaths = jsonPaths; // string, or List<string> for a repeated entry
 
     public readonly bool SameContent(SnapshotEntryContent other) => hashHigh == other.hashHigh && hashLow == other.hashLow;
+
+    /// <summary>The hash and the path(s), for a debugger and a test's comparison.</summary>
+    public override readonly string ToString() =>
+        $"{hashHigh:x16}{hashLow:x16} {(JsonPaths is string one ? one : string.Join(", ", (System.Collections.Generic.List<string>)JsonPaths))}";
 }
 
 /// <summary>An entry of the snapshot that could not be read: which file, where, what.</summary>

@@ -29,7 +29,23 @@ public static class SnapshotLoader
 
     /// <summary>Reads a snapshot from a stream. With <paramref name="isFile"/> false (an account read live), entries get no line numbers.</summary>
     public static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead = null, bool isFile = true) =>
-        new SnapshotReader(new StreamingJsonReader(stream, source, bytesRead), source, isFile).Read();
+        Load(stream, source, bytesRead, isFile, concurrent: Environment.ProcessorCount > 1 && stream.CanSeek && stream.Length >= ConcurrentReadBytes);
+
+    /// <summary>
+    /// From this size on, a file's entries are read on a second thread (see <see cref="EntryPipeline"/>). A smaller file
+    /// loads in a few tens of milliseconds, and the accounts of an organization (each its own file, most of them small)
+    /// are already read several at a time: a thread more each would only compete for the same cores. A stream that
+    /// cannot tell its length (an account read live) is read on one thread; it waits on the network anyway.
+    /// </summary>
+    internal const long ConcurrentReadBytes = 4 << 20;
+
+    /// <summary>Reads a snapshot, its entries on a second thread or not (see <see cref="EntryPipeline"/>).</summary>
+    internal static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead, bool isFile, bool concurrent)
+    {
+        var json = new StreamingJsonReader(stream, source, bytesRead);
+        using var entries = new EntryPipeline(json, source, isFile, concurrent);
+        return new SnapshotReader(json, entries, source).Read();
+    }
 
     private sealed class SnapshotReader
     {
@@ -46,6 +62,7 @@ public static class SnapshotLoader
         };
 
         private readonly StreamingJsonReader json;
+        private readonly EntryPipeline entries;
         private readonly string source;
         private readonly Dictionary<string, SnapshotEntity> users = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, SnapshotEntity> groups = new(StringComparer.OrdinalIgnoreCase);
@@ -59,19 +76,47 @@ public static class SnapshotLoader
         private readonly JsonStringPool shared = new(); // values that entries repeat: see SharedString
         private readonly Dictionary<(string Name, string Arn), SnapshotAttachedPolicy> attachments = [];
 
-        private readonly bool isFile;
         private bool sawList;
         private bool truncated;
         private bool continuationToken;
 
-        public SnapshotReader(StreamingJsonReader json, string source, bool isFile)
+        public SnapshotReader(StreamingJsonReader json, EntryPipeline entries, string source)
         {
             this.json = json;
+            this.entries = entries;
             this.source = source;
-            this.isFile = isFile;
         }
 
         public AuthorizationSnapshot Read()
+        {
+            try
+            {
+                ReadFile();
+            }
+            catch
+            {
+                entries.Finish(); // an entry before the reader's error that failed on the entries' thread comes first
+                throw;
+            }
+
+            entries.Finish();
+            if (!sawList)
+            {
+                // {} , [] or a policy document: reading it as an account with no principals would pass every audit.
+                throw new SnapshotFormatException(source, "$", 1, $"not an authorization details snapshot: the JSON has none of {string.Join(", ", Lists)} (export one with Export-MarketplaceAuthorizationSnapshot or aws iam get-account-authorization-details)")
+                {
+                    IsNotAuthorizationSnapshot = true,
+                };
+            }
+
+            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead)
+            {
+                Incomplete = truncated || continuationToken,
+                UnreadablePolicies = unreadablePolicies,
+            };
+        }
+
+        private void ReadFile()
         {
             var first = json.Next("$");
             if (first == JsonTokenType.StartObject)
@@ -102,21 +147,6 @@ public static class SnapshotLoader
             {
                 throw json.Error("$", "unexpected content after the snapshot");
             }
-
-            if (!sawList)
-            {
-                // {} , [] or a policy document: reading it as an account with no principals would pass every audit.
-                throw new SnapshotFormatException(source, "$", 1, $"not an authorization details snapshot: the JSON has none of {string.Join(", ", Lists)} (export one with Export-MarketplaceAuthorizationSnapshot or aws iam get-account-authorization-details)")
-                {
-                    IsNotAuthorizationSnapshot = true,
-                };
-            }
-
-            return new AuthorizationSnapshot(source, [.. users.Values], [.. groups.Values], [.. roles.Values], policies, problems, json.BytesRead)
-            {
-                Incomplete = truncated || continuationToken,
-                UnreadablePolicies = unreadablePolicies,
-            };
         }
 
         private void ReadPage(string pagePath)
@@ -139,7 +169,7 @@ public static class SnapshotLoader
                     throw json.Error(path, "appears twice in the page; which one is right is unknown");
                 }
 
-                Action<JsonElement, string, int>? readEntry = name switch
+                EntryPipeline.EntryReader? readEntry = name switch
                 {
                     "UserDetailList" => (e, p, l) => Add(users, ReadEntity(e, p, l, EntityKind.User)),
                     "GroupDetailList" => (e, p, l) => Add(groups, ReadEntity(e, p, l, EntityKind.Group)),
@@ -194,15 +224,7 @@ public static class SnapshotLoader
 
                 for (var i = 0; json.PeekIsNot(JsonTokenType.EndArray, path); i++)
                 {
-                    var entryPath = $"{path}[{i}]";
-                    using var entry = json.ReadValue(entryPath, out var fileLine);
-                    if (JsonText.FindInvalidString(JsonMarshal.GetRawUtf8Value(entry.RootElement)) is { } invalid)
-                    {
-                        // Damage below the level of entries (bytes that are not UTF-8, an escape such as \ud800 alone).
-                        throw new SnapshotFormatException(source, entryPath, fileLine, invalid);
-                    }
-
-                    readEntry(entry.RootElement, entryPath, isFile ? fileLine : 0);
+                    entries.Add($"{path}[{i}]", readEntry);
                 }
 
                 json.Next(path);
@@ -847,9 +869,10 @@ internal sealed class StreamingJsonReader
     private readonly string source;
     private readonly IProgress<long>? progress;
     private readonly JsonReaderOptions options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
-    private readonly JsonDocumentOptions documentOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+    /// <summary>How a value read whole is parsed (the reader's own limits).</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
     private byte[] buffer = new byte[64 * 1024];
-    private byte[] compact = new byte[64 * 1024]; // the last value read, without whitespace (see ReadValue)
+    private byte[] compact = new byte[64 * 1024]; // the last value ReadValue read, without whitespace (see CopyValue)
     private JsonWhitespaceFilter whitespace;
     private int start;
     private int end;
@@ -939,6 +962,24 @@ internal sealed class StreamingJsonReader
     /// <summary>Reads the next whole value into a document, which the caller disposes before reading on.</summary>
     public JsonDocument ReadValue(string path, out int valueLine)
     {
+        // The copy is kept in a buffer kept for the purpose: the caller disposes the document before reading on.
+        var length = CopyValue(path, ref compact, 0, out valueLine);
+        try
+        {
+            return JsonDocument.Parse(compact.AsMemory(0, length), DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw NotJson(path, e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next whole value and copies it without whitespace into <paramref name="destination"/> from
+    /// <paramref name="offset"/> (the array grows, keeping what it holds, when the value does not fit); returns its length.
+    /// </summary>
+    public int CopyValue(string path, ref byte[] destination, int offset, out int valueLine)
+    {
         while (true)
         {
             var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), final, state);
@@ -949,24 +990,22 @@ internal sealed class StreamingJsonReader
                     var probe = reader;
                     if (probe.TrySkip())
                     {
-                        // The value is whole in the buffer, which Fill already rid of the spaces between tokens: the
-                        // document reads a copy of it without the line feeds too, in a buffer kept for the purpose (the
-                        // caller disposes the document before reading on). The entry's content hash and its parse then
-                        // do not depend on how the file breaks it into lines, and the document's token table, sized by
-                        // the bytes it is given, is not oversized and copied down after every parse. The value was read
-                        // whole just above, so it is valid JSON: without whitespace it is the same value.
+                        // The value is whole in the buffer, which Fill already rid of the spaces between tokens: the copy
+                        // leaves out the line feeds too. The entry's content hash and its parse then do not depend on how
+                        // the file breaks it into lines, and a document's token table, sized by the bytes it is given, is
+                        // not oversized. The value was read whole just above, so it is valid JSON: without whitespace it is
+                        // the same value.
                         var valueStart = (int)reader.TokenStartIndex;
                         valueLine = (int)(line + buffer.AsSpan(start, valueStart).Count((byte)'\n'));
                         var value = buffer.AsSpan(start + valueStart, (int)probe.BytesConsumed - valueStart);
-                        if (compact.Length < value.Length)
+                        if (destination.Length - offset < value.Length)
                         {
-                            compact = new byte[Math.Max(value.Length, compact.Length * 2)];
+                            System.Array.Resize(ref destination, Math.Max(offset + value.Length, destination.Length * 2));
                         }
 
-                        var length = DocumentTexts.WithoutWhitespace(value, compact);
-                        var document = JsonDocument.Parse(compact.AsMemory(0, length), documentOptions);
+                        var length = DocumentTexts.WithoutWhitespace(value, destination.AsSpan(offset));
                         Advance((int)probe.BytesConsumed, probe.CurrentState);
-                        return document;
+                        return length;
                     }
                 }
             }

@@ -8,8 +8,8 @@ namespace MarketplaceGuard.Tests.Accounts;
 
 public sealed class SnapshotLoaderTests
 {
-    private static AuthorizationSnapshot Load(string json) =>
-        SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json");
+    // Both ways the loader reads a snapshot (see SnapshotReads): every test here checks that they agree.
+    private static AuthorizationSnapshot Load(string json) => SnapshotReads.Load(json);
 
     private const string Page = """
         {
@@ -104,8 +104,8 @@ public sealed class SnapshotLoaderTests
     {
         const string json = """{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"}]}""";
 
-        var withMark = SnapshotLoader.Load(new MemoryStream(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(json)).ToArray()), "test.json");
-        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(json)).ToArray()), "test.json"));
+        var withMark = SnapshotReads.Load(new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(json)).ToArray());
+        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotReads.Load(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(json)).ToArray()));
 
         Assert.Equal("bob", Assert.Single(withMark.Users).Name);
         Assert.Contains("UTF-16", e.Problem, StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using CsCheck;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Tests.Accounts;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Evaluation;
 using MarketplaceGuard.Engine.Policies;
@@ -176,7 +177,7 @@ public sealed class InputMutationTests
         AuthorizationSnapshot snapshot;
         try
         {
-            snapshot = SnapshotLoader.Load(new MemoryStream(utf8), "mutated.json");
+            snapshot = SnapshotReads.Load(utf8, "mutated.json"); // both ways of reading agree (see SnapshotReads)
         }
         catch (SnapshotFormatException)
         {

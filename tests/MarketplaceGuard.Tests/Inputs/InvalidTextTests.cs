@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Tests.Accounts;
 using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Policies;
 
@@ -22,7 +23,7 @@ public sealed class InvalidTextTests
     [InlineData("""{"UserDetailList": [], "Marker\ud800": "x"}""")]
     public void ASnapshotWithAnEscapeOfHalfASurrogatePairIsRefused(string json)
     {
-        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json"));
+        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotReads.Load(json));
 
         Assert.Contains("not valid", e.Problem, StringComparison.Ordinal);
     }
@@ -33,7 +34,7 @@ public sealed class InvalidTextTests
         var bytes = Encoding.UTF8.GetBytes("""{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::111122223333:user/bob"},""" + "\n" + """{"UserName": "b?b", "Arn": "arn:aws:iam::111122223333:user/bob"}]}""");
         bytes[Array.IndexOf(bytes, (byte)'?')] = 0xC3; // the first byte of a two-byte sequence, alone
 
-        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotLoader.Load(new MemoryStream(bytes), "test.json"));
+        var e = Assert.Throws<SnapshotFormatException>(() => SnapshotReads.Load(bytes));
 
         Assert.Equal("$.UserDetailList[1]", e.JsonPath);
         Assert.Equal(2, e.Line);

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using MarketplaceGuard.Engine.Accounts;
+
+namespace MarketplaceGuard.Tests.Accounts;
+
+public sealed class EntryPipelineTests
+{
+    /// <summary>A JSON array of <paramref name="count"/> small objects, one per line, each with its index.</summary>
+    private static string Entries(int count, string? replace = null, int at = -1) =>
+        "[\n" + string.Join(",\n", Enumerable.Range(0, count).Select(i => i == at ? replace : $$"""  { "i": {{i}}, "name": "entry {{i}}" }""")) + "\n]";
+
+    /// <summary>Reads every entry of the array through a pipeline; returns what the reader was given, in order.</summary>
+    private static List<(int Index, string Path, int Line, int ThreadId)> ReadAll(string json, bool concurrent, Action<int>? onEntry = null)
+    {
+        var read = new List<(int, string, int, int)>();
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json", null);
+        using var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent);
+        try
+        {
+            Assert.Equal(JsonTokenType.StartArray, reader.Next("$"));
+            for (var i = 0; reader.PeekIsNot(JsonTokenType.EndArray, "$"); i++)
+            {
+                pipeline.Add($"$[{i}]", (e, path, line) =>
+                {
+                    var index = e.GetProperty("i").GetInt32();
+                    onEntry?.Invoke(index);
+                    read.Add((index, path, line, Environment.CurrentManagedThreadId));
+                });
+            }
+
+            reader.Next("$");
+        }
+        catch
+        {
+            pipeline.Finish();
+            throw;
+        }
+
+        pipeline.Finish();
+        return read;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadsEveryEntryInTheFilesOrderWithItsPathAndLine(bool concurrent)
+    {
+        // 1,000 entries: many more batches than go round, so the reader waits for the entries' thread again and again.
+        var read = ReadAll(Entries(1000), concurrent);
+
+        Assert.Equal(Enumerable.Range(0, 1000), read.Select(r => r.Index));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"$[{i}]"), read.Select(r => r.Path));
+        Assert.Equal(Enumerable.Range(2, 1000), read.Select(r => r.Line));
+        var caller = Environment.CurrentManagedThreadId;
+        Assert.All(read, r => Assert.Equal(concurrent, r.ThreadId != caller));
+    }
+
+    [Fact]
+    public void AnEntryTooLargeForABatchGrowsItsBuffer()
+    {
+        var large = $$"""  { "i": 1, "name": "{{new string('x', 300_000)}}" }""";
+        var read = ReadAll(Entries(3, large, at: 1), concurrent: true);
+
+        Assert.Equal([0, 1, 2], read.Select(r => r.Index));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WhatFailsOnTheEntriesThreadIsTheErrorEvenWhenTheFileFailsLater(bool concurrent)
+    {
+        // Entry 5 fails where it is read; the file breaks off after entry 900. The entry comes first in the file, so its
+        // error is the one reported, as on one thread, and nothing after it is read.
+        var json = Entries(1000)[..Entries(1000).IndexOf("{ \"i\": 901,", StringComparison.Ordinal)];
+        var after = new List<int>();
+        var e = Assert.Throws<InvalidOperationException>(() => ReadAll(json, concurrent, i =>
+        {
+            if (i == 5)
+            {
+                throw new InvalidOperationException("entry 5 cannot be read");
+            }
+
+            if (i > 5)
+            {
+                after.Add(i);
+            }
+        }));
+
+        Assert.Equal("entry 5 cannot be read", e.Message);
+        Assert.Empty(after);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheFilesOwnErrorStandsWhenEveryEntryBeforeItWasRead(bool concurrent)
+    {
+        var json = Entries(300, "  { \"i\": 200, \"name\": tru }", at: 200);
+        var e = Assert.Throws<SnapshotFormatException>(() => ReadAll(json, concurrent));
+
+        Assert.Equal("$[200]", e.JsonPath);
+        Assert.Equal(202, e.Line);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TextThatIsNotUnicodeIsRefusedAtItsEntry(bool concurrent)
+    {
+        var json = Entries(300, "  { \"i\": 120, \"name\": \"\\ud800\" }", at: 120);
+        var e = Assert.Throws<SnapshotFormatException>(() => ReadAll(json, concurrent));
+
+        Assert.Equal("$[120]", e.JsonPath);
+        Assert.Equal(122, e.Line);
+    }
+
+    [Fact]
+    public void DisposingWithoutFinishingStopsTheEntriesThread()
+    {
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(500))), "test.json", null);
+        var read = 0;
+        using (var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true))
+        {
+            reader.Next("$");
+            for (var i = 0; i < 400; i++)
+            {
+                pipeline.Add($"$[{i}]", (_, _, _) => Interlocked.Increment(ref read));
+            }
+        }
+
+        // Dispose waited for the batches already handed over; nothing runs on after it.
+        var afterDispose = Volatile.Read(ref read);
+        Thread.Sleep(50);
+        Assert.Equal(afterDispose, Volatile.Read(ref read));
+        Assert.True(afterDispose <= 400);
+    }
+
+    [Fact]
+    public void ALargeFileIsReadOnTwoThreadsAndGivesTheSameSnapshot()
+    {
+        // Just over the size from which the loader reads entries on a second thread by default.
+        var users = new StringBuilder("{\n  \"UserDetailList\": [\n");
+        var count = 0;
+        while (users.Length < SnapshotLoader.ConcurrentReadBytes + 64 * 1024)
+        {
+            users.Append(count == 0 ? string.Empty : ",\n").Append($$$"""
+                    {
+                      "UserName": "user{{{count}}}", "Arn": "arn:aws:iam::111122223333:user/user{{{count}}}", "Path": "/",
+                      "GroupList": ["Devs"], "Tags": [{"Key": "n", "Value": "{{{count}}}"}],
+                      "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::bucket-{{{count % 50}}}/*"}]}}]
+                    }
+                """);
+            count++;
+        }
+
+        users.Append("\n  ],\n  \"GroupDetailList\": [{\"GroupName\": \"Devs\", \"Arn\": \"arn:aws:iam::111122223333:group/Devs\"}],\n  \"RoleDetailList\": [],\n  \"Policies\": []\n}\n");
+        var path = Path.Combine(Path.GetTempPath(), $"mg-pipeline-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, users.ToString());
+        try
+        {
+            var byDefault = SnapshotLoader.Load(path);
+            using var stream = File.OpenRead(path);
+            var onOneThread = SnapshotLoader.Load(stream, path, null, isFile: true, concurrent: false);
+
+            Assert.Equal(count, byDefault.Users.Count);
+            Assert.Equal(SnapshotReads.Dump(onOneThread), SnapshotReads.Dump(byDefault));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
