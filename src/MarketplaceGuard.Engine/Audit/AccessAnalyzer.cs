@@ -436,19 +436,20 @@ public sealed class AccessAnalyzer
     }
 
     /// <summary>AND: a path needs every request.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static AuditDecision Weakest(AuditDecision a, AuditDecision b) => Rank(a) <= Rank(b) ? a : b;
 
     /// <summary>OR: any path gives the capability.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static AuditDecision Strongest(AuditDecision a, AuditDecision b) => Rank(a) >= Rank(b) ? a : b;
 
     // Explicit deny ranks below implicit: a path with an explicit deny is denied for sure, and for "or" a capability
-    // is explicitly denied only when every path is.
-    private static int Rank(AuditDecision decision) => decision switch
-    {
-        AuditDecision.ExplicitDeny => 0,
-        AuditDecision.ImplicitDeny => 1,
-        AuditDecision.ConditionallyAllowed => 2,
-        AuditDecision.Allowed => 3,
-        _ => 1,
-    };
+    // is explicitly denied only when every path is. Unknown ranks as implicit deny. A table, inlined by request: the
+    // switch it replaces stayed a call, which the JIT's profiling tier ran with a probe per call (measured: the method
+    // that called the probe helper most in the first audits of a session).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Rank(AuditDecision decision) => (uint)decision < (uint)Ranks.Length ? Ranks[(int)decision] : 1;
+
+    // By AuditDecision: Allowed, ConditionallyAllowed, ExplicitDeny, ImplicitDeny, Unknown.
+    private static ReadOnlySpan<byte> Ranks => [3, 2, 0, 1, 1];
 }

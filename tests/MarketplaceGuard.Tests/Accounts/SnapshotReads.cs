@@ -8,7 +8,7 @@ namespace MarketplaceGuard.Tests.Accounts;
 
 /// <summary>
 /// Loads a snapshot both ways the loader can read one: every entry on the calling thread, and the entries on a second
-/// thread (<see cref="EntryPipeline"/>, which only files of several megabytes get by default). The two must give the
+/// thread (<see cref="EntryPipeline"/>, which by default only files of tens of megabytes get). The two must give the
 /// same snapshot, or fail with the same error; the tests that go through here check both.
 /// </summary>
 internal static class SnapshotReads
