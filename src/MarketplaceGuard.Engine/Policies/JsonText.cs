@@ -68,11 +68,14 @@ internal static class JsonText
     }
 
     /// <summary>The same for JSON held in a .NET string.</summary>
-    public static string? FindInvalidString(string json)
+    public static string? FindInvalidString(string json) => FindInvalidString(json.AsSpan());
+
+    /// <summary>The same for JSON held as characters.</summary>
+    public static string? FindInvalidString(ReadOnlySpan<char> json)
     {
         // ASCII characters are their own UTF-8 bytes, so the common case is decided on the characters without
         // encoding them: every policy document of an account comes through here.
-        if (Ascii.IsValid(json) && !json.Contains("\\u", StringComparison.Ordinal))
+        if (Ascii.IsValid(json) && json.IndexOf("\\u", StringComparison.Ordinal) < 0)
         {
             return null;
         }

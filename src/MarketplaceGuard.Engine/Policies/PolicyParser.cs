@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -79,10 +80,13 @@ public static partial class PolicyParser
     /// IAM's API returns documents URL-encoded (RFC 3986). A JSON document always starts with '{', so text starting
     /// with '%' is encoded. '+' is left alone: RFC 3986 does not use it for spaces and IAM names may contain it.
     /// </summary>
-    public static string DecodeIfUrlEncoded(string text)
+    public static string DecodeIfUrlEncoded(string text) => IsUrlEncoded(text, out var encoded) ? Uri.UnescapeDataString(encoded) : text;
+
+    /// <summary>Whether <paramref name="text"/> is URL-encoded (see <see cref="DecodeIfUrlEncoded"/>); <paramref name="encoded"/> is it without leading whitespace.</summary>
+    private static bool IsUrlEncoded(string text, out ReadOnlySpan<char> encoded)
     {
-        var trimmed = text.TrimStart();
-        return trimmed.StartsWith('%') ? Uri.UnescapeDataString(trimmed) : text;
+        encoded = text.AsSpan().TrimStart();
+        return encoded.StartsWith('%');
     }
 
     /// <summary>
@@ -247,8 +251,37 @@ public static partial class PolicyParser
                 return null;
             }
 
-            text = DecodeIfUrlEncoded(text);
-            CheckCharacters(text, options.MaxCharacters);
+            // A URL-encoded document is decoded into a pooled buffer, not a string: an account's managed policies come
+            // so from IAM's API, and the decoded text is needed only while it is read.
+            char[]? decoded = null;
+            try
+            {
+                return Read(IsUrlEncoded(text, out var encoded) ? Decode(encoded, out decoded) : text.AsMemory(), options);
+            }
+            finally
+            {
+                if (decoded is not null)
+                {
+                    ArrayPool<char>.Shared.Return(decoded);
+                }
+            }
+        }
+
+        private static ReadOnlyMemory<char> Decode(ReadOnlySpan<char> encoded, out char[] buffer)
+        {
+            // Unescaping never lengthens the text.
+            buffer = ArrayPool<char>.Shared.Rent(encoded.Length);
+            if (!Uri.TryUnescapeDataString(encoded, buffer, out var length))
+            {
+                throw new InvalidOperationException("An unescaped URL-encoded text did not fit in the length of the encoded text.");
+            }
+
+            return buffer.AsMemory(0, length);
+        }
+
+        private PolicyDocument? Read(ReadOnlyMemory<char> text, PolicyParseOptions options)
+        {
+            CheckCharacters(text.Span, options.MaxCharacters);
 
             JsonDocument json;
             try
@@ -274,7 +307,7 @@ public static partial class PolicyParser
 
             using (json)
             {
-                if (JsonText.FindInvalidString(text) is { } invalid)
+                if (JsonText.FindInvalidString(text.Span) is { } invalid)
                 {
                     Error("$", invalid);
                     return null;
@@ -289,7 +322,7 @@ public static partial class PolicyParser
         // Optimized at once: every character of every document goes through this loop, which the JIT's profiling tier
         // otherwise runs with a probe per character through the first audits of a session.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void CheckCharacters(string text, int? maxCharacters)
+        private void CheckCharacters(ReadOnlySpan<char> text, int? maxCharacters)
         {
             var counted = 0;
             var reportedBadCharacter = false;

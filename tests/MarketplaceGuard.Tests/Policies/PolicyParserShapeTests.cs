@@ -86,6 +86,29 @@ public sealed class PolicyParserShapeTests
         Assert.Equal("2012-10-17", doc.Version);
     }
 
+    [Theory]
+    [InlineData("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}")]
+    [InlineData("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\" \"Action\": \"s3:*\"}\n  ]\n}")]
+    [InlineData("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\u0100\",\"Resource\":\"*\"}}")]
+    [InlineData("{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:\\ud800\",\"Resource\":\"*\"}}")]
+    [InlineData("{\"Version\":\"2012-10-17\",\"Statement\":{\"Sid\":\"%FF\",\"Effect\":\"Deny\",\"NotAction\":\"s3:*\",\"Resource\":\"*\"}}")]
+    public void AUrlEncodedDocumentReadsAsItsDecodedText(string json)
+    {
+        // Encoded documents are decoded into a buffer, not a string: the same document, or the same errors (lines and
+        // columns of the decoded text), as the decoded text given as it is; leading whitespace before the encoding too.
+        foreach (var encoded in new[] { Uri.EscapeDataString(json), "  \n" + Uri.EscapeDataString(json) })
+        {
+            var decoded = PolicyParser.DecodeIfUrlEncoded(encoded);
+            Assert.Equal(json, decoded);
+            var fromEncoded = PolicyParser.TryParse(encoded, null, out var a, out var errorsFromEncoded);
+            var fromDecoded = PolicyParser.TryParse(decoded, null, out var b, out var errorsFromDecoded);
+
+            Assert.Equal(fromDecoded, fromEncoded);
+            Assert.Equal(errorsFromDecoded.Select(e => $"{e.Path}: {e.Message}"), errorsFromEncoded.Select(e => $"{e.Path}: {e.Message}"));
+            Assert.Equal(b is null ? null : PolicyJsonWriter.WriteCompact(b), a is null ? null : PolicyJsonWriter.WriteCompact(a));
+        }
+    }
+
     [Fact]
     public void UrlDecodingKeepsPlusSigns()
     {
