@@ -97,27 +97,16 @@ public sealed class EntryPipelineTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TheFilesOwnErrorStandsWhenEveryEntryBeforeItWasRead(bool concurrent)
+    [InlineData(false, "  { \"i\": 200, \"name\": tru }", 200)] // not JSON
+    [InlineData(true, "  { \"i\": 200, \"name\": tru }", 200)]
+    [InlineData(false, "  { \"i\": 120, \"name\": \"\\ud800\" }", 120)] // not Unicode text
+    [InlineData(true, "  { \"i\": 120, \"name\": \"\\ud800\" }", 120)]
+    public void TheFilesOwnErrorNamesItsEntryAndLineWhenEveryEntryBeforeItWasRead(bool concurrent, string damaged, int at)
     {
-        var json = Entries(300, "  { \"i\": 200, \"name\": tru }", at: 200);
-        var e = Assert.Throws<SnapshotFormatException>(() => ReadAll(json, concurrent));
+        var e = Assert.Throws<SnapshotFormatException>(() => ReadAll(Entries(300, damaged, at), concurrent));
 
-        Assert.Equal("$[200]", e.JsonPath);
-        Assert.Equal(202, e.Line);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TextThatIsNotUnicodeIsRefusedAtItsEntry(bool concurrent)
-    {
-        var json = Entries(300, "  { \"i\": 120, \"name\": \"\\ud800\" }", at: 120);
-        var e = Assert.Throws<SnapshotFormatException>(() => ReadAll(json, concurrent));
-
-        Assert.Equal("$[120]", e.JsonPath);
-        Assert.Equal(122, e.Line);
+        Assert.Equal($"$[{at}]", e.JsonPath);
+        Assert.Equal(at + 2, e.Line);
     }
 
     [Fact]
