@@ -25,12 +25,19 @@ internal sealed class DocumentTexts
     /// <summary>The element's JSON text without whitespace between tokens (see the class).</summary>
     public string RawText(JsonElement element)
     {
-        var utf8 = JsonMarshal.GetRawUtf8Value(element);
-        var bytes = ArrayPool<byte>.Shared.Rent(utf8.Length);
-        var buffer = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        var compact = JsonMarshal.GetRawUtf8Value(element);
+        // The snapshot reader parses its entries without whitespace already: a text with no whitespace byte at all (none
+        // in its strings either) has nothing to take out and is not copied.
+        byte[]? bytes = null;
+        if (compact.IndexOfAny(" \t\r\n"u8) >= 0)
+        {
+            bytes = ArrayPool<byte>.Shared.Rent(compact.Length);
+            compact = bytes.AsSpan(0, WithoutWhitespace(compact, bytes));
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(compact.Length));
         try
         {
-            var compact = bytes.AsSpan(0, WithoutWhitespace(utf8, bytes));
             var characters = buffer.AsSpan(0, Encoding.UTF8.GetChars(compact, buffer));
             if (byCharacters.TryGetValue(characters, out var known))
             {
@@ -43,7 +50,11 @@ internal sealed class DocumentTexts
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            if (bytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+
             ArrayPool<char>.Shared.Return(buffer);
         }
     }
@@ -53,7 +64,7 @@ internal sealed class DocumentTexts
     {
         var copy = output[..json.Length];
         json.CopyTo(copy);
-        return JsonWhitespaceFilter.DroppingLineFeeds().Filter(copy);
+        return JsonWhitespaceFilter.Compact(copy);
     }
 
     /// <summary>The one string of <paramref name="text"/>'s characters (a URL-encoded document read as a string).</summary>

@@ -8,8 +8,8 @@ namespace MarketplaceGuard.Engine.Accounts;
 /// third of an indented snapshot's bytes to step over. What the reader reports stays the same:
 /// <list type="bullet">
 /// <item>strings are copied byte for byte, escapes included (an escaped quote does not end one, across chunks too);</item>
-/// <item>line feeds are kept, so a line the reader names (an error, an entry's line) is still the file's line (unless
-/// made with <see cref="DroppingLineFeeds"/>, for a value already read whole);</item>
+/// <item>line feeds are kept, so a line the reader names (an error, an entry's line) is still the file's line (except in
+/// <see cref="Compact"/>, for a value already read whole);</item>
 /// <item>where whitespace stood between two tokens neither of which is a structural character (<c>{ } [ ] : ,</c>),
 /// one space is kept: valid JSON never has two such tokens side by side, so that happens only in invalid input
 /// (<c>tr ue</c>, <c>1 2</c>, <c>"a" "b"</c>), which must stay exactly as invalid, with the same error.</item>
@@ -24,8 +24,11 @@ internal struct JsonWhitespaceFilter
 
     private JsonWhitespaceFilter(bool dropLineFeeds) => this.dropLineFeeds = dropLineFeeds;
 
-    /// <summary>A filter that leaves out line feeds too.</summary>
-    public static JsonWhitespaceFilter DroppingLineFeeds() => new(dropLineFeeds: true);
+    /// <summary>
+    /// Takes every whitespace byte between the tokens of one whole JSON value out, in place, line feeds included (what a
+    /// chunked filter left: line feeds, and a space where the value was cut between two reads); returns its new length.
+    /// </summary>
+    public static int Compact(Span<byte> value) => new JsonWhitespaceFilter(dropLineFeeds: true).Filter(value);
 
     /// <summary>Filters <paramref name="bytes"/>, the next chunk of the stream, in place; returns how many bytes are kept.</summary>
     // Optimized at once: every byte of a snapshot goes through this loop, first in a fresh process too.

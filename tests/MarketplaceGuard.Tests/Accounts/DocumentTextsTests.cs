@@ -27,6 +27,22 @@ public sealed class DocumentTextsTests
         Assert.Equal(expected, Encoding.UTF8.GetString(output, 0, written));
     }
 
+    [Theory]
+    [InlineData("{ \"a\" : [ 1 , 2 ] }", "{\"a\":[1,2]}")] // indented: taken out
+    [InlineData("{\"a\":[1,2]}", "{\"a\":[1,2]}")] // nothing to take out (as the snapshot reader gives it)
+    [InlineData("{\"s\":\"a b\"}", "{\"s\":\"a b\"}")] // a space in a string only
+    public void TheTextOfAnElementIsWithoutWhitespaceHoweverItWasGiven(string json, string expected)
+    {
+        var texts = new DocumentTexts();
+        using var first = System.Text.Json.JsonDocument.Parse(json);
+        using var again = System.Text.Json.JsonDocument.Parse(expected);
+
+        var text = texts.RawText(first.RootElement);
+
+        Assert.Equal(expected, text);
+        Assert.Same(text, texts.RawText(again.RootElement));
+    }
+
     [Fact]
     public void AnIndentedDocumentIsKeptCompactAndTheSameTextIsOneString()
     {
