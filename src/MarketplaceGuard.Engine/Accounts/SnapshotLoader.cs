@@ -34,16 +34,17 @@ public static class SnapshotLoader
     /// <summary>
     /// Whether a stream's entries are read on a second thread (see <see cref="EntryPipeline"/>): with more than one core,
     /// for a file of <see cref="ConcurrentReadBytes"/> or more. Measured on two cores with Test-MarketplaceLeastPrivilege:
-    /// the 83 MB (4×) account loaded 12–17 % faster, warm and in a fresh process alike, but the first audit of a fresh
-    /// process on the 21 MB (1×) account took about 0.1 s longer (median of 5 alternating pairs: 1.47 against 1.33 s), the
-    /// second thread competing with the JIT, which compiles the whole module's code in that run, for the second core.
-    /// An organization's accounts (each its own, mostly small file) are already read several at a time. A stream that
-    /// cannot tell its length (an account read live) is read on one thread; it waits on the network anyway.
+    /// the 83 MB (4×) account loaded 12–17 % faster, warm and in a fresh process alike; the 42 MB (2×) account was no
+    /// faster in two alternating pairs, its peak memory 20 to 90 MB higher; and the first audit of a fresh process on the
+    /// 21 MB (1×) account took about 0.1 s longer (median of 5 alternating pairs: 1.47 against 1.33 s), the second thread
+    /// competing for the second core with the JIT, which compiles the whole module's code in that run. An organization's
+    /// accounts (each its own, mostly small file) are already read several at a time. A stream that cannot tell its
+    /// length (an account read live) is read on one thread; it waits on the network anyway.
     /// </summary>
     internal static bool ReadsEntriesConcurrently(Stream stream) =>
         Environment.ProcessorCount > 1 && stream.CanSeek && stream.Length >= ConcurrentReadBytes;
 
-    internal const long ConcurrentReadBytes = 32 << 20;
+    internal const long ConcurrentReadBytes = 64 << 20;
 
     /// <summary>Reads a snapshot, its entries on a second thread or not (see <see cref="EntryPipeline"/>).</summary>
     internal static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead, bool isFile, bool concurrent)
