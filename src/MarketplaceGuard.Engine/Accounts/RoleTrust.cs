@@ -53,6 +53,12 @@ public sealed class RoleTrust
             using var json = JsonDocument.Parse(PolicyParser.DecodeIfUrlEncoded(document));
             var found = new List<string>();
             var any = false;
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                // A URL-encoded string that decodes to an array, a number or a string: JSON, but not a policy.
+                return new RoleTrust([], anyService: true, $"the trust policy is {JsonText.Describe(json.RootElement)}, not a JSON object");
+            }
+
             if (!json.RootElement.TryGetProperty("Statement", out var statements))
             {
                 return new RoleTrust([], anyService: true, "the trust policy has no Statement");

@@ -236,6 +236,25 @@ public sealed class PaidAmiAuditTests
         Assert.False(RoleTrust.Read("""{"Statement":[{"Effect":"Deny","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}]}""").Trusts("cloudformation.amazonaws.com"));
     }
 
+    [Theory]
+    [InlineData("%5B%5D", "an array")] // []
+    [InlineData("1", "the number 1")]
+    [InlineData("%22x%22", "the string \"x\"")] // "x"
+    public void ATrustPolicyThatIsJsonButNotAnObjectTrustsEveryServiceAndTheSnapshotStillLoads(string document, string what)
+    {
+        var trust = RoleTrust.Read(document);
+        Assert.True(trust.AnyService);
+        Assert.Equal($"the trust policy is {what}, not a JSON object", trust.Problem);
+
+        // From a snapshot: the role is read, the others too.
+        var json = "{\"RoleDetailList\": [" +
+            "{\"RoleName\": \"odd\", \"Arn\": \"arn:aws:iam::111122223333:role/odd\", \"AssumeRolePolicyDocument\": \"" + document.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"}," +
+            "{\"RoleName\": \"fine\", \"Arn\": \"arn:aws:iam::111122223333:role/fine\"}]}";
+        var snapshot = MarketplaceGuard.Tests.Accounts.SnapshotReads.Load(json);
+        Assert.True(snapshot.Roles.Single(r => r.Name == "odd").Trust.Trusts("cloudformation.amazonaws.com"));
+        Assert.Equal(2, snapshot.Roles.Count);
+    }
+
     [Fact]
     public void LaunchersAreCheckedForLockoutAndNotFlagged()
     {
