@@ -50,7 +50,15 @@ public sealed class RoleTrust
 
         try
         {
-            using var json = JsonDocument.Parse(PolicyParser.DecodeIfUrlEncoded(document));
+            // The snapshot reader checked the text of the entry, which holds a URL-encoded document as one string: what
+            // it decodes to is checked here (an escaped half of a surrogate pair would fail every read of that string).
+            var text = PolicyParser.DecodeIfUrlEncoded(document);
+            if (JsonText.FindInvalidString(text) is { } invalid)
+            {
+                return new RoleTrust([], anyService: true, "the trust policy cannot be read: " + invalid);
+            }
+
+            using var json = JsonDocument.Parse(text);
             var found = new List<string>();
             var any = false;
             if (json.RootElement.ValueKind != JsonValueKind.Object)

@@ -201,7 +201,12 @@ public static class SnapshotLoader
                 {
                     // A continuation token: IAM's Marker, or the NextToken the AWS CLI writes when --max-items cut the
                     // listing short. Either means entries are missing, whatever IsTruncated says.
-                    using var continuation = json.ReadValue(path, out _);
+                    using var continuation = json.ReadValue(path, out var line);
+                    if (JsonText.FindInvalidString(JsonMarshal.GetRawUtf8Value(continuation.RootElement)) is { } invalid)
+                    {
+                        throw new SnapshotFormatException(source, path, line, invalid); // damaged, as an entry's text would be
+                    }
+
                     if (continuation.RootElement.ValueKind == JsonValueKind.String && continuation.RootElement.GetString()!.Length > 0)
                     {
                         continuationToken = true;

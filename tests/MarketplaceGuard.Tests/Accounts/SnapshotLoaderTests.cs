@@ -364,4 +364,18 @@ public sealed class SnapshotLoaderTests
         Assert.Null(policy.DefaultDocument);
         Assert.Contains("more than one version is marked as the default", policy.Problem!.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Marker")]
+    [InlineData("NextToken")]
+    public void AContinuationTokenThatIsNotTextIsRefusedAtItsPath(string key)
+    {
+        var json = "{\"UserDetailList\": [], \"GroupDetailList\": [], \"RoleDetailList\": [], \"Policies\": [],\n \"" + key + "\": \"\\ud800\"}";
+
+        var e = Assert.Throws<SnapshotFormatException>(() => Load(json));
+
+        Assert.Equal("$." + key, e.JsonPath);
+        Assert.Equal(2, e.Line);
+        Assert.Contains("not valid text", e.Message, StringComparison.Ordinal);
+    }
 }
