@@ -38,15 +38,23 @@ public static class OrganizationSnapshotFile
         }
 
         JsonDocument document;
+        var bytes = File.ReadAllBytes(file);
+        var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0; // a UTF-8 byte order mark, as Windows editors write
         try
         {
-            var bytes = File.ReadAllBytes(file);
-            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0; // a UTF-8 byte order mark, as Windows editors write
             document = JsonDocument.Parse(bytes.AsMemory(start), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             throw new OrganizationSnapshotException(file, e.Path ?? "$", $"not valid JSON (line {(e.LineNumber ?? 0) + 1}): {e.Message}", e);
+        }
+
+        // Every name and string is read as text below: one that is not (bytes that are not UTF-8, an escaped half of a
+        // surrogate pair) refuses the file here, rather than failing wherever it is read.
+        if (JsonText.FindInvalidString(bytes.AsSpan(start)) is { } invalid)
+        {
+            document.Dispose();
+            throw new OrganizationSnapshotException(file, "$", invalid);
         }
 
         using (document)
@@ -208,9 +216,10 @@ public static class OrganizationSnapshotFile
                 throw Error("$.Format", $"is not \"{FormatName}\": this is not an organization snapshot");
             }
 
-            if (!root.GetProperty("FormatVersion").TryGetInt32(out var version) || version != FormatVersion)
+            var formatVersion = root.GetProperty("FormatVersion");
+            if (formatVersion.ValueKind != JsonValueKind.Number || !formatVersion.TryGetInt32(out var version) || version != FormatVersion)
             {
-                throw Error("$.FormatVersion", $"is {root.GetProperty("FormatVersion").GetRawText()}; this module reads version {FormatVersion}");
+                throw Error("$.FormatVersion", $"is {formatVersion.GetRawText()}; this module reads version {FormatVersion}");
             }
 
             var organization = root.GetProperty("Organization");

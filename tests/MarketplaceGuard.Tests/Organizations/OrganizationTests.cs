@@ -209,6 +209,11 @@ public sealed class OrganizationTests
     [InlineData("\"FormatVersion\": 1", "\"FormatVersion\": 7", "$.FormatVersion")]
     [InlineData("\"AwsManaged\": true", "\"AwsManaged\": \"yes\"", "$.Policies[0].AwsManaged")]
     [InlineData("\"Targets\": [", "\"Targets\": 5, \"x\": [", "$.Policies[0].x")]
+    [InlineData("\"FormatVersion\": 1", "\"FormatVersion\": \"1\"", "$.FormatVersion")] // a string, not a number
+    [InlineData("\"FormatVersion\": 1", "\"FormatVersion\": null", "$.FormatVersion")]
+    [InlineData("\"State\": \"ACTIVE\"", "\"State\": \"\\ud800\"", "$")] // not text: the file is refused before it is read
+    [InlineData("\"Roots\": [", "\"\\ud800\": 1, \"Roots\": [", "$")] // a name that is not text
+    [InlineData("\"Roots\": [", "\"Roots\": \"\\udc00\", \"x\": [", "$")]
     public void ADamagedSnapshotIsRefusedNamingTheJsonPath(string find, string replace, string path)
     {
         var folder = Directory.CreateTempSubdirectory("mg-org-").FullName;
@@ -223,6 +228,29 @@ public sealed class OrganizationTests
 
             Assert.Equal(path, error.JsonPath);
             Assert.Contains(OrganizationSnapshotFile.FileName, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BytesThatAreNotUtf8InAStringRefuseTheFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("mg-org-").FullName;
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Examples", "organization", OrganizationSnapshotFile.FileName));
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text.Replace("\"State\": \"ACTIVE\"", "\"State\": \"AC__VE\"", StringComparison.Ordinal));
+            var at = bytes.AsSpan().IndexOf("AC__VE"u8) + 2;
+            (bytes[at], bytes[at + 1]) = (0xFF, 0xFE);
+            File.WriteAllBytes(Path.Combine(folder, OrganizationSnapshotFile.FileName), bytes);
+
+            var error = Assert.Throws<OrganizationSnapshotException>(() => OrganizationSnapshotFile.Read(folder));
+
+            Assert.Equal("$", error.JsonPath);
+            Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
         }
         finally
         {
