@@ -155,8 +155,10 @@ public sealed class OrganizationScope
         var read = scopes.All(s => s.ServiceControlPoliciesRead);
         var reason = read ? null : scopes.Select(s => s.NotReadReason).FirstOrDefault(r => r is not null);
         var accounted = scopes.Select(s => (Scope: s, Accounts: s.AccountedFor())).ToList();
-        var requested = accounted.SelectMany(a => a.Accounts).Distinct(StringComparer.Ordinal).Count()
-            + accounted.Sum(a => Math.Max(0, a.Scope.AccountsRequested - a.Accounts.Count));
+        // Added up as 64-bit numbers: shards read from hand-edited reports may each claim up to int.MaxValue accounts. A
+        // total past that stays at int.MaxValue, which is still more than were audited (the scope is incomplete).
+        var requested = (int)Math.Min(int.MaxValue, accounted.SelectMany(a => a.Accounts).Distinct(StringComparer.Ordinal).LongCount()
+            + accounted.Sum(a => Math.Max(0L, (long)a.Scope.AccountsRequested - a.Accounts.Count)));
         var merged = new OrganizationScope(
             ids.Count == 1 ? ids[0] : null,
             scopes.Select(s => s.ManagementAccountId).Distinct(StringComparer.Ordinal).Count() == 1 ? scopes.First().ManagementAccountId : null,

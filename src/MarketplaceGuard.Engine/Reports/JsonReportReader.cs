@@ -40,6 +40,14 @@ public static class JsonReportReader
             throw new ReportFileException(source, "$", "the file is empty", ReportFileProblem.Invalid);
         }
 
+        // Text first: the parser's check for repeated names reads every name as text, and a name that is not (an escaped
+        // half of a surrogate pair) would fail it with an error that names neither the file nor the problem. JSON that
+        // does not parse is left to the parser, which says where.
+        if (JsonText.FindInvalidString(content) is { } invalid)
+        {
+            throw new ReportFileException(source, "$", invalid, ReportFileProblem.Invalid);
+        }
+
         JsonDocument document;
         try
         {
@@ -48,12 +56,6 @@ public static class JsonReportReader
         catch (JsonException e)
         {
             throw new ReportFileException(source, e.Path ?? "$", NotJson(e, content), ReportFileProblem.Invalid, e);
-        }
-
-        if (JsonText.FindInvalidString(content) is { } invalid)
-        {
-            document.Dispose();
-            throw new ReportFileException(source, "$", invalid, ReportFileProblem.Invalid);
         }
 
         using (document)
@@ -173,7 +175,7 @@ public static class JsonReportReader
                 throw Error("$.formatVersion", $"is missing: the report was written by a MarketplaceGuard older than report format {JsonReportWriter.FormatVersion}, whose reports cannot be read back; audit again, or write the report again with this module", ReportFileProblem.UnsupportedVersion);
             }
 
-            if (!version.TryGetInt32(out var number) || number != JsonReportWriter.FormatVersion)
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != JsonReportWriter.FormatVersion)
             {
                 throw Error("$.formatVersion", $"is {version.GetRawText()}; this module reads report format {JsonReportWriter.FormatVersion} (a newer MarketplaceGuard wrote it? read it with that version)", ReportFileProblem.UnsupportedVersion);
             }

@@ -162,6 +162,19 @@ public sealed class JsonReportReaderTests
     }
 
     [Fact]
+    public void ShardsThatClaimMoreAccountsThanAnIntHoldsStayIncompleteInsteadOfOverflowing()
+    {
+        // Hand-edited shards may each claim up to int.MaxValue accounts: the merged count stops there.
+        var first = new OrganizationScope(OrganizationFixture.OrganizationId, null, true, null, int.MaxValue);
+        var second = new OrganizationScope(OrganizationFixture.OrganizationId, null, true, null, int.MaxValue - 7);
+
+        var merged = OrganizationScope.Merge([first, second]);
+
+        Assert.Equal(int.MaxValue, merged.AccountsRequested);
+        Assert.Equal(int.MaxValue, OrganizationScope.Merge([first, new OrganizationScope(OrganizationFixture.OrganizationId, null, true, null, 1)]).AccountsRequested);
+    }
+
+    [Fact]
     public void ReportsOutsideAnyOrganizationStayApart()
     {
         var first = ReportFixture.Audit(source: "a.json");
@@ -221,6 +234,9 @@ public sealed class JsonReportReaderTests
     [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 3, \"audits\": [] }", "$.formatVersion", "is 3; this module reads report format 2", ReportFileProblem.UnsupportedVersion)]
     [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": 2, \"organization\": null, \"audits\": [] }", "$.audits", "holds no audit", ReportFileProblem.Invalid)]
     [InlineData("{ \"tool\": \"MarketplaceGuard\", \"tool\": \"MarketplaceGuard\" }", "$", "not valid JSON (line 1)", ReportFileProblem.Invalid)]
+    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": \"2\", \"audits\": [] }", "$.formatVersion", "is \"2\"; this module reads report format 2", ReportFileProblem.UnsupportedVersion)]
+    [InlineData("{ \"tool\": \"MarketplaceGuard\", \"formatVersion\": null, \"audits\": [] }", "$.formatVersion", "is null; this module reads report format 2", ReportFileProblem.UnsupportedVersion)]
+    [InlineData("{ \"\\ud800\": 1, \"tool\": \"MarketplaceGuard\", \"formatVersion\": 2 }", "$", "a string is not valid text", ReportFileProblem.Invalid)] // a name that is not text
     public void AFileThatIsNotAReadableReportIsRefusedSayingWhereAndWhy(string text, string jsonPath, string problem, ReportFileProblem kind)
     {
         var e = Assert.Throws<ReportFileException>(() => Parse(text, "bad.json"));
