@@ -155,10 +155,12 @@ public static class OrganizationReader
             Timestamp(account, "JoinedTimestamp"));
     }
 
-    // JSON 1.1 sends timestamps as seconds since 1970 (a number with a fraction); a text date is read too.
-    private static DateTimeOffset? Timestamp(JsonElement element, string name) =>
+    // JSON 1.1 sends timestamps as seconds since 1970 (a number with a fraction); a text date is read too. The join date
+    // only informs: one that is no date (out of the calendar's range, text that is not a date) is left unknown.
+    internal static DateTimeOffset? Timestamp(JsonElement element, string name) =>
         !element.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value.GetDouble() * 1000))
+        : value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds) && Math.Abs(seconds) < 253402300800m
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000m))
         : value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : null;
 }

@@ -72,6 +72,22 @@ public sealed class OrganizationReaderTests
         return (await OrganizationReader.ReadAsync(client, CancellationToken.None), handler, client);
     }
 
+    [Theory]
+    [InlineData("1700000000.123", "2023-11-14T22:13:20.1230000+00:00")]
+    [InlineData("\"2024-05-06T07:08:09Z\"", "2024-05-06T07:08:09.0000000+00:00")]
+    [InlineData("1e20", null)] // past the calendar: unknown, not an ArgumentOutOfRangeException
+    [InlineData("-1e400", null)]
+    [InlineData("\"soon\"", null)]
+    [InlineData("true", null)]
+    public void AnAccountsJoinDateIsReadOrLeftUnknown(string value, string? expected)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse("{\"JoinedTimestamp\": " + value + "}");
+
+        var timestamp = OrganizationReader.Timestamp(json.RootElement, "JoinedTimestamp");
+
+        Assert.Equal(expected, timestamp?.ToString("O", CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task ReadsTheTreeTheAccountsAndTheScpsOfALargeOrganization()
     {
