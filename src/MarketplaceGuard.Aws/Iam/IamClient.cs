@@ -60,20 +60,49 @@ public sealed class IamClient : IDisposable
         IReadOnlyList<KeyValuePair<string, string>> parameters,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
+        // A listing read short would pass what it never saw: every page must say whether more follow, in words IAM
+        // uses, agree with its Marker, and never send the reader back to a page it read.
         string? marker = null;
+        var markers = new HashSet<string>(StringComparer.Ordinal);
         do
         {
             var page = await CallAsync(operation, marker is null ? parameters : [.. parameters, new("Marker", marker)], cancellation).ConfigureAwait(false);
             yield return page;
-            var truncated = string.Equals(Child(page, "IsTruncated")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            marker = truncated ? Child(page, "Marker")?.Value : null;
+            var flags = page.Elements().Where(e => e.Name.LocalName == "IsTruncated").Select(e => e.Value.Trim()).ToList();
+            var truncated = flags switch
+            {
+                [var flag] when flag.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+                [var flag] when flag.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+                [] => throw Malformed(operation, "the reply does not say whether more pages follow (no IsTruncated)"),
+                [var flag] => throw Malformed(operation, $"IsTruncated is '{flag}', not true or false"),
+                _ => throw Malformed(operation, "the reply says IsTruncated more than once"),
+            };
+            var next = Child(page, "Marker")?.Value;
+            if (!truncated && !string.IsNullOrEmpty(next))
+            {
+                throw Malformed(operation, "the reply says it is the last page but gives a Marker");
+            }
+
+            marker = truncated ? next : null;
             if (truncated && string.IsNullOrEmpty(marker))
             {
-                throw new IamException(operation, "MalformedResponse", "the reply says it is truncated but gives no Marker", 200, null, 1);
+                throw Malformed(operation, "the reply says it is truncated but gives no Marker");
+            }
+
+            if (marker is not null && (!markers.Add(marker) || markers.Count > MaxPages))
+            {
+                throw Malformed(operation, markers.Count > MaxPages
+                    ? $"the listing goes on past {MaxPages:N0} pages"
+                    : "the Marker sends the reader back to a page it read: the listing would never end");
             }
         }
         while (marker is not null);
     }
+
+    // IAM lists at most 1,000 items a page: this many pages is ten million items, more than any account holds.
+    private const int MaxPages = 10_000;
+
+    private static IamException Malformed(string operation, string problem) => new(operation, "MalformedResponse", problem, 200, null, 1);
 
     /// <summary>STS GetCallerIdentity: the account id and ARN of the credentials in use.</summary>
     public async Task<(string Account, string Arn)> GetCallerIdentityAsync(CancellationToken cancellation)
@@ -153,6 +182,14 @@ public sealed class IamClient : IDisposable
 
         if (reply.IsSuccess)
         {
+            // Only the operation's own response answers it: a 200 that carries an ErrorResponse, a proxy's page or another
+            // operation's reply read as an empty result would make the account look empty. Operations without output
+            // reply with the response element and no result element.
+            if (root.Name.LocalName != operation + "Response")
+            {
+                throw new IamException(operation, "MalformedResponse", $"the reply is <{root.Name.LocalName}>, not the {operation}Response asked for (HTTP {reply.StatusCode})", reply.StatusCode, Child(root, "RequestId")?.Value, 1);
+            }
+
             var result = Child(root, operation + "Result") ?? new XElement(operation + "Result");
             var requestId = Child(root, "ResponseMetadata") is { } metadata ? Child(metadata, "RequestId")?.Value : null;
             return new Attempt<XElement>(result, reply.StatusCode, requestId);

@@ -93,6 +93,42 @@ public sealed class IamClientTests
     }
 
     [Theory]
+    [InlineData("<IsTruncated>yes</IsTruncated><Marker>m2</Marker>", "IsTruncated is 'yes', not true or false")]
+    [InlineData("<Marker>m2</Marker>", "does not say whether more pages follow")]
+    [InlineData("<IsTruncated>false</IsTruncated><Marker>m2</Marker>", "says it is the last page but gives a Marker")]
+    [InlineData("<IsTruncated>false</IsTruncated><IsTruncated>true</IsTruncated><Marker>m2</Marker>", "IsTruncated more than once")]
+    [InlineData("<IsTruncated>true</IsTruncated><Marker>m1</Marker>", "sends the reader back to a page it read")]
+    public async Task APageThatDoesNotSayClearlyWhetherMoreFollowIsAnErrorNotTheEnd(string paging, string problem)
+    {
+        // Read as the end, each of these would make a listing look complete without its remaining pages.
+        var handler = new ScriptedHandler(
+            (HttpStatusCode.OK, Ok("ListPolicies", "<Policies><member><PolicyName>a</PolicyName></member></Policies><IsTruncated>true</IsTruncated><Marker>m1</Marker>")),
+            (HttpStatusCode.OK, Ok("ListPolicies", "<Policies><member><PolicyName>b</PolicyName></member></Policies>" + paging)));
+        using var client = new IamClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<IamException>(async () => await client.PagesAsync("ListPolicies", [], CancellationToken.None).ToListAsync());
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>", "<ErrorResponse>")]
+    [InlineData("<html><body>Sign in to the proxy</body></html>", "<html>")]
+    [InlineData("<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>", "<ListUsersResponse>")]
+    public async Task ASuccessThatIsNotTheOperationsOwnResponseIsRefused(string body, string what)
+    {
+        // A 200 read as an empty result would make the account look empty.
+        var handler = new ScriptedHandler(Enumerable.Repeat((HttpStatusCode.OK, body), Fast.MaxAttempts).ToArray());
+        using var client = new IamClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<IamException>(() => client.CallAsync("ListPolicies", [], CancellationToken.None));
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains($"the reply is {what}, not the ListPoliciesResponse asked for", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(HttpStatusCode.BadRequest, "Throttling")]
     [InlineData(HttpStatusCode.BadRequest, "ThrottlingException")]
     [InlineData(HttpStatusCode.InternalServerError, "ServiceFailure")]
