@@ -53,9 +53,7 @@ internal static class AgreementReply
 
         DateTimeOffset? Time(string name) =>
             !item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-            : value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds) && Math.Abs(seconds) < 253402300800m
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000m))
-                : throw Malformed(accountId, $"agreementViewSummaries[{index}].{name} is not a time in epoch seconds");
+            : JsonProtocol.EpochSeconds(value) ?? throw Malformed(accountId, $"agreementViewSummaries[{index}].{name} is not a time in epoch seconds");
 
         var id = Text(item, "agreementId", "agreementId");
         if (string.IsNullOrWhiteSpace(id))

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using MarketplaceGuard.Aws.Transport;
 using MarketplaceGuard.Engine.Organizations;
 
 using static MarketplaceGuard.Aws.Organizations.OrganizationsReply;
@@ -54,6 +55,7 @@ public static class OrganizationReader
         var units = new List<OrganizationalUnit>();
         var accounts = new List<OrganizationAccount>();
         var parents = roots.Select(r => r.Id).ToList();
+        var nodes = new HashSet<string>(parents, StringComparer.Ordinal);
         while (parents.Count > 0)
         {
             var level = await AllAsync(parents.SelectMany(p => new Func<CancellationToken, Task<Children>>[]
@@ -62,6 +64,12 @@ public static class OrganizationReader
                 async token => new([], await ListAsync(client, "ListAccountsForParent", [new("ParentId", p)], "Accounts", a => Account(a, p), token).ConfigureAwait(false)),
             }), stop).ConfigureAwait(false);
             var levelUnits = level.SelectMany(c => c.Units).ToList();
+            if (levelUnits.FirstOrDefault(u => !nodes.Add(u.Id)) is { } again)
+            {
+                // A tree that leads back to a node would be walked forever.
+                throw new OrganizationsException("ListOrganizationalUnitsForParent", "MalformedResponse", $"the organizational unit {again.Id} appears twice in the tree", 200, null, 1);
+            }
+
             units.AddRange(levelUnits);
             accounts.AddRange(level.SelectMany(c => c.Accounts));
             parents = levelUnits.Select(u => u.Id).ToList();
@@ -97,10 +105,13 @@ public static class OrganizationReader
         var items = new List<T>();
         await foreach (var page in client.PagesAsync(operation, parameters, cancellation).ConfigureAwait(false))
         {
-            if (page.TryGetProperty(member, out var list) && list.ValueKind == JsonValueKind.Array)
+            // Every page of a listing holds its list, empty or not: a page without it would drop what it should hold.
+            if (!page.TryGetProperty(member, out var list) || list.ValueKind != JsonValueKind.Array)
             {
-                items.AddRange(list.EnumerateArray().Select(map));
+                throw new OrganizationsException(operation, "MalformedResponse", $"the reply has no {member} list", 200, null, 1);
             }
+
+            items.AddRange(list.EnumerateArray().Select(map));
         }
 
         return items;
@@ -159,8 +170,7 @@ public static class OrganizationReader
     // only informs: one that is no date (out of the calendar's range, text that is not a date) is left unknown.
     internal static DateTimeOffset? Timestamp(JsonElement element, string name) =>
         !element.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds) && Math.Abs(seconds) < 253402300800m
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000m))
+        : value.ValueKind == JsonValueKind.Number ? JsonProtocol.EpochSeconds(value)
         : value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
         : null;
 }

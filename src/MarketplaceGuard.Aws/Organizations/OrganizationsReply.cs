@@ -19,5 +19,5 @@ internal static class OrganizationsReply
             : throw new OrganizationsException(operation, "MalformedResponse", $"an item of the reply has no {name}", 200, null, 1);
 
     public static string? Optional(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

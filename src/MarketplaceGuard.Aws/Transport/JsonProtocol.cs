@@ -47,7 +47,8 @@ internal static class JsonProtocol
             throw failure(operation, "MalformedResponse", $"the reply is not a JSON object (HTTP {reply.StatusCode})", reply.StatusCode, requestId, null);
         }
 
-        if (reply.IsSuccess)
+        // A success that carries an error's type is an error: read as a reply, its missing lists would be empty ones.
+        if (reply.IsSuccess && !root.TryGetProperty("__type", out _))
         {
             return new Attempt<JsonElement>(root, reply.StatusCode, requestId);
         }
@@ -61,6 +62,24 @@ internal static class JsonProtocol
             requestId,
             null);
     }
+
+    /// <summary>
+    /// A JSON protocol timestamp (seconds since 1970, with a fraction) as a time; null for anything else, a number past
+    /// the calendar's range included (DateTimeOffset holds the years 1 to 9999).
+    /// </summary>
+    public static DateTimeOffset? EpochSeconds(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var seconds))
+        {
+            return null;
+        }
+
+        var milliseconds = Math.Round(seconds * 1000m);
+        return milliseconds >= MinEpochMilliseconds && milliseconds <= MaxEpochMilliseconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds) : null;
+    }
+
+    private static readonly decimal MinEpochMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly decimal MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>
     /// The error name of a JSON protocol's error type: without the namespace before '#'

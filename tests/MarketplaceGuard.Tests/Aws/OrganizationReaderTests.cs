@@ -211,4 +211,38 @@ public sealed class OrganizationReaderTests
         Assert.Equal("InvalidInputException", e.Code);
         Assert.InRange(handler.Requests.Count, 5, 4 + OrganizationsClient.MaxConcurrentRequests);
     }
+
+    [Fact]
+    public async Task ATreeThatLeadsBackToAUnitIsRefusedInsteadOfWalkedForever()
+    {
+        var scripted = new ScriptedOrganization();
+        scripted.Units.Add(("ou-a1b2-loop", "Loop", ScriptedOrganization.RootId));
+        scripted.Units.Add(("ou-a1b2-loop", "Loop", "ou-a1b2-loop")); // listed as its own child
+        using var client = new OrganizationsClient(Connection(), Fast, new StubAwsHandler(scripted.Answer));
+
+        var e = await Assert.ThrowsAsync<OrganizationsException>(() => OrganizationReader.ReadAsync(client, CancellationToken.None));
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains("ou-a1b2-loop appears twice in the tree", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ListAccountsForParent", """{"NextToken":null}""", "the reply has no Accounts list")]
+    [InlineData("ListAccountsForParent", """{"Accounts":{"Id":"222222222222"}}""", "the reply has no Accounts list")]
+    [InlineData("ListAccountsForParent", """{"Accounts":[5]}""", "an item of the reply has no Id")]
+    [InlineData("ListRoots", """{"Roots":null}""", "the reply has no Roots list")]
+    public async Task AListingWithoutItsListIsAnErrorNotAnEmptyList(string operation, string reply, string problem)
+    {
+        // An account or a policy target dropped from the listing would escape the audit or the SCPs.
+        var scripted = LargeOrganization();
+        var handler = new StubAwsHandler(request => request.Target == operation
+            ? StubAwsHandler.Json(System.Net.HttpStatusCode.OK, reply)
+            : scripted.Answer(request));
+        using var client = new OrganizationsClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<OrganizationsException>(() => OrganizationReader.ReadAsync(client, CancellationToken.None));
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
 }

@@ -193,6 +193,49 @@ public sealed class OrganizationsClientTests
             handler.Requests.Select(r => r.Text));
     }
 
+    [Theory]
+    [InlineData("""{"Accounts":[],"NextToken":5}""", "NextToken is number, not a token")]
+    [InlineData("""{"Accounts":[],"NextToken":""}""", "NextToken is string, not a token")]
+    [InlineData("""{"Accounts":[],"NextToken":{"t":"x"}}""", "NextToken is object, not a token")]
+    [InlineData("""{"Accounts":[],"NextToken":"t1"}""", "sends the reader back to a page it read")]
+    public async Task ANextTokenThatCannotBeFollowedIsAnErrorNotTheEnd(string second, string problem)
+    {
+        // Read as the end, each of these would make the listing look complete without its remaining pages.
+        var handler = Replies(
+            StubAwsHandler.Json(HttpStatusCode.OK, """{"Accounts":[{"Id":"222222222222"}],"NextToken":"t1"}"""),
+            StubAwsHandler.Json(HttpStatusCode.OK, second));
+        using var client = new OrganizationsClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<OrganizationsException>(async () => await client.PagesAsync("ListAccountsForParent", [new("ParentId", "r-a1b2")], CancellationToken.None).ToListAsync());
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASuccessThatCarriesAnErrorTypeIsThatError()
+    {
+        var handler = Replies(StubAwsHandler.Json(HttpStatusCode.OK, """{"__type":"com.amazonaws.organizations#AccessDeniedException","Message":"no"}"""));
+        using var client = new OrganizationsClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<OrganizationsException>(() => client.CallAsync("ListRoots", [], CancellationToken.None));
+
+        Assert.Equal("AccessDeniedException", e.Code);
+    }
+
+    [Theory]
+    [InlineData("-62135596800", "0001-01-01T00:00:00.0000000+00:00")]
+    [InlineData("-62135596801", null)] // before year 1
+    [InlineData("253402300799.999", "9999-12-31T23:59:59.9990000+00:00")]
+    [InlineData("253402300799.9999", null)] // rounds past year 9999
+    [InlineData("\"1700000000\"", null)]
+    public void AnEpochTimestampIsATimeOnlyWithinTheCalendar(string json, string? expected)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        Assert.Equal(expected, MarketplaceGuard.Aws.Transport.JsonProtocol.EpochSeconds(document.RootElement)?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task RunsAtMostFourCallsAtOnce()
     {
