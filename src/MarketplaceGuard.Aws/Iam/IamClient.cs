@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text;
@@ -168,12 +169,16 @@ public sealed class IamClient : IDisposable
         return sender.SendAsync(request, reply => Read(operation, reply), cancellation);
     }
 
+    private static readonly XmlReaderSettings NoDtd = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
     private static Attempt<XElement> Read(string operation, HttpReply reply)
     {
         XElement root;
         try
         {
-            root = XElement.Parse(reply.Text);
+            // AWS never sends a DTD: one would let the reply define entities (text, list members) of its own.
+            using var reader = XmlReader.Create(new StringReader(reply.Text), NoDtd);
+            root = XElement.Load(reader);
         }
         catch (XmlException e)
         {

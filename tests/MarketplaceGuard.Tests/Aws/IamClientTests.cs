@@ -128,6 +128,21 @@ public sealed class IamClientTests
         Assert.Contains($"the reply is {what}, not the ListPoliciesResponse asked for", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AReplyWithADtdIsRefused()
+    {
+        // AWS never sends one; its entities could add list members the reply does not otherwise hold.
+        var body = "<!DOCTYPE ListPoliciesResponse [<!ENTITY extra \"<member><PolicyName>x</PolicyName></member>\">]>" +
+            Ok("ListPolicies", "<Policies>&extra;</Policies><IsTruncated>false</IsTruncated>");
+        var handler = new ScriptedHandler(Enumerable.Repeat((HttpStatusCode.OK, body), Fast.MaxAttempts).ToArray());
+        using var client = new IamClient(Connection(), Fast, handler);
+
+        var e = await Assert.ThrowsAsync<IamException>(() => client.CallAsync("ListPolicies", [], CancellationToken.None));
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains("not valid XML", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "Throttling")]
     [InlineData(HttpStatusCode.BadRequest, "ThrottlingException")]
