@@ -24,6 +24,9 @@ public sealed class AgreementClient : IDisposable
     /// <summary>maxResults of every SearchAgreements call: the API's largest page.</summary>
     public const int PageSize = 50;
 
+    // This many pages is 500,000 agreements, more than any account holds.
+    private const int MaxPages = 10_000;
+
     public const string SearchAgreements = "SearchAgreements";
 
     private const string TargetPrefix = "AWSMPCommerceService_v20200301.";
@@ -103,11 +106,21 @@ public sealed class AgreementClient : IDisposable
                 }
             }), cancellation).ConfigureAwait(false);
             found.AddRange(AgreementReply.Summaries(page, AccountId).Where(a => filter.Matches(a, now)));
-            nextToken = JsonProtocol.Text(page, "nextToken") is { Length: > 0 } next ? next : null;
+            // Absent or null on the last page, a non-empty string otherwise: anything else read as the end would drop the
+            // agreements of the pages not read.
+            nextToken = !page.TryGetProperty("nextToken", out var next) || next.ValueKind == JsonValueKind.Null ? null
+                : next.ValueKind == JsonValueKind.String && next.GetString() is { Length: > 0 } text ? text
+                : throw AgreementReply.Malformed(AccountId, $"the reply's nextToken is {next.ValueKind.ToString().ToLowerInvariant()}, not a token");
             if (nextToken is not null && !seenTokens.Add(nextToken))
             {
                 // A token seen before would page forever.
                 throw AgreementReply.Malformed(AccountId, "the reply repeats an earlier nextToken");
+            }
+
+            if (seenTokens.Count > MaxPages)
+            {
+                // New tokens on empty pages would page forever too.
+                throw AgreementReply.Malformed(AccountId, $"the search goes on past {MaxPages:N0} pages");
             }
         }
         while (nextToken is not null);

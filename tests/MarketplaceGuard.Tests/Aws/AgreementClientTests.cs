@@ -236,6 +236,22 @@ public sealed class AgreementClientTests
         Assert.StartsWith($"Account {Account}: SearchAgreements failed: MalformedResponse: the reply is not valid JSON", e.Message);
     }
 
+    [Theory]
+    [InlineData("5", "number")]
+    [InlineData("\"\"", "string")]
+    [InlineData("{\"t\":1}", "object")]
+    [InlineData("true", "true")]
+    public async Task ANextTokenThatCannotBeFollowedIsAnErrorNotTheEnd(string token, string kind)
+    {
+        var handler = new StubAwsHandler(_ => StubAwsHandler.Json(HttpStatusCode.OK, "{\"agreementViewSummaries\":[],\"nextToken\":" + token + "}"));
+        using var client = new AgreementClient(Connection("http://127.0.0.1:9/"), Account, Fast, handler);
+
+        var e = await Assert.ThrowsAsync<AgreementException>(() => client.SearchAsync(AgreementFilter.All, Now, CancellationToken.None));
+
+        Assert.Equal("MalformedResponse", e.Code);
+        Assert.Contains($"the reply's nextToken is {kind}, not a token", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ARepeatedNextTokenStopsInsteadOfPagingForever()
     {
