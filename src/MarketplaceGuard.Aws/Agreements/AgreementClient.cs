@@ -24,9 +24,6 @@ public sealed class AgreementClient : IDisposable
     /// <summary>maxResults of every SearchAgreements call: the API's largest page.</summary>
     public const int PageSize = 50;
 
-    // This many pages is 500,000 agreements, more than any account holds.
-    private const int MaxPages = 10_000;
-
     public const string SearchAgreements = "SearchAgreements";
 
     private const string TargetPrefix = "AWSMPCommerceService_v20200301.";
@@ -117,10 +114,10 @@ public sealed class AgreementClient : IDisposable
                 throw AgreementReply.Malformed(AccountId, "the reply repeats an earlier nextToken");
             }
 
-            if (seenTokens.Count > MaxPages)
+            if (seenTokens.Count > PageTokens.MaxPages)
             {
-                // New tokens on empty pages would page forever too.
-                throw AgreementReply.Malformed(AccountId, $"the search goes on past {MaxPages:N0} pages");
+                // New tokens on empty pages would page forever too (500,000 agreements at 50 a page).
+                throw AgreementReply.Malformed(AccountId, $"the search goes on past {PageTokens.MaxPages:N0} pages");
             }
         }
         while (nextToken is not null);

@@ -64,7 +64,7 @@ public sealed class IamClient : IDisposable
         // A listing read short would pass what it never saw: every page must say whether more follow, in words IAM
         // uses, agree with its Marker, and never send the reader back to a page it read.
         string? marker = null;
-        var markers = new HashSet<string>(StringComparer.Ordinal);
+        var markers = new PageTokens();
         do
         {
             var page = await CallAsync(operation, marker is null ? parameters : [.. parameters, new("Marker", marker)], cancellation).ConfigureAwait(false);
@@ -90,18 +90,13 @@ public sealed class IamClient : IDisposable
                 throw Malformed(operation, "the reply says it is truncated but gives no Marker");
             }
 
-            if (marker is not null && (!markers.Add(marker) || markers.Count > MaxPages))
+            if (marker is not null && markers.Problem(marker, "Marker") is { } endless)
             {
-                throw Malformed(operation, markers.Count > MaxPages
-                    ? $"the listing goes on past {MaxPages:N0} pages"
-                    : "the Marker sends the reader back to a page it read: the listing would never end");
+                throw Malformed(operation, endless);
             }
         }
         while (marker is not null);
     }
-
-    // IAM lists at most 1,000 items a page: this many pages is ten million items, more than any account holds.
-    private const int MaxPages = 10_000;
 
     private static IamException Malformed(string operation, string problem) => new(operation, "MalformedResponse", problem, 200, null, 1);
 

@@ -82,7 +82,7 @@ public sealed class OrganizationsClient : IDisposable
         // A listing read short would pass what it never saw: the token is absent or null on the last page, a non-empty
         // string otherwise, and never one already followed.
         string? nextToken = null;
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new PageTokens();
         do
         {
             var page = await SendAsync(operation, Body(parameters, (maxResults ? PageSize : null, nextToken)), cancellation).ConfigureAwait(false);
@@ -90,18 +90,13 @@ public sealed class OrganizationsClient : IDisposable
             nextToken = !page.TryGetProperty("NextToken", out var token) || token.ValueKind == JsonValueKind.Null ? null
                 : token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } text ? text
                 : throw new OrganizationsException(operation, "MalformedResponse", $"the reply's NextToken is {token.ValueKind.ToString().ToLowerInvariant()}, not a token", 200, null, 1);
-            if (nextToken is not null && (!tokens.Add(nextToken) || tokens.Count > MaxPages))
+            if (nextToken is not null && tokens.Problem(nextToken, "NextToken") is { } endless)
             {
-                throw new OrganizationsException(operation, "MalformedResponse", tokens.Count > MaxPages
-                    ? $"the listing goes on past {MaxPages:N0} pages"
-                    : "the NextToken sends the reader back to a page it read: the listing would never end", 200, null, 1);
+                throw new OrganizationsException(operation, "MalformedResponse", endless, 200, null, 1);
             }
         }
         while (nextToken is not null);
     }
-
-    // Organizations lists at most 20 items a page: this many pages is 200,000 items, more than any organization holds.
-    private const int MaxPages = 10_000;
 
     public void Dispose()
     {
