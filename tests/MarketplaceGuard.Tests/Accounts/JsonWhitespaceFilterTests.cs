@@ -84,6 +84,108 @@ public sealed class JsonWhitespaceFilterTests
         }
     }
 
+    /// <summary>
+    /// The filter's rules one byte at a time, as written before the filter searched strings and runs of spaces with
+    /// vectorized searches: the filter must give exactly these bytes, however its input is cut into chunks.
+    /// </summary>
+    private sealed class ByteAtATime(bool dropLineFeeds)
+    {
+        private bool inString;
+        private bool escaped;
+        private byte last;
+
+        public int Filter(Span<byte> bytes)
+        {
+            var written = 0;
+            var pendingSpace = false;
+            foreach (var b in bytes.ToArray())
+            {
+                if (inString)
+                {
+                    bytes[written++] = b;
+                    if (escaped)
+                    {
+                        escaped = false;
+                    }
+                    else if (b == (byte)'\\')
+                    {
+                        escaped = true;
+                    }
+                    else if (b == (byte)'"')
+                    {
+                        inString = false;
+                    }
+
+                    continue;
+                }
+
+                if (b is (byte)' ' or (byte)'\t' or (byte)'\r' || (b == (byte)'\n' && dropLineFeeds))
+                {
+                    pendingSpace = true;
+                    continue;
+                }
+
+                if (pendingSpace && !Separates(last) && !Separates(b))
+                {
+                    bytes[written++] = (byte)' ';
+                }
+
+                pendingSpace = false;
+                bytes[written++] = b;
+                last = b;
+                inString = b == (byte)'"';
+            }
+
+            if (pendingSpace && !Separates(last))
+            {
+                bytes[written++] = (byte)' ';
+                last = (byte)' ';
+            }
+
+            return written;
+        }
+
+        private static bool Separates(byte b) => "{}[]:,\n \0".Contains((char)b, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void GivesTheBytesOfTheByteAtATimeRulesForAnyInputAndAnyChunks(int seed)
+    {
+        // Bytes that matter to the filter, runs of spaces (indentation), and long strings (the vectorized search).
+        var random = new Random(seed);
+        string[] pieces = [" ", "  ", "        ", "\t", "\r", "\n", "\"", "\\", "\\\"", "{", "}", "[", "]", ":", ",", "a", "1", "true", "é", new string('x', 40), "\"" + new string('y', 70) + "\\\"z\""];
+        for (var round = 0; round < 400; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 120)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var input = Encoding.UTF8.GetBytes(text);
+
+            var expected = input.ToArray();
+            var expectedLength = new ByteAtATime(dropLineFeeds: true).Filter(expected);
+            var compacted = input.ToArray();
+            var compactedLength = JsonWhitespaceFilter.Compact(compacted);
+            Assert.Equal(Convert.ToHexString(expected, 0, expectedLength), Convert.ToHexString(compacted, 0, compactedLength));
+
+            var reference = new ByteAtATime(dropLineFeeds: false);
+            var filter = new JsonWhitespaceFilter();
+            var expectedChunks = new StringBuilder();
+            var actualChunks = new StringBuilder();
+            for (var start = 0; start < input.Length;)
+            {
+                var length = Math.Min(input.Length - start, random.Next(1, 90));
+                var a = input.AsSpan(start, length).ToArray();
+                var b = a.ToArray();
+                expectedChunks.Append(Convert.ToHexString(a, 0, reference.Filter(a))).Append('|');
+                actualChunks.Append(Convert.ToHexString(b, 0, filter.Filter(b))).Append('|');
+                start += length;
+            }
+
+            Assert.Equal(expectedChunks.ToString(), actualChunks.ToString());
+        }
+    }
+
     private static string Message(JsonException e) => e.Message[..Math.Max(0, e.Message.IndexOf(" LineNumber:", StringComparison.Ordinal))];
 
     private static void ReadAll(string json)
