@@ -165,6 +165,18 @@ Describe 'Test-MarketplaceLeastPrivilege' {
             Should -Throw "*-ProcurementPrincipal: 'Procurment' (did you mean group/Procurement?) names no user, group or role*" -ErrorId 'PrincipalNotFound,*'
     }
 
+    It 'gives the process back its garbage collector mode after an audit, passed or stopped' {
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+        # Batch mode (no background collections) while the audit runs, its findings streaming out included; Select-Object
+        # -First stops the audit's pipeline early.
+        Test-MarketplaceLeastPrivilege @AuditArgs | ForEach-Object { [System.Runtime.GCSettings]::LatencyMode } | Select-Object -First 1 | Should -Be 'Batch'
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+        $null = Test-MarketplaceLeastPrivilege @AuditArgs
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+        { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $Sample -ProcurementPrincipal Procurment -ErrorAction Stop } | Should -Throw
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+    }
+
     It 'stops when -GovernancePrincipal is <Case>, naming it' -TestCases @(
         @{ Case = 'a typo'; Value = 'DistributionAdmin'; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'DistributionAdmin' (did you mean group/DistributionAdmins?) names no user, group or role*" }
         @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'GovernancePrincipal'*" }

@@ -291,6 +291,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
     /// <summary>Loads (from the file, or live from IAM) and builds the account; a failure is a terminating error.</summary>
     protected Account LoadAccount()
     {
+        UseBatchCollections();
         var scps = (ServiceControlPolicyPath ?? []).Select(ReadServiceControlPolicy).ToList();
         var stopwatch = Stopwatch.StartNew();
         var snapshot = ParameterSetName == SnapshotParameterSet ? ReadSnapshotFile() : ReadLiveAccount();

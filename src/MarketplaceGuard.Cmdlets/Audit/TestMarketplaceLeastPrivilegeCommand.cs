@@ -104,6 +104,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         var suppressions = LoadSuppressions(out var suppressionPath);
         if (IsOrganizationRun)
         {
+            UseBatchCollections();
             AuditOrganization(report, reportFormat, suppressions, suppressionPath);
             return;
         }

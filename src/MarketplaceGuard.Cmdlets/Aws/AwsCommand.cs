@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using MarketplaceGuard.Aws.Connection;
 using MarketplaceGuard.Aws.Iam;
 using MarketplaceGuard.Cmdlets.Errors;
+using MarketplaceGuard.Engine.Runtime;
 
 namespace MarketplaceGuard.Cmdlets.Aws;
 
@@ -113,8 +114,17 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => cancellation.Cancel();
 
+    /// <summary>
+    /// Holds the garbage collector in batch mode until the cmdlet is done (PowerShell disposes it when its pipeline
+    /// ends, failed or not): for the cmdlets that read and audit whole accounts (see BatchCollections).
+    /// </summary>
+    protected void UseBatchCollections() => batchCollections ??= BatchCollections.Open();
+
+    private IDisposable? batchCollections;
+
     public void Dispose()
     {
+        batchCollections?.Dispose();
         cancellation.Dispose();
         GC.SuppressFinalize(this);
     }
