@@ -181,6 +181,8 @@ $result = [ordered]@{
     ConcurrentGC = [System.Runtime.GCSettings]::LatencyMode.ToString()
     Processors = [Environment]::ProcessorCount
     Runtime = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+    # Runtime knobs set in the environment (DOTNET_TieredPGO=0 ...): they move every figure, so they are part of the description.
+    Settings = @(Get-ChildItem env: | Where-Object Name -Match '^(DOTNET|COMPlus)_(Tiered|TC_|ReadyToRun|gc|Jit|OSR)' | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" })
 }
 'MGPERF ' + ($result | ConvertTo-Json -Depth 5 -Compress)
 '@
@@ -252,7 +254,7 @@ $measured = foreach ($s in $scales) {
         GcHeapMB      = [long]$result.GcHeapMB
         StartupMB     = [long]$result.StartupPeakMB
         Warnings      = [int]$first.Warnings
-        Runtime       = "$($result.Runtime), $($result.Processors) CPU, $(if ($result.ServerGC) { 'server' } else { 'workstation' }) GC ($($result.ConcurrentGC))"
+        Runtime       = "$($result.Runtime), $($result.Processors) CPU, $(if ($result.ServerGC) { 'server' } else { 'workstation' }) GC ($($result.ConcurrentGC))$(@($result.Settings | ForEach-Object { ", $_" }) -join '')"
     }
 }
 
@@ -326,6 +328,9 @@ elseif ($BaselinePath -and (Test-Path -LiteralPath $BaselinePath)) {
     }
 
     Write-Host ''
+    if ($baseline.runtime -ne $measured[0].Runtime) {
+        Write-Warning "The baseline was measured on another runtime or with other runtime settings ($($baseline.runtime)); this run: $($measured[0].Runtime). The figures compare different things."
+    }
     Write-Host "Against the baseline of $($baseline.measuredAt) (commit $($baseline.commit), $($baseline.runtime)); flagged when more than $($Tolerance.ToString('0%', $invariant)) worse:"
     @($rows) | Format-Table Scale, Metric, Baseline, Now, Change, Flag -AutoSize | Out-String -Width 200 | Write-Host
     if ($flagged -gt 0) {
