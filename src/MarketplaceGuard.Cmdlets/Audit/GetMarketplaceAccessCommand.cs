@@ -89,6 +89,7 @@ public sealed class GetMarketplaceAccessCommand : AccountAuditCommand
 
         if (IsOrganizationRun)
         {
+            UseBatchCollections();
             AnalyzeOrganization(selectors, capabilities);
             return;
         }

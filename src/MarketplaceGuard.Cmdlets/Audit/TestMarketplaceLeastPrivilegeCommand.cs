@@ -139,6 +139,7 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         }
 
         // The results first: a report that cannot be written must not cost the audit's answer.
+        EndBatchCollections();
         if (Quiet)
         {
             WriteObject(run.Passed);

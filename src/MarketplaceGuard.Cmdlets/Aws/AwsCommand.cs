@@ -120,6 +120,12 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     /// </summary>
     protected void UseBatchCollections() => batchCollections ??= BatchCollections.Open();
 
+    /// <summary>
+    /// Gives the collector its mode back before the results go down the pipeline, where the commands that read them
+    /// run (as Dispose would, later).
+    /// </summary>
+    protected void EndBatchCollections() => batchCollections?.Dispose();
+
     private IDisposable? batchCollections;
 
     public void Dispose()

@@ -19,12 +19,20 @@ namespace MarketplaceGuard.Engine.Runtime;
 /// a no-GC region) keeps it. Audits may overlap (runspaces, -Parallel): the first to open switches, the last to close
 /// switches back, and only if the mode is still the one set here (the host may have changed it meanwhile).
 /// </para>
+/// <para>
+/// The mode is the process's, so what others do with it while an audit runs can meet this class's batch mode. A no-GC
+/// region started during an audit cannot be left (the mode cannot be set inside one) and gives back, when it ends, the
+/// mode it found: batch. That batch mode is remembered as this class's, and the next audit to open takes it over and
+/// switches back when it closes. Code that saves the mode during an audit and puts it back after the audit has ended
+/// puts back batch mode: that cannot be told from a host's own choice, and stays.
+/// </para>
 /// </remarks>
 public static class BatchCollections
 {
     private static readonly Lock Gate = new();
     private static int open;
     private static bool switched;
+    private static bool leftBehind; // batch mode set here that a no-GC region will give back when it ends
 
     /// <summary>True while this class holds the collector in batch mode.</summary>
     public static bool IsSwitched
@@ -38,15 +46,28 @@ public static class BatchCollections
         }
     }
 
-    /// <summary>Opens a scope; dispose it when the audit is done (twice is harmless).</summary>
+    /// <summary>Opens a scope; dispose it when the audit is done (twice is harmless). Never throws.</summary>
     public static IDisposable Open()
     {
         lock (Gate)
         {
-            if (open++ == 0 && GCSettings.LatencyMode == GCLatencyMode.Interactive)
+            if (open++ == 0)
             {
-                GCSettings.LatencyMode = GCLatencyMode.Batch;
-                switched = true;
+                var mode = GCSettings.LatencyMode;
+                if (mode == GCLatencyMode.Interactive)
+                {
+                    switched = TrySet(GCLatencyMode.Batch);
+                    leftBehind = false;
+                }
+                else if (mode == GCLatencyMode.Batch && leftBehind)
+                {
+                    switched = true; // this class's own batch mode, given back by a no-GC region: taken over
+                    leftBehind = false;
+                }
+                else if (mode != GCLatencyMode.NoGCRegion)
+                {
+                    leftBehind = false; // the host's own mode since
+                }
             }
         }
 
@@ -63,10 +84,25 @@ public static class BatchCollections
             }
 
             switched = false;
-            if (GCSettings.LatencyMode == GCLatencyMode.Batch)
+            var mode = GCSettings.LatencyMode;
+            if (mode == GCLatencyMode.NoGCRegion || (mode == GCLatencyMode.Batch && !TrySet(GCLatencyMode.Interactive)))
             {
-                GCSettings.LatencyMode = GCLatencyMode.Interactive;
+                leftBehind = true;
             }
+        }
+    }
+
+    // Setting the mode throws inside a no-GC region, which another thread may start at any moment.
+    private static bool TrySet(GCLatencyMode mode)
+    {
+        try
+        {
+            GCSettings.LatencyMode = mode;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

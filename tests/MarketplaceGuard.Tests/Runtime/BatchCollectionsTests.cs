@@ -64,4 +64,60 @@ public sealed class BatchCollectionsTests : IDisposable
         Assert.Equal(GCLatencyMode.SustainedLowLatency, GCSettings.LatencyMode);
         Assert.False(BatchCollections.IsSwitched);
     }
+
+    [Fact]
+    public void TakesBackTheBatchModeANoGcRegionStartedDuringAnAuditGivesBack()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        var audit = BatchCollections.Open();
+        Assert.True(GC.TryStartNoGCRegion(16 << 20));
+        try
+        {
+            audit.Dispose(); // inside the region the mode cannot be set: nothing throws, and the batch mode is remembered
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GC.EndNoGCRegion();
+        }
+
+        Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode); // what the region found when it started
+        Assert.False(BatchCollections.IsSwitched);
+
+        using (BatchCollections.Open())
+        {
+            Assert.True(BatchCollections.IsSwitched);
+        }
+
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void LeavesAHostsNoGcRegionAloneAndNeverThrows()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        Assert.True(GC.TryStartNoGCRegion(16 << 20));
+        try
+        {
+            using (BatchCollections.Open())
+            {
+                Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+                Assert.False(BatchCollections.IsSwitched);
+            }
+
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GC.EndNoGCRegion();
+        }
+
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+        using (BatchCollections.Open())
+        {
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+        }
+
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
 }
