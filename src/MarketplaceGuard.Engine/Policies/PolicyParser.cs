@@ -319,43 +319,50 @@ public static partial class PolicyParser
 
         private void Error(string path, string message) => errors.Add(new PolicyError(path, message));
 
-        // Optimized at once: every character of every document goes through this loop, which the JIT's profiling tier
-        // otherwise runs with a probe per character through the first audits of a session.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        // Every character of every document is checked: with vectorized searches, since nearly every document has no
+        // character outside U+0020 to U+00FF (a tab or line break is allowed and searched past) and is far under the
+        // quota (whitespace is counted only when the whole text is over it). Measured on the 1x synthetic account: an
+        // eighth of compiling its documents went to the character-by-character loop this replaces.
         private void CheckCharacters(ReadOnlySpan<char> text, int? maxCharacters)
         {
-            var counted = 0;
-            var reportedBadCharacter = false;
-            var line = 1;
-            var column = 0;
-            foreach (var c in text)
+            for (var from = 0; from < text.Length;)
             {
-                if (c == '\n')
+                var found = text[from..].IndexOfAnyExceptInRange('\u0020', '\u00FF');
+                if (found < 0)
                 {
-                    line++;
-                    column = 0;
-                }
-                else
-                {
-                    column++;
+                    break;
                 }
 
-                if (!char.IsWhiteSpace(c))
+                var at = from + found;
+                var c = text[at];
+                if (c is not ('\t' or '\n' or '\r'))
                 {
-                    counted++;
-                }
-
-                var allowed = c is '\t' or '\n' or '\r' || (c >= '\u0020' && c <= '\u00FF');
-                if (!allowed && !reportedBadCharacter)
-                {
-                    reportedBadCharacter = true;
+                    // The first character IAM refuses, with its line and column (both from 1) as an editor shows them.
+                    var before = text[..at];
+                    var line = before.Count('\n') + 1;
+                    var column = at - before.LastIndexOf('\n');
                     Error("$", $"character U+{(int)c:X4} at line {line}, column {column} is not allowed: IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF in policy documents");
+                    break;
                 }
+
+                from = at + 1;
             }
 
-            if (maxCharacters is { } max && counted > max)
+            if (maxCharacters is { } max && text.Length > max)
             {
-                Error("$", $"the document has {counted.ToString("N0", CultureInfo.InvariantCulture)} characters (whitespace not counted), over IAM's quota of {max.ToString("N0", CultureInfo.InvariantCulture)} for a managed policy");
+                var counted = 0;
+                foreach (var c in text)
+                {
+                    if (!char.IsWhiteSpace(c))
+                    {
+                        counted++;
+                    }
+                }
+
+                if (counted > max)
+                {
+                    Error("$", $"the document has {counted.ToString("N0", CultureInfo.InvariantCulture)} characters (whitespace not counted), over IAM's quota of {max.ToString("N0", CultureInfo.InvariantCulture)} for a managed policy");
+                }
             }
         }
 
