@@ -559,17 +559,19 @@ public static class SnapshotLoader
 
         /// <summary>
         /// False when no object that <see cref="ReportRepeatedProperties"/> visits names a property twice. Names are
-        /// compared as the UTF-8 of the file, without making strings; an escaped name (compared only after unescaping)
-        /// or an object too large to compare pairwise answers true, leaving the decision to the exact walk.
+        /// compared as the UTF-8 of the file, without making strings: each name's hash with the earlier names' hashes,
+        /// and the bytes only when two hashes are equal. An escaped name (compared only after unescaping) or an object too
+        /// large to compare pairwise answers true, leaving the decision to the exact walk.
         /// </summary>
         private static bool MayRepeatProperties(JsonElement e)
         {
             if (e.ValueKind == JsonValueKind.Object)
             {
+                Span<int> hashes = stackalloc int[MaxPropertiesComparedPairwise];
                 var count = 0;
                 foreach (var property in e.EnumerateObject())
                 {
-                    if (++count > MaxPropertiesComparedPairwise)
+                    if (count == MaxPropertiesComparedPairwise)
                     {
                         return true;
                     }
@@ -580,20 +582,16 @@ public static class SnapshotLoader
                         return true;
                     }
 
-                    var earlier = 0;
-                    foreach (var other in e.EnumerateObject())
+                    var hash = HashOf(name);
+                    for (var earlier = 0; earlier < count; earlier++)
                     {
-                        if (++earlier == count)
-                        {
-                            break;
-                        }
-
-                        if (other.NameEquals(name))
+                        if (hashes[earlier] == hash && NameAt(e, earlier).SequenceEqual(name))
                         {
                             return true;
                         }
                     }
 
+                    hashes[count++] = hash;
                     if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array
                         && !property.NameEquals("PolicyDocument"u8) && !property.NameEquals("Document"u8)
                         && MayRepeatProperties(property.Value))
@@ -614,6 +612,28 @@ public static class SnapshotLoader
             }
 
             return false;
+        }
+
+        private static int HashOf(ReadOnlySpan<byte> name)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(name);
+            return hash.ToHashCode();
+        }
+
+        /// <summary>The raw name of the object's property at <paramref name="index"/> (one the caller enumerated already).</summary>
+        private static ReadOnlySpan<byte> NameAt(JsonElement e, int index)
+        {
+            var i = 0;
+            foreach (var property in e.EnumerateObject())
+            {
+                if (i++ == index)
+                {
+                    return JsonMarshal.GetRawUtf8PropertyName(property);
+                }
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(index));
         }
 
         // Entries' objects have a few dozen properties at most; comparing each name with the earlier ones stays cheap.
