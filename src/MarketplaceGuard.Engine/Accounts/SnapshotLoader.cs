@@ -796,10 +796,21 @@ public static class SnapshotLoader
 
             Span<char> characters = stackalloc char[name.Length];
             System.Text.Ascii.ToUtf16(name, characters, out _);
-            return EntityKeysByCharacters.Contains(characters);
+            return EntityKeysByCharacters.Find(characters) is not null;
         }
 
-        private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> EntityKeysByCharacters = EntityKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+        private static readonly StringTable EntityKeysByCharacters = TableOf(EntityKeys);
+
+        private static StringTable TableOf(IEnumerable<string> names)
+        {
+            var table = new StringTable();
+            foreach (var name in names)
+            {
+                table.Intern(name);
+            }
+
+            return table;
+        }
 
         private static string? String(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

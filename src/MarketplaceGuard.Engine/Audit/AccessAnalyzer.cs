@@ -317,13 +317,30 @@ public sealed class AccessAnalyzer
             }
         }
 
-        return uniform.TryGetValue((decisions.Length, first), out var shared)
-            ? shared
-            : uniform.GetOrAdd((decisions.Length, first), static key => Enumerable.Repeat(key.Decision, key.Length).ToArray());
+        var byLength = uniform[(int)first];
+        if (byLength is not null && decisions.Length < byLength.Length && byLength[decisions.Length] is { } shared)
+        {
+            return shared;
+        }
+
+        lock (uniform)
+        {
+            byLength = uniform[(int)first];
+            if (byLength is null || decisions.Length >= byLength.Length)
+            {
+                var grown = new AuditDecision[]?[Math.Max(decisions.Length + 1, (byLength?.Length ?? 0) * 2)];
+                byLength?.CopyTo(grown, 0);
+                uniform[(int)first] = byLength = grown;
+            }
+
+            return byLength[decisions.Length] ??= Enumerable.Repeat(first, decisions.Length).ToArray();
+        }
     }
 
-    // Never written once made: an entry only reads its decisions.
-    private static readonly ConcurrentDictionary<(int Length, AuditDecision Decision), AuditDecision[]> uniform = new();
+    // By decision, then by length; never written once made: an entry only reads its decisions. An array rather than a
+    // table keyed by (length, decision): such a key is a value type, whose table is generic code compiled when first
+    // used, which ran unoptimized through a process's first audit.
+    private static readonly AuditDecision[]?[]?[] uniform = new AuditDecision[]?[]?[Enum.GetValues<AuditDecision>().Length];
 
     /// <summary>The one plan of this analyzer for the entries of a capability's own requests and paths.</summary>
     private AccessEntry.ExplainPlan PlanFor(Capability capability) =>

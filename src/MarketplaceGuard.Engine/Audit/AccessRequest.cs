@@ -67,8 +67,23 @@ public sealed class AccessRequest
     public bool IsPlain => Values.Count == 0 && Present.Count == 0 && Absent.Count == 0;
 
     /// <summary>The resource and the request's own context (null when it states nothing) for one account.</summary>
-    internal (string Resource, RequestContext? Facts) Bind(string? accountId, string partition) =>
-        bound.TryGetValue((accountId, partition), out var known) ? known : bound.GetOrAdd((accountId, partition), static (key, request) => request.BindNow(key.Account, key.Partition), this);
+    internal (string Resource, RequestContext? Facts) Bind(string? accountId, string partition)
+    {
+        // An audit asks about one account at a time: its binding answers before the table is searched (a table keyed by
+        // a pair is generic code compiled when first used, which ran unoptimized through a process's first audit).
+        if (lastBinding is { } last && string.Equals(last.AccountId, accountId, StringComparison.Ordinal) && string.Equals(last.Partition, partition, StringComparison.Ordinal))
+        {
+            return (last.Resource, last.Facts);
+        }
+
+        var binding = bound.TryGetValue((accountId, partition), out var known) ? known : bound.GetOrAdd((accountId, partition), static (key, request) => request.BindNow(key.Account, key.Partition), this);
+        lastBinding = new Binding(accountId, partition, binding.Resource, binding.Facts);
+        return binding;
+    }
+
+    private sealed record Binding(string? AccountId, string Partition, string Resource, RequestContext? Facts);
+
+    private Binding? lastBinding;
 
     private (string Resource, RequestContext? Facts) BindNow(string? accountId, string partition)
     {

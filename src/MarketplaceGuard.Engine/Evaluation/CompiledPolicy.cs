@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -20,8 +21,11 @@ public sealed class CompiledPolicy
 {
     private readonly CompiledStatement[] statements;
     private readonly CompiledStatement[] anyService;
-    private readonly Dictionary<string, CompiledStatement[]> byService;
-    private readonly Dictionary<string, CompiledStatement[]>.AlternateLookup<ReadOnlySpan<char>> byServiceSpan;
+    // The services the statements name (compared ignoring case), each with its statements: a policy names a handful,
+    // searched in place. Not a dictionary searched by a span of characters: that lookup is generic code no precompiled
+    // image holds, which ran unoptimized through a process's first audit, and every principal's policies ask here.
+    private readonly string[] serviceNames;
+    private readonly CompiledStatement[][] serviceStatements;
     private RememberedAction[] byAction = []; // the actions asked about, in the order asked (see StatementsFor)
     private int byActionCount;
 
@@ -53,13 +57,14 @@ public sealed class CompiledPolicy
 
         // Each service's list holds the statements that name it and the any-service ones, in document order. The
         // arrays are never written after this, so a service whose list is every statement shares the statements array.
-        byService = new Dictionary<string, CompiledStatement[]>(StringComparer.OrdinalIgnoreCase);
+        var names = new List<string>();
+        var lists = new List<CompiledStatement[]>();
         List<CompiledStatement>? list = null;
         foreach (var named in statements)
         {
             foreach (var service in named.NamedServices)
             {
-                if (byService.ContainsKey(service))
+                if (IndexOfService(CollectionsMarshal.AsSpan(names), service) >= 0)
                 {
                     continue;
                 }
@@ -74,11 +79,33 @@ public sealed class CompiledPolicy
                     }
                 }
 
-                byService[service] = list.Count == statements.Length ? statements : list.ToArray();
+                names.Add(service);
+                lists.Add(list.Count == statements.Length ? statements : list.ToArray());
             }
         }
 
-        byServiceSpan = byService.GetAlternateLookup<ReadOnlySpan<char>>();
+        serviceNames = names.ToArray();
+        serviceStatements = lists.ToArray();
+    }
+
+    private static int IndexOfService(ReadOnlySpan<string> names, ReadOnlySpan<char> service)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (service.Equals(names[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The statements of the service the statements name, or null when none names it.</summary>
+    private CompiledStatement[]? ForService(ReadOnlySpan<char> service)
+    {
+        var i = IndexOfService(serviceNames, service);
+        return i < 0 ? null : serviceStatements[i];
     }
 
     private static bool NamesService(CompiledStatement statement, string service)
@@ -107,7 +134,7 @@ public sealed class CompiledPolicy
         if (anyService.Length == 0)
         {
             var colon = action.IndexOf(':', StringComparison.Ordinal);
-            if (!byServiceSpan.ContainsKey(colon < 0 ? action : action.AsSpan(0, colon)))
+            if (ForService(colon < 0 ? action : action.AsSpan(0, colon)) is null)
             {
                 return ActionStatements.None;
             }
@@ -203,7 +230,7 @@ public sealed class CompiledPolicy
         var colon = action.IndexOf(':', StringComparison.Ordinal);
         var service = colon < 0 ? action.AsSpan() : action.AsSpan(0, colon);
         var name = colon < 0 ? ReadOnlySpan<char>.Empty : action.AsSpan(colon + 1);
-        var candidates = byServiceSpan.TryGetValue(service, out var forService) ? forService : anyService;
+        var candidates = ForService(service) ?? anyService;
 
         if (candidates.Length == 0)
         {

@@ -10,19 +10,29 @@ namespace MarketplaceGuard.Engine.Matching;
 /// </summary>
 public sealed class PatternCache
 {
-    private readonly ConcurrentDictionary<(string Text, bool Wildcards, bool Variables), Glob> globs = new();
-    private readonly ConcurrentDictionary<(string Text, bool Variables, bool ResourceOnly), ArnPattern> arns = new();
+    // One table per combination of flags, keyed by text alone: a key of a text and two flags is a value type, whose table
+    // is generic code compiled when first used (it ran unoptimized through a process's first audit); a string key uses
+    // the framework's precompiled code.
+    private readonly ConcurrentDictionary<string, Glob>[] globs = Tables<Glob>();
+    private readonly ConcurrentDictionary<string, ArnPattern>[] arns = Tables<ArnPattern>();
     private readonly ConcurrentDictionary<string, ActionPattern> actions = new(System.StringComparer.Ordinal);
 
-    public Glob Glob(string text, bool wildcards, bool variables) =>
-        globs.TryGetValue((text, wildcards, variables), out var known)
-            ? known
-            : globs.GetOrAdd((text, wildcards, variables), static key => Matching.Glob.Compile(key.Text, key.Wildcards, key.Variables));
+    private static ConcurrentDictionary<string, T>[] Tables<T>() => [new(System.StringComparer.Ordinal), new(System.StringComparer.Ordinal), new(System.StringComparer.Ordinal), new(System.StringComparer.Ordinal)];
 
-    public ArnPattern Arn(string text, bool variables, bool variablesInResourceOnly) =>
-        arns.TryGetValue((text, variables, variablesInResourceOnly), out var known)
-            ? known
-            : arns.GetOrAdd((text, variables, variablesInResourceOnly), static (key, cache) => ArnPattern.Compile(key.Text, key.Variables, key.ResourceOnly, cache), this);
+    private static int Index(bool first, bool second) => (first ? 2 : 0) + (second ? 1 : 0);
+
+    // Two threads may compile the same text at once: both make equal patterns, and the table keeps the first.
+    public Glob Glob(string text, bool wildcards, bool variables)
+    {
+        var table = globs[Index(wildcards, variables)];
+        return table.TryGetValue(text, out var known) ? known : table.GetOrAdd(text, Matching.Glob.Compile(text, wildcards, variables));
+    }
+
+    public ArnPattern Arn(string text, bool variables, bool variablesInResourceOnly)
+    {
+        var table = arns[Index(variables, variablesInResourceOnly)];
+        return table.TryGetValue(text, out var known) ? known : table.GetOrAdd(text, ArnPattern.Compile(text, variables, variablesInResourceOnly, this));
+    }
 
     public ActionPattern Action(string text) =>
         actions.TryGetValue(text, out var known) ? known : actions.GetOrAdd(text, static (key, cache) => ActionPattern.Compile(key, cache), this);

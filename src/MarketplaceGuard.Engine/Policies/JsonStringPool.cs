@@ -18,10 +18,7 @@ internal sealed class JsonStringPool
     // Longer values are rarely repeated, and their characters would not fit on the stack: they are read as usual.
     private const int MaxPooledLength = 256;
 
-    private readonly ConcurrentDictionary<string, string> strings = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> byCharacters;
-
-    public JsonStringPool() => byCharacters = strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly StringTable strings = new();
 
     // One-value lists ("Resource": "*", a single action) by the pooled string: thousands of statements share them.
     private readonly ConcurrentDictionary<string, string[]> singles = new(ReferenceEqualityComparer.Instance);
@@ -54,12 +51,6 @@ internal sealed class JsonStringPool
 
         Span<char> characters = stackalloc char[utf8.Length];
         Ascii.ToUtf16(utf8, characters, out _);
-        if (byCharacters.TryGetValue(characters, out var known))
-        {
-            return known;
-        }
-
-        var text = new string(characters);
-        return strings.GetOrAdd(text, text);
+        return strings.Intern(characters);
     }
 }
