@@ -74,7 +74,11 @@ public sealed class AccessAnalyzer
         Span<Tristate> allow = stackalloc Tristate[count];
         Span<Tristate> layerAllow = stackalloc Tristate[count];
         deny.Clear(); // Tristate.False
-        allow.Fill(Tristate.True);
+        for (var i = 0; i < count; i++)
+        {
+            allow[i] = Tristate.True; // a loop: Span.Fill of this enum is generic code no precompiled image holds
+        }
+
         var context = principal.AuditContext;
         ConcurrentDictionary<(CompiledPolicy, Capability), Tristate[]>? ofAccount = null;
         foreach (var layer in principal.Policies.Layers)
