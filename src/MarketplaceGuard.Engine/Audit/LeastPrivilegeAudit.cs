@@ -56,7 +56,15 @@ public sealed class LeastPrivilegeAudit
             var end = Math.Min(start + Chunk, principals.Count);
             Parallel.For(start, end, i =>
             {
-                entries[i] = Capabilities.All.Select(c => analyzer.Analyze(principals[i], c)).ToArray();
+                // A loop, not Select: no iterator and delegate per principal.
+                var capabilities = Capabilities.All;
+                var row = new AccessEntry[capabilities.Count];
+                for (var c = 0; c < row.Length; c++)
+                {
+                    row[c] = analyzer.Analyze(principals[i], capabilities[c]);
+                }
+
+                entries[i] = row;
             });
             progress?.Report(end);
         }
