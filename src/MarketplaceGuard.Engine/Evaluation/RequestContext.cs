@@ -19,46 +19,79 @@ public sealed class RequestContext : IVariableSource
     // (First: the static contexts below are built with it.)
     private static readonly HashSet<string> NoKeys = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly Dictionary<string, ContextValue> values;
-    private readonly HashSet<string> absentKeys;
-    private readonly HashSet<string> presentKeys;
+    // What this context knows itself; a layer laid over another context (see Over) shares its top's, so that building
+    // one costs one small object, which matters per principal and request (tens of thousands per audit).
+    private readonly Layer own;
     private readonly RequestContext? under;
 
-    // The keys' ids (ContextKey.Id) with their values, and the ids known absent or present: a condition finds its key
-    // without hashing the name. A context holds a handful of keys, so the lists are searched in place; ids kept densely
-    // would cost every principal's context an array as long as the account's whole key vocabulary.
-    private readonly int[] valueIds;
-    private readonly ContextValue[] valueList;
-    private readonly int[] absentIds;
-    private readonly int[] presentIds;
-
-    private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys, bool unlistedKeysAreUnknown, RequestContext? under = null)
+    /// <summary>
+    /// The keys of one context with their values, and the keys known absent or present, by name and by id
+    /// (<see cref="ContextKey.Id"/>): a condition finds its key without hashing the name. A context holds a handful of
+    /// keys, so the id lists are searched in place; ids kept densely would cost every principal's context an array as
+    /// long as the account's whole key vocabulary.
+    /// </summary>
+    private sealed class Layer
     {
-        this.values = values;
-        this.absentKeys = absentKeys;
-        this.presentKeys = presentKeys;
-        this.under = under;
+        public Layer(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys)
+        {
+            Values = values;
+            AbsentKeys = absentKeys;
+            PresentKeys = presentKeys;
+            ValueIds = new int[values.Count];
+            ValueList = new ContextValue[values.Count];
+            var i = 0;
+            foreach (var (key, value) in values)
+            {
+                ValueIds[i] = ContextKey.Of(key).Id;
+                ValueList[i++] = value;
+            }
+
+            AbsentIds = Ids(absentKeys);
+            PresentIds = Ids(presentKeys);
+        }
+
+        public Dictionary<string, ContextValue> Values { get; }
+
+        public HashSet<string> AbsentKeys { get; }
+
+        public HashSet<string> PresentKeys { get; }
+
+        public int[] ValueIds { get; }
+
+        public ContextValue[] ValueList { get; }
+
+        public int[] AbsentIds { get; }
+
+        public int[] PresentIds { get; }
+
+        /// <summary>Whether this layer says anything of the key: a value, absent or present.</summary>
+        public bool Knows(int id) => Holds(ValueIds, id) || Holds(AbsentIds, id) || Holds(PresentIds, id);
+
+        public ContextValue? ValueOf(int id)
+        {
+            for (var i = 0; i < ValueIds.Length; i++)
+            {
+                if (ValueIds[i] == id)
+                {
+                    return ValueList[i];
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys, bool unlistedKeysAreUnknown)
+    {
+        own = new Layer(values, absentKeys, presentKeys);
         UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
+    }
 
-        if (under is not null)
-        {
-            // A layer shares the lists of its top: building one costs one object, which matters per principal and request.
-            valueIds = absentIds = presentIds = [];
-            valueList = [];
-            return;
-        }
-
-        valueIds = new int[values.Count];
-        valueList = new ContextValue[values.Count];
-        var i = 0;
-        foreach (var (key, value) in values)
-        {
-            valueIds[i] = ContextKey.Of(key).Id;
-            valueList[i++] = value;
-        }
-
-        absentIds = Ids(absentKeys);
-        presentIds = Ids(presentKeys);
+    private RequestContext(Layer top, RequestContext under)
+    {
+        own = top;
+        this.under = under;
+        UnlistedKeysAreUnknown = true;
     }
 
     /// <summary>A concrete context with no keys.</summary>
@@ -71,15 +104,10 @@ public sealed class RequestContext : IVariableSource
     public bool UnlistedKeysAreUnknown { get; }
 
     /// <summary>The keys this context holds values for.</summary>
-    public IEnumerable<string> Keys => under is null ? values.Keys : under.Keys.Concat(Top.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
+    public IEnumerable<string> Keys => under is null ? own.Values.Keys : under.Keys.Concat(own.Values.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when the context states nothing about any key (unknown or absent by default, nothing listed).</summary>
-    public bool IsBlank => values.Count == 0 && absentKeys.Count == 0 && presentKeys.Count == 0 && under is null;
-
-    // A layer's own knowledge lives in the context it was made from.
-    private RequestContext Top => topLayer ?? this;
-
-    private RequestContext? topLayer;
+    public bool IsBlank => own.Values.Count == 0 && own.AbsentKeys.Count == 0 && own.PresentKeys.Count == 0 && under is null;
 
     /// <summary>A concrete context: keys not listed are absent from the request.</summary>
     public static RequestContext Concrete(IEnumerable<KeyValuePair<string, ContextValue>> keys) =>
@@ -105,22 +133,22 @@ public sealed class RequestContext : IVariableSource
     public RequestContext With(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {
         RequireSingleLayer();
-        var merged = new Dictionary<string, ContextValue>(values, StringComparer.OrdinalIgnoreCase);
+        var merged = new Dictionary<string, ContextValue>(own.Values, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in keys)
         {
             merged[key] = value;
         }
 
-        return new RequestContext(merged, absentKeys, presentKeys, UnlistedKeysAreUnknown);
+        return new RequestContext(merged, own.AbsentKeys, own.PresentKeys, UnlistedKeysAreUnknown);
     }
 
     /// <summary>This context with keys made known-absent (for an audit: e.g. aws:username for a role).</summary>
     public RequestContext WithAbsent(IEnumerable<string> keys)
     {
         RequireSingleLayer();
-        var absent = new HashSet<string>(absentKeys, StringComparer.OrdinalIgnoreCase); // a new set: this one may be shared
+        var absent = new HashSet<string>(own.AbsentKeys, StringComparer.OrdinalIgnoreCase); // a new set: this one may be shared
         absent.UnionWith(keys);
-        return new RequestContext(values, absent, presentKeys, UnlistedKeysAreUnknown);
+        return new RequestContext(own.Values, absent, own.PresentKeys, UnlistedKeysAreUnknown);
     }
 
     /// <summary>
@@ -140,7 +168,7 @@ public sealed class RequestContext : IVariableSource
         }
 
         RequireSingleLayer();
-        return new RequestContext(values, absentKeys, presentKeys, unlistedKeysAreUnknown: true, below) { topLayer = this };
+        return new RequestContext(own, below);
     }
 
     /// <summary>What the context knows about a key.</summary>
@@ -152,37 +180,35 @@ public sealed class RequestContext : IVariableSource
     /// </summary>
     public KeyState Lookup(ContextKey key, out ContextValue? value)
     {
-        if (under is not null)
+        var id = key.Id;
+        if (under is not null && !own.Knows(id))
         {
-            var top = topLayer!;
-            return top.Knows(key.Id) ? top.Lookup(key, out value) : under.Lookup(key, out value);
+            return under.Lookup(key, out value);
         }
 
-        var id = key.Id;
-        value = ValueOf(id);
+        value = own.ValueOf(id);
         if (value is not null)
         {
             return KeyState.Present;
         }
 
-        if (Holds(presentIds, id))
+        if (Holds(own.PresentIds, id))
         {
             return KeyState.Unknown;
         }
 
-        return UnlistedKeysAreUnknown && !Holds(absentIds, id) ? KeyState.Unknown : KeyState.Absent;
+        return UnlistedKeysAreUnknown && !Holds(own.AbsentIds, id) ? KeyState.Unknown : KeyState.Absent;
     }
 
     /// <summary>True when the key is certainly in the request (with a known value or not).</summary>
     public bool IsKnownPresent(ContextKey key)
     {
-        if (under is not null)
+        if (under is not null && !own.Knows(key.Id))
         {
-            var top = topLayer!;
-            return top.Knows(key.Id) ? top.IsKnownPresent(key) : under.IsKnownPresent(key);
+            return under.IsKnownPresent(key);
         }
 
-        return Holds(valueIds, key.Id) || Holds(presentIds, key.Id);
+        return Holds(own.ValueIds, key.Id) || Holds(own.PresentIds, key.Id);
     }
 
     public KeyState TryGetVariable(ContextKey key, out string value)
@@ -199,23 +225,7 @@ public sealed class RequestContext : IVariableSource
     }
 
     /// <summary>Whether any layer of this context says anything of the key: a value, absent or present.</summary>
-    internal bool Knows(ContextKey key) => under is null ? Knows(key.Id) : topLayer!.Knows(key.Id) || under.Knows(key);
-
-    /// <summary>Whether this (single-layer) context says anything of the key: a value, absent or present.</summary>
-    private bool Knows(int id) => Holds(valueIds, id) || Holds(absentIds, id) || Holds(presentIds, id);
-
-    private ContextValue? ValueOf(int id)
-    {
-        for (var i = 0; i < valueIds.Length; i++)
-        {
-            if (valueIds[i] == id)
-            {
-                return valueList[i];
-            }
-        }
-
-        return null;
-    }
+    internal bool Knows(ContextKey key) => own.Knows(key.Id) || (under is not null && under.Knows(key));
 
     private static bool Holds(int[] ids, int id)
     {
