@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -27,6 +28,12 @@ public static partial class PolicyParser
 
     private static readonly string[] StatementElements =
         ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal"];
+
+    private static readonly byte[][] DocumentElementsUtf8 = Utf8(DocumentElements);
+
+    private static readonly byte[][] StatementElementsUtf8 = Utf8(StatementElements);
+
+    private static byte[][] Utf8(string[] names) => Array.ConvertAll(names, System.Text.Encoding.UTF8.GetBytes);
 
     private static readonly string[] PrincipalElements = ["Principal", "NotPrincipal"];
 
@@ -213,10 +220,14 @@ public static partial class PolicyParser
         public KnownElements(string[] names)
         {
             this.names = names;
+            Utf8Names = ReferenceEquals(names, StatementElements) ? StatementElementsUtf8 : ReferenceEquals(names, DocumentElements) ? DocumentElementsUtf8 : Utf8(names);
             values = new JsonElement[names.Length];
         }
 
         public string[] Names => names;
+
+        /// <summary>The names as UTF-8, to compare with a property's name as it stands in the JSON.</summary>
+        public byte[][] Utf8Names { get; }
 
         /// <summary>Forgets every value, for the next object of the same grammar.</summary>
         public KnownElements Cleared()
@@ -239,7 +250,17 @@ public static partial class PolicyParser
 
         public bool TryGetValue(string name, out JsonElement value)
         {
-            var index = Array.IndexOf(names, name);
+            // The grammar's own strings are passed: found by reference first, else by their characters.
+            var index = -1;
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (ReferenceEquals(names[i], name) || string.Equals(names[i], name, StringComparison.Ordinal))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
             if (index >= 0 && values[index].ValueKind != JsonValueKind.Undefined)
             {
                 value = values[index];
@@ -781,12 +802,16 @@ public static partial class PolicyParser
         private KnownElements Elements(JsonElement element, string path, KnownElements result, string hint)
         {
             var known = result.Names;
+            var knownUtf8 = result.Utf8Names;
             foreach (var property in element.EnumerateObject())
             {
+                // A name without escapes is compared as it stands in the JSON; an escaped one after unescaping.
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var escaped = raw.Contains((byte)'\\');
                 var index = -1;
                 for (var k = 0; k < known.Length; k++)
                 {
-                    if (property.NameEquals(known[k]))
+                    if (escaped ? property.NameEquals(known[k]) : raw.SequenceEqual(knownUtf8[k]))
                     {
                         index = k;
                         break;

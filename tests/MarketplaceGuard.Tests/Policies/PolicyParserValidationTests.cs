@@ -24,6 +24,9 @@ public sealed class PolicyParserValidationTests
         { "{" + V + ",\"Statement\":[{\"Effect\":\"Permit\",\"Action\":\"*\",\"Resource\":\"*\"}]}", "$.Statement[0].Effect: 'Permit' is not a valid effect: use 'Allow' or 'Deny'" },
         { "{" + V + ",\"Statement\":[{\"Effect\":\"allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}", "$.Statement[0].Effect: 'allow' is not a valid effect: use 'Allow' or 'Deny' (the value is case-sensitive)" },
         { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]}", "$.Statement[0]: has both Action and NotAction: use exactly one" },
+        // Element names are compared after unescaping: an escaped name is the same element.
+        { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"\\u0045ffect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}", "$.Statement[0].Effect: appears more than once in the same object" },
+        { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resourc\\u0065s\":\"*\"}]}", "$.Statement[0].Resources: unknown element 'Resources': a statement has only Sid, Effect, Action or NotAction, Resource or NotResource, and Condition" },
         { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}", "$.Statement[0].Action: required element is missing (a statement needs Action or NotAction)" },
         { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\"}]}", "$.Statement[0].Resource: required element is missing (a statement needs Resource or NotResource)" },
         { "{" + V + ",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"NotResource\":\"*\"}]}", "$.Statement[0]: has both Resource and NotResource: use exactly one" },
