@@ -217,10 +217,10 @@ public static partial class PolicyParser
         private readonly string[] names;
         private readonly JsonElement[] values; // default (ValueKind Undefined) until set: no parsed value is Undefined
 
-        public KnownElements(string[] names)
+        public KnownElements(string[] names, byte[][] utf8Names)
         {
             this.names = names;
-            Utf8Names = ReferenceEquals(names, StatementElements) ? StatementElementsUtf8 : ReferenceEquals(names, DocumentElements) ? DocumentElementsUtf8 : Utf8(names);
+            Utf8Names = utf8Names;
             values = new JsonElement[names.Length];
         }
 
@@ -282,7 +282,7 @@ public static partial class PolicyParser
         private readonly JsonStringPool? strings;
 
         // One for every statement of the document: a statement's elements are all read before the next statement's.
-        private readonly KnownElements statementElements = new(StatementElements);
+        private readonly KnownElements statementElements = new(StatementElements, StatementElementsUtf8);
 
         public Reader(JsonStringPool? strings) => this.strings = strings;
 
@@ -426,7 +426,7 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var elements = Elements(root, "$", new KnownElements(DocumentElements), "a policy document has only Version, Id and Statement");
+            var elements = Elements(root, "$", new KnownElements(DocumentElements, DocumentElementsUtf8), "a policy document has only Version, Id and Statement");
             string? version = null;
             if (elements.TryGetValue("Version", out var versionElement))
             {
