@@ -14,11 +14,17 @@
         Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath <file> -ProcurementPrincipal Procurement
             -ViewerPrincipal Billing -Quiet -Verbose
 
-    -Warmup times to warm up (JIT, the shipped AWS managed policies, the action catalog), then -Repeat times, each timed
-    with a Stopwatch. The first run after Import-Module is also reported on its own, with the import: that is what a CI
-    job that audits once per process waits for ("Cold ms"). The JIT keeps recompiling hot code in the background
-    through the first few runs of a session (tiered compilation), so the default -Warmup of 3 measures the steady
-    state; -Warmup 1 shows the second to sixth runs of a session. The phases come from the cmdlet's -Verbose lines
+    Untimed runs warm the process up (JIT, the shipped AWS managed policies, the action catalog), then -Repeat runs are
+    timed with a Stopwatch. The first run after Import-Module is also reported on its own, with the import: that is what
+    a CI job that audits once per process waits for ("Cold ms").
+
+    Warm means the runtime has stopped recompiling. Tiered compilation keeps recompiling hot code in the background
+    (probed first, then optimized) for many runs: measured on a 2-core machine, the JIT compiled 100 to 500 methods in
+    each of the first 18 runs of a 1x session and under 50 from the 19th. So the warm-up runs at least -Warmup times
+    and then until two runs in a row compiled at most -SettledJitMethods methods each (System.Runtime.JitInfo), up to
+    -MaxWarmup runs (then the table says so). "Early ms" is the median of the session's second to (Repeat+1)th runs,
+    timed during that warm-up: what a script that audits a handful of accounts in one session sees per account.
+    The phases come from the cmdlet's -Verbose lines
     ("Read ... in N ms", "Built the account ... in N ms", "Evaluated ... in N ms"); each column is the median over the
     timed runs. PeakMB is the child's peak working set (Process.PeakWorkingSet64) after all its runs, the warm-up
     included. A fresh process per scale keeps one scale's memory from inflating the next one's.
@@ -43,9 +49,17 @@ param(
     [ValidateRange(1, 100)]
     [int] $Repeat = 3,
 
-    # Untimed runs before the timed ones (the first is also reported as the cold run).
+    # Untimed runs before the timed ones, at least (the first is also reported as the cold run); see -MaxWarmup.
     [ValidateRange(1, 100)]
     [int] $Warmup = 3,
+
+    # The warm-up goes on after -Warmup runs until two runs in a row compiled at most -SettledJitMethods methods each,
+    # and stops at this many runs whether or not the JIT settled. -MaxWarmup equal to -Warmup turns that off.
+    [ValidateRange(1, 200)]
+    [int] $MaxWarmup = 40,
+
+    [ValidateRange(0, 100000)]
+    [int] $SettledJitMethods = 50,
 
     [int] $Seed = 42,
 
@@ -70,6 +84,9 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+if ($MaxWarmup -lt $Warmup) {
+    throw "-MaxWarmup ($MaxWarmup) is less than -Warmup ($Warmup): the warm-up runs at least -Warmup times."
+}
 
 $repo = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
 $manifest = Join-Path $repo 'MarketplaceGuard.psd1'
@@ -121,6 +138,7 @@ function Invoke-Audit {
     $allocatedBefore = [GC]::GetTotalAllocatedBytes($false)
     $gcBefore = @([GC]::CollectionCount(0), [GC]::CollectionCount(1), [GC]::CollectionCount(2))
     $pauseBefore = [GC]::GetTotalPauseDuration()
+    $jitBefore = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
     $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
     $output = & { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath $file -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet -Verbose } 3>&1 4>&1
     $stopwatch.Stop()
@@ -131,6 +149,7 @@ function Invoke-Audit {
         Gen1 = [GC]::CollectionCount(1) - $gcBefore[1]
         Gen2 = [GC]::CollectionCount(2) - $gcBefore[2]
         GcPauseMs = ([GC]::GetTotalPauseDuration() - $pauseBefore).TotalMilliseconds
+        JitMethods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $jitBefore
         Warnings = 0
         Passed = $null
         Verbose = @()
@@ -163,13 +182,26 @@ function Invoke-Audit {
 
 $warmup = Invoke-Audit
 $firstPeakMB = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB # one audit in a fresh process
-for ($i = 1; $i -lt __WARMUP__; $i++) { $null = Invoke-Audit }
+# Warm up until the JIT has settled (see the script's help): at least __WARMUP__ runs, then until two runs in a row
+# compiled at most __SETTLED__ methods each, at most __MAXWARMUP__ runs.
+$warmupRuns = @($warmup)
+$quiet = 0
+while ($warmupRuns.Count -lt __MAXWARMUP__ -and ($warmupRuns.Count -lt __WARMUP__ -or $quiet -lt 2)) {
+    $run = Invoke-Audit
+    $warmupRuns += $run
+    $quiet = if ($run.JitMethods -le __SETTLED__) { $quiet + 1 } else { 0 }
+}
 $runs = @(for ($i = 0; $i -lt $repeat; $i++) { Invoke-Audit })
+# The session's second to (repeat+1)th runs: from the warm-up, then the timed runs if the warm-up was shorter.
+$early = @(@($warmupRuns | Select-Object -Skip 1) + $runs | Select-Object -First $repeat)
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 $process.Refresh()
 $memory = [GC]::GetGCMemoryInfo()
 $result = [ordered]@{
     Warmup = $warmup
+    WarmupRuns = $warmupRuns.Count
+    Settled = $quiet -ge 2
+    EarlyMs = @($early | ForEach-Object TotalMs)
     ImportMs = $importMs
     FirstPeakMB = $firstPeakMB
     Runs = $runs
@@ -204,8 +236,8 @@ $measured = foreach ($s in $scales) {
         Write-Host ("  {0:N1} MB, {1} users, {2} roles, {3} groups, {4} customer managed policies, in {5:N1} s" -f $generated.SizeMB, $generated.Users, $generated.Roles, $generated.Groups, $generated.CustomerPolicies, $generated.Seconds)
     }
 
-    Write-Host "Measuring ${scaleText}x: $Warmup warm-up run(s) + $Repeat timed runs in a fresh process..."
-    $child = $childTemplate.Replace('__MANIFEST__', (Quote $manifest)).Replace('__FILE__', (Quote $snapshot)).Replace('__REPEAT__', [string]$Repeat).Replace('__WARMUP__', [string]$Warmup)
+    Write-Host "Measuring ${scaleText}x: $Warmup to $MaxWarmup warm-up runs (until the JIT settles) + $Repeat timed runs in a fresh process..."
+    $child = $childTemplate.Replace('__MANIFEST__', (Quote $manifest)).Replace('__FILE__', (Quote $snapshot)).Replace('__REPEAT__', [string]$Repeat).Replace('__WARMUP__', [string]$Warmup).Replace('__MAXWARMUP__', [string]$MaxWarmup).Replace('__SETTLED__', [string]$SettledJitMethods)
     $lines = & $dotnet $pwshDll -NoProfile -NonInteractive -Command $child
     if ($LASTEXITCODE -ne 0) {
         throw "The child PowerShell for ${scaleText}x failed (exit code $LASTEXITCODE):`n$($lines -join "`n")"
@@ -238,6 +270,7 @@ $measured = foreach ($s in $scales) {
         'Build ms'    = [long](Get-Median $runs.BuildMs)
         'Evaluate ms' = [long](Get-Median $runs.EvaluateMs)
         'Total ms'    = [long](Get-Median $runs.TotalMs)
+        'Early ms'    = [long](Get-Median $result.EarlyMs)
         PeakMB        = [long]$result.PeakWorkingSetMB
         Findings      = [int]$first.Findings
         # Details, in the second table.
@@ -251,6 +284,8 @@ $measured = foreach ($s in $scales) {
         Gen1PerRun    = [long](Get-Median $runs.Gen1)
         Gen2PerRun    = [long](Get-Median $runs.Gen2)
         GcPauseMs     = [long](Get-Median $runs.GcPauseMs)
+        WarmupRuns    = "$($result.WarmupRuns)$(if (-not $result.Settled) { ' (JIT not settled)' })"
+        JitPerRun     = [long](Get-Median $runs.JitMethods)
         GcHeapMB      = [long]$result.GcHeapMB
         StartupMB     = [long]$result.StartupPeakMB
         Warnings      = [int]$first.Warnings
@@ -260,13 +295,13 @@ $measured = foreach ($s in $scales) {
 
 $measured = @($measured)
 Write-Host ''
-Write-Host "Test-MarketplaceLeastPrivilege, median of $Repeat warm runs after $Warmup untimed (phases from -Verbose; PeakMB = peak working set of the child process; Cold ms = Import-Module and the first audit of the fresh process):"
+Write-Host "Test-MarketplaceLeastPrivilege, median of $Repeat warm runs, after the JIT settled (phases from -Verbose; Early ms = the session's runs 2 to $($Repeat + 1); PeakMB = peak working set of the child process; Cold ms = Import-Module and the first audit of the fresh process):"
 $scaleColumn = @{ Name = 'Scale'; Expression = { $_.Scale.ToString('0.###', $invariant) + 'x' }; Alignment = 'Right' }
 $snapshotColumn = @{ Name = 'SnapshotMB'; Expression = { $_.SnapshotMB.ToString('0.0', $invariant) }; Alignment = 'Right' }
 # Out-String -Width: a child or CI console may report 80 columns, which would cut the table.
-$measured | Format-Table $scaleColumn, Users, Roles, Groups, Policies, $snapshotColumn, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', PeakMB, 'Cold ms', Findings -AutoSize | Out-String -Width 250 | Write-Host
-Write-Host 'Details: distinct documents compiled, Import-Module and the first audit apart, peak working set after that first audit, allocation and GC per warm run (medians), GC heap at the end, peak working set before the first audit (PowerShell + module):'
-$measured | Format-Table $scaleColumn, Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, GcHeapMB, StartupMB, Warnings -AutoSize | Out-String -Width 250 | Write-Host
+$measured | Format-Table $scaleColumn, Users, Roles, Groups, Policies, $snapshotColumn, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', 'Early ms', PeakMB, 'Cold ms', Findings -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host 'Details: distinct documents compiled, Import-Module and the first audit apart, peak working set after that first audit, allocation, GC and methods compiled per warm run (medians), warm-up runs, GC heap at the end, peak working set before the first audit (PowerShell + module):'
+$measured | Format-Table $scaleColumn, Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB, Warnings -AutoSize | Out-String -Width 250 | Write-Host
 Write-Host "Runtime: $($measured[0].Runtime)"
 
 if ($measured.Count -ge 2) {
@@ -287,7 +322,7 @@ if ($measured.Count -ge 2) {
     Write-Host ("  Per principal: {0:N0} us at {1}x, {2:N0} us at {3}x" -f (& $perUser $small), $small.Scale, (& $perUser $large), $large.Scale)
 }
 
-$compared = @('Total ms', 'Load ms', 'Build ms', 'Evaluate ms', 'Cold ms', 'AllocMBPerRun', 'PeakMB')
+$compared = @('Total ms', 'Load ms', 'Build ms', 'Evaluate ms', 'Early ms', 'Cold ms', 'AllocMBPerRun', 'PeakMB')
 $flagged = 0
 if ($UpdateBaseline) {
     $baseline = [ordered]@{
@@ -295,7 +330,7 @@ if ($UpdateBaseline) {
         commit     = (& git -C $repo rev-parse --short HEAD 2>$null)
         runtime    = $measured[0].Runtime
         repeat     = $Repeat
-        warmup     = $Warmup
+        warmup     = "$Warmup to $MaxWarmup runs, until two in a row compiled at most $SettledJitMethods methods each"
         scales     = @($measured | ForEach-Object {
             $row = $_
             $entry = [ordered]@{ scale = $row.Scale; findings = $row.Findings }
@@ -339,7 +374,7 @@ elseif ($BaselinePath -and (Test-Path -LiteralPath $BaselinePath)) {
 }
 
 if ($PassThru) {
-    $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', PeakMB, Findings, 'Cold ms', Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, GcHeapMB, StartupMB
+    $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', 'Early ms', PeakMB, Findings, 'Cold ms', Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB
 }
 
 if ($flagged -gt 0) {

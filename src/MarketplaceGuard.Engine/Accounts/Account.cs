@@ -139,6 +139,13 @@ public sealed class Account
         private readonly Dictionary<string, (List<NamedPolicy> Policies, List<string> Problems)> groupPolicies = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, (CompiledPolicy? Policy, string? Problem)> managed = new(StringComparer.Ordinal);
 
+        // The account's documents by reference: the snapshot reader keeps one string per distinct text, so a document
+        // met again (an inline policy of a group, for each member; a managed policy, for each attachment) is found
+        // without hashing and comparing its few kilobytes of text again, as the compiler's table by text would (the 1x
+        // synthetic account: about 30,000 such lookups per build). A text given as another string of the same
+        // characters misses here and is found by the compiler by its text: one more entry, the same compiled policy.
+        private readonly Dictionary<string, CompiledDocument> byReference = new(ReferenceEqualityComparer.Instance);
+
         public Builder(AuthorizationSnapshot snapshot, AwsManagedPolicyLibrary library, PolicyCompiler compiler)
         {
             this.snapshot = snapshot;
@@ -152,7 +159,7 @@ public sealed class Account
             // Parse and compile every distinct document some principal or group uses, on every core first; the loops
             // below then find them compiled. A managed policy attached to nobody decides nothing (the 1x synthetic
             // account has 226 of 1,502), so it is not compiled.
-            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            var distinct = new HashSet<string>(ReferenceEqualityComparer.Instance);
             foreach (var entities in (IReadOnlyList<SnapshotEntity>[])[snapshot.Users, snapshot.Groups, snapshot.Roles])
             {
                 foreach (var entity in entities)
@@ -173,17 +180,13 @@ public sealed class Account
                 }
             }
 
-            Parallel.ForEach(distinct.ToArray(), document =>
+            var documents = distinct.ToArray();
+            var compiled = new CompiledDocument[documents.Length];
+            Parallel.For(0, documents.Length, i => compiled[i] = CompiledDocument.Of(compiler, documents[i]));
+            for (var i = 0; i < documents.Length; i++)
             {
-                try
-                {
-                    compiler.Compile(document);
-                }
-                catch (PolicyValidationException)
-                {
-                    // Remembered by the compiler; reported below for each principal that uses the document.
-                }
-            });
+                byReference.Add(documents[i], compiled[i]);
+            }
 
             // Service control policies are the caller's input, not the account's: one that cannot be read is an
             // error, never a reason to leave every principal unjudged.
@@ -381,14 +384,32 @@ public sealed class Account
         /// <summary>The compiled document, or null and a problem naming it ("inline policy " + name + suffix): the name is put together only then.</summary>
         private CompiledPolicy? Compile(string document, string kind, string name, string suffix, List<string> problems)
         {
+            if (!byReference.TryGetValue(document, out var compiled))
+            {
+                byReference.Add(document, compiled = CompiledDocument.Of(compiler, document));
+            }
+
+            if (compiled.Error is { } error)
+            {
+                problems.Add($"{kind}{name}{suffix} is not a valid policy: " + string.Join("; ", error.Errors));
+            }
+
+            return compiled.Policy;
+        }
+    }
+
+    /// <summary>A document compiled, or why it is not a valid policy (the compiler remembers either).</summary>
+    private readonly record struct CompiledDocument(CompiledPolicy? Policy, PolicyValidationException? Error)
+    {
+        public static CompiledDocument Of(PolicyCompiler compiler, string document)
+        {
             try
             {
-                return compiler.Compile(document);
+                return new CompiledDocument(compiler.Compile(document), null);
             }
             catch (PolicyValidationException e)
             {
-                problems.Add($"{kind}{name}{suffix} is not a valid policy: " + string.Join("; ", e.Errors));
-                return null;
+                return new CompiledDocument(null, e);
             }
         }
     }

@@ -87,6 +87,37 @@ public sealed class AccountTests
     }
 
     [Fact]
+    public void ADocumentMetAgainIsTheSameCompiledPolicyOrTheSameProblemForEachPrincipal()
+    {
+        // The builder finds a document met again by reference: each principal must still get the compiled policy, or
+        // its own problem, whether the text is an object or a URL-encoded string, and however often it comes back.
+        const string valid = """{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}}""";
+        const string invalid = """{"Version": "2012-10-17", "Statement": {"Effect": "Permit", "Action": "s3:*", "Resource": "*"}}""";
+        var encoded = Uri.EscapeDataString(invalid);
+        var users = string.Join(",", Enumerable.Range(1, 3).Select(i => $$"""
+            {"UserName": "u{{i}}", "Arn": "arn:aws:iam::111122223333:user/u{{i}}", "GroupList": ["Team"],
+             "UserPolicyList": [{"PolicyName": "same", "PolicyDocument": {{valid}}}, {"PolicyName": "bad", "PolicyDocument": "{{encoded}}"}]}
+            """));
+        var json = $$"""
+            {"UserDetailList": [{{users}}],
+             "GroupDetailList": [{"GroupName": "Team", "Arn": "arn:aws:iam::111122223333:group/Team", "GroupPolicyList": [{"PolicyName": "typo", "PolicyDocument": {{invalid}}}]}],
+             "RoleDetailList": [], "Policies": []}
+            """;
+
+        var principals = Build(json).Principals;
+
+        Assert.Equal(3, principals.Count);
+        var first = principals[0].Policies.IdentityPolicies.Single(p => p.Name == "same").Policy;
+        foreach (var user in principals)
+        {
+            Assert.Same(first, user.Policies.IdentityPolicies.Single(p => p.Name == "same").Policy);
+            Assert.Equal(2, user.Problems.Count);
+            Assert.StartsWith("inline policy bad is not a valid policy: $.Statement.Effect: 'Permit'", user.Problems[0], StringComparison.Ordinal);
+            Assert.StartsWith("inline policy typo (via group Team) is not a valid policy: $.Statement.Effect: 'Permit'", user.Problems[1], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void ACertainExplicitDenyStandsEvenWhenAnotherPolicyIsUnknown()
     {
         var denied = Build().Principals.Single(p => p.Name == "denied");
