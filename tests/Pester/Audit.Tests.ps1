@@ -177,6 +177,25 @@ Describe 'Test-MarketplaceLeastPrivilege' {
         [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
     }
 
+    It 'holds collections off while it audits a large snapshot file, and gives the collector back before the results' {
+        # The region is sized from the file: the sample padded with whitespace past 6.4 MB gets one, and audits the same.
+        $padded = Join-Path $TestDrive 'padded-account.json'
+        [IO.File]::WriteAllText($padded, [IO.File]::ReadAllText($Sample) + (' ' * 7MB))
+        $expected = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -Quiet
+
+        $verbose = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -AuthorizationDetailsPath $padded -Quiet -Verbose 4>&1
+        $verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'No garbage collection while the audit allocates up to 3? MB*' } | Should -HaveCount 1
+        $verbose | Where-Object { $_ -is [bool] } | Should -Be $expected
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+
+        Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -AuthorizationDetailsPath $padded | ForEach-Object { [System.Runtime.GCSettings]::LatencyMode } | Select-Object -First 1 | Should -Be 'Interactive'
+        # Get-MarketplaceAccess writes each entry as it is evaluated, inside the region, and ends it when its pipeline ends.
+        Get-MarketplaceAccess -AuthorizationDetailsPath $padded | ForEach-Object { [System.Runtime.GCSettings]::LatencyMode } | Select-Object -First 1 | Should -Be 'NoGCRegion'
+        [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
+        # The sample itself is small: no region, no collection first.
+        Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -Quiet -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'No garbage collection*' } | Should -BeNullOrEmpty
+    }
+
     It 'stops when -GovernancePrincipal is <Case>, naming it' -TestCases @(
         @{ Case = 'a typo'; Value = 'DistributionAdmin'; Id = 'PrincipalNotFound'; Message = "*-GovernancePrincipal: 'DistributionAdmin' (did you mean group/DistributionAdmins?) names no user, group or role*" }
         @{ Case = 'empty'; Value = ''; Id = 'ParameterArgumentValidationError'; Message = "*'GovernancePrincipal'*" }

@@ -336,6 +336,7 @@ public abstract class AccountAuditCommand : OrganizationCommand
         var path = ResolveFile(AuthorizationDetailsPath, nameof(AuthorizationDetailsPath));
 
         var size = new FileInfo(path).Length;
+        ExpectSnapshotFile(size);
         var progress = new ProgressRecord(1, "Reading the account snapshot", Path.GetFileName(path));
         AuthorizationSnapshot snapshot;
         try

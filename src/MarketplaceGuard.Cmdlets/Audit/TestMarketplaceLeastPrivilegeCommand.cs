@@ -110,33 +110,17 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
         }
 
         CheckOrganizationParameters();
-        var account = LoadAccount();
-        var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
-        var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
-        var launchers = LauncherPrincipal is null ? [] : Resolve(account, LauncherPrincipal, nameof(LauncherPrincipal));
-        var governance = GovernancePrincipal is null ? [] : Resolve(account, GovernancePrincipal, nameof(GovernancePrincipal));
-        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {Names(viewers)}; launchers: {Names(launchers)}; governance: {Names(governance)}.");
-
-        var stopwatch = Stopwatch.StartNew();
-        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? [], GovernancePrincipal ?? []);
-        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers, governance);
-        if (ServiceControlPolicyPath is { Length: > 0 } scps)
+        if (Quiet && report is null)
         {
-            run.SetOrganizationContext(null, null, null, new Engine.Organizations.ServiceControlPolicyAssessment(true,
-                $"applied as one level from -ServiceControlPolicyPath: {string.Join(", ", scps)} (the organization's other levels were not read)", []));
-        }
-        if (!Quiet || report is not null)
-        {
-            // What the findings say is read by the pipeline or the report: worked out here on every core. -Quiet reads none.
-            run.ExplainFindings();
+            // Only the verdict outlives the audit: the model is garbage before the collector gets its mode back, so the
+            // collection that ends an audit's no-GC region (see BatchCollections) copies none of it.
+            var passed = AuditPassed(suppressions, suppressionPath);
+            EndBatchCollections();
+            WriteObject(passed);
+            return;
         }
 
-        WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
-
-        foreach (var expired in run.ExpiredSuppressions)
-        {
-            WriteWarning($"The suppression of {expired.RuleId} for {expired.Principal} expired on {expired.Expires:yyyy-MM-dd} and no longer applies ({expired.Justification}).");
-        }
+        var run = AuditAccount(suppressions, suppressionPath, explain: true);
 
         // The results first: a report that cannot be written must not cost the audit's answer.
         EndBatchCollections();
@@ -163,6 +147,45 @@ public sealed class TestMarketplaceLeastPrivilegeCommand : AccountAuditCommand
             });
             WriteVerbose($"Wrote the {reportFormat} report to {report.Path}.");
         }
+    }
+
+    // Not inlined: nothing of the audit is left on the stack once it returns.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool AuditPassed(System.Collections.Generic.IReadOnlyList<Suppression> suppressions, string? suppressionPath) =>
+        AuditAccount(suppressions, suppressionPath, explain: false).Passed;
+
+    /// <summary>Loads, builds and audits the one account; <paramref name="explain"/> works out what the findings say, on every core.</summary>
+    private AuditRun AuditAccount(System.Collections.Generic.IReadOnlyList<Suppression> suppressions, string? suppressionPath, bool explain)
+    {
+        var account = LoadAccount();
+        var procurement = Resolve(account, ProcurementPrincipal, nameof(ProcurementPrincipal));
+        var viewers = ViewerPrincipal is null ? [] : Resolve(account, ViewerPrincipal, nameof(ViewerPrincipal));
+        var launchers = LauncherPrincipal is null ? [] : Resolve(account, LauncherPrincipal, nameof(LauncherPrincipal));
+        var governance = GovernancePrincipal is null ? [] : Resolve(account, GovernancePrincipal, nameof(GovernancePrincipal));
+        WriteVerbose($"Procurement: {string.Join(", ", procurement.Select(p => p.DisplayName))}; viewers: {Names(viewers)}; launchers: {Names(launchers)}; governance: {Names(governance)}.");
+
+        var stopwatch = Stopwatch.StartNew();
+        var declaration = new AuditDeclaration(ProcurementPrincipal, ViewerPrincipal ?? [], suppressionPath, LauncherPrincipal ?? [], GovernancePrincipal ?? []);
+        var run = new LeastPrivilegeAudit().Run(account, procurement, viewers, suppressions, DateOnly.FromDateTime(DateTime.Today), EvaluationProgress(account.Principals.Count), declaration, launchers, governance);
+        if (ServiceControlPolicyPath is { Length: > 0 } scps)
+        {
+            run.SetOrganizationContext(null, null, null, new Engine.Organizations.ServiceControlPolicyAssessment(true,
+                $"applied as one level from -ServiceControlPolicyPath: {string.Join(", ", scps)} (the organization's other levels were not read)", []));
+        }
+        if (explain)
+        {
+            // What the findings say is read by the pipeline or the report. -Quiet without a report reads none.
+            run.ExplainFindings();
+        }
+
+        WriteVerbose($"Evaluated {account.Principals.Count} principals × {Capabilities.All.Count} capabilities in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {run.Findings.Count(f => !f.Suppressed)} findings, {run.Findings.Count(f => f.Suppressed)} suppressed.");
+
+        foreach (var expired in run.ExpiredSuppressions)
+        {
+            WriteWarning($"The suppression of {expired.RuleId} for {expired.Principal} expired on {expired.Expires:yyyy-MM-dd} and no longer applies ({expired.Justification}).");
+        }
+
+        return run;
     }
 
     /// <summary>

@@ -121,12 +121,24 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     protected void UseBatchCollections() => batchCollections ??= BatchCollections.Open();
 
     /// <summary>
+    /// Says that the audit reads a snapshot file of this size, so that the collector can stay out of its way (see
+    /// BatchCollections.ExpectSnapshot); only within <see cref="UseBatchCollections"/>.
+    /// </summary>
+    protected void ExpectSnapshotFile(long bytes)
+    {
+        if (batchCollections is not null && BatchCollections.ExpectSnapshot(bytes) is > 0 and var region)
+        {
+            WriteVerbose($"No garbage collection while the audit allocates up to {region >> 20:N0} MB (a no-GC region, after one collection; it ends with the audit).");
+        }
+    }
+
+    /// <summary>
     /// Gives the collector its mode back before the results go down the pipeline, where the commands that read them
     /// run (as Dispose would, later).
     /// </summary>
     protected void EndBatchCollections() => batchCollections?.Dispose();
 
-    private IDisposable? batchCollections;
+    private BatchCollections.Scope? batchCollections;
 
     public void Dispose()
     {

@@ -120,4 +120,105 @@ public sealed class BatchCollectionsTests : IDisposable
 
         Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
     }
+
+    // A snapshot size whose region is the smallest this class starts.
+    private const long SmallestSnapshot = BatchCollections.MinimumRegionBytes / BatchCollections.BytesPerSnapshotByte + 1;
+
+    [Fact]
+    public void HoldsCollectionsOffWhileTheOnlyAuditReadsALargeSnapshotAndEndsTheRegionWhenItCloses()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        var collections = GC.CollectionCount(0);
+
+        var fullCollections = 0;
+        using (BatchCollections.Open())
+        {
+            Assert.True(BatchCollections.ExpectSnapshot(SmallestSnapshot) >= BatchCollections.MinimumRegionBytes);
+            Assert.True(BatchCollections.InRegion);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+            Assert.True(GC.CollectionCount(0) > collections); // the collection first
+            Assert.Equal(0, BatchCollections.ExpectSnapshot(SmallestSnapshot)); // twice: the region stays as it is
+            Assert.True(BatchCollections.InRegion);
+            fullCollections = GC.CollectionCount(GC.MaxGeneration);
+        }
+
+        Assert.True(GC.CollectionCount(GC.MaxGeneration) > fullCollections); // and the full collection after it
+        Assert.False(BatchCollections.InRegion);
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void StartsNoRegionForASmallSnapshotOverlappingAuditsOrAModeTheHostChose()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        using (BatchCollections.Open())
+        {
+            BatchCollections.ExpectSnapshot(SmallestSnapshot - 1);
+            BatchCollections.ExpectSnapshot(0);
+            BatchCollections.ExpectSnapshot(-1);
+            Assert.False(BatchCollections.InRegion);
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+
+            using (BatchCollections.Open())
+            {
+                BatchCollections.ExpectSnapshot(SmallestSnapshot); // two audits would spend one region on each other
+                Assert.False(BatchCollections.InRegion);
+            }
+        }
+
+        BatchCollections.ExpectSnapshot(SmallestSnapshot); // no audit open
+        Assert.False(BatchCollections.InRegion);
+
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        using (BatchCollections.Open())
+        {
+            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            Assert.False(BatchCollections.InRegion);
+            Assert.Equal(GCLatencyMode.SustainedLowLatency, GCSettings.LatencyMode);
+        }
+    }
+
+    [Fact]
+    public void AnAuditThatAllocatesMoreThanExpectedIsCollectedAsUsualAndClosesCleanly()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        using (BatchCollections.Open())
+        {
+            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            Assert.True(BatchCollections.InRegion);
+            object? keep = null;
+            for (var i = 0; i < 4 * BatchCollections.MinimumRegionBytes / 1024; i++)
+            {
+                keep = new byte[1000];
+            }
+
+            GC.KeepAlive(keep);
+            Assert.False(BatchCollections.InRegion); // the region ended with a collection
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+        }
+
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+
+        using (BatchCollections.Open())
+        {
+            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            GC.Collect(); // an induced collection ends the region too
+            Assert.False(BatchCollections.InRegion);
+        }
+
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void AHugeSnapshotGetsARegionTheCollectorCanPromiseOrNoneAndNeverThrows()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        using (BatchCollections.Open())
+        {
+            BatchCollections.ExpectSnapshot(long.MaxValue);
+        }
+
+        Assert.False(BatchCollections.InRegion);
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
 }
