@@ -29,9 +29,10 @@ namespace MarketplaceGuard.Engine.Runtime;
 /// the engine, warm, on the 2-core machine: the 4x account took 1.48 s against 1.86-2.24 s with a peak working set
 /// of 365 MB against 487 MB, the 1x account 405 ms against 430 ms with 146 MB against 237 MB. Without the first
 /// collection's giving back, the region's fresh memory came on top of the old and the 4x peak grew past 900 MB.
-/// The region is only for the first audit to open (overlapping audits would spend it on each other), only when this
-/// class holds the mode (a host's own mode or no-GC region is left alone), and ends when the last audit closes; it ends
-/// early, with a collection as usual, if the audit allocates more than expected.
+/// When the last audit closes the region ends with one more full collection, which finds that audit's model dead if only
+/// its verdict is kept (see <see cref="Close"/> for why not a young one). The region is only for the first audit to open
+/// (overlapping audits would spend it on each other), only when this class holds the mode (a host's own mode or no-GC
+/// region is left alone); it ends early, with a collection as usual, if the audit allocates more than expected.
 /// </para>
 /// <para>
 /// The mode is the process's, so what others do with it while an audit runs can meet this class's batch mode. A no-GC
