@@ -211,6 +211,9 @@ public sealed class AuditRun
 
     internal void Add(Finding finding) => findings.Add(finding);
 
+    /// <summary>Makes room for this many findings in all (the audit counts them before it adds them: tens of thousands).</summary>
+    internal void Reserve(int count) => findings.EnsureCapacity(count);
+
     /// <summary>
     /// Works out every finding's words (reason, cause, fix, evidence) on every core. A finding works out its own when first
     /// read, one at a time; call this before reading many (a report, the pipeline). A pass/fail check needs none.

@@ -76,22 +76,36 @@ public sealed class LeastPrivilegeAudit
         Parallel.For(0, principals.Count, i => entries[i][launch] = access.Complete(entries[i][launch]));
 
         // The rules, per principal on every core; the findings then join the run in account order.
-        var found = new List<Finding>[principals.Count];
+        // Each principal's findings gathered in a list of the thread's and kept as an array of the exact length.
+        var found = new Finding[principals.Count][];
         Parallel.For(0, principals.Count, i =>
         {
             var principal = principals[i];
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
-            found[i] = [];
-            Apply(run, found[i], principal, role, governanceSet.Contains(principal), entries[i], causes);
-            ApplyRule2(run, found[i], principal, launcherSet.Contains(principal), entries[i], launchCauses);
-            ApplyRule3(run, found[i], principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses, causes);
+            var gathered = scratchFindings ??= [];
+            gathered.Clear();
+            Apply(run, gathered, principal, role, governanceSet.Contains(principal), entries[i], causes);
+            ApplyRule2(run, gathered, principal, launcherSet.Contains(principal), entries[i], launchCauses);
+            ApplyRule3(run, gathered, principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses, causes);
+            found[i] = gathered.Count == 0 ? [] : gathered.ToArray();
+            gathered.Clear(); // the list outlives the audit: it must not keep its findings
         });
 
         var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
+        var total = 0;
+        foreach (var list in found)
+        {
+            total += list.Length;
+        }
+
+        run.Reserve(total);
         for (var i = 0; i < principals.Count; i++)
         {
             matrix.AddRange(entries[i]);
-            found[i].ForEach(run.Add);
+            foreach (var finding in found[i])
+            {
+                run.Add(finding);
+            }
         }
 
         run.Matrix = matrix;
@@ -120,6 +134,9 @@ public sealed class LeastPrivilegeAudit
         run.ExpiredSuppressions = expired.Distinct().ToList();
         return run;
     }
+
+    [ThreadStatic]
+    private static List<Finding>? scratchFindings;
 
     private enum Role
     {

@@ -182,6 +182,18 @@ public static partial class PolicyParser
     internal static string Child(string path, string name) =>
         PlainPathSegment().IsMatch(name) ? $"{path}.{name}" : $"{path}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
 
+    /// <summary>
+    /// A JSON path put together only when an error names it (<see cref="ToString"/>): the parser reads every condition of
+    /// every document of an account, and building each operator's path (a pattern match and a new string) was a
+    /// megabyte of a 1x audit's allocation for paths that almost never appear.
+    /// </summary>
+    private readonly struct PendingPath(string parent, string? name)
+    {
+        public static implicit operator PendingPath(string path) => new(path, null);
+
+        public override string ToString() => name is null ? parent : Child(parent, name);
+    }
+
     private static string Item(string path, int index) => $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]";
 
     /// <summary>
@@ -675,11 +687,11 @@ public static partial class PolicyParser
 
             foreach (var (operatorName, block) in UniqueProperties(element, path, operatorBuffer ??= new(4)))
             {
-                var operatorPath = Child(path, operatorName);
+                var operatorPath = new PendingPath(path, operatorName);
                 var parsed = ConditionOperator.TryParse(operatorName, out var problem);
                 if (parsed is null)
                 {
-                    Error(operatorPath, problem + (problem!.StartsWith("unknown condition", StringComparison.Ordinal)
+                    Error(operatorPath.ToString(), problem + (problem!.StartsWith("unknown condition", StringComparison.Ordinal)
                         ? " (known operators: " + string.Join(", ", ConditionOperator.KnownNames) + ", each with an optional IfExists suffix and ForAllValues:/ForAnyValue: qualifier)"
                         : string.Empty));
                     continue;
@@ -687,14 +699,14 @@ public static partial class PolicyParser
 
                 if (block.ValueKind != JsonValueKind.Object)
                 {
-                    Error(operatorPath, $"must be an object of context keys and their values, not {Describe(block)}");
+                    Error(operatorPath.ToString(), $"must be an object of context keys and their values, not {Describe(block)}");
                     continue;
                 }
 
                 var keys = UniqueProperties(block, operatorPath, keyBuffer ??= new(4));
                 if (keys.Count == 0)
                 {
-                    Error(operatorPath, "has no context key");
+                    Error(operatorPath.ToString(), "has no context key");
                 }
 
                 foreach (var (key, valueElement) in keys)
@@ -702,7 +714,7 @@ public static partial class PolicyParser
                     var colon = key.IndexOf(':', StringComparison.Ordinal);
                     if (colon <= 0 || colon == key.Length - 1)
                     {
-                        Error(Child(operatorPath, key), $"'{key}' is not a condition key: keys are prefixed by their service, as in 'aws:SourceIp' or 'aws-marketplace:ProductId'");
+                        Error(Child(operatorPath.ToString(), key), $"'{key}' is not a condition key: keys are prefixed by their service, as in 'aws:SourceIp' or 'aws-marketplace:ProductId'");
                         continue;
                     }
 
@@ -719,7 +731,7 @@ public static partial class PolicyParser
         /// (<paramref name="parentPath"/>.<paramref name="name"/>) is only built when there is a problem to report:
         /// this runs for every value of every document of an account.
         /// </summary>
-        private string[] ReadValueList(JsonElement element, string parentPath, string name, bool allowScalars)
+        private string[] ReadValueList(JsonElement element, PendingPath parentPath, string name, bool allowScalars)
         {
             // An array of the exact length, not a list: statements keep these for as long as the account model lives.
             if (element.ValueKind != JsonValueKind.Array)
@@ -730,7 +742,7 @@ public static partial class PolicyParser
             var length = element.GetArrayLength();
             if (length == 0)
             {
-                Error(Child(parentPath, name), "must not be an empty array");
+                Error(Child(parentPath.ToString(), name), "must not be an empty array");
                 return [];
             }
 
@@ -762,7 +774,7 @@ public static partial class PolicyParser
 
         private string[] One(string value) => strings is null ? [value] : strings.Single(value);
 
-        private string? ReadScalar(JsonElement element, string parentPath, string name, int index, bool allowScalars)
+        private string? ReadScalar(JsonElement element, PendingPath parentPath, string name, int index, bool allowScalars)
         {
             switch (element.ValueKind)
             {
@@ -777,7 +789,7 @@ public static partial class PolicyParser
             }
 
             var expected = allowScalars ? "a string, number or boolean (or an array of them)" : "a string or an array of strings";
-            var path = index < 0 ? Child(parentPath, name) : Item(Child(parentPath, name), index);
+            var path = index < 0 ? Child(parentPath.ToString(), name) : Item(Child(parentPath.ToString(), name), index);
             Error(path, $"must be {expected}, not {Describe(element)}");
             return null;
         }
@@ -859,7 +871,7 @@ public static partial class PolicyParser
         private List<PolicyCondition>? conditionBuffer;
 
         /// <summary>The object's properties in <paramref name="result"/> (cleared first), each name once.</summary>
-        private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, string path, List<(string Name, JsonElement Value)> result)
+        private List<(string Name, JsonElement Value)> UniqueProperties(JsonElement element, PendingPath path, List<(string Name, JsonElement Value)> result)
         {
             // Condition blocks hold a few operators and keys: a linear scan beats a set.
             result.Clear();
@@ -868,7 +880,7 @@ public static partial class PolicyParser
                 var name = strings is null ? property.Name : strings.Name(property);
                 if (ContainsName(result, name))
                 {
-                    Error(Child(path, name), "appears more than once in the same object");
+                    Error(Child(path.ToString(), name), "appears more than once in the same object");
                     continue;
                 }
 
