@@ -57,9 +57,10 @@ public sealed class CompiledPolicy
 
         // Each service's list holds the statements that name it and the any-service ones, in document order. The
         // arrays are never written after this, so a service whose list is every statement shares the statements array.
-        var names = new List<string>();
-        var lists = new List<CompiledStatement[]>();
-        List<CompiledStatement>? list = null;
+        // The thread's lists, taken while in use and cleared after (an account compiles thousands of policies).
+        var scratch = serviceScratch ?? new ServiceLists();
+        serviceScratch = null;
+        var (names, lists, list) = (scratch.Names, scratch.Lists, scratch.Statements);
         foreach (var named in statements)
         {
             foreach (var service in named.NamedServices)
@@ -69,7 +70,6 @@ public sealed class CompiledPolicy
                     continue;
                 }
 
-                list ??= new List<CompiledStatement>(statements.Length);
                 list.Clear();
                 foreach (var statement in statements)
                 {
@@ -84,8 +84,24 @@ public sealed class CompiledPolicy
             }
         }
 
-        serviceNames = names.ToArray();
-        serviceStatements = lists.ToArray();
+        serviceNames = names.Count == 0 ? [] : names.ToArray();
+        serviceStatements = lists.Count == 0 ? [] : lists.ToArray();
+        names.Clear();
+        lists.Clear();
+        list.Clear();
+        serviceScratch = scratch;
+    }
+
+    [ThreadStatic]
+    private static ServiceLists? serviceScratch;
+
+    private sealed class ServiceLists
+    {
+        public List<string> Names { get; } = [];
+
+        public List<CompiledStatement[]> Lists { get; } = [];
+
+        public List<CompiledStatement> Statements { get; } = [];
     }
 
     private static int IndexOfService(ReadOnlySpan<string> names, ReadOnlySpan<char> service)

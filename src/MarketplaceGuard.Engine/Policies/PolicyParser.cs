@@ -71,17 +71,27 @@ public static partial class PolicyParser
     private static bool TryParse(string? text, PolicyParseOptions? options, JsonStringPool? strings, out PolicyDocument? document, out IReadOnlyList<PolicyError> errors)
     {
         options ??= PolicyParseOptions.Default;
-        var reader = new Reader(strings);
-        document = reader.Read(text, options);
-        errors = reader.Errors;
-        if (errors.Count > 0)
+
+        // The thread's reader, taken while it reads (a reader is a dozen objects: an account has thousands of documents).
+        // One that found errors hands its list to the caller and is not kept; one that threw is dropped.
+        var reader = cachedReader ?? new Reader();
+        cachedReader = null;
+        document = reader.Read(text, options, strings);
+        if (reader.Errors.Count > 0)
         {
+            errors = reader.Errors;
             document = null;
             return false;
         }
 
+        errors = [];
+        reader.Forget();
+        cachedReader = reader;
         return true;
     }
+
+    [ThreadStatic]
+    private static Reader? cachedReader;
 
     /// <summary>
     /// IAM's API returns documents URL-encoded (RFC 3986). A JSON document always starts with '{', so text starting
@@ -291,17 +301,29 @@ public static partial class PolicyParser
     {
         private readonly List<PolicyError> errors = [];
         private readonly Dictionary<string, string> sidPaths = new(StringComparer.Ordinal);
-        private readonly JsonStringPool? strings;
+        private JsonStringPool? strings;
 
-        // One for every statement of the document: a statement's elements are all read before the next statement's.
+        // One for the document and one for every statement: a statement's elements are all read before the next one's.
+        private readonly KnownElements documentElements = new(DocumentElements, DocumentElementsUtf8);
         private readonly KnownElements statementElements = new(StatementElements, StatementElementsUtf8);
-
-        public Reader(JsonStringPool? strings) => this.strings = strings;
 
         public List<PolicyError> Errors => errors;
 
-        public PolicyDocument? Read(string? text, PolicyParseOptions options)
+        /// <summary>Lets go of what the last document left here (its values, Sids, the string pool), for the next.</summary>
+        public void Forget()
         {
+            sidPaths.Clear();
+            documentElements.Cleared();
+            statementElements.Cleared();
+            operatorBuffer?.Clear();
+            keyBuffer?.Clear();
+            conditionBuffer?.Clear();
+            strings = null;
+        }
+
+        public PolicyDocument? Read(string? text, PolicyParseOptions options, JsonStringPool? pool)
+        {
+            strings = pool;
             if (string.IsNullOrWhiteSpace(text))
             {
                 Error("$", "the policy document is empty");
@@ -438,7 +460,7 @@ public static partial class PolicyParser
                 return null;
             }
 
-            var elements = Elements(root, "$", new KnownElements(DocumentElements, DocumentElementsUtf8), "a policy document has only Version, Id and Statement");
+            var elements = Elements(root, "$", documentElements.Cleared(), "a policy document has only Version, Id and Statement");
             string? version = null;
             if (elements.TryGetValue("Version", out var versionElement))
             {

@@ -22,6 +22,35 @@ public sealed class PolicyParserShapeTests
     }
 
     [Fact]
+    public void NothingOfOneDocumentCarriesOverToTheNextOnTheSameThread()
+    {
+        // The parser keeps its reader per thread: Sids, elements and conditions of one document must not reach the next,
+        // and a document with errors must not leave them behind.
+        const string withSid = """{"Version":"2012-10-17","Id":"first","Statement":[{"Sid":"Same","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}""";
+        const string invalid = """{"Version":"2012-10-17","Statement":[{"Sid":"Same","Effect":"Permit","Action":"*","Resource":"*"}]}""";
+        const string bare = """{"Statement":{"Sid":"Same","Effect":"Deny","Action":"iam:*","Resource":"*"}}""";
+
+        for (var round = 0; round < 3; round++)
+        {
+            var first = PolicyParser.Parse(withSid);
+            Assert.Equal("first", first.Id);
+            Assert.Single(Assert.Single(first.Statements).Conditions);
+
+            Assert.True(PolicyParser.TryParse(bare, null, out var next, out var noErrors));
+            Assert.Empty(noErrors);
+            Assert.Null(next!.Id);
+            Assert.Null(next.Version);
+            var statement = Assert.Single(next.Statements);
+            Assert.Equal("Same", statement.Sid);
+            Assert.Empty(statement.Conditions);
+
+            Assert.False(PolicyParser.TryParse(invalid, null, out var none, out var errors));
+            Assert.Null(none);
+            Assert.StartsWith("$.Statement[0].Effect: 'Permit'", Assert.Single(errors).ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void StatementArrayKeepsOrderIndexAndSid()
     {
         var doc = PolicyParser.Parse("""
