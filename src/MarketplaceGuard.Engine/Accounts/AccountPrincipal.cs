@@ -116,16 +116,18 @@ public sealed class AccountPrincipal
 
     private RequestContext BuildAuditContext()
     {
+        // The keys are gathered in the thread's list and kept as two exact arrays (see RequestContext.KeyList).
+        var keys = scratchKeys ??= new RequestContext.KeyList();
+        keys.Clear();
+
         // A damaged entry's ARN may be missing or invalid (the principal then cannot be judged): its keys stay unknown.
-        Dictionary<string, ContextValue> keys;
         var arnRead = true;
         try
         {
-            keys = PrincipalContextKeys.NewFromArn(Arn);
+            PrincipalContextKeys.AddFromArn(Arn, keys);
         }
         catch (ArgumentException) when (!CanBeJudged)
         {
-            keys = new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
             arnRead = false;
         }
 
@@ -134,11 +136,16 @@ public sealed class AccountPrincipal
             // A user's principal tags are its tags; a role's can also come from session tags, so they stay unknown.
             foreach (var (key, value) in Source.Tags)
             {
-                keys[PrincipalContextKeys.PrincipalTag(key)] = PrincipalContextKeys.TagValue(value);
+                keys.Set(PrincipalContextKeys.PrincipalTag(key), PrincipalContextKeys.TagValue(value));
             }
         }
 
-        var absent = keys.ContainsKey(PrincipalContextKeys.UserName) || !arnRead ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
-        return RequestContext.AuditOwning(keys, absent);
+        var absent = keys.Contains(PrincipalContextKeys.UserName) || !arnRead ? Array.Empty<string>() : [PrincipalContextKeys.UserName];
+        var context = RequestContext.Audit(keys, absent);
+        keys.Clear();
+        return context;
     }
+
+    [ThreadStatic]
+    private static RequestContext.KeyList? scratchKeys;
 }

@@ -14,10 +14,15 @@ public static class PrincipalContextKeys
     public const string UserName = "aws:username";
 
     /// <summary>The keys an ARN determines; throws <see cref="ArgumentException"/> for an ARN that is not an IAM principal.</summary>
-    public static IReadOnlyDictionary<string, ContextValue> FromArn(string principalArn) => NewFromArn(principalArn);
+    public static IReadOnlyDictionary<string, ContextValue> FromArn(string principalArn)
+    {
+        var keys = new RequestContext.KeyList();
+        AddFromArn(principalArn, keys);
+        return keys.ToDictionary();
+    }
 
-    /// <summary>As <see cref="FromArn"/>, a new dictionary (case-insensitive) the caller may add to.</summary>
-    internal static Dictionary<string, ContextValue> NewFromArn(string principalArn)
+    /// <summary>As <see cref="FromArn"/>, into <paramref name="keys"/> (which the caller may add to).</summary>
+    internal static void AddFromArn(string principalArn, RequestContext.KeyList keys)
     {
         // Read in place (every principal of an account comes here): only the strings the keys hold are made.
         var arn = principalArn.AsSpan();
@@ -35,40 +40,40 @@ public static class PrincipalContextKeys
             throw NotAPrincipal(principalArn);
         }
 
-        var keys = new Dictionary<string, ContextValue>(4, StringComparer.OrdinalIgnoreCase)
-        {
-            ["aws:PrincipalAccount"] = AccountValue(arn[parts[4]]),
-        };
-
-        if (isIam && resource.StartsWith("user/", StringComparison.Ordinal))
-        {
-            keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = UserType;
-            keys[UserName] = resource[(resource.LastIndexOf('/') + 1)..].ToString();
-        }
-        else if (isIam && resource.StartsWith("role/", StringComparison.Ordinal))
-        {
-            keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = AssumedRoleType;
-        }
-        else if (!isIam && resource.StartsWith("assumed-role/", StringComparison.Ordinal))
-        {
-            var roleName = resource["assumed-role/".Length..];
-            var slash = roleName.IndexOf('/');
-            keys["aws:PrincipalArn"] = $"arn:{arn[parts[1]]}:iam::{arn[parts[4]]}:role/{(slash < 0 ? roleName : roleName[..slash])}";
-            keys["aws:PrincipalType"] = AssumedRoleType;
-        }
-        else if (isIam && resource.SequenceEqual("root"))
-        {
-            keys["aws:PrincipalArn"] = principalArn;
-            keys["aws:PrincipalType"] = AccountType;
-        }
-        else
+        // Checked before anything is added: an ARN that is not a principal's adds nothing.
+        var isUser = isIam && resource.StartsWith("user/", StringComparison.Ordinal);
+        var isRole = isIam && resource.StartsWith("role/", StringComparison.Ordinal);
+        var isSession = !isIam && resource.StartsWith("assumed-role/", StringComparison.Ordinal);
+        var isRoot = isIam && resource.SequenceEqual("root");
+        if (!isUser && !isRole && !isSession && !isRoot)
         {
             throw NotAPrincipal(principalArn);
         }
 
-        return keys;
+        keys.Set("aws:PrincipalAccount", AccountValue(arn[parts[4]]));
+        if (isUser)
+        {
+            keys.Set("aws:PrincipalArn", principalArn);
+            keys.Set("aws:PrincipalType", UserType);
+            keys.Set(UserName, resource[(resource.LastIndexOf('/') + 1)..].ToString());
+        }
+        else if (isRole)
+        {
+            keys.Set("aws:PrincipalArn", principalArn);
+            keys.Set("aws:PrincipalType", AssumedRoleType);
+        }
+        else if (isSession)
+        {
+            var roleName = resource["assumed-role/".Length..];
+            var slash = roleName.IndexOf('/');
+            keys.Set("aws:PrincipalArn", $"arn:{arn[parts[1]]}:iam::{arn[parts[4]]}:role/{(slash < 0 ? roleName : roleName[..slash])}");
+            keys.Set("aws:PrincipalType", AssumedRoleType);
+        }
+        else
+        {
+            keys.Set("aws:PrincipalArn", principalArn);
+            keys.Set("aws:PrincipalType", AccountType);
+        }
     }
 
     private static ArgumentException NotAPrincipal(string principalArn) =>

@@ -32,25 +32,54 @@ public sealed class RequestContext : IVariableSource
     /// </summary>
     private sealed class Layer
     {
+        private readonly string[] names;
+        private Dictionary<string, ContextValue>? values; // of a layer made from lists: built when first asked for
+
         public Layer(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys)
+            : this([.. values.Keys], [.. values.Values], absentKeys, presentKeys) => this.values = values;
+
+        /// <summary>A layer of these keys (distinct, compared case-insensitively) and values, position by position.</summary>
+        public Layer(string[] names, ContextValue[] valueList, HashSet<string> absentKeys, HashSet<string> presentKeys)
         {
-            Values = values;
+            this.names = names;
             AbsentKeys = absentKeys;
             PresentKeys = presentKeys;
-            ValueIds = new int[values.Count];
-            ValueList = new ContextValue[values.Count];
-            var i = 0;
-            foreach (var (key, value) in values)
+            ValueIds = new int[names.Length];
+            ValueList = valueList;
+            for (var i = 0; i < names.Length; i++)
             {
-                ValueIds[i] = ContextKey.Of(key).Id;
-                ValueList[i++] = value;
+                ValueIds[i] = ContextKey.Of(names[i]).Id;
             }
 
             AbsentIds = Ids(absentKeys);
             PresentIds = Ids(presentKeys);
         }
 
-        public Dictionary<string, ContextValue> Values { get; }
+        /// <summary>
+        /// The keys and values by name, for the rare callers that list or copy them (<see cref="Keys"/>, <see cref="With"/>):
+        /// every principal's context is made from lists, and a dictionary each cost the 1x account 2 MB per audit.
+        /// Built once and never changed after, so threads that race here build equal ones.
+        /// </summary>
+        public Dictionary<string, ContextValue> Values
+        {
+            get
+            {
+                if (values is { } built)
+                {
+                    return built;
+                }
+
+                var made = new Dictionary<string, ContextValue>(names.Length, StringComparer.OrdinalIgnoreCase);
+                for (var i = 0; i < names.Length; i++)
+                {
+                    made.Add(names[i], ValueList[i]);
+                }
+
+                return values = made;
+            }
+        }
+
+        public int Count => names.Length;
 
         public HashSet<string> AbsentKeys { get; }
 
@@ -82,8 +111,13 @@ public sealed class RequestContext : IVariableSource
     }
 
     private RequestContext(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys, bool unlistedKeysAreUnknown)
+        : this(new Layer(values, absentKeys, presentKeys), unlistedKeysAreUnknown)
     {
-        own = new Layer(values, absentKeys, presentKeys);
+    }
+
+    private RequestContext(Layer layer, bool unlistedKeysAreUnknown)
+    {
+        own = layer;
         UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
     }
 
@@ -107,7 +141,7 @@ public sealed class RequestContext : IVariableSource
     public IEnumerable<string> Keys => under is null ? own.Values.Keys : under.Keys.Concat(own.Values.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when the context states nothing about any key (unknown or absent by default, nothing listed).</summary>
-    public bool IsBlank => own.Values.Count == 0 && own.AbsentKeys.Count == 0 && own.PresentKeys.Count == 0 && under is null;
+    public bool IsBlank => own.Count == 0 && own.AbsentKeys.Count == 0 && own.PresentKeys.Count == 0 && under is null;
 
     /// <summary>A concrete context: keys not listed are absent from the request.</summary>
     public static RequestContext Concrete(IEnumerable<KeyValuePair<string, ContextValue>> keys) =>
@@ -124,10 +158,70 @@ public sealed class RequestContext : IVariableSource
     /// An audit context that keeps <paramref name="keys"/> (compared case-insensitively) as its own, without a copy: the
     /// caller built it for this context and changes it no more. Every principal of an account gets one.
     /// </summary>
-    internal static RequestContext AuditOwning(Dictionary<string, ContextValue> keys, IEnumerable<string>? absentKeys = null) =>
-        ReferenceEquals(keys.Comparer, StringComparer.OrdinalIgnoreCase)
-            ? new(keys, NewSet(absentKeys), NewSet(), unlistedKeysAreUnknown: true)
-            : Audit(keys, absentKeys);
+    internal static RequestContext Audit(KeyList keys, IEnumerable<string>? absentKeys = null) =>
+        new(new Layer(keys.Names(), keys.Values(), NewSet(absentKeys), NoKeys), unlistedKeysAreUnknown: true);
+
+    /// <summary>
+    /// Keys and values gathered for a context, compared case-insensitively: setting a key again replaces its value and
+    /// keeps its first spelling and place, as a dictionary does. Every principal of an account gathers its keys here.
+    /// </summary>
+    internal sealed class KeyList
+    {
+        private readonly List<string> names = new(8);
+        private readonly List<ContextValue> values = new(8);
+
+        public int Count => names.Count;
+
+        public void Set(string name, ContextValue value)
+        {
+            var i = IndexOf(name);
+            if (i >= 0)
+            {
+                values[i] = value;
+            }
+            else
+            {
+                names.Add(name);
+                values.Add(value);
+            }
+        }
+
+        public bool Contains(string name) => IndexOf(name) >= 0;
+
+        public void Clear()
+        {
+            names.Clear();
+            values.Clear();
+        }
+
+        public string[] Names() => names.Count == 0 ? [] : names.ToArray();
+
+        public ContextValue[] Values() => values.Count == 0 ? [] : values.ToArray();
+
+        public Dictionary<string, ContextValue> ToDictionary()
+        {
+            var result = new Dictionary<string, ContextValue>(names.Count, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < names.Count; i++)
+            {
+                result.Add(names[i], values[i]);
+            }
+
+            return result;
+        }
+
+        private int IndexOf(string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
 
     /// <summary>This context with more keys (values given here win).</summary>
     public RequestContext With(IEnumerable<KeyValuePair<string, ContextValue>> keys)

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
 
 namespace MarketplaceGuard.Tests.Evaluation;
 
@@ -33,6 +34,37 @@ public sealed class PrincipalContextKeysTests
 
         Assert.Same(alice["aws:PrincipalAccount"], bob["aws:principalaccount"]);
         Assert.Equal(["444455556666"], other["AWS:PrincipalAccount"].Values);
+    }
+
+    [Fact]
+    public void AKeySetAgainKeepsItsFirstSpellingAndPlaceAndTakesTheNewValue()
+    {
+        // As a case-insensitive dictionary does: principal tags are set over the ARN's keys this way.
+        var keys = new RequestContext.KeyList();
+        PrincipalContextKeys.AddFromArn("arn:aws:iam::111122223333:user/alice", keys);
+        keys.Set("AWS:USERNAME", "bob");
+        keys.Set("aws:PrincipalTag/team", "blue");
+        keys.Set("aws:principaltag/TEAM", "red");
+
+        var listed = keys.ToDictionary();
+        Assert.Equal(["aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalType", PrincipalContextKeys.UserName, "aws:PrincipalTag/team"], listed.Keys);
+        Assert.Equal(["bob"], listed["aws:username"].Values);
+        Assert.Equal(["red"], listed["AWS:PRINCIPALTAG/TEAM"].Values);
+        Assert.True(keys.Contains("Aws:UserName"));
+
+        var context = RequestContext.Audit(keys, ["aws:SourceIp"]);
+        Assert.Equal(KeyState.Present, context.Lookup("aws:PrincipalTag/Team", out var team));
+        Assert.Equal(["red"], team!.Values);
+        Assert.Equal(KeyState.Absent, context.Lookup("aws:SourceIp", out _));
+        Assert.Equal(KeyState.Unknown, context.Lookup("aws:MultiFactorAuthPresent", out _));
+        Assert.Equal(listed.Keys, context.Keys);
+        Assert.False(context.IsBlank);
+        Assert.True(RequestContext.Audit(new RequestContext.KeyList()).IsBlank);
+
+        // An ARN that is no principal's adds nothing before it is refused.
+        var none = new RequestContext.KeyList();
+        Assert.Throws<ArgumentException>(() => PrincipalContextKeys.AddFromArn("arn:aws:iam::111122223333:group/admins", none));
+        Assert.Equal(0, none.Count);
     }
 
     [Theory]
