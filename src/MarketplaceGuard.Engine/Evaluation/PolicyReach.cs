@@ -12,13 +12,23 @@ namespace MarketplaceGuard.Engine.Evaluation;
 /// </summary>
 internal sealed class ActionSet
 {
+    private static readonly HashSet<string> AllActions = new(StringComparer.OrdinalIgnoreCase);
     private static int count;
+    private static int distinctActions;
 
     public ActionSet(IEnumerable<string> actions)
     {
         Actions = actions.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         Id = Interlocked.Increment(ref count) - 1;
+        lock (AllActions)
+        {
+            AllActions.UnionWith(Actions);
+            Volatile.Write(ref distinctActions, AllActions.Count);
+        }
     }
+
+    /// <summary>How many distinct actions the sets made so far hold: what a policy is asked about in an audit.</summary>
+    public static int DistinctActions => Volatile.Read(ref distinctActions);
 
     public string[] Actions { get; }
 

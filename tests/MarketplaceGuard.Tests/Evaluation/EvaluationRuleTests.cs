@@ -21,6 +21,23 @@ public sealed class EvaluationRuleTests
         Assert.Equal(expected, Eval.Decide(Eval.Doc(statement), action));
     }
 
+    [Fact]
+    public void APolicyAnswersForEveryActionAskedPastWhatItRemembers()
+    {
+        // A policy remembers the statements of the actions it was asked about, up to a bound; past the bound, and on
+        // every growth of its table, each answer is the same as when first asked.
+        var policy = PolicyCompiler.Compile(Engine.Policies.PolicyParser.Parse(Eval.Doc("""{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}""")));
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                Assert.Single(policy.StatementsFor($"s3:Get{i}").All);
+                Assert.Empty(policy.StatementsFor($"ec2:Get{i}").All);
+                Assert.Single(policy.StatementsFor($"S3:GET{i}").Allows);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("""{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}""", "arn:aws:s3:::public/a", Decision.Allowed)]
     [InlineData("""{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}""", "arn:aws:s3:::secret/a", Decision.ImplicitDeny)]
