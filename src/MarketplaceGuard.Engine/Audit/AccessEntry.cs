@@ -17,6 +17,18 @@ public sealed class AccessEntry
     private object? pending; // ExplainPlan or Func<Details>
     private AuditDecision[]? decisions;
     private Explanation? explained;
+    private Extras? extras; // what few entries carry: an organization run's account, a launch through a role
+
+    private sealed class Extras
+    {
+        public string? AccountName { get; set; }
+
+        public bool? ServiceControlPoliciesConsidered { get; set; }
+
+        public string? Through { get; set; }
+
+        public AccountPrincipal? ThroughRole { get; set; }
+    }
 
     internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, ExplainPlan plan, AuditDecision[] decisions)
     {
@@ -95,13 +107,21 @@ public sealed class AccessEntry
     public string? AccountId => Principal.AccountId;
 
     /// <summary>The account's name in the organization (organization runs); null for an account read on its own.</summary>
-    public string? AccountName { get; set; }
+    public string? AccountName
+    {
+        get => extras?.AccountName;
+        set => (extras ??= new()).AccountName = value;
+    }
 
     /// <summary>
     /// In an organization run, whether the account's SCPs were applied to this decision (false when the organization
     /// could not be read: an SCP may deny what this entry allows); null for an account read on its own.
     /// </summary>
-    public bool? ServiceControlPoliciesConsidered { get; set; }
+    public bool? ServiceControlPoliciesConsidered
+    {
+        get => extras?.ServiceControlPoliciesConsidered;
+        set => (extras ??= new()).ServiceControlPoliciesConsidered = value;
+    }
 
     /// <summary>
     /// The capability's name (Procure, Cancel ...). A string, so that PowerShell compares it as a name:
@@ -122,10 +142,18 @@ public sealed class AccessEntry
     /// For a capability held only by passing a role to a service that acts for the principal (Rule 2): the role and the
     /// service, e.g. "role/deploy through cloudformation.amazonaws.com"; null otherwise.
     /// </summary>
-    public string? Through { get; init; }
+    public string? Through
+    {
+        get => extras?.Through;
+        init => (extras ??= new()).Through = value;
+    }
 
     /// <summary>The role of <see cref="Through"/>.</summary>
-    internal AccountPrincipal? ThroughRole { get; init; }
+    internal AccountPrincipal? ThroughRole
+    {
+        get => extras?.ThroughRole;
+        init => (extras ??= new()).ThroughRole = value;
+    }
 
     /// <summary>The statements that decided it, each with its policy, Sid and the group it comes through.</summary>
     public IReadOnlyList<MatchedStatement> Evidence => Explained.Details.Evidence;
