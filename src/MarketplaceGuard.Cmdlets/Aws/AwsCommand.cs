@@ -128,7 +128,7 @@ public abstract class AwsCommand : PSCmdlet, IDisposable
     {
         if (batchCollections is not null && BatchCollections.ExpectSnapshot(bytes) is > 0 and var region)
         {
-            WriteVerbose($"No garbage collection while the audit allocates up to {region >> 20:N0} MB (a no-GC region, after one collection; it ends with the audit).");
+            WriteVerbose($"No garbage collection while the audit allocates up to {region >> 20:N0} MB (a no-GC region, with full collections before and after it).");
         }
     }
 

@@ -124,20 +124,25 @@ public sealed class BatchCollectionsTests : IDisposable
     // A snapshot size whose region is the smallest this class starts.
     private const long SmallestSnapshot = BatchCollections.MinimumRegionBytes / BatchCollections.BytesPerSnapshotByte + 1;
 
+    // A snapshot whose region (256 MB) is large next to what the test process keeps (the region is skipped when the
+    // process keeps more than a quarter of it); each test collects first, so that the last collection's figures are its own.
+    private const long RegionSnapshot = (256L << 20) / BatchCollections.BytesPerSnapshotByte;
+
     [Fact]
     public void HoldsCollectionsOffWhileTheOnlyAuditReadsALargeSnapshotAndEndsTheRegionWhenItCloses()
     {
         GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        GC.Collect();
         var collections = GC.CollectionCount(0);
 
         var fullCollections = 0;
         using (BatchCollections.Open())
         {
-            Assert.True(BatchCollections.ExpectSnapshot(SmallestSnapshot) >= BatchCollections.MinimumRegionBytes);
+            Assert.True(BatchCollections.ExpectSnapshot(RegionSnapshot) >= BatchCollections.MinimumRegionBytes);
             Assert.True(BatchCollections.InRegion);
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             Assert.True(GC.CollectionCount(0) > collections); // the collection first
-            Assert.Equal(0, BatchCollections.ExpectSnapshot(SmallestSnapshot)); // twice: the region stays as it is
+            Assert.Equal(0, BatchCollections.ExpectSnapshot(RegionSnapshot)); // twice: the region stays as it is
             Assert.True(BatchCollections.InRegion);
             fullCollections = GC.CollectionCount(GC.MaxGeneration);
         }
@@ -161,18 +166,18 @@ public sealed class BatchCollectionsTests : IDisposable
 
             using (BatchCollections.Open())
             {
-                BatchCollections.ExpectSnapshot(SmallestSnapshot); // two audits would spend one region on each other
+                BatchCollections.ExpectSnapshot(RegionSnapshot); // two audits would spend one region on each other
                 Assert.False(BatchCollections.InRegion);
             }
         }
 
-        BatchCollections.ExpectSnapshot(SmallestSnapshot); // no audit open
+        BatchCollections.ExpectSnapshot(RegionSnapshot); // no audit open
         Assert.False(BatchCollections.InRegion);
 
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            BatchCollections.ExpectSnapshot(RegionSnapshot);
             Assert.False(BatchCollections.InRegion);
             Assert.Equal(GCLatencyMode.SustainedLowLatency, GCSettings.LatencyMode);
         }
@@ -182,12 +187,13 @@ public sealed class BatchCollectionsTests : IDisposable
     public void AnAuditThatAllocatesMoreThanExpectedIsCollectedAsUsualAndClosesCleanly()
     {
         GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        GC.Collect();
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            BatchCollections.ExpectSnapshot(RegionSnapshot);
             Assert.True(BatchCollections.InRegion);
             object? keep = null;
-            for (var i = 0; i < 4 * BatchCollections.MinimumRegionBytes / 1024; i++)
+            for (var i = 0; i < (300L << 20) / 1024; i++)
             {
                 keep = new byte[1000];
             }
@@ -201,7 +207,8 @@ public sealed class BatchCollectionsTests : IDisposable
 
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(SmallestSnapshot);
+            BatchCollections.ExpectSnapshot(RegionSnapshot);
+            Assert.True(BatchCollections.InRegion);
             GC.Collect(); // an induced collection ends the region too
             Assert.False(BatchCollections.InRegion);
         }
@@ -219,6 +226,27 @@ public sealed class BatchCollectionsTests : IDisposable
         }
 
         Assert.False(BatchCollections.InRegion);
+        Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void StartsNoRegionWhenTheProcessKeepsMuchOfWhatTheAuditWouldAllocate()
+    {
+        GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        var kept = new byte[128 << 20]; // a session's earlier results, say: more than a quarter of the 256 MB region
+        GC.Collect();
+        using (BatchCollections.Open())
+        {
+            Assert.Equal(0, BatchCollections.ExpectSnapshot(RegionSnapshot));
+            Assert.False(BatchCollections.InRegion);
+            Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
+
+            // An audit large enough for what is kept still gets its region.
+            Assert.True(BatchCollections.ExpectSnapshot(4 * RegionSnapshot) > 0);
+            Assert.True(BatchCollections.InRegion);
+        }
+
+        GC.KeepAlive(kept);
         Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
     }
 }
