@@ -178,23 +178,23 @@ Describe 'Test-MarketplaceLeastPrivilege' {
     }
 
     It 'holds collections off while it audits a large snapshot file, and gives the collector back before the results' {
-        # The region is sized from the file: the sample padded with whitespace gets one, and audits the same. 60 MB of
+        # The region is sized from the file: the sample padded with whitespace gets one, and audits the same. 100 MB of
         # padding: the region (five times the file) is skipped when the process keeps more than a quarter of it, and this
-        # process keeps Pester's and the other tests' objects too.
+        # process keeps Pester's and the other tests' objects too (a padded string here kept 120 MB).
         $padded = Join-Path $TestDrive 'padded-account.json'
         [IO.File]::Copy($Sample, $padded)
         $stream = [IO.File]::Open($padded, 'Append')
         try {
             $spaces = [byte[]]::new(1MB)
             [Array]::Fill($spaces, [byte]32)
-            foreach ($i in 1..60) { $stream.Write($spaces, 0, $spaces.Length) }
+            foreach ($i in 1..100) { $stream.Write($spaces, 0, $spaces.Length) }
         }
         finally { $stream.Dispose() }
         $expected = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -Quiet
 
         [GC]::Collect()
         $verbose = Test-MarketplaceLeastPrivilege @AuditArgs -WarningAction SilentlyContinue -AuthorizationDetailsPath $padded -Quiet -Verbose 4>&1
-        $verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'No garbage collection while the audit allocates up to 30? MB*' } | Should -HaveCount 1
+        $verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'No garbage collection while the audit allocates up to 50? MB*' } | Should -HaveCount 1
         $verbose | Where-Object { $_ -is [bool] } | Should -Be $expected
         [System.Runtime.GCSettings]::LatencyMode | Should -Be 'Interactive'
 

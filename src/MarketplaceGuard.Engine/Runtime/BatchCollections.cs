@@ -119,7 +119,10 @@ public static class BatchCollections
     /// audit open and this class holds the mode, collects once and starts a no-GC region sized for that snapshot (see
     /// the remarks). Does nothing otherwise, and never throws. Returns the size of the region started, or 0.
     /// </summary>
-    public static long ExpectSnapshot(long snapshotBytes)
+    public static long ExpectSnapshot(long snapshotBytes) => ExpectSnapshot(snapshotBytes, KeptBytes());
+
+    /// <summary>As <see cref="ExpectSnapshot(long)"/>, for a process that keeps <paramref name="keptBytes"/>.</summary>
+    internal static long ExpectSnapshot(long snapshotBytes, long keptBytes)
     {
         lock (Gate)
         {
@@ -129,10 +132,9 @@ public static class BatchCollections
             }
 
             // At most a quarter of the memory the collector may use (a container's limit included), or no region.
-            var memory = GC.GetGCMemoryInfo();
             var bytes = Math.Min(snapshotBytes, long.MaxValue / BytesPerSnapshotByte) * BytesPerSnapshotByte;
-            bytes = Math.Min(bytes, memory.TotalAvailableMemoryBytes / 4);
-            if (bytes < MinimumRegionBytes || OldGenerationsBytes(memory) > bytes / MaximumKeptShare)
+            bytes = Math.Min(bytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+            if (bytes < MinimumRegionBytes || keptBytes > bytes / MaximumKeptShare)
             {
                 return 0;
             }
@@ -162,13 +164,14 @@ public static class BatchCollections
     /// </summary>
     internal const int MaximumKeptShare = 4;
 
-    private static long OldGenerationsBytes(GCMemoryInfo memory)
+    /// <summary>What the process keeps, as far as the last collection tells: its old generations (gen2, large and pinned objects).</summary>
+    internal static long KeptBytes()
     {
-        var generations = memory.GenerationInfo;
+        var generations = GC.GetGCMemoryInfo().GenerationInfo;
         long old = 0;
         for (var g = 2; g < generations.Length; g++)
         {
-            old += generations[g].SizeAfterBytes; // gen2, large and pinned objects
+            old += generations[g].SizeAfterBytes;
         }
 
         return old;

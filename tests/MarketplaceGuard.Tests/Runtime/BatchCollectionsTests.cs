@@ -124,9 +124,11 @@ public sealed class BatchCollectionsTests : IDisposable
     // A snapshot size whose region is the smallest this class starts.
     private const long SmallestSnapshot = BatchCollections.MinimumRegionBytes / BatchCollections.BytesPerSnapshotByte + 1;
 
-    // A snapshot whose region (256 MB) is large next to what the test process keeps (the region is skipped when the
-    // process keeps more than a quarter of it); each test collects first, so that the last collection's figures are its own.
+    // A snapshot whose region is 256 MB. The tests say what the process keeps (nothing, unless a test is about it):
+    // the test process's own heap depends on which tests ran before.
     private const long RegionSnapshot = (256L << 20) / BatchCollections.BytesPerSnapshotByte;
+
+    private static long Expect(long snapshotBytes) => BatchCollections.ExpectSnapshot(snapshotBytes, keptBytes: 0);
 
     [Fact]
     public void HoldsCollectionsOffWhileTheOnlyAuditReadsALargeSnapshotAndEndsTheRegionWhenItCloses()
@@ -138,11 +140,11 @@ public sealed class BatchCollectionsTests : IDisposable
         var fullCollections = 0;
         using (BatchCollections.Open())
         {
-            Assert.True(BatchCollections.ExpectSnapshot(RegionSnapshot) >= BatchCollections.MinimumRegionBytes);
+            Assert.True(Expect(RegionSnapshot) >= BatchCollections.MinimumRegionBytes);
             Assert.True(BatchCollections.InRegion);
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             Assert.True(GC.CollectionCount(0) > collections); // the collection first
-            Assert.Equal(0, BatchCollections.ExpectSnapshot(RegionSnapshot)); // twice: the region stays as it is
+            Assert.Equal(0, Expect(RegionSnapshot)); // twice: the region stays as it is
             Assert.True(BatchCollections.InRegion);
             fullCollections = GC.CollectionCount(GC.MaxGeneration);
         }
@@ -166,18 +168,18 @@ public sealed class BatchCollectionsTests : IDisposable
 
             using (BatchCollections.Open())
             {
-                BatchCollections.ExpectSnapshot(RegionSnapshot); // two audits would spend one region on each other
+                Expect(RegionSnapshot); // two audits would spend one region on each other
                 Assert.False(BatchCollections.InRegion);
             }
         }
 
-        BatchCollections.ExpectSnapshot(RegionSnapshot); // no audit open
+        Expect(RegionSnapshot); // no audit open
         Assert.False(BatchCollections.InRegion);
 
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(RegionSnapshot);
+            Expect(RegionSnapshot);
             Assert.False(BatchCollections.InRegion);
             Assert.Equal(GCLatencyMode.SustainedLowLatency, GCSettings.LatencyMode);
         }
@@ -190,7 +192,7 @@ public sealed class BatchCollectionsTests : IDisposable
         GC.Collect();
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(RegionSnapshot);
+            Expect(RegionSnapshot);
             Assert.True(BatchCollections.InRegion);
             object? keep = null;
             for (var i = 0; i < (300L << 20) / 1024; i++)
@@ -207,7 +209,7 @@ public sealed class BatchCollectionsTests : IDisposable
 
         using (BatchCollections.Open())
         {
-            BatchCollections.ExpectSnapshot(RegionSnapshot);
+            Expect(RegionSnapshot);
             Assert.True(BatchCollections.InRegion);
             GC.Collect(); // an induced collection ends the region too
             Assert.False(BatchCollections.InRegion);
@@ -233,20 +235,23 @@ public sealed class BatchCollectionsTests : IDisposable
     public void StartsNoRegionWhenTheProcessKeepsMuchOfWhatTheAuditWouldAllocate()
     {
         GCSettings.LatencyMode = GCLatencyMode.Interactive;
+        // What the process keeps is read from the last collection.
         var kept = new byte[128 << 20]; // a session's earlier results, say: more than a quarter of the 256 MB region
         GC.Collect();
+        Assert.True(BatchCollections.KeptBytes() >= kept.Length);
+        GC.KeepAlive(kept);
+
         using (BatchCollections.Open())
         {
-            Assert.Equal(0, BatchCollections.ExpectSnapshot(RegionSnapshot));
+            Assert.Equal(0, BatchCollections.ExpectSnapshot(RegionSnapshot, keptBytes: 128 << 20));
             Assert.False(BatchCollections.InRegion);
             Assert.Equal(GCLatencyMode.Batch, GCSettings.LatencyMode);
 
             // An audit large enough for what is kept still gets its region.
-            Assert.True(BatchCollections.ExpectSnapshot(4 * RegionSnapshot) > 0);
+            Assert.True(BatchCollections.ExpectSnapshot(4 * RegionSnapshot, keptBytes: 128 << 20) > 0);
             Assert.True(BatchCollections.InRegion);
         }
 
-        GC.KeepAlive(kept);
         Assert.Equal(GCLatencyMode.Interactive, GCSettings.LatencyMode);
     }
 }
