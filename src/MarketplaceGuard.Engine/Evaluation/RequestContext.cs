@@ -69,13 +69,7 @@ public sealed class RequestContext : IVariableSource
                     return built;
                 }
 
-                var made = new Dictionary<string, ContextValue>(names.Length, StringComparer.OrdinalIgnoreCase);
-                for (var i = 0; i < names.Length; i++)
-                {
-                    made.Add(names[i], ValueList[i]);
-                }
-
-                return values = made;
+                return values = ByName(names, ValueList);
             }
         }
 
@@ -198,16 +192,7 @@ public sealed class RequestContext : IVariableSource
 
         public ContextValue[] Values() => values.Count == 0 ? [] : values.ToArray();
 
-        public Dictionary<string, ContextValue> ToDictionary()
-        {
-            var result = new Dictionary<string, ContextValue>(names.Count, StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < names.Count; i++)
-            {
-                result.Add(names[i], values[i]);
-            }
-
-            return result;
-        }
+        public Dictionary<string, ContextValue> ToDictionary() => ByName(names, values);
 
         private int IndexOf(string name)
         {
@@ -361,6 +346,18 @@ public sealed class RequestContext : IVariableSource
 
     private static HashSet<string> NewSet(IEnumerable<string>? keys = null) =>
         keys is null || (keys is ICollection<string> { Count: 0 }) ? NoKeys : new(keys, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Distinct keys (compared case-insensitively) and their values, position by position, as a dictionary.</summary>
+    private static Dictionary<string, ContextValue> ByName(IReadOnlyList<string> names, IReadOnlyList<ContextValue> values)
+    {
+        var result = new Dictionary<string, ContextValue>(names.Count, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < names.Count; i++)
+        {
+            result.Add(names[i], values[i]);
+        }
+
+        return result;
+    }
 
     private static Dictionary<string, ContextValue> ToDictionary(IEnumerable<KeyValuePair<string, ContextValue>> keys)
     {
