@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.IO.Hashing;
 using System.Text.Json;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -286,12 +285,11 @@ public static class SnapshotLoader
         private static List<string> PathList(object paths) => paths is string one ? [one] : [.. (List<string>)paths];
 
         // Only ever compares two entries of the same snapshot, whose author could write either anyway: a 128-bit
-        // non-cryptographic hash is as good as SHA-256 here, at a tenth of the cost (every entry is hashed).
+        // non-cryptographic hash is as good as SHA-256 here, at a fraction of the cost (every entry is hashed).
         private static SnapshotEntryContent ContentOf(JsonElement e, string path)
         {
-            Span<byte> hash = stackalloc byte[16];
-            XxHash128.Hash(JsonMarshal.GetRawUtf8Value(e), hash);
-            return new(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]), path);
+            var (high, low) = ContentHash.Of(JsonMarshal.GetRawUtf8Value(e));
+            return new(high, low, path);
         }
 
         private enum EntityKind
