@@ -211,6 +211,12 @@ public sealed class AuditRun
 
     internal void Add(Finding finding) => findings.Add(finding);
 
+    /// <summary>
+    /// What the audit's findings name as the cause of an access and where their fixes apply, per rule (see
+    /// <see cref="FindingCauses"/>); null for a restored or released run, whose findings are explained already.
+    /// </summary>
+    internal FindingCauses? Causes { get; set; }
+
     /// <summary>Makes room for this many findings in all (the audit counts them before it adds them: tens of thousands).</summary>
     internal void Reserve(int count) => findings.EnsureCapacity(count);
 
@@ -235,6 +241,7 @@ public sealed class AuditRun
 
         Matrix = [];
         Account = null;
+        Causes = null;
         procurementSet.Clear();
         viewerSet.Clear();
         launcherSet.Clear();

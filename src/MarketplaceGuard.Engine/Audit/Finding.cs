@@ -14,7 +14,7 @@ namespace MarketplaceGuard.Engine.Audit;
 public sealed class Finding
 {
     private IReadOnlyList<string>? evidenceText;
-    private Func<FindingWords>? explain; // dropped once used: what it captured may be released then
+    private Func<Finding, FindingWords>? explain; // a rule's static way of wording it; dropped once used
     private Explanation? explained;
 
     /// <summary>
@@ -22,7 +22,12 @@ public sealed class Finding
     /// explained statement by statement, and a pass/fail check of thousands of findings reads none of them.
     /// <see cref="AuditRun.ExplainFindings"/> works them all out on every core before a report or the pipeline does.
     /// </summary>
-    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, Func<FindingWords> explain, AuditRun run)
+    /// <remarks>
+    /// <paramref name="explain"/> works the words out from the finding itself (its principal, access and run): a static
+    /// lambda of the rule, one delegate for all its findings, rather than a closure per finding. A large account's
+    /// audit makes tens of thousands of findings and reads the words of none when it only checks pass or fail.
+    /// </remarks>
+    internal Finding(AuditRule rule, Severity severity, AccessEntry? access, AccountPrincipal principal, Func<Finding, FindingWords> explain, AuditRun run)
         : this(rule, severity, principal.Type, principal.Name, principal.Arn, access?.Capability, access?.Decision ?? AuditDecision.Unknown, principal.Source.JsonPath, principal.Source.Line, run, principal.DisplayName)
     {
         Access = access;
@@ -75,7 +80,7 @@ public sealed class Finding
                 if (explained is null)
                 {
                     System.Threading.Volatile.Write(ref explained, new Explanation(
-                        explain!(),
+                        explain!(this),
                         new JoinedList<string>((Access?.Conditions ?? []).ToList()),
                         new JoinedList<MatchedStatement>((Access?.Evidence ?? []).ToList())));
                     explain = null;

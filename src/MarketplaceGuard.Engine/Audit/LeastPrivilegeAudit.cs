@@ -11,6 +11,12 @@ using MarketplaceGuard.Engine.Principals;
 namespace MarketplaceGuard.Engine.Audit;
 
 /// <summary>
+/// An audit's cause finders, one per rule's authorized principals: Rule 1's (procurement and viewers), Rule 2's
+/// (launchers) and Rule 3's (governance). Their findings name the cause of an access and where a fix applies with them.
+/// </summary>
+internal sealed record FindingCauses(CauseFinder Procurement, CauseFinder Launch, CauseFinder Governance);
+
+/// <summary>
 /// Test-MarketplaceLeastPrivilege's engine: evaluates every principal's capabilities and applies the MG rules.
 /// A principal named both procurement and viewer is treated as procurement.
 /// </summary>
@@ -42,9 +48,9 @@ public sealed class LeastPrivilegeAudit
         var viewerSet = viewers.Where(v => !procurementSet.Contains(v)).ToHashSet();
         var launcherSet = launchers.ToHashSet();
         var causes = new CauseFinder(analyzer.Evaluator, account, procurementSet.Concat(viewerSet));
-        var launchCauses = new CauseFinder(analyzer.Evaluator, account, launcherSet);
         var governanceSet = governance.ToHashSet();
         var governanceCauses = new CauseFinder(analyzer.Evaluator, account, governanceSet);
+        run.Causes = new FindingCauses(causes, new CauseFinder(analyzer.Evaluator, account, launcherSet), governanceCauses);
 
         // Principals are independent: evaluate them on every core, a chunk at a time so that progress is reported
         // from the caller's thread (PowerShell accepts WriteProgress from no other). Rules then run in account order.
@@ -84,9 +90,9 @@ public sealed class LeastPrivilegeAudit
             var role = procurementSet.Contains(principal) ? Role.Procurement : viewerSet.Contains(principal) ? Role.Viewer : Role.Other;
             var gathered = scratchFindings ??= [];
             gathered.Clear();
-            Apply(run, gathered, principal, role, governanceSet.Contains(principal), entries[i], causes);
-            ApplyRule2(run, gathered, principal, launcherSet.Contains(principal), entries[i], launchCauses);
-            ApplyRule3(run, gathered, principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses, causes);
+            Apply(run, gathered, principal, role, governanceSet.Contains(principal), entries[i]);
+            ApplyRule2(run, gathered, principal, launcherSet.Contains(principal), entries[i]);
+            ApplyRule3(run, gathered, principal, role == Role.Procurement, governanceSet.Contains(principal), entries[i], governanceCauses);
             found[i] = gathered.Count == 0 ? [] : gathered.ToArray();
             gathered.Clear(); // the list outlives the audit: it must not keep its findings
         });
@@ -145,19 +151,19 @@ public sealed class LeastPrivilegeAudit
         Other,
     }
 
-    private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, bool isGovernance, AccessEntry[] entries, CauseFinder causes)
+    private static void Apply(AuditRun run, List<Finding> found, AccountPrincipal principal, Role role, bool isGovernance, AccessEntry[] entries)
     {
-        // A finding's words are worked out when first read (see Finding): each rule hands over how.
-        void Add(AuditRule rule, Severity severity, AccessEntry? access, Func<Finding.FindingWords> words) =>
+        // A finding's words are worked out when first read (see Finding), from the finding itself: each rule hands over a
+        // static lambda, so that judging a principal allocates nothing but the findings it makes.
+        void Add(AuditRule rule, Severity severity, AccessEntry? access, Func<Finding, Finding.FindingWords> words) =>
             found.Add(new Finding(rule, severity, access, principal, words, run));
 
-        var who = principal.DisplayName;
         if (!principal.CanBeJudged)
         {
-            Add(AuditRules.CannotBeJudged, Severity.Medium, null, () => new(
-                $"{who} cannot be judged: {string.Join("; ", principal.Problems)}",
+            Add(AuditRules.CannotBeJudged, Severity.Medium, null, static f => new(
+                $"{Who(f)} cannot be judged: {string.Join("; ", Subject(f).Problems)}",
                 "Fix the policy the reason names, or export the snapshot with every policy (aws iam get-account-authorization-details, no --filter), then audit again.",
-                who));
+                Who(f)));
         }
 
         var procure = entries[ProcureIndex];
@@ -170,37 +176,40 @@ public sealed class LeastPrivilegeAudit
             case Role.Procurement:
                 if (IsDenied(procure.Decision))
                 {
-                    Add(AuditRules.ProcurementLockedOut, Severity.High, procure, () => new(
-                        $"{who} is authorized to procure but cannot: {Describe(procure)}",
-                        LockoutFix(principal, procure, PrincipalParameter(principal), causes),
-                        causes.Of(principal, procure, PolicyEffect.Deny).Text));
+                    Add(AuditRules.ProcurementLockedOut, Severity.High, procure, static f => new(
+                        $"{Who(f)} is authorized to procure but cannot: {Describe(Access(f))}",
+                        LockoutFix(Subject(f), Access(f), PrincipalParameter(Subject(f)), Causes(f).Procurement),
+                        Causes(f).Procurement.Of(Subject(f), Access(f), PolicyEffect.Deny).Text));
                 }
 
                 break;
 
             case Role.Viewer:
-                foreach (var entry in new[] { procure, cancel }.Where(e => IsAllowed(e.Decision)))
+                foreach (var entry in (ReadOnlySpan<AccessEntry>)[procure, cancel])
                 {
-                    Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry, () => new(
-                        $"{who} is a billing viewer but can {entry.Capability.ToLowerInvariant()}: {Describe(entry)}",
-                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
-                        causes.Of(principal, entry, PolicyEffect.Allow).Text));
+                    if (IsAllowed(entry.Decision))
+                    {
+                        Add(AuditRules.ViewerMisconfigured, SeverityOf(entry), entry, static f => new(
+                            $"{Who(f)} is a billing viewer but can {Access(f).Capability.ToLowerInvariant()}: {Describe(Access(f))}",
+                            $"Grant-MarketplaceProcurement {PrincipalParameter(Subject(f))} -AccessLevel Viewer -Edition Current",
+                            Causes(f).Procurement.Of(Subject(f), Access(f), PolicyEffect.Allow).Text));
+                    }
                 }
 
                 if (IsDenied(view.Decision))
                 {
-                    Add(AuditRules.ViewerMisconfigured, Severity.Medium, view, () => new(
-                        $"{who} is a billing viewer but cannot view subscriptions: {Describe(view)}",
-                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
-                        causes.Of(principal, view, PolicyEffect.Deny).Text));
+                    Add(AuditRules.ViewerMisconfigured, Severity.Medium, view, static f => new(
+                        $"{Who(f)} is a billing viewer but cannot view subscriptions: {Describe(Access(f))}",
+                        $"Grant-MarketplaceProcurement {PrincipalParameter(Subject(f))} -AccessLevel Viewer -Edition Current",
+                        Causes(f).Procurement.Of(Subject(f), Access(f), PolicyEffect.Deny).Text));
                 }
 
                 if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
-                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, () => new(
-                        $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                        $"Grant-MarketplaceProcurement {PrincipalParameter(principal)} -AccessLevel Viewer -Edition Current",
-                        who));
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, static f => new(
+                        $"{Who(f)} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(Access(f))}",
+                        $"Grant-MarketplaceProcurement {PrincipalParameter(Subject(f))} -AccessLevel Viewer -Edition Current",
+                        Who(f)));
                 }
 
                 break;
@@ -209,26 +218,26 @@ public sealed class LeastPrivilegeAudit
                 if (IsAllowed(procure.Decision))
                 {
                     Add(AuditRules.UnauthorizedProcurement, SeverityOf(procure), procure,
-                        () => Unauthorized(principal, procure, causes, 1, null, $"{who} is not authorized to procure but "));
+                        static f => Unauthorized(f, Causes(f).Procurement, 1, null, $"{Who(f)} is not authorized to procure but "));
                 }
                 else if (procure.Decision == AuditDecision.ImplicitDeny && !principal.IsServiceLinkedRole)
                 {
                     // The missing deny is best attached to one of the user's groups that holds nobody authorized: one
                     // command then protects all its members.
-                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, () =>
+                    Add(AuditRules.OnlyImplicitlyDenied, Severity.Low, procure, static f =>
                     {
-                        var group = causes.DenyGroupFor(principal);
+                        var group = Causes(f).Procurement.DenyGroupFor(Subject(f));
                         return new(
-                            $"{who} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(procure)}",
-                            group is null ? $"Revoke-MarketplaceAccess {PrincipalParameter(principal)} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
-                            group is null ? who : "group/" + group);
+                            $"{Who(f)} cannot procure only because nothing allows it; no explicit deny protects {Unprotected(Access(f))}",
+                            group is null ? $"Revoke-MarketplaceAccess {PrincipalParameter(Subject(f))} -Rule 1" : $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1",
+                            group is null ? Who(f) : "group/" + group);
                     });
                 }
 
                 if (IsAllowed(cancel.Decision))
                 {
                     Add(AuditRules.UnauthorizedCancellation, SeverityOf(cancel), cancel,
-                        () => Unauthorized(principal, cancel, causes, 1, null, $"{who} is not authorized to cancel subscriptions or agreements but "));
+                        static f => Unauthorized(f, Causes(f).Procurement, 1, null, $"{Who(f)} is not authorized to cancel subscriptions or agreements but "));
                 }
 
                 break;
@@ -238,29 +247,28 @@ public sealed class LeastPrivilegeAudit
         if (role != Role.Procurement && !isGovernance && IsAllowed(pmp.Decision))
         {
             Add(AuditRules.PrivateMarketplaceAdministration, pmp.Decision == AuditDecision.Allowed ? Severity.Medium : Severity.Low, pmp,
-                () => Unauthorized(principal, pmp, causes, 1, null, $"{who} is outside the procurement team and the governance principals but "));
+                static f => Unauthorized(f, Causes(f).Procurement, 1, null, $"{Who(f)} is outside the procurement team and the governance principals but "));
         }
     }
 
     /// <summary>Rule 2: MG2001–MG2005, for launchers and everyone else; service-linked roles launch for AWS services by design.</summary>
-    private static void ApplyRule2(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries, CauseFinder causes)
+    private static void ApplyRule2(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isLauncher, AccessEntry[] entries)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding.FindingWords> words) =>
+        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding, Finding.FindingWords> words) =>
             found.Add(new Finding(rule, severity, access, principal, words, run));
 
         var launch = entries[LaunchPaidAmiIndex];
         var replicate = entries[ReplicatePaidAmiIndex];
         var share = entries[SharePaidAmiIndex];
-        var who = principal.DisplayName;
 
         if (isLauncher)
         {
             if (IsDenied(launch.Decision))
             {
-                Add(AuditRules.LauncherLockedOut, Severity.High, launch, () => new(
-                    $"{who} is authorized to launch paid AMIs but cannot: {Describe(launch)}",
-                    LockoutFix(principal, launch, PrincipalParameter(principal) + " -AccessLevel Launcher", causes),
-                    causes.Of(principal, launch, PolicyEffect.Deny).Text));
+                Add(AuditRules.LauncherLockedOut, Severity.High, launch, static f => new(
+                    $"{Who(f)} is authorized to launch paid AMIs but cannot: {Describe(Access(f))}",
+                    LockoutFix(Subject(f), Access(f), PrincipalParameter(Subject(f)) + " -AccessLevel Launcher", Causes(f).Launch),
+                    Causes(f).Launch.Of(Subject(f), Access(f), PolicyEffect.Deny).Text));
             }
 
             return;
@@ -271,33 +279,35 @@ public sealed class LeastPrivilegeAudit
             return;
         }
 
-        if (IsAllowed(launch.Decision) && launch.ThroughRole is { } role)
+        if (IsAllowed(launch.Decision) && launch.ThroughRole is not null)
         {
-            Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch, () =>
+            Add(AuditRules.PaidAmiLaunchThroughRole, SeverityOf(launch), launch, static f =>
             {
-                var (cause, _) = causes.Of(principal, launch, PolicyEffect.Allow);
-                var fix = run.IsLauncher(role)
+                var launch = Access(f);
+                var role = launch.ThroughRole!;
+                var (cause, _) = Causes(f).Launch.Of(Subject(f), launch, PolicyEffect.Allow);
+                var fix = f.Run.IsLauncher(role)
                     ? $"The role is a launcher: restrict iam:PassRole on {role.Arn} (granted by {cause}) to the launchers"
                     : $"Revoke-MarketplaceAccess -RoleName {Quoted(role.Name)} -Rule 2{Force(role.HoldsIdentityPolicy(LauncherPolicyName))}";
-                return new($"{who} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}", fix, cause);
+                return new($"{Who(f)} is not authorized to launch paid AMIs but can pass {launch.Through}: {Describe(launch)}", fix, cause);
             });
         }
         else if (IsAllowed(launch.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiLaunch, SeverityOf(launch), launch,
-                () => Unauthorized(principal, launch, causes, 2, LauncherPolicyName, $"{who} is not authorized to launch paid AMIs but "));
+                static f => Unauthorized(f, Causes(f).Launch, 2, LauncherPolicyName, $"{Who(f)} is not authorized to launch paid AMIs but "));
         }
 
         if (IsAllowed(replicate.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiReplication, SeverityOf(replicate), replicate,
-                () => Unauthorized(principal, replicate, causes, 2, LauncherPolicyName, $"{who} is not authorized to replicate paid AMIs but "));
+                static f => Unauthorized(f, Causes(f).Launch, 2, LauncherPolicyName, $"{Who(f)} is not authorized to replicate paid AMIs but "));
         }
 
         if (IsAllowed(share.Decision))
         {
             Add(AuditRules.UnauthorizedPaidAmiSharing, SeverityOf(share), share,
-                () => Unauthorized(principal, share, causes, 2, LauncherPolicyName, $"{who} is not authorized to share paid AMIs but "));
+                static f => Unauthorized(f, Causes(f).Launch, 2, LauncherPolicyName, $"{Who(f)} is not authorized to share paid AMIs but "));
         }
     }
 
@@ -306,33 +316,21 @@ public sealed class LeastPrivilegeAudit
     /// Marketplace is MG1006's. Bedrock's subscription on first use is judged for everyone but service-linked roles,
     /// which invoke models for AWS services by design.
     /// </summary>
-    private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes, CauseFinder procurementCauses)
+    private static void ApplyRule3(AuditRun run, List<Finding> found, AccountPrincipal principal, bool isProcurement, bool isGovernance, AccessEntry[] entries, CauseFinder causes)
     {
-        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding.FindingWords> words) =>
+        void Add(AuditRule rule, Severity severity, AccessEntry access, Func<Finding, Finding.FindingWords> words) =>
             found.Add(new Finding(rule, severity, access, principal, words, run));
 
         var licenses = entries[DistributeLicensesIndex];
         var catalog = entries[ShareThroughServiceCatalogIndex];
         var bedrock = entries[BedrockAutoSubscribeIndex];
-        var who = principal.DisplayName;
 
         if (isGovernance)
         {
             var pmp = entries[ManagePrivateMarketplaceIndex];
             if (IsDenied(licenses.Decision) && IsDenied(catalog.Decision) && IsDenied(pmp.Decision))
             {
-                // Any one of the three ends the lockout, so the fix is the smallest that restores one: leaving a group whose
-                // deny is all that stops it; else the grant, for one that nothing denies (the Rule 1 deny stops only the
-                // Private Marketplace); else lifting the first explicit deny, and granting too if nothing else allows.
-                // The entry chosen is the finding's (its capability and decision), so it is chosen now.
-                var denied = new[] { licenses, catalog, pmp };
-                var blocked = denied.FirstOrDefault(e => LockingGroup(e) is { } group && causes.HoldsOutOf(principal, e.CapabilityDefinition, group))
-                    ?? denied.FirstOrDefault(e => e.Decision == AuditDecision.ImplicitDeny)
-                    ?? denied.First(e => e.Decision == AuditDecision.ExplicitDeny);
-                Add(AuditRules.GovernanceLockedOut, Severity.High, blocked, () => new(
-                    $"{who} is authorized to administer distribution but can do none of it: distribute licenses: {Describe(licenses)}; share through Service Catalog: {Describe(catalog)}; manage the Private Marketplace: {Describe(pmp)}",
-                    LockoutFix(principal, blocked, PrincipalParameter(principal) + " -AccessLevel Governance", causes),
-                    causes.Of(principal, blocked, PolicyEffect.Deny).Text));
+                Add(AuditRules.GovernanceLockedOut, Severity.High, GovernanceBlocker(principal, causes, [licenses, catalog, pmp]), GovernanceLockout(licenses, catalog, pmp));
             }
         }
 
@@ -344,45 +342,74 @@ public sealed class LeastPrivilegeAudit
         if (!isGovernance && IsAllowed(licenses.Decision))
         {
             Add(AuditRules.UnauthorizedLicenseDistribution, SeverityOf(licenses), licenses,
-                () => Unauthorized(principal, licenses, causes, 3, GovernancePolicyName, $"{who} is not a governance principal but "));
+                static f => Unauthorized(f, Causes(f).Governance, 3, GovernancePolicyName, $"{Who(f)} is not a governance principal but "));
         }
 
         if (!isGovernance && IsAllowed(catalog.Decision))
         {
             Add(AuditRules.UnauthorizedServiceCatalogSharing, SeverityOf(catalog), catalog,
-                () => Unauthorized(principal, catalog, causes, 3, GovernancePolicyName, $"{who} is not a governance principal but "));
+                static f => Unauthorized(f, Causes(f).Governance, 3, GovernancePolicyName, $"{Who(f)} is not a governance principal but "));
         }
 
         if (IsAllowed(bedrock.Decision))
         {
             // Rule 1's deny stops it: the cause and the group to deny at are Rule 1's (a group of no procurement principal).
-            Add(AuditRules.BedrockAutoSubscription, isProcurement ? Severity.Low : SeverityOf(bedrock), bedrock, () =>
-            {
-                var allowedBy = procurementCauses.Of(principal, bedrock, PolicyEffect.Allow);
-                if (isProcurement)
+            Add(AuditRules.BedrockAutoSubscription, isProcurement ? Severity.Low : SeverityOf(bedrock), bedrock, isProcurement
+                ? static f => new(
+                    $"{Who(f)} is a procurement principal and {Describe(Access(f))}: its model invocations subscribe the account without a purchase decision",
+                    "Run Bedrock workloads under a separate role that is denied aws-marketplace:Subscribe (Revoke-MarketplaceAccess -RoleName <that role> -Rule 1), and keep this principal for purchases.",
+                    Causes(f).Procurement.Of(Subject(f), Access(f), PolicyEffect.Allow).Text)
+                : static f =>
                 {
+                    // Denying Subscribe stops the subscription on first use; models the account already subscribed to keep working.
+                    var procurementCauses = Causes(f).Procurement;
+                    var allowedBy = procurementCauses.Of(Subject(f), Access(f), PolicyEffect.Allow);
                     return new(
-                        $"{who} is a procurement principal and {Describe(bedrock)}: its model invocations subscribe the account without a purchase decision",
-                        "Run Bedrock workloads under a separate role that is denied aws-marketplace:Subscribe (Revoke-MarketplaceAccess -RoleName <that role> -Rule 1), and keep this principal for purchases.",
+                        $"{Who(f)} is not authorized to procure but {Describe(Access(f))}: invoking a third-party model subscribes the account on first use",
+                        allowedBy.Group is { } group && procurementCauses.CanDenyAt(group)
+                            ? $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1"
+                            : $"Revoke-MarketplaceAccess {PrincipalParameter(Subject(f))} -Rule 1",
                         allowedBy.Text);
-                }
-
-                // Denying Subscribe stops the subscription on first use; models the account already subscribed to keep working.
-                return new(
-                    $"{who} is not authorized to procure but {Describe(bedrock)}: invoking a third-party model subscribes the account on first use",
-                    allowedBy.Group is { } group && procurementCauses.CanDenyAt(group)
-                        ? $"Revoke-MarketplaceAccess -GroupName {Quoted(group)} -Rule 1"
-                        : $"Revoke-MarketplaceAccess {PrincipalParameter(principal)} -Rule 1",
-                    allowedBy.Text);
-            });
+                });
         }
     }
 
+    /// <summary>
+    /// Which of a locked-out governance principal's capabilities its finding is about. Any one of the three ends the
+    /// lockout, so the fix is the smallest that restores one: leaving a group whose deny is all that stops it; else the
+    /// grant, for one that nothing denies (the Rule 1 deny stops only the Private Marketplace); else lifting the first
+    /// explicit deny, and granting too if nothing else allows. The entry chosen is the finding's (its capability and
+    /// decision), so it is chosen when the finding is made. A method of its own: its lambda's closure is made only here.
+    /// </summary>
+    private static AccessEntry GovernanceBlocker(AccountPrincipal principal, CauseFinder causes, AccessEntry[] denied) =>
+        denied.FirstOrDefault(e => LockingGroup(e) is { } group && causes.HoldsOutOf(principal, e.CapabilityDefinition, group))
+            ?? denied.FirstOrDefault(e => e.Decision == AuditDecision.ImplicitDeny)
+            ?? denied.First(e => e.Decision == AuditDecision.ExplicitDeny);
+
+    /// <summary>
+    /// The words of a governance principal that can do none of its work: they describe all three of its capabilities, of
+    /// which the finding holds one. Made only for such a principal, so the closure over the other two costs nothing else.
+    /// </summary>
+    private static Func<Finding, Finding.FindingWords> GovernanceLockout(AccessEntry licenses, AccessEntry catalog, AccessEntry pmp) => f => new(
+        $"{Who(f)} is authorized to administer distribution but can do none of it: distribute licenses: {Describe(licenses)}; share through Service Catalog: {Describe(catalog)}; manage the Private Marketplace: {Describe(pmp)}",
+        LockoutFix(Subject(f), Access(f), PrincipalParameter(Subject(f)) + " -AccessLevel Governance", Causes(f).Governance),
+        Causes(f).Governance.Of(Subject(f), Access(f), PolicyEffect.Deny).Text);
+
+    // What a rule's words are made of: the finding's principal and access, and the run's cause finders. A finding is
+    // explained before it lets go of them (see Finding.Release), and its run keeps the finders until then.
+    private static AccountPrincipal Subject(Finding finding) => finding.Subject!;
+
+    private static AccessEntry Access(Finding finding) => finding.Access!;
+
+    private static string Who(Finding finding) => finding.Subject!.DisplayName;
+
+    private static FindingCauses Causes(Finding finding) => finding.Run.Causes!;
+
     /// <summary>The words of an access held without authorization (<paramref name="reason"/> is how the sentence starts).</summary>
-    private static Finding.FindingWords Unauthorized(AccountPrincipal principal, AccessEntry entry, CauseFinder causes, int rule, string? protectedGrant, string reason)
+    private static Finding.FindingWords Unauthorized(Finding finding, CauseFinder causes, int rule, string? protectedGrant, string reason)
     {
-        var (cause, fix) = RevokeFix(principal, entry, causes, rule, protectedGrant);
-        return new(reason + Describe(entry), fix, cause);
+        var (cause, fix) = RevokeFix(Subject(finding), Access(finding), causes, rule, protectedGrant);
+        return new(reason + Describe(Access(finding)), fix, cause);
     }
 
     /// <summary>
