@@ -16,7 +16,9 @@
 
     Untimed runs warm the process up (JIT, the shipped AWS managed policies, the action catalog), then -Repeat runs are
     timed with a Stopwatch. The first run after Import-Module is also reported on its own, with the import: that is what
-    a CI job that audits once per process waits for ("Cold ms").
+    a CI job that audits once per process waits for ("Cold ms"). One such run varies by a tenth or more from process to
+    process on a small machine, so -ColdRuns - 1 more fresh processes each import the module and audit once, and
+    "Cold ms" is the median of all of them (ColdRangeMs in the details: the fastest and the slowest).
 
     Warm means the runtime has stopped recompiling. Tiered compilation keeps recompiling hot code in the background
     (probed first, then optimized) for many runs: measured on a 2-core machine, the JIT compiled 100 to 500 methods in
@@ -60,6 +62,11 @@ param(
 
     [ValidateRange(0, 100000)]
     [int] $SettledJitMethods = 50,
+
+    # Fresh processes whose first audit makes "Cold ms" (their median): the measuring process's first run and
+    # -ColdRuns - 1 more, each of which imports the module, audits once and exits.
+    [ValidateRange(1, 50)]
+    [int] $ColdRuns = 5,
 
     [int] $Seed = 42,
 
@@ -219,6 +226,18 @@ $result = [ordered]@{
 'MGPERF ' + ($result | ConvertTo-Json -Depth 5 -Compress)
 '@
 
+# A cold-only child: Import-Module and one audit, as the measuring child's first run.
+$coldTemplate = @'
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$watch = [System.Diagnostics.Stopwatch]::StartNew()
+Import-Module __MANIFEST__
+$importMs = $watch.Elapsed.TotalMilliseconds
+$watch.Restart()
+$null = & { Test-MarketplaceLeastPrivilege -AuthorizationDetailsPath __FILE__ -ProcurementPrincipal Procurement -ViewerPrincipal Billing -Quiet -Verbose } 3>&1 4>&1
+'MGCOLD ' + ([ordered]@{ ImportMs = $importMs; TotalMs = $watch.Elapsed.TotalMilliseconds } | ConvertTo-Json -Compress)
+'@
+
 function Get-Median([double[]] $values) {
     $sorted = @($values | Sort-Object)
     if ($sorted.Count -eq 0) { return [double]::NaN }
@@ -249,6 +268,22 @@ $measured = foreach ($s in $scales) {
     }
 
     $result = $line.Substring('MGPERF '.Length) | ConvertFrom-Json
+    $coldMs = @($result.ImportMs + $result.Warmup.TotalMs)
+    if ($ColdRuns -gt 1) {
+        Write-Host "  and $($ColdRuns - 1) more fresh processes for the cold first audit..."
+        $coldChild = $coldTemplate.Replace('__MANIFEST__', (Quote $manifest)).Replace('__FILE__', (Quote $snapshot))
+        for ($c = 1; $c -lt $ColdRuns; $c++) {
+            $coldLines = & $dotnet $pwshDll -NoProfile -NonInteractive -Command $coldChild
+            $coldLine = @($coldLines | Where-Object { $_ -like 'MGCOLD *' }) | Select-Object -Last 1
+            if ($LASTEXITCODE -ne 0 -or -not $coldLine) {
+                throw "A cold child PowerShell for ${scaleText}x failed (exit code $LASTEXITCODE):`n$($coldLines -join "`n")"
+            }
+
+            $cold = $coldLine.Substring('MGCOLD '.Length) | ConvertFrom-Json
+            $coldMs += $cold.ImportMs + $cold.TotalMs
+        }
+    }
+
     $runs = @($result.Runs)
     foreach ($run in @($runs) + $result.Warmup) {
         foreach ($name in 'LoadMs', 'BuildMs', 'EvaluateMs', 'Findings') {
@@ -275,7 +310,8 @@ $measured = foreach ($s in $scales) {
         Findings      = [int]$first.Findings
         # Details, in the second table.
         Documents     = [int]$first.Documents
-        'Cold ms'     = [long]($result.ImportMs + $result.Warmup.TotalMs)
+        'Cold ms'     = [long](Get-Median $coldMs)
+        ColdRangeMs   = '{0:0}-{1:0}' -f ($coldMs | Measure-Object -Minimum).Minimum, ($coldMs | Measure-Object -Maximum).Maximum
         ImportMs      = [long]$result.ImportMs
         ColdPeakMB    = [long]$result.FirstPeakMB
         ColdTotalMs   = [long]$result.Warmup.TotalMs
@@ -295,13 +331,13 @@ $measured = foreach ($s in $scales) {
 
 $measured = @($measured)
 Write-Host ''
-Write-Host "Test-MarketplaceLeastPrivilege, median of $Repeat warm runs, after the JIT settled (phases from -Verbose; Early ms = the session's runs 2 to $($Repeat + 1); PeakMB = peak working set of the child process; Cold ms = Import-Module and the first audit of the fresh process):"
+Write-Host "Test-MarketplaceLeastPrivilege, median of $Repeat warm runs, after the JIT settled (phases from -Verbose; Early ms = the session's runs 2 to $($Repeat + 1); PeakMB = peak working set of the child process; Cold ms = Import-Module and the first audit of a fresh process, median of $ColdRuns processes):"
 $scaleColumn = @{ Name = 'Scale'; Expression = { $_.Scale.ToString('0.###', $invariant) + 'x' }; Alignment = 'Right' }
 $snapshotColumn = @{ Name = 'SnapshotMB'; Expression = { $_.SnapshotMB.ToString('0.0', $invariant) }; Alignment = 'Right' }
 # Out-String -Width: a child or CI console may report 80 columns, which would cut the table.
 $measured | Format-Table $scaleColumn, Users, Roles, Groups, Policies, $snapshotColumn, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', 'Early ms', PeakMB, 'Cold ms', Findings -AutoSize | Out-String -Width 250 | Write-Host
 Write-Host 'Details: distinct documents compiled, Import-Module and the first audit apart, peak working set after that first audit, allocation, GC and methods compiled per warm run (medians), warm-up runs, GC heap at the end, peak working set before the first audit (PowerShell + module):'
-$measured | Format-Table $scaleColumn, Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB, Warnings -AutoSize | Out-String -Width 250 | Write-Host
+$measured | Format-Table $scaleColumn, Documents, ImportMs, ColdTotalMs, ColdRangeMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB, Warnings -AutoSize | Out-String -Width 250 | Write-Host
 Write-Host "Runtime: $($measured[0].Runtime)"
 
 if ($measured.Count -ge 2) {
@@ -331,6 +367,7 @@ if ($UpdateBaseline) {
         runtime    = $measured[0].Runtime
         repeat     = $Repeat
         warmup     = "$Warmup to $MaxWarmup runs, until two in a row compiled at most $SettledJitMethods methods each"
+        coldRuns   = $ColdRuns
         scales     = @($measured | ForEach-Object {
             $row = $_
             $entry = [ordered]@{ scale = $row.Scale; findings = $row.Findings }
@@ -374,7 +411,7 @@ elseif ($BaselinePath -and (Test-Path -LiteralPath $BaselinePath)) {
 }
 
 if ($PassThru) {
-    $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', 'Early ms', PeakMB, Findings, 'Cold ms', Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB
+    $measured | Select-Object Scale, Users, Roles, Groups, Policies, SnapshotMB, 'Load ms', 'Build ms', 'Evaluate ms', 'Total ms', 'Early ms', PeakMB, Findings, 'Cold ms', ColdRangeMs, Documents, ImportMs, ColdTotalMs, ColdPeakMB, AllocMBPerRun, Gen0PerRun, Gen1PerRun, Gen2PerRun, GcPauseMs, JitPerRun, WarmupRuns, GcHeapMB, StartupMB
 }
 
 if ($flagged -gt 0) {
