@@ -6,8 +6,8 @@ namespace MarketplaceGuard.Engine.Accounts;
 
 /// <summary>
 /// What `aws iam get-account-authorization-details` reports about an account, as read from its JSON: users, groups,
-/// roles and managed policies with their default documents. Documents stay text (JSON, or URL-encoded as IAM's API
-/// returns them) until the account is built, so each distinct text is parsed once.
+/// roles and managed policies with their default documents. Documents stay text until the account is built, so each
+/// distinct text is parsed once: JSON, a URL-encoded document (as IAM's API returns them) decoded to its JSON text.
 /// </summary>
 public sealed class AuthorizationSnapshot
 {

@@ -843,7 +843,7 @@ public static class SnapshotLoader
             return value.ValueKind switch
             {
                 JsonValueKind.Object => documents.RawText(value),
-                JsonValueKind.String => documents.Share(value.GetString()!),
+                JsonValueKind.String => documents.StringText(value),
                 _ => null,
             };
         }

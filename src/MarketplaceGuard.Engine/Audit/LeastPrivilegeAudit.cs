@@ -97,7 +97,6 @@ public sealed class LeastPrivilegeAudit
             gathered.Clear(); // the list outlives the audit: it must not keep its findings
         });
 
-        var matrix = new List<AccessEntry>(principals.Count * Capabilities.All.Count);
         var total = 0;
         foreach (var list in found)
         {
@@ -107,14 +106,13 @@ public sealed class LeastPrivilegeAudit
         run.Reserve(total);
         for (var i = 0; i < principals.Count; i++)
         {
-            matrix.AddRange(entries[i]);
             foreach (var finding in found[i])
             {
                 run.Add(finding);
             }
         }
 
-        run.Matrix = matrix;
+        run.Matrix = new RowList<AccessEntry>(entries, Capabilities.All.Count);
         var expired = new List<Suppression>();
         foreach (var finding in run.Findings)
         {

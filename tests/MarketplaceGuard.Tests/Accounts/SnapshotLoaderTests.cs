@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.Json;
 using MarketplaceGuard.Engine.Accounts;
+using MarketplaceGuard.Engine.Policies;
 
 namespace MarketplaceGuard.Tests.Accounts;
 
@@ -49,10 +51,45 @@ public sealed class SnapshotLoaderTests
         Assert.Single(snapshot.Groups);
         var role = Assert.Single(snapshot.Roles);
         Assert.Equal("/ci/", role.Path);
-        Assert.Equal("%7B%22Version%22%3A%222012-10-17%22%7D", role.InlinePolicies[0].Document);
-        Assert.Equal("%7B%22Version%22%3A%222012-10-17%22%7D", snapshot.Policies["arn:aws:iam::111122223333:policy/Custom"].DefaultDocument);
+        // URL-encoded documents are kept decoded: the text the policy parser reads.
+        Assert.Equal("""{"Version":"2012-10-17"}""", role.InlinePolicies[0].Document);
+        Assert.Equal("""{"Version":"2012-10-17"}""", snapshot.Policies["arn:aws:iam::111122223333:policy/Custom"].DefaultDocument);
         Assert.Empty(snapshot.Problems);
     }
+
+    [Theory]
+    // Decoded: plain, after leading whitespace, with JSON escapes in the string, with characters beyond ASCII.
+    [InlineData("%7B%22a%22%3A1%7D", """{"a":1}""")]
+    [InlineData("%7B%0A%20%20%22Version%22%3A%222012-10-17%22%2C%0A%20%20%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D",
+        "{\n  \"Version\":\"2012-10-17\",\n  \"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}")]
+    [InlineData(@" \t%7B%7D", "{}")]
+    [InlineData(@"%7B\u0022a\u0022%3A1%7D", """{"a":1}""")]
+    [InlineData(@"%7B%22%C3%A9%22%3A%22\u00e9%22%7D", """{"é":"é"}""")]
+    // Kept as given: decoding would change what the parser makes of it (empty, or encoded twice), or it is not encoded.
+    [InlineData("%20%09", "%20%09")]
+    [InlineData("%257B%257D", "%257B%257D")]
+    [InlineData("%20%25", "%20%25")]
+    [InlineData("{}", "{}")]
+    [InlineData("%zz", "%zz")]
+    public void KeepsAUrlEncodedDocumentAsThePolicyParserReadsIt(string json, string kept)
+    {
+        var snapshot = Load($$"""
+            {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [], "Policies": [
+              {"PolicyName": "P", "Arn": "arn:aws:iam::111122223333:policy/P", "Path": "/", "DefaultVersionId": "v1",
+               "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": "{{json}}"}]}]}
+            """);
+
+        var document = snapshot.Policies["arn:aws:iam::111122223333:policy/P"].DefaultDocument!;
+        Assert.Equal(kept, document);
+        // Whatever is kept, the parser reads the same document (or fails the same way) as from the text as given.
+        var given = JsonDocument.Parse($"\"{json}\"").RootElement.GetString()!;
+        Assert.Equal(Parsed(given), Parsed(document));
+    }
+
+    private static string Parsed(string text) =>
+        PolicyParser.TryParse(text, PolicyParseOptions.Default, out var document, out var errors)
+            ? document!.Version + ": " + string.Join("; ", document.Statements.Select(s => $"{s.Effect} {string.Join(",", s.Actions)} on {string.Join(",", s.Resources)}"))
+            : "errors: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}"));
 
     [Fact]
     public void MergesAnArrayOfPages()
