@@ -14,9 +14,8 @@ public sealed class AccessEntry
     // entry of the same requests and paths) and its requests' decisions, no closure per cell of the matrix; an entry
     // made of other entries, a function. Once explained, what was worked out, in one object: a matrix has tens of
     // thousands of entries and explains few, so the fields an entry carries until then are kept to a minimum.
-    private object? pending; // ExplainPlan or Func<Details>
+    private object state; // until explained: ExplainPlan or Func<Details>; then the Explanation (one field for both)
     private AuditDecision[]? decisions;
-    private Explanation? explained;
     private Extras? extras; // what few entries carry: an organization run's account, a launch through a role
 
     private sealed class Extras
@@ -35,7 +34,7 @@ public sealed class AccessEntry
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        pending = plan;
+        state = plan;
         this.decisions = decisions;
     }
 
@@ -44,7 +43,7 @@ public sealed class AccessEntry
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
-        pending = (Func<Details>)(() => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding));
+        state = (Func<Details>)(() => new Details(conditions, evidence, deciding.Select(r => r.Request).ToArray(), () => deciding));
     }
 
     /// <summary>What an analyzer needs to explain its entries of the same requests and paths.</summary>
@@ -74,23 +73,23 @@ public sealed class AccessEntry
     {
         get
         {
-            if (Volatile.Read(ref explained) is { } known)
+            if (Volatile.Read(ref state) is Explanation known)
             {
                 return known;
             }
 
             lock (this)
             {
-                if (explained is null)
+                if (state is not Explanation)
                 {
-                    var details = pending is ExplainPlan plan
+                    var details = state is ExplainPlan plan
                         ? plan.Analyzer.Explain(Principal, plan.Requests, plan.Paths, decisions!)
-                        : ((Func<Details>)pending!)();
-                    Volatile.Write(ref explained, new Explanation(details));
-                    (pending, decisions) = (null, null);
+                        : ((Func<Details>)state)();
+                    decisions = null;
+                    Volatile.Write(ref state, new Explanation(details));
                 }
 
-                return explained;
+                return (Explanation)state;
             }
         }
     }

@@ -14,8 +14,7 @@ namespace MarketplaceGuard.Engine.Audit;
 public sealed class Finding
 {
     private IReadOnlyList<string>? evidenceText;
-    private Func<Finding, FindingWords>? explain; // a rule's static way of wording it; dropped once used
-    private Explanation? explained;
+    private object? state; // until explained: the rule's static way of wording it (a Func<Finding, FindingWords>); then the Explanation
 
     /// <summary>
     /// A finding of an audit. Its words (reason, cause, fix) are worked out when first read: they need the decision
@@ -32,7 +31,7 @@ public sealed class Finding
     {
         Access = access;
         Subject = principal;
-        this.explain = explain;
+        state = explain;
     }
 
     private Finding(
@@ -70,23 +69,22 @@ public sealed class Finding
     {
         get
         {
-            if (System.Threading.Volatile.Read(ref explained) is { } known)
+            if (System.Threading.Volatile.Read(ref state) is Explanation known)
             {
                 return known;
             }
 
             lock (this)
             {
-                if (explained is null)
+                if (state is not Explanation)
                 {
-                    System.Threading.Volatile.Write(ref explained, new Explanation(
-                        explain!(this),
+                    System.Threading.Volatile.Write(ref state, new Explanation(
+                        ((Func<Finding, FindingWords>)state!)(this),
                         new JoinedList<string>((Access?.Conditions ?? []).ToList()),
                         new JoinedList<MatchedStatement>((Access?.Evidence ?? []).ToList())));
-                    explain = null;
                 }
 
-                return explained;
+                return (Explanation)state;
             }
         }
     }
@@ -224,7 +222,7 @@ public sealed class Finding
             Suppression = suppression,
             EvidenceText = evidence,
         };
-        finding.explained = new Explanation(new FindingWords(reason, recommendation, cause), new JoinedList<string>(conditions.ToList()), new JoinedList<MatchedStatement>([]));
+        finding.state = new Explanation(new FindingWords(reason, recommendation, cause), new JoinedList<string>(conditions.ToList()), new JoinedList<MatchedStatement>([]));
         run.Add(finding);
         return finding;
     }

@@ -11,25 +11,21 @@ namespace MarketplaceGuard.Engine.Policies;
 /// plain code, precompiled with the module.
 /// </summary>
 /// <remarks>
-/// Open addressing with linear probing, at most half full, never shrinking. Thread-safe: a lookup takes no lock and
-/// reads entries that never change once published; adding takes a lock, looks again, and publishes a grown table only
-/// once it is complete. A lookup that misses a string being added meanwhile goes on to add it, and finds it there.
+/// Open addressing with linear probing, at most half full, never shrinking. The slots hold the strings themselves (no
+/// entry object per string: the 1x synthetic account's tables hold tens of thousands); a slot is told from the text
+/// looked for by comparing the characters, a comparison that stops at the first difference (or at the length), and a
+/// string's hash is worked out again only when the table grows. Thread-safe: a lookup takes no lock and reads slots
+/// that never change once published; adding takes a lock, looks again, and publishes a grown table only once it is
+/// complete. A lookup that misses a string being added meanwhile goes on to add it, and finds it there.
 /// </remarks>
 internal sealed class StringTable
 {
     private readonly Lock gate = new();
-    private Entry?[] entries = new Entry?[64];
+    private string?[] slots = new string?[64];
     private int count;
 
-    private sealed class Entry(int hash, string text)
-    {
-        public int Hash { get; } = hash;
-
-        public string Text { get; } = text;
-    }
-
     /// <summary>The table's string of these characters, or null.</summary>
-    public string? Find(ReadOnlySpan<char> text) => Find(Volatile.Read(ref entries), text, string.GetHashCode(text));
+    public string? Find(ReadOnlySpan<char> text) => Find(Volatile.Read(ref slots), text, string.GetHashCode(text));
 
     /// <summary>The table's string of these characters, made and added the first time.</summary>
     public string Intern(ReadOnlySpan<char> text) => Find(text) ?? Add(text, null);
@@ -37,20 +33,20 @@ internal sealed class StringTable
     /// <summary>The table's string of <paramref name="text"/>'s characters: <paramref name="text"/> itself the first time.</summary>
     public string Intern(string text) => Find(text) ?? Add(text, text);
 
-    private static string? Find(Entry?[] table, ReadOnlySpan<char> text, int hash)
+    private static string? Find(string?[] table, ReadOnlySpan<char> text, int hash)
     {
         var mask = table.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {
-            var entry = Volatile.Read(ref table[i]);
-            if (entry is null)
+            var slot = Volatile.Read(ref table[i]);
+            if (slot is null)
             {
                 return null;
             }
 
-            if (entry.Hash == hash && text.SequenceEqual(entry.Text))
+            if (slot.Length == text.Length && text.SequenceEqual(slot))
             {
-                return entry.Text;
+                return slot;
             }
         }
     }
@@ -60,7 +56,7 @@ internal sealed class StringTable
         var hash = string.GetHashCode(text);
         lock (gate)
         {
-            var table = entries;
+            var table = slots;
             if (Find(table, text, hash) is { } known)
             {
                 return known;
@@ -68,34 +64,34 @@ internal sealed class StringTable
 
             if ((count + 1) * 2 > table.Length)
             {
-                var grown = new Entry?[table.Length * 2];
-                foreach (var entry in table)
+                var grown = new string?[table.Length * 2];
+                foreach (var slot in table)
                 {
-                    if (entry is not null)
+                    if (slot is not null)
                     {
-                        Insert(grown, entry);
+                        Insert(grown, slot, string.GetHashCode(slot));
                     }
                 }
 
-                Volatile.Write(ref entries, table = grown);
+                Volatile.Write(ref slots, table = grown);
             }
 
-            var added = new Entry(hash, made ?? new string(text));
-            Insert(table, added);
+            var added = made ?? new string(text);
+            Insert(table, added, hash);
             count++;
-            return added.Text;
+            return added;
         }
     }
 
-    private static void Insert(Entry?[] table, Entry entry)
+    private static void Insert(string?[] table, string text, int hash)
     {
         var mask = table.Length - 1;
-        var i = entry.Hash & mask;
+        var i = hash & mask;
         while (table[i] is not null)
         {
             i = (i + 1) & mask;
         }
 
-        Volatile.Write(ref table[i], entry);
+        Volatile.Write(ref table[i], text);
     }
 }
