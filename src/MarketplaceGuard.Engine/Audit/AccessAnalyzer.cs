@@ -279,7 +279,7 @@ public sealed class AccessAnalyzer
         var plan = ReferenceEquals(requests, capability.RequestList) && ReferenceEquals(paths, capability.PathIndexes)
             ? PlanFor(capability)
             : new AccessEntry.ExplainPlan(this, requests, paths);
-        return new AccessEntry(principal, capability, reported, plan, Kept(decisions));
+        return new AccessEntry(principal, capability, reported, plan);
     }
 
     /// <summary>Each path as its weakest request (into <paramref name="pathDecisions"/> when it has room), the strongest path.</summary>
@@ -306,54 +306,23 @@ public sealed class AccessAnalyzer
         return decision;
     }
 
-    /// <summary>
-    /// The decisions an entry keeps to explain itself later. Most cells of a matrix decide every request alike (nothing
-    /// allows any of them): those share one array per length and decision; the others get their own.
-    /// </summary>
-    private static AuditDecision[] Kept(ReadOnlySpan<AuditDecision> decisions)
-    {
-        var first = decisions.Length > 0 ? decisions[0] : AuditDecision.ImplicitDeny;
-        foreach (var d in decisions)
-        {
-            if (d != first)
-            {
-                return decisions.ToArray();
-            }
-        }
-
-        var byLength = uniform[(int)first];
-        if (byLength is not null && decisions.Length < byLength.Length && byLength[decisions.Length] is { } shared)
-        {
-            return shared;
-        }
-
-        lock (uniform)
-        {
-            byLength = uniform[(int)first];
-            if (byLength is null || decisions.Length >= byLength.Length)
-            {
-                var grown = new AuditDecision[]?[Math.Max(decisions.Length + 1, (byLength?.Length ?? 0) * 2)];
-                byLength?.CopyTo(grown, 0);
-                uniform[(int)first] = byLength = grown;
-            }
-
-            return byLength[decisions.Length] ??= Enumerable.Repeat(first, decisions.Length).ToArray();
-        }
-    }
-
-    // By decision, then by length; never written once made: an entry only reads its decisions. An array rather than a
-    // table keyed by (length, decision): such a key is a value type, whose table is generic code compiled when first
-    // used, which ran unoptimized through a process's first audit.
-    private static readonly AuditDecision[]?[]?[] uniform = new AuditDecision[]?[]?[Enum.GetValues<AuditDecision>().Length];
-
     /// <summary>The one plan of this analyzer for the entries of a capability's own requests and paths.</summary>
     private AccessEntry.ExplainPlan PlanFor(Capability capability) =>
         plans.TryGetValue(capability, out var plan) ? plan : plans.GetOrAdd(capability, c => new AccessEntry.ExplainPlan(this, c.RequestList, c.PathIndexes));
 
     private readonly ConcurrentDictionary<Capability, AccessEntry.ExplainPlan> plans = new(ReferenceEqualityComparer.Instance);
 
-    internal AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths, AuditDecision[] decisions)
+    internal AccessEntry.Details Explain(AccountPrincipal principal, IReadOnlyList<AccessRequest> requests, IReadOnlyList<int[]> paths)
     {
+        // The requests' decisions are worked out again rather than kept by every entry: they are the same every time
+        // (the policies do not change, and the verdicts shared between principals are exactly each one's own), and a
+        // matrix of tens of thousands of entries explains a few thousand at most.
+        Span<AuditDecision> decisions = stackalloc AuditDecision[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            decisions[i] = DecisionOf(principal, requests[i]);
+        }
+
         Span<AuditDecision> pathDecisions = stackalloc AuditDecision[paths.Count];
         var decision = Decide(paths, decisions, pathDecisions);
 

@@ -11,11 +11,10 @@ namespace MarketplaceGuard.Engine.Audit;
 public sealed class AccessEntry
 {
     // How to explain the decision, dropped once used: an analyzer's entry keeps the analyzer's plan (shared by every
-    // entry of the same requests and paths) and its requests' decisions, no closure per cell of the matrix; an entry
-    // made of other entries, a function. Once explained, what was worked out, in one object: a matrix has tens of
+    // entry of the same requests and paths), which works the requests' decisions out again, no closure or array per
+    // cell of the matrix; an entry made of other entries, a function. Once explained, what was worked out, in one object: a matrix has tens of
     // thousands of entries and explains few, so the fields an entry carries until then are kept to a minimum.
     private object state; // until explained: ExplainPlan or Func<Details>; then the Explanation (one field for both)
-    private AuditDecision[]? decisions;
     private Extras? extras; // what few entries carry: an organization run's account, a launch through a role
 
     private sealed class Extras
@@ -29,13 +28,12 @@ public sealed class AccessEntry
         public AccountPrincipal? ThroughRole { get; set; }
     }
 
-    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, ExplainPlan plan, AuditDecision[] decisions)
+    internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, ExplainPlan plan)
     {
         Principal = principal;
         CapabilityDefinition = capability;
         Decision = decision;
         state = plan;
-        this.decisions = decisions;
     }
 
     internal AccessEntry(AccountPrincipal principal, Capability capability, AuditDecision decision, IReadOnlyList<string> conditions, IReadOnlyList<MatchedStatement> evidence, IReadOnlyList<RequestResult> deciding)
@@ -83,9 +81,8 @@ public sealed class AccessEntry
                 if (state is not Explanation)
                 {
                     var details = state is ExplainPlan plan
-                        ? plan.Analyzer.Explain(Principal, plan.Requests, plan.Paths, decisions!)
+                        ? plan.Analyzer.Explain(Principal, plan.Requests, plan.Paths)
                         : ((Func<Details>)state)();
-                    decisions = null;
                     Volatile.Write(ref state, new Explanation(details));
                 }
 
