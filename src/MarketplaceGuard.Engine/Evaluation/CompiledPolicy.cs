@@ -193,9 +193,11 @@ public sealed class CompiledPolicy
             {
                 if (byActionCount == byAction.Length)
                 {
-                    // At first room for every action of the audit's sets (each policy is asked about all of them), so
-                    // that the table is not grown through 8, 16 and 32 (2 MB per 1x audit); then twice as much.
-                    var grown = new RememberedAction[byAction.Length == 0 ? Math.Clamp(ActionSet.DistinctActions, 8, MaxRememberedActions) : Math.Min(byAction.Length * 2, MaxRememberedActions)];
+                    // At first room for every action of the audit's sets that this policy remembers (each policy is asked
+                    // about all of them; one that names its services remembers only theirs), so that the table is not
+                    // grown through 8, 16 and 32 (2 MB per 1x audit); then twice as much.
+                    var expected = anyService.Length == 0 ? ActionSet.DistinctActionsOf(serviceNames) : ActionSet.DistinctActions;
+                    var grown = new RememberedAction[byAction.Length == 0 ? Math.Clamp(expected, 4, MaxRememberedActions) : Math.Min(byAction.Length * 2, MaxRememberedActions)];
                     byAction.CopyTo(grown, 0);
                     Volatile.Write(ref byAction, grown);
                 }

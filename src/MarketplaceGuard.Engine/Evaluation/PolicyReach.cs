@@ -15,6 +15,7 @@ internal sealed class ActionSet
     private static readonly HashSet<string> AllActions = new(StringComparer.OrdinalIgnoreCase);
     private static int count;
     private static int distinctActions;
+    private static (string Service, int Actions)[] byService = []; // replaced whole, never changed once published
 
     public ActionSet(IEnumerable<string> actions)
     {
@@ -24,11 +25,44 @@ internal sealed class ActionSet
         {
             AllActions.UnionWith(Actions);
             Volatile.Write(ref distinctActions, AllActions.Count);
+            Volatile.Write(ref byService, AllActions
+                .GroupBy(action => ServiceOf(action).ToString(), StringComparer.OrdinalIgnoreCase)
+                .Select(service => (service.Key, service.Count()))
+                .ToArray());
         }
     }
 
     /// <summary>How many distinct actions the sets made so far hold: what a policy is asked about in an audit.</summary>
     public static int DistinctActions => Volatile.Read(ref distinctActions);
+
+    /// <summary>
+    /// How many of the <see cref="DistinctActions"/> belong to <paramref name="services"/>: what a policy whose statements
+    /// name only those services is asked about and remembers (it answers the others' actions from its service index).
+    /// </summary>
+    public static int DistinctActionsOf(ReadOnlySpan<string> services)
+    {
+        var known = Volatile.Read(ref byService);
+        var total = 0;
+        foreach (var service in services)
+        {
+            foreach (var (name, actions) in known)
+            {
+                if (string.Equals(name, service, StringComparison.OrdinalIgnoreCase))
+                {
+                    total += actions;
+                    break;
+                }
+            }
+        }
+
+        return total;
+    }
+
+    private static ReadOnlySpan<char> ServiceOf(string action)
+    {
+        var colon = action.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? action : action.AsSpan(0, colon);
+    }
 
     public string[] Actions { get; }
 

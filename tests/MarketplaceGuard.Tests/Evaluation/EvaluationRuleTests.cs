@@ -38,6 +38,19 @@ public sealed class EvaluationRuleTests
         }
     }
 
+    [Fact]
+    public void TheActionsOfAnAuditAreCountedPerService()
+    {
+        // What a policy naming only some services is asked about and remembers: those services' actions of every set.
+        _ = new ActionSet(["countedsvc:Read", "countedsvc:Write", "COUNTEDSVC:read", "othercountedsvc:List"]);
+        _ = new ActionSet(["countedsvc:Delete", "countedsvc:write"]);
+
+        Assert.Equal(3, ActionSet.DistinctActionsOf(["countedsvc"]));
+        Assert.Equal(4, ActionSet.DistinctActionsOf(["CountedSvc", "othercountedsvc", "notasvc"]));
+        Assert.Equal(0, ActionSet.DistinctActionsOf([]));
+        Assert.True(ActionSet.DistinctActions >= 4);
+    }
+
     [Theory]
     [InlineData("""{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}""", "arn:aws:s3:::public/a", Decision.Allowed)]
     [InlineData("""{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}""", "arn:aws:s3:::secret/a", Decision.ImplicitDeny)]
