@@ -124,7 +124,7 @@ public sealed class AccountPrincipal
         var arnRead = true;
         try
         {
-            PrincipalContextKeys.AddFromArn(Arn, keys);
+            PrincipalContextKeys.AddFromArn(Arn, keys, Name);
         }
         catch (ArgumentException) when (!CanBeJudged)
         {

@@ -13,7 +13,6 @@ namespace MarketplaceGuard.Engine.Audit;
 /// </summary>
 public sealed class Finding
 {
-    private IReadOnlyList<string>? evidenceText;
     private object? state; // until explained: the rule's static way of wording it (a Func<Finding, FindingWords>); then the Explanation
 
     /// <summary>
@@ -63,7 +62,11 @@ public sealed class Finding
     /// <summary>What a rule says of a finding, worked out together: the cause decides the fix, and both read the explanation.</summary>
     internal sealed record FindingWords(string Reason, string Recommendation, string Cause);
 
-    private sealed record Explanation(FindingWords Words, JoinedList<string> Conditions, JoinedList<MatchedStatement> Evidence);
+    private sealed record Explanation(FindingWords Words, JoinedList<string> Conditions, JoinedList<MatchedStatement> Evidence)
+    {
+        /// <summary>The evidence as text: made when first asked for (a released or restored finding keeps only this).</summary>
+        public IReadOnlyList<string>? EvidenceText { get; set; }
+    }
 
     private Explanation Explained
     {
@@ -175,8 +178,11 @@ public sealed class Finding
     /// <summary>The evidence as the reports write it (a restored finding has only this text).</summary>
     internal IReadOnlyList<string> EvidenceText
     {
-        get => evidenceText ??= Evidence.Select(e => e.ToString()).ToList();
-        private init => evidenceText = value;
+        get
+        {
+            var explanation = Explained;
+            return explanation.EvidenceText ??= explanation.Evidence.Select(e => e.ToString()).ToList();
+        }
     }
 
     /// <summary>
@@ -220,9 +226,11 @@ public sealed class Finding
         var finding = new Finding(rule, severity, principalType, principalName, principalArn, capability, decision, jsonPath, line, run)
         {
             Suppression = suppression,
+        };
+        finding.state = new Explanation(new FindingWords(reason, recommendation, cause), new JoinedList<string>(conditions.ToList()), new JoinedList<MatchedStatement>([]))
+        {
             EvidenceText = evidence,
         };
-        finding.state = new Explanation(new FindingWords(reason, recommendation, cause), new JoinedList<string>(conditions.ToList()), new JoinedList<MatchedStatement>([]));
         run.Add(finding);
         return finding;
     }

@@ -21,8 +21,12 @@ public static class PrincipalContextKeys
         return keys.ToDictionary();
     }
 
-    /// <summary>As <see cref="FromArn"/>, into <paramref name="keys"/> (which the caller may add to).</summary>
-    internal static void AddFromArn(string principalArn, RequestContext.KeyList keys)
+    /// <summary>
+    /// As <see cref="FromArn"/>, into <paramref name="keys"/> (which the caller may add to). <paramref name="knownName"/>,
+    /// the principal's name when the caller holds it as a string, is the aws:username value when the ARN ends with it,
+    /// rather than a copy of the same characters per user.
+    /// </summary>
+    internal static void AddFromArn(string principalArn, RequestContext.KeyList keys, string? knownName = null)
     {
         // Read in place (every principal of an account comes here): only the strings the keys hold are made.
         var arn = principalArn.AsSpan();
@@ -55,7 +59,8 @@ public static class PrincipalContextKeys
         {
             keys.Set("aws:PrincipalArn", principalArn);
             keys.Set("aws:PrincipalType", UserType);
-            keys.Set(UserName, resource[(resource.LastIndexOf('/') + 1)..].ToString());
+            var userName = resource[(resource.LastIndexOf('/') + 1)..];
+            keys.Set(UserName, knownName is not null && userName.SequenceEqual(knownName) ? knownName : userName.ToString());
         }
         else if (isRole)
         {

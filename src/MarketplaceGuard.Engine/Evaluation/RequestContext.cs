@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using MarketplaceGuard.Engine.Matching;
 
 namespace MarketplaceGuard.Engine.Evaluation;
@@ -33,6 +34,13 @@ public sealed class RequestContext : IVariableSource
     private sealed class Layer
     {
         private readonly string[] names;
+
+        /// <summary>
+        /// The context's <see cref="RequestContext.UnlistedKeysAreUnknown"/>, kept here: a layer is made for one context,
+        /// and the contexts laid over others share their top's (audit contexts, all of them), so a layered context,
+        /// made per principal and request, holds two fields only.
+        /// </summary>
+        public bool UnlistedKeysAreUnknown { get; set; }
         private Dictionary<string, ContextValue>? values; // of a layer made from lists: built when first asked for
 
         public Layer(Dictionary<string, ContextValue> values, HashSet<string> absentKeys, HashSet<string> presentKeys)
@@ -112,14 +120,13 @@ public sealed class RequestContext : IVariableSource
     private RequestContext(Layer layer, bool unlistedKeysAreUnknown)
     {
         own = layer;
-        UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
+        layer.UnlistedKeysAreUnknown = unlistedKeysAreUnknown;
     }
 
     private RequestContext(Layer top, RequestContext under)
     {
-        own = top;
+        own = top; // the layer of an audit context (see Over)
         this.under = under;
-        UnlistedKeysAreUnknown = true;
     }
 
     /// <summary>A concrete context with no keys.</summary>
@@ -129,7 +136,7 @@ public sealed class RequestContext : IVariableSource
     public static RequestContext Unknown { get; } = Audit(new Dictionary<string, ContextValue>());
 
     /// <summary>True for audit contexts.</summary>
-    public bool UnlistedKeysAreUnknown { get; }
+    public bool UnlistedKeysAreUnknown => own.UnlistedKeysAreUnknown;
 
     /// <summary>The keys this context holds values for.</summary>
     public IEnumerable<string> Keys => under is null ? own.Values.Keys : under.Keys.Concat(own.Values.Keys).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -378,10 +385,17 @@ public sealed class RequestContext : IVariableSource
 /// </summary>
 public sealed class ContextValue
 {
-    private double?[]? numbers;
-    private long?[]? dates;
-    private IpAddressValue?[]? addresses;
-    private byte[]?[]? binaries;
+    // The readings, in one object made when a condition first reads the value otherwise than as a string: most values
+    // (a principal's ARN and user name, its tags) are only compared as strings, and every principal has a few.
+    private Readings? readings;
+
+    private sealed class Readings
+    {
+        public double?[]? Numbers;
+        public long?[]? Dates;
+        public IpAddressValue?[]? Addresses;
+        public byte[]?[]? Binaries;
+    }
 
     private ContextValue(IReadOnlyList<string> values, bool isMultiValued)
     {
@@ -402,12 +416,15 @@ public sealed class ContextValue
 
     public override string ToString() => IsMultiValued ? "[" + string.Join(", ", Values) + "]" : Values[0];
 
-    internal double? Number(int index) => (numbers ??= Values.Select(ConditionValues.ParseNumber).ToArray())[index];
+    internal double? Number(int index) => (Read.Numbers ??= Values.Select(ConditionValues.ParseNumber).ToArray())[index];
 
-    internal long? Date(int index) => (dates ??= Values.Select(ConditionValues.ParseDate).ToArray())[index];
+    internal long? Date(int index) => (Read.Dates ??= Values.Select(ConditionValues.ParseDate).ToArray())[index];
 
     internal IpAddressValue? Address(int index) =>
-        (addresses ??= Values.Select(v => IpRange.TryParseAddress(v.AsSpan().Trim(), out var address) ? address : (IpAddressValue?)null).ToArray())[index];
+        (Read.Addresses ??= Values.Select(v => IpRange.TryParseAddress(v.AsSpan().Trim(), out var address) ? address : (IpAddressValue?)null).ToArray())[index];
 
-    internal byte[]? Binary(int index) => (binaries ??= Values.Select(ConditionValues.ParseBase64).ToArray())[index];
+    internal byte[]? Binary(int index) => (Read.Binaries ??= Values.Select(ConditionValues.ParseBase64).ToArray())[index];
+
+    // Threads may race to make it: each reading is the same whichever object keeps it.
+    private Readings Read => Volatile.Read(ref readings) ?? Interlocked.CompareExchange(ref readings, new Readings(), null) ?? readings!;
 }
