@@ -145,8 +145,9 @@ public static partial class PolicyParser
             using var json = JsonDocument.Parse(text, JsonOptions);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: text that is not valid UTF-16 (half a surrogate pair) cannot even be read as JSON.
             return false;
         }
     }

@@ -25,6 +25,15 @@ public sealed class PolicyTextShapeTests
     }
 
     [Fact]
+    public void TextThatIsNotValidUtf16IsAFragmentNotAnError()
+    {
+        // Half a surrogate pair makes the JSON reader throw ArgumentException, not JsonException: it is no complete
+        // document either, and Test-MarketplacePolicy must go on to report it as the document's own error.
+        Assert.True(PolicyParser.LooksLikeLinesOfOneDocument(["\ud800", "{"]));
+        Assert.False(PolicyParser.LooksLikeLinesOfOneDocument([Policy, "\udc00"]));
+    }
+
+    [Fact]
     public void TwoInvalidValuesThatOpenNoObjectAreNotLines()
     {
         // Each gets its own error: nothing suggests a file read line by line.
