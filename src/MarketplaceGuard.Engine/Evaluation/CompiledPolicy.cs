@@ -149,8 +149,8 @@ public sealed class CompiledPolicy
         // index answers at once, and nothing is remembered.
         if (anyService.Length == 0)
         {
-            var colon = action.IndexOf(':', StringComparison.Ordinal);
-            if (ForService(colon < 0 ? action : action.AsSpan(0, colon)) is null)
+            // The same service as ActionSet counts per service, which sizes the table below.
+            if (ForService(ActionSet.ServiceOf(action)) is null)
             {
                 return ActionStatements.None;
             }

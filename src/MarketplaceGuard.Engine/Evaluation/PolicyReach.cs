@@ -58,7 +58,8 @@ internal sealed class ActionSet
         return total;
     }
 
-    private static ReadOnlySpan<char> ServiceOf(string action)
+    /// <summary>An action's service prefix ("ec2" of "ec2:RunInstances"); the whole text when it has no colon.</summary>
+    internal static ReadOnlySpan<char> ServiceOf(string action)
     {
         var colon = action.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? action : action.AsSpan(0, colon);
