@@ -32,18 +32,27 @@ public static class SnapshotLoader
 
     /// <summary>
     /// Whether a stream's entries are read on a second thread (see <see cref="EntryPipeline"/>): with more than one core,
-    /// for a file of <see cref="ConcurrentReadBytes"/> or more. Measured on two cores with Test-MarketplaceLeastPrivilege:
-    /// the 83 MB (4×) account loaded 12–17 % faster, warm and in a fresh process alike; the 42 MB (2×) account was no
-    /// faster in two alternating pairs, its peak memory 20 to 90 MB higher; and the first audit of a fresh process on the
-    /// 21 MB (1×) account took about 0.1 s longer (median of 5 alternating pairs: 1.47 against 1.33 s), the second thread
-    /// competing for the second core with the JIT, which compiles the whole module's code in that run. An organization's
-    /// accounts (each its own, mostly small file) are already read several at a time. A stream that cannot tell its
-    /// length (an account read live) is read on one thread; it waits on the network anyway.
+    /// for a file of <see cref="ConcurrentReadBytes"/> or more.
+    /// <para>
+    /// Measured on two cores, first audits in fresh processes (Test-MarketplaceLeastPrivilege, alternating, medians): the
+    /// 21 MB (1×) account took 1.25 s on two threads against 1.52 s on one (8 pairs; its read 0.49 against 0.69 s, and no
+    /// two-thread run above 1.43 s), the 5.6 MB (¼×) account read in 0.17 against 0.23 s (6 pairs). In a fresh process the
+    /// reading thread runs the framework's JSON code unoptimized or instrumented for most of the read, so the second
+    /// core, otherwise idle but for the runtime's background compiler, is worth more than the hand-over costs. (Before
+    /// the engine stopped using System.IO.Hashing, whose hash then ran unoptimized on the entries' thread, two threads
+    /// made the 1× first audit slower, so the size was 64 MB.) The 4× account loads 12–17 % faster on two threads, warm
+    /// and cold.
+    /// </para>
+    /// <para>
+    /// Below 1 MB stays on one thread: an organization's accounts, mostly files of a few hundred KB, are already read
+    /// several at a time, one per core. A stream that cannot tell its length (an account read live) is read on one
+    /// thread; it waits on the network anyway.
+    /// </para>
     /// </summary>
     internal static bool ReadsEntriesConcurrently(Stream stream) =>
         Environment.ProcessorCount > 1 && stream.CanSeek && stream.Length >= ConcurrentReadBytes;
 
-    internal const long ConcurrentReadBytes = 64 << 20;
+    internal const long ConcurrentReadBytes = 1 << 20;
 
     /// <summary>Reads a snapshot, its entries on a second thread or not (see <see cref="EntryPipeline"/>).</summary>
     internal static AuthorizationSnapshot Load(Stream stream, string source, IProgress<long>? bytesRead, bool isFile, bool concurrent)
