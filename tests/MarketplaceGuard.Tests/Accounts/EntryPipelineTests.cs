@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
 using MarketplaceGuard.Engine.Accounts;
 
 namespace MarketplaceGuard.Tests.Accounts;
@@ -128,6 +129,70 @@ public sealed class EntryPipelineTests
         Thread.Sleep(50);
         Assert.Equal(afterDispose, Volatile.Read(ref read));
         Assert.True(afterDispose <= 400);
+    }
+
+    [Fact]
+    public void ALoadAfterOneStoppedHalfwayReadsOnlyItsOwnEntries()
+    {
+        // The batches go round from one load to the next: the one a stopped load left half full (entries 64 to 99, never
+        // handed over) must come back empty, or the next load would read those entries again.
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(500))), "test.json", null);
+        var stale = 0;
+        using (var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true))
+        {
+            reader.Next("$");
+            for (var i = 0; i < 100; i++)
+            {
+                pipeline.Add($"$[{i}]", (_, _, _) => Interlocked.Increment(ref stale));
+            }
+        }
+
+        var stopped = Volatile.Read(ref stale);
+        var read = ReadAll(Entries(1000), concurrent: true);
+
+        Assert.Equal(stopped, Volatile.Read(ref stale));
+        Assert.Equal(Enumerable.Range(0, 1000), read.Select(r => r.Index));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"$[{i}]"), read.Select(r => r.Path));
+    }
+
+    [Fact]
+    public void BatchesThatGrewForAnOutsizedEntryAreNotKeptForTheNextLoad()
+    {
+        var large = $$"""  { "i": 1, "name": "{{new string('x', 300_000)}}" }""";
+        ReadAll(Entries(3, large, at: 1), concurrent: true);
+
+        Assert.True(EntryPipeline.SpareBytes <= 512 * 1024, $"{EntryPipeline.SpareBytes} bytes kept for the next load");
+    }
+
+    [Fact]
+    public void LoadsSideBySideEachReadTheirOwnEntries()
+    {
+        var sizes = new[] { 700, 5, 1000, 64, 65, 300, 1, 129 };
+        var results = new List<(int Index, string Path, int Line, int ThreadId)>[sizes.Length];
+
+        Parallel.For(0, sizes.Length, new ParallelOptions { MaxDegreeOfParallelism = sizes.Length }, i => results[i] = ReadAll(Entries(sizes[i]), concurrent: true));
+
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            Assert.Equal(Enumerable.Range(0, sizes[i]), results[i].Select(r => r.Index));
+        }
+    }
+
+    [Fact]
+    public void EntriesAreReadOnThePoolUnlessTheLoaderIsOnThePoolItself()
+    {
+        // A loader on a thread of its own (pwsh's pipeline) hands its entries to the pool, whose threads keep their array
+        // caches between loads; a loader already on the pool hands them to a thread of its own, so that loads waiting on
+        // entries' threads queued behind them cannot starve the pool.
+        bool? entriesOnPool = null;
+        var dedicated = new Thread(() => ReadAll(Entries(10), concurrent: true, onEntry: _ => entriesOnPool = Thread.CurrentThread.IsThreadPoolThread));
+        dedicated.Start();
+        dedicated.Join();
+        Assert.True(entriesOnPool);
+
+        entriesOnPool = null;
+        Task.Run(() => ReadAll(Entries(10), concurrent: true, onEntry: _ => entriesOnPool = Thread.CurrentThread.IsThreadPoolThread)).Wait();
+        Assert.False(entriesOnPool);
     }
 
     [Fact]
