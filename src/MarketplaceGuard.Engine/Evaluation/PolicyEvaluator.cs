@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using MarketplaceGuard.Engine.Catalog;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -31,8 +33,32 @@ public sealed class PolicyEvaluator
     /// The resource IAM authorizes the action on: "*" for an action the catalog knows has no resource types
     /// (aws-marketplace:Subscribe ...), whatever the caller passed; otherwise the given resource.
     /// </summary>
-    public string EffectiveResource(string action, string resource) =>
-        Catalog.Find(action) is { RequiresWildcardResource: true } ? "*" : resource;
+    public string EffectiveResource(string action, string resource) => TakesWildcardResource(action) ? "*" : resource;
+
+    /// <summary>
+    /// Whether the catalog says the action has no resource types, remembered per action string: an audit asks this for
+    /// every policy and request it evaluates (hundreds of thousands of times on the 1x synthetic account), always with
+    /// the same few dozen strings (its capabilities' requests), and the catalog's case-blind lookup hashes the whole
+    /// name each time. A slot is picked by the string's identity and holds one immutable entry, so readers need no lock;
+    /// two actions sharing a slot only look each other up again.
+    /// </summary>
+    private bool TakesWildcardResource(string action)
+    {
+        ref var slot = ref wildcardResource[RuntimeHelpers.GetHashCode(action) & (wildcardResource.Length - 1)];
+        var known = Volatile.Read(ref slot);
+        if (ReferenceEquals(known?.Action, action))
+        {
+            return known!.Wildcard;
+        }
+
+        var wildcard = Catalog.Find(action) is { RequiresWildcardResource: true };
+        Volatile.Write(ref slot, new KnownAction(action, wildcard));
+        return wildcard;
+    }
+
+    private readonly KnownAction?[] wildcardResource = new KnownAction?[64];
+
+    private sealed record KnownAction(string Action, bool Wildcard);
 
     /// <summary>IAM's decision for a concrete request. Every context key not in <paramref name="context"/> is absent.</summary>
     public Decision Decide(PolicySet policies, string action, string resource, RequestContext context)

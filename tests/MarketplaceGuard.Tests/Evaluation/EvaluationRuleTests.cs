@@ -22,6 +22,29 @@ public sealed class EvaluationRuleTests
     }
 
     [Fact]
+    public void TheEffectiveResourceIsTheCatalogsAnswerForEveryActionAskedAgainAndAgain()
+    {
+        // The evaluator remembers the answer per action string in 64 slots: with every catalog action (hundreds, so slots
+        // are shared and overwritten), asked three times as the same and as new strings in other cases, each answer is
+        // still the catalog's.
+        var evaluator = new PolicyEvaluator(Engine.Catalog.ActionCatalog.Default);
+        var actions = Engine.Catalog.ActionCatalog.Default.Actions;
+        Assert.Contains(actions, a => a.RequiresWildcardResource);
+        Assert.Contains(actions, a => !a.RequiresWildcardResource);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var action in actions)
+            {
+                var expected = action.RequiresWildcardResource ? "*" : "arn:aws:ec2:us-east-1::image/ami-1";
+                Assert.Equal(expected, evaluator.EffectiveResource(action.FullName, "arn:aws:ec2:us-east-1::image/ami-1"));
+                Assert.Equal(expected, evaluator.EffectiveResource(round == 1 ? action.FullName.ToUpperInvariant() : new string(action.FullName), "arn:aws:ec2:us-east-1::image/ami-1"));
+            }
+        }
+
+        Assert.Equal("arn:aws:s3:::b", evaluator.EffectiveResource("unknownservice:DoThing", "arn:aws:s3:::b"));
+    }
+
+    [Fact]
     public void APolicyAnswersForEveryActionAskedPastWhatItRemembers()
     {
         // A policy remembers the statements of the actions it was asked about, up to a bound; past the bound, and on
