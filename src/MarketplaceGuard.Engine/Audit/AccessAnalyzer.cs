@@ -98,7 +98,7 @@ public sealed class AccessAnalyzer
                     for (var i = 0; i < count; i++)
                     {
                         var (resource, _) = requests[i].Bind(principal.AccountId, principal.Partition);
-                        var (policyDeny, policyAllow) = evaluator.AuditPolicy(policy.Policy, requests[i].Action, resource, ContextOf(principal, requests[i]));
+                        var (policyDeny, policyAllow) = evaluator.AuditPolicy(policy.Policy, requests[i], resource, ContextOf(principal, requests[i]));
                         deny[i] = TristateLogic.Or(deny[i], policyDeny);
                         layerAllow[i] = TristateLogic.Or(layerAllow[i], policyAllow);
                     }
@@ -174,7 +174,7 @@ public sealed class AccessAnalyzer
         for (var i = 0; i < requests.Count; i++)
         {
             var (resource, facts) = requests[i].Bind(principal.AccountId, principal.Partition);
-            (verdicts[2 * i], verdicts[(2 * i) + 1]) = evaluator.AuditPolicy(policy, requests[i].Action, resource, facts ?? principal.AuditContext);
+            (verdicts[2 * i], verdicts[(2 * i) + 1]) = evaluator.AuditPolicy(policy, requests[i], resource, facts ?? principal.AuditContext);
         }
 
         return verdicts;

@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
-using System.Threading;
+using MarketplaceGuard.Engine.Audit;
 using MarketplaceGuard.Engine.Catalog;
 using MarketplaceGuard.Engine.Matching;
 using MarketplaceGuard.Engine.Policies;
@@ -33,32 +32,8 @@ public sealed class PolicyEvaluator
     /// The resource IAM authorizes the action on: "*" for an action the catalog knows has no resource types
     /// (aws-marketplace:Subscribe ...), whatever the caller passed; otherwise the given resource.
     /// </summary>
-    public string EffectiveResource(string action, string resource) => TakesWildcardResource(action) ? "*" : resource;
-
-    /// <summary>
-    /// Whether the catalog says the action has no resource types, remembered per action string: an audit asks this for
-    /// every policy and request it evaluates (hundreds of thousands of times on the 1x synthetic account), always with
-    /// the same few dozen strings (its capabilities' requests), and the catalog's case-blind lookup hashes the whole
-    /// name each time. A slot is picked by the string's identity and holds one immutable entry, so readers need no lock;
-    /// two actions sharing a slot only look each other up again.
-    /// </summary>
-    private bool TakesWildcardResource(string action)
-    {
-        ref var slot = ref wildcardResource[RuntimeHelpers.GetHashCode(action) & (wildcardResource.Length - 1)];
-        var known = Volatile.Read(ref slot);
-        if (ReferenceEquals(known?.Action, action))
-        {
-            return known!.Wildcard;
-        }
-
-        var wildcard = Catalog.Find(action) is { RequiresWildcardResource: true };
-        Volatile.Write(ref slot, new KnownAction(action, wildcard));
-        return wildcard;
-    }
-
-    private readonly KnownAction?[] wildcardResource = new KnownAction?[64];
-
-    private sealed record KnownAction(string Action, bool Wildcard);
+    public string EffectiveResource(string action, string resource) =>
+        Catalog.Find(action) is { RequiresWildcardResource: true } ? "*" : resource;
 
     /// <summary>IAM's decision for a concrete request. Every context key not in <paramref name="context"/> is absent.</summary>
     public Decision Decide(PolicySet policies, string action, string resource, RequestContext context)
@@ -252,9 +227,11 @@ public sealed class PolicyEvaluator
     /// three-valued). <see cref="AuditDecisionOf"/> is these joined: the denies of every policy OR, the allows of a
     /// layer's policies OR, the layers AND. An audit that meets the same policy for many principals asks this once.
     /// </summary>
-    internal (Tristate Deny, Tristate Allow) AuditPolicy(CompiledPolicy policy, string action, string resource, RequestContext context)
+    internal (Tristate Deny, Tristate Allow) AuditPolicy(CompiledPolicy policy, AccessRequest request, string resource, RequestContext context)
     {
-        resource = EffectiveResource(action, resource);
+        // The request remembers the catalog's answer: an audit asks for every policy and request it evaluates.
+        var action = request.Action;
+        resource = request.TakesWildcardResource(Catalog) ? "*" : resource;
         var resourceIsSet = ResourceSet.IsSet(resource);
         var statements = policy.StatementsFor(action);
         var deny = Tristate.False;

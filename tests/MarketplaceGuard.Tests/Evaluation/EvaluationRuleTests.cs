@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using MarketplaceGuard.Engine.Evaluation;
+using MarketplaceGuard.Engine.Matching;
 
 namespace MarketplaceGuard.Tests.Evaluation;
 
@@ -22,26 +23,27 @@ public sealed class EvaluationRuleTests
     }
 
     [Fact]
-    public void TheEffectiveResourceIsTheCatalogsAnswerForEveryActionAskedAgainAndAgain()
+    public void AnAuditedRequestTakesEachCatalogsAnswerOnItsResource()
     {
-        // The evaluator remembers the answer per action string in 64 slots: with every catalog action (hundreds, so slots
-        // are shared and overwritten), asked three times as the same and as new strings in other cases, each answer is
-        // still the catalog's.
-        var evaluator = new PolicyEvaluator(Engine.Catalog.ActionCatalog.Default);
-        var actions = Engine.Catalog.ActionCatalog.Default.Actions;
-        Assert.Contains(actions, a => a.RequiresWildcardResource);
-        Assert.Contains(actions, a => !a.RequiresWildcardResource);
-        for (var round = 0; round < 3; round++)
-        {
-            foreach (var action in actions)
-            {
-                var expected = action.RequiresWildcardResource ? "*" : "arn:aws:ec2:us-east-1::image/ami-1";
-                Assert.Equal(expected, evaluator.EffectiveResource(action.FullName, "arn:aws:ec2:us-east-1::image/ami-1"));
-                Assert.Equal(expected, evaluator.EffectiveResource(round == 1 ? action.FullName.ToUpperInvariant() : new string(action.FullName), "arn:aws:ec2:us-east-1::image/ami-1"));
-            }
-        }
+        // A request remembers whether the catalog makes its resource "*" (aws-marketplace:Subscribe has no resource
+        // types), for the last catalog asked: an evaluator with another catalog, which gives Subscribe a resource
+        // type, gets that catalog's answer, and the first catalog its own again.
+        var other = Engine.Catalog.ActionCatalog.Load(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes("""
+            {"services": [{"prefix": "aws-marketplace", "actions": [
+              {"name": "Subscribe", "accessLevel": "Write", "resourceTypes": ["product"], "conditionKeys": []}]}]}
+            """)));
+        var policy = PolicyCompiler.Compile(Engine.Policies.PolicyParser.Parse(Eval.Doc("""{"Effect":"Allow","Action":"aws-marketplace:Subscribe","Resource":"arn:aws:aws-marketplace:::product/p-1"}""")));
+        var request = new Engine.Audit.AccessRequest("aws-marketplace:Subscribe", "arn:aws:aws-marketplace:::product/p-1");
+        var shipped = new PolicyEvaluator(Engine.Catalog.ActionCatalog.Default);
+        var custom = new PolicyEvaluator(other);
+        var context = RequestContext.Unknown;
 
-        Assert.Equal("arn:aws:s3:::b", evaluator.EffectiveResource("unknownservice:DoThing", "arn:aws:s3:::b"));
+        for (var round = 0; round < 2; round++)
+        {
+            // Shipped catalog: evaluated on "*", which the statement's one product ARN does not cover.
+            Assert.Equal((Tristate.False, Tristate.False), shipped.AuditPolicy(policy, request, request.Resource, context));
+            Assert.Equal((Tristate.False, Tristate.True), custom.AuditPolicy(policy, request, request.Resource, context));
+        }
     }
 
     [Fact]
