@@ -47,6 +47,18 @@ public sealed class EntryPipelineTests
         return read;
     }
 
+    /// <summary>Hands the first <paramref name="count"/> entries of a 500-entry array to a two-thread pipeline, then disposes it unfinished.</summary>
+    private static void StopAfter(int count, EntryPipeline.EntryReader read)
+    {
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(500))), "test.json", null);
+        using var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true);
+        reader.Next("$");
+        for (var i = 0; i < count; i++)
+        {
+            pipeline.Add($"$[{i}]", read);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -113,16 +125,8 @@ public sealed class EntryPipelineTests
     [Fact]
     public void DisposingWithoutFinishingStopsTheEntriesThread()
     {
-        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(500))), "test.json", null);
         var read = 0;
-        using (var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true))
-        {
-            reader.Next("$");
-            for (var i = 0; i < 400; i++)
-            {
-                pipeline.Add($"$[{i}]", (_, _, _) => Interlocked.Increment(ref read));
-            }
-        }
+        StopAfter(400, (_, _, _) => Interlocked.Increment(ref read));
 
         // Dispose waited for the batches already handed over; nothing runs on after it.
         var afterDispose = Volatile.Read(ref read);
@@ -136,16 +140,8 @@ public sealed class EntryPipelineTests
     {
         // The batches go round from one load to the next: the one a stopped load left half full (entries 64 to 99, never
         // handed over) must come back empty, or the next load would read those entries again.
-        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(500))), "test.json", null);
         var stale = 0;
-        using (var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true))
-        {
-            reader.Next("$");
-            for (var i = 0; i < 100; i++)
-            {
-                pipeline.Add($"$[{i}]", (_, _, _) => Interlocked.Increment(ref stale));
-            }
-        }
+        StopAfter(100, (_, _, _) => Interlocked.Increment(ref stale));
 
         var stopped = Volatile.Read(ref stale);
         var read = ReadAll(Entries(1000), concurrent: true);
