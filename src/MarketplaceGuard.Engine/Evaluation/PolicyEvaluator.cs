@@ -226,6 +226,7 @@ public sealed class PolicyEvaluator
     /// What one policy alone says of a request in an audit: whether its denies apply, and whether its allows do (each
     /// three-valued). <see cref="AuditDecisionOf"/> is these joined: the denies of every policy OR, the allows of a
     /// layer's policies OR, the layers AND. An audit that meets the same policy for many principals asks this once.
+    /// <paramref name="resource"/> is the request's resource bound to the account (see <see cref="AccessRequest"/>).
     /// </summary>
     internal (Tristate Deny, Tristate Allow) AuditPolicy(CompiledPolicy policy, AccessRequest request, string resource, RequestContext context)
     {
