@@ -54,6 +54,7 @@ internal sealed class EntryPipeline : IDisposable
     private Batch? current;
     private ExceptionDispatchInfo? failure;
     private bool finished;
+    private bool disposed;
 
     public EntryPipeline(StreamingJsonReader json, string source, bool lines, bool concurrent)
     {
@@ -132,10 +133,13 @@ internal sealed class EntryPipeline : IDisposable
 
     public void Dispose()
     {
-        if (full is null)
+        // Once only: a second call would hand the batches on again, perhaps to a load that took them meanwhile.
+        if (full is null || disposed)
         {
             return;
         }
+
+        disposed = true;
 
         if (!finished)
         {

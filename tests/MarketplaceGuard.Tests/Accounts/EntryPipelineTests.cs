@@ -10,6 +10,14 @@ using MarketplaceGuard.Engine.Accounts;
 
 namespace MarketplaceGuard.Tests.Accounts;
 
+/// <summary>
+/// These tests look at the batches kept for the next load, which every load in the process shares: they run alone, so
+/// that no other test's load takes or hands back batches between a test's steps.
+/// </summary>
+[CollectionDefinition(nameof(EntryPipelineTests), DisableParallelization = true)]
+public sealed class EntryPipelineCollection;
+
+[Collection(nameof(EntryPipelineTests))]
 public sealed class EntryPipelineTests
 {
     /// <summary>A JSON array of <paramref name="count"/> small objects, one per line, each with its index.</summary>
@@ -149,6 +157,23 @@ public sealed class EntryPipelineTests
         Assert.Equal(stopped, Volatile.Read(ref stale));
         Assert.Equal(Enumerable.Range(0, 1000), read.Select(r => r.Index));
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"$[{i}]"), read.Select(r => r.Path));
+    }
+
+    [Fact]
+    public void DisposingTwiceHandsTheBatchesOnOnce()
+    {
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(10))), "test.json", null);
+        var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true);
+        pipeline.Dispose();
+
+        // The next load takes the batches the first handed on; a second Dispose of the first must not hand them on again
+        // while that load uses them, or a third load would share them.
+        var reader2 = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(10))), "test.json", null);
+        using var second = new EntryPipeline(reader2, "test.json", lines: true, concurrent: true);
+        var keptWhileSecondRuns = EntryPipeline.SpareBytes;
+        pipeline.Dispose();
+
+        Assert.Equal(keptWhileSecondRuns, EntryPipeline.SpareBytes);
     }
 
     [Fact]
