@@ -45,8 +45,8 @@ public static class SnapshotLoader
     /// </para>
     /// <para>
     /// Below 1 MB stays on one thread: an organization's accounts, mostly files of a few hundred KB, are already read
-    /// several at a time, one per core. A stream that cannot tell its length (an account read live) is read on one
-    /// thread; it waits on the network anyway.
+    /// several at a time, one per core. An account read live is read from memory once downloaded, so the same size
+    /// decides; a stream that cannot tell its length is read on one thread.
     /// </para>
     /// </summary>
     internal static bool ReadsEntriesConcurrently(Stream stream) =>

@@ -191,29 +191,29 @@ public sealed class EntryPipelineTests
         var sizes = new[] { 700, 5, 1000, 64, 65, 300, 1, 129 };
         var results = new List<(int Index, string Path, int Line, int ThreadId)>[sizes.Length];
 
-        Parallel.For(0, sizes.Length, new ParallelOptions { MaxDegreeOfParallelism = sizes.Length }, i => results[i] = ReadAll(Entries(sizes[i]), concurrent: true));
+        var onPool = 0;
+        Parallel.For(0, sizes.Length, new ParallelOptions { MaxDegreeOfParallelism = sizes.Length }, i =>
+            results[i] = ReadAll(Entries(sizes[i]), concurrent: true, onEntry: _ => Interlocked.Or(ref onPool, Thread.CurrentThread.IsThreadPoolThread ? 1 : 0)));
 
         for (var i = 0; i < sizes.Length; i++)
         {
             Assert.Equal(Enumerable.Range(0, sizes[i]), results[i].Select(r => r.Index));
         }
+
+        Assert.Equal(0, onPool); // the loads that found the kept thread busy started threads of their own
     }
 
     [Fact]
-    public void EntriesAreReadOnThePoolUnlessTheLoaderIsOnThePoolItself()
+    public void EntriesAreReadOnOneKeptThreadLoadAfterLoadAndNeverOnThePool()
     {
-        // A loader on a thread of its own (pwsh's pipeline) hands its entries to the pool, whose threads keep their array
-        // caches between loads; a loader already on the pool hands them to a thread of its own, so that loads waiting on
-        // entries' threads queued behind them cannot starve the pool.
-        bool? entriesOnPool = null;
-        var dedicated = new Thread(() => ReadAll(Entries(10), concurrent: true, onEntry: _ => entriesOnPool = Thread.CurrentThread.IsThreadPoolThread));
-        dedicated.Start();
-        dedicated.Join();
-        Assert.True(entriesOnPool);
+        // The kept thread keeps its caches from one load to the next; a thread of the pool would make a load wait for a
+        // free one when the pool is busy. (These tests run alone, so the kept thread is free at each load.)
+        var onPool = false;
+        var first = ReadAll(Entries(100), concurrent: true, onEntry: _ => onPool |= Thread.CurrentThread.IsThreadPoolThread);
+        var second = ReadAll(Entries(100), concurrent: true, onEntry: _ => onPool |= Thread.CurrentThread.IsThreadPoolThread);
 
-        entriesOnPool = null;
-        Task.Run(() => ReadAll(Entries(10), concurrent: true, onEntry: _ => entriesOnPool = Thread.CurrentThread.IsThreadPoolThread)).Wait();
-        Assert.False(entriesOnPool);
+        Assert.False(onPool);
+        Assert.All(first.Concat(second), r => Assert.Equal(first[0].ThreadId, r.ThreadId));
     }
 
     [Fact]
