@@ -78,6 +78,8 @@ internal sealed class EntryPipeline : IDisposable
     /// <summary>Reads the next value of the file as an entry at <paramref name="path"/>, now or on the entries' thread.</summary>
     public void Add(string path, EntryReader read)
     {
+        // After Dispose the batches may be another load's.
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (Volatile.Read(ref failure) is { } failed)
         {
             failed.Throw(); // the entries' thread stopped: stop reading the file too

@@ -177,6 +177,18 @@ public sealed class EntryPipelineTests
     }
 
     [Fact]
+    public void NothingIsAddedAfterDispose()
+    {
+        // Its batches may belong to the next load by then.
+        var reader = new StreamingJsonReader(new MemoryStream(Encoding.UTF8.GetBytes(Entries(10))), "test.json", null);
+        var pipeline = new EntryPipeline(reader, "test.json", lines: true, concurrent: true);
+        reader.Next("$");
+        pipeline.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => pipeline.Add("$[0]", (_, _, _) => { }));
+    }
+
+    [Fact]
     public void BatchesThatGrewForAnOutsizedEntryAreNotKeptForTheNextLoad()
     {
         var large = $$"""  { "i": 1, "name": "{{new string('x', 300_000)}}" }""";
