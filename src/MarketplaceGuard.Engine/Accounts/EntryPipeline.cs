@@ -154,8 +154,7 @@ internal sealed class EntryPipeline : IDisposable
         {
             foreach (var batch in batches!)
             {
-                batch.Used = 0;
-                batch.Entries.Clear();
+                batch.Clear();
             }
 
             Volatile.Write(ref spare, batches);
@@ -191,8 +190,7 @@ internal sealed class EntryPipeline : IDisposable
                 }
             }
 
-            batch.Used = 0;
-            batch.Entries.Clear();
+            batch.Clear();
             free!.Add(batch);
         }
     }
@@ -272,5 +270,11 @@ internal sealed class EntryPipeline : IDisposable
         public byte[] Bytes = new byte[BatchBytes * 2];
         public int Used;
         public readonly List<Entry> Entries = new(BatchEntries);
+
+        public void Clear()
+        {
+            Used = 0;
+            Entries.Clear();
+        }
     }
 }

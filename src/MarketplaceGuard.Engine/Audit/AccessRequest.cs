@@ -38,8 +38,7 @@ public sealed class AccessRequest
         Present = present ?? [];
         Absent = absent ?? [];
         this.label = label;
-        var colon = action.IndexOf(':', StringComparison.Ordinal);
-        Service = colon < 0 ? action : action[..colon];
+        Service = ActionSet.ServiceOf(action).ToString();
     }
 
     /// <summary>The action's service prefix (ec2, aws-marketplace ...).</summary>
